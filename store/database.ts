@@ -1,0 +1,81 @@
+/**
+ * Opens the one database every part of the assistant persists to: a SQLite file by default,
+ * PostgreSQL when STORAGE_URL says postgres://. Kysely gives both one typed query layer;
+ * versioned migrations run at start so a fresh clone and an upgraded council both end up
+ * with the same schema.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationProvider } from 'kysely';
+import pg from 'pg';
+import type { DatabaseSchema } from './schema.js';
+import { allMigrations } from './migrations/index.js';
+import type { Dialect } from './migrations/columns.js';
+
+export type Db = Kysely<DatabaseSchema>;
+
+export interface Database {
+  db: Db;
+  dialect: Dialect;
+  /** True when the database answers a trivial query (used by /readyz). */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+// PostgreSQL returns BIGINT (int8) as a string to be safe with huge numbers; ours are epoch
+// milliseconds, well inside Number's exact range.
+pg.types.setTypeParser(20, (value) => Number(value));
+
+export async function openDatabase(storageUrl: string): Promise<Database> {
+  const { db, dialect } = connect(storageUrl);
+  await migrate(db, dialect);
+  return {
+    db,
+    dialect,
+    async ping() {
+      try {
+        await sql`select 1`.execute(db);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    close: () => db.destroy(),
+  };
+}
+
+function connect(storageUrl: string): { db: Db; dialect: Dialect } {
+  if (storageUrl.startsWith('postgres://') || storageUrl.startsWith('postgresql://')) {
+    const pool = new pg.Pool({ connectionString: storageUrl, max: 10 });
+    return { db: new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' };
+  }
+  const file = sqliteFile(storageUrl);
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const database = new SqliteDatabase(file);
+  // WAL lets readers carry on while a turn writes, and survives kill -9 without losing
+  // committed transactions; NORMAL sync is durable in WAL mode except on power loss.
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = NORMAL');
+  database.pragma('busy_timeout = 5000');
+  database.pragma('foreign_keys = ON');
+  return { db: new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database }) }), dialect: 'sqlite' };
+}
+
+/** `sqlite:./var/assistant.db`, `sqlite:///abs/path.db` or `sqlite::memory:` to a file path. */
+export function sqliteFile(storageUrl: string): string {
+  const rest = storageUrl.replace(/^sqlite:(\/\/)?/, '');
+  if (rest === ':memory:') return rest;
+  return resolve(rest);
+}
+
+async function migrate(db: Db, dialect: Dialect): Promise<void> {
+  const provider: MigrationProvider = { getMigrations: async () => allMigrations(dialect) };
+  const migrator = new Migrator({ db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) {
+    const name = failed ? ` (${failed.migrationName})` : '';
+    throw new Error(`Database migration failed${name}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}

@@ -1,0 +1,13 @@
+import type { Migration } from 'kysely';
+import type { Dialect } from './columns.js';
+import { foundation } from './001_foundation.js';
+
+/**
+ * Every migration, in order. Names are permanent: a migration that has run on a council's
+ * database is never edited, only followed by a new one.
+ */
+export function allMigrations(dialect: Dialect): Record<string, Migration> {
+  return {
+    '001_foundation': foundation(dialect),
+  };
+}

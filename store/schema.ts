@@ -1,0 +1,56 @@
+/**
+ * The shape of every table, for Kysely's type checking. One interface per table; each
+ * feature's migration (store/migrations/) creates the tables it adds here.
+ *
+ * Portable column conventions (the same code runs on SQLite and PostgreSQL):
+ * - times are epoch milliseconds in BIGINT columns (PostgreSQL int8 is parsed to number);
+ * - structured values are JSON text, parsed by the code that owns them;
+ * - booleans are 0/1 integers.
+ */
+import type { Generated } from 'kysely';
+
+export interface BotStateTable {
+  /** The botbuilder Storage key, e.g. "directline/conversations/abc/". */
+  key: string;
+  etag: string;
+  document: string;
+  updated_at: number;
+}
+
+export interface TranscriptActivityTable {
+  id: Generated<number>;
+  channel_id: string;
+  conversation_id: string;
+  activity_id: string | null;
+  timestamp: number;
+  activity: string;
+}
+
+export interface DirectLineConversationTable {
+  id: string;
+  user_id: string | null;
+  created_at: number;
+  last_activity_at: number;
+  closed_at: number | null;
+  /** The watermark the next activity will get; watermarks are dense from 0. */
+  next_watermark: number;
+}
+
+export interface DirectLineActivityTable {
+  conversation_id: string;
+  watermark: number;
+  activity: string;
+}
+
+export interface SettingTable {
+  key: string;
+  value: string;
+}
+
+export interface DatabaseSchema {
+  bot_state: BotStateTable;
+  transcript_activities: TranscriptActivityTable;
+  directline_conversations: DirectLineConversationTable;
+  directline_activities: DirectLineActivityTable;
+  settings: SettingTable;
+}
