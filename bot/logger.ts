@@ -1,0 +1,50 @@
+/**
+ * One pino logger for the whole process. Residents' personal data (names, phone numbers,
+ * addresses, postcodes, vehicle registrations, account numbers, message text) must never reach
+ * the logs, so every key that can carry it is redacted at any of the first three levels of
+ * nesting, and request URLs lose their query strings (Direct Line stream URLs carry tokens).
+ */
+import pino, { type Logger } from 'pino';
+
+/** Keys whose values are personal data or secrets wherever they appear in a log object. */
+export const SENSITIVE_KEYS = [
+  'text', 'body', 'Body', 'From', 'To', 'from', 'to', 'name', 'userName', 'fullName',
+  'phone', 'phoneNumber', 'mobile', 'address', 'addressLabel', 'postcode', 'email',
+  'registration', 'vrm', 'accountNumber', 'account', 'password', 'token', 'secret',
+  'authorization', 'cookie', 'set-cookie', 'x-twilio-signature', 'attachments', 'value',
+  'channelData', 'contact',
+] as const;
+
+function redactPaths(): string[] {
+  const paths: string[] = [];
+  for (const key of SENSITIVE_KEYS) {
+    const segment = /^[A-Za-z_$][\w$]*$/.test(key) ? key : `["${key}"]`;
+    const join = (prefix: string) => (segment.startsWith('[') ? `${prefix}${segment}` : `${prefix}.${segment}`);
+    paths.push(segment.startsWith('[') ? `${segment}` : segment);
+    paths.push(join('*'));
+    paths.push(join('*.*'));
+    paths.push(join('*.*.*'));
+  }
+  return paths;
+}
+
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      base: { service: 'council-assistant' },
+      redact: { paths: redactPaths(), censor: '[redacted]' },
+      serializers: {
+        err: pino.stdSerializers.err,
+        req: (req: { method?: string; url?: string; id?: unknown }) => ({
+          id: req.id,
+          method: req.method,
+          url: typeof req.url === 'string' ? req.url.split('?')[0] : req.url,
+        }),
+        res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
+      },
+      timestamp: pino.stdTimeFunctions.isoTime,
+    },
+    destination,
+  );
+}

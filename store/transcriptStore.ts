@@ -1,0 +1,102 @@
+/**
+ * botbuilder TranscriptStore over the database: every activity of every conversation, in
+ * order, on every channel. Agents taking a handoff read the whole conversation from here, and
+ * the retention job deletes what is older than the council's retention period.
+ */
+import type { Activity, PagedResult, TranscriptInfo, TranscriptStore } from 'botbuilder';
+import type { Db } from './database.js';
+
+const PAGE_SIZE = 100;
+
+export class DatabaseTranscriptStore implements TranscriptStore {
+  constructor(private readonly db: Db) {}
+
+  async logActivity(activity: Activity): Promise<void> {
+    const channelId = activity.channelId;
+    const conversationId = activity.conversation?.id;
+    if (!channelId || !conversationId) return;
+    const timestamp = activity.timestamp ? new Date(activity.timestamp).getTime() : Date.now();
+    await this.db
+      .insertInto('transcript_activities')
+      .values({
+        channel_id: channelId,
+        conversation_id: conversationId,
+        activity_id: activity.id ?? null,
+        timestamp: Number.isFinite(timestamp) ? timestamp : Date.now(),
+        activity: JSON.stringify(activity),
+      })
+      .execute();
+  }
+
+  async getTranscriptActivities(
+    channelId: string,
+    conversationId: string,
+    continuationToken?: string,
+    startDate?: Date,
+  ): Promise<PagedResult<Activity>> {
+    let query = this.db
+      .selectFrom('transcript_activities')
+      .select(['id', 'activity'])
+      .where('channel_id', '=', channelId)
+      .where('conversation_id', '=', conversationId)
+      .orderBy('id')
+      .limit(PAGE_SIZE + 1);
+    const after = Number(continuationToken);
+    if (continuationToken && Number.isInteger(after)) query = query.where('id', '>', after);
+    if (startDate) query = query.where('timestamp', '>=', startDate.getTime());
+    const rows = await query.execute();
+    const page = rows.slice(0, PAGE_SIZE);
+    return {
+      items: page.map((row) => reviveDates(JSON.parse(row.activity) as Activity)),
+      continuationToken: rows.length > PAGE_SIZE ? String(page[page.length - 1]?.id) : '',
+    };
+  }
+
+  /** Every activity of a conversation, following continuation tokens. */
+  async getWholeTranscript(channelId: string, conversationId: string): Promise<Activity[]> {
+    const all: Activity[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.getTranscriptActivities(channelId, conversationId, token);
+      all.push(...page.items);
+      token = page.continuationToken || undefined;
+    } while (token);
+    return all;
+  }
+
+  async listTranscripts(channelId: string, continuationToken?: string): Promise<PagedResult<TranscriptInfo>> {
+    let query = this.db
+      .selectFrom('transcript_activities')
+      .select((eb) => ['conversation_id', eb.fn.min('timestamp').as('created')])
+      .where('channel_id', '=', channelId)
+      .groupBy('conversation_id')
+      .orderBy('conversation_id')
+      .limit(PAGE_SIZE + 1);
+    if (continuationToken) query = query.where('conversation_id', '>', continuationToken);
+    const rows = await query.execute();
+    const page = rows.slice(0, PAGE_SIZE);
+    return {
+      items: page.map((row) => ({ channelId, id: row.conversation_id, created: new Date(Number(row.created)) })),
+      continuationToken: rows.length > PAGE_SIZE ? (page[page.length - 1]?.conversation_id ?? '') : '',
+    };
+  }
+
+  async deleteTranscript(channelId: string, conversationId: string): Promise<void> {
+    await this.db
+      .deleteFrom('transcript_activities')
+      .where('channel_id', '=', channelId)
+      .where('conversation_id', '=', conversationId)
+      .execute();
+  }
+
+  /** Retention: removes activities older than the cut-off; returns how many went. */
+  async deleteOlderThan(cutoff: Date): Promise<number> {
+    const result = await this.db.deleteFrom('transcript_activities').where('timestamp', '<', cutoff.getTime()).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+}
+
+function reviveDates(activity: Activity): Activity {
+  if (typeof activity.timestamp === 'string') activity.timestamp = new Date(activity.timestamp);
+  return activity;
+}
