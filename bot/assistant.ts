@@ -1,0 +1,162 @@
+/**
+ * The composition root (STYLE.md 1): the only place that builds long-lived objects, in order,
+ * readable top to bottom: config -> logger -> store -> services -> recogniser -> dialogs ->
+ * bot -> adapters -> server. Everything else receives what it needs in its constructor.
+ * bot/index.ts runs it as a process; tests start it in-process.
+ */
+import { resolve } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import {
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  ConversationState,
+  TranscriptLoggerMiddleware,
+  UserState,
+  type BotAdapter,
+} from 'botbuilder';
+import type pino from 'pino';
+import { loadConfig, type Config } from './config.js';
+import { createLogger } from './logger.js';
+import { AssistantMetrics } from './metrics.js';
+import { InflightTurns } from './inflightTurns.js';
+import { CouncilBot } from './councilBot.js';
+import { createTurnErrorHandler } from './turnErrorHandler.js';
+import { createServer } from './server.js';
+import { openDatabase } from '../store/database.js';
+import { DatabaseStorage } from '../store/botStorage.js';
+import { DatabaseTranscriptStore } from '../store/transcriptStore.js';
+import { tokenSigningKey } from '../store/settings.js';
+import { Messages } from '../dialogs/content.js';
+import { MainDialog } from '../dialogs/mainDialog.js';
+import { CouncilRecognizer } from '../intents/recogniser.js';
+import { DirectLineAdapter } from '../adapters/directline/directLineAdapter.js';
+import { DatabaseConversationStore } from '../adapters/directline/conversationStore.js';
+import { InProcessConversationEvents } from '../adapters/directline/conversationEvents.js';
+import { InProcessTurnQueue } from '../adapters/turnQueue.js';
+
+export interface RunningAssistant {
+  config: Config;
+  logger: pino.Logger;
+  /** http://127.0.0.1:<port> */
+  url: string;
+  port: number;
+  /** Graceful stop: refuse new requests, finish turns in flight, close storage. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Where logs go (tests capture them to check redaction); stdout by default. */
+  logDestination?: pino.DestinationStream;
+}
+
+export async function startAssistant(options: StartOptions = {}): Promise<RunningAssistant> {
+  const config = loadConfig(options.env ?? process.env);
+  const logger = createLogger(config.LOG_LEVEL, options.logDestination);
+  const metrics = new AssistantMetrics();
+  const inflight = new InflightTurns();
+
+  // Store
+  const database = await openDatabase(config.STORAGE_URL);
+  const storage = new DatabaseStorage(database.db);
+  const transcripts = new DatabaseTranscriptStore(database.db);
+  const conversationState = new ConversationState(storage);
+  const userState = new UserState(storage);
+
+  // Content, understanding and dialogs
+  const dataDir = resolve(config.COUNCIL_DATA_DIR);
+  const messages = Messages.load(dataDir);
+  const recogniser = await CouncilRecognizer.load();
+  const mainDialog = new MainDialog(recogniser, messages, conversationState.createProperty('mainMemory'));
+  const bot = new CouncilBot(conversationState, userState, mainDialog, messages);
+
+  // Adapters: every channel gets the same middleware and the same error handling.
+  const onTurnError = createTurnErrorHandler(logger, messages, conversationState);
+  const prepare = <T extends BotAdapter>(adapter: T): T => {
+    adapter.use(inflight.middleware());
+    adapter.use(metrics.middleware());
+    adapter.use(new TranscriptLoggerMiddleware(transcripts));
+    adapter.onTurnError = async (context, error) => {
+      metrics.turnErrors.inc({ channel: context.activity.channelId ?? 'unknown' });
+      await onTurnError(context, error);
+    };
+    return adapter;
+  };
+
+  const cloudAdapter = prepare(
+    new CloudAdapter(
+      new ConfigurationBotFrameworkAuthentication({
+        MicrosoftAppId: config.MICROSOFT_APP_ID,
+        MicrosoftAppPassword: config.MICROSOFT_APP_PASSWORD,
+        MicrosoftAppTenantId: config.MICROSOFT_APP_TENANT_ID,
+        MicrosoftAppType: config.MICROSOFT_APP_TYPE,
+      }),
+    ),
+  );
+
+  const directLine = prepare(
+    new DirectLineAdapter({
+      store: new DatabaseConversationStore(database.db),
+      events: new InProcessConversationEvents(),
+      turnQueue: new InProcessTurnQueue(),
+      logger: logger.child({ channel: 'directline' }),
+      tokenSigningKey: await tokenSigningKey(database.db),
+      secret: config.DIRECTLINE_SECRET,
+      tokenTtlSeconds: config.DIRECTLINE_TOKEN_TTL_SECONDS,
+      conversationIdleMinutes: config.CONVERSATION_IDLE_MINUTES,
+      maxBodyBytes: config.MAX_BODY_BYTES,
+      botId: 'council-assistant',
+      botName: messages.council.assistantName,
+    }),
+  );
+
+  // Server
+  const server = createServer({
+    config,
+    logger,
+    metrics,
+    isReady: () => database.ping(),
+    botLogic: (context) => bot.run(context),
+    cloudAdapter,
+    channels: [directLine],
+    issueDemoToken: () => directLine.issueToken(),
+  });
+  directLine.attachWebSockets(server);
+
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(config.PORT, '0.0.0.0', () => resolveListen());
+  });
+  const port = (server.address() as AddressInfo).port;
+  logger.info({ port, storage: database.dialect, dataDir }, 'council-assistant is listening');
+
+  // Housekeeping on timers that never keep the process alive by themselves.
+  const idleTimer = setInterval(() => {
+    directLine.closeIdleConversations().catch((err) => logger.warn({ err }, 'closing idle conversations failed'));
+  }, 60_000);
+  idleTimer.unref();
+  const retentionTimer = setInterval(() => {
+    const cutoff = new Date(Date.now() - config.RETENTION_DAYS * 86_400_000);
+    transcripts.deleteOlderThan(cutoff).catch((err) => logger.warn({ err }, 'retention clean-up failed'));
+  }, 3_600_000);
+  retentionTimer.unref();
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      clearInterval(idleTimer);
+      clearInterval(retentionTimer);
+      logger.info({ inflight: inflight.size }, 'shutting down: finishing turns in progress');
+      const closed = new Promise<void>((done) => server.close(() => done()));
+      const drained = await inflight.drain(config.SHUTDOWN_GRACE_SECONDS * 1000);
+      if (!drained) logger.warn({ inflight: inflight.size }, 'turns still running at the end of the grace period');
+      await directLine.close();
+      await Promise.race([closed, new Promise((r) => setTimeout(r, 1000))]);
+      await database.close();
+      logger.info('stopped');
+    })();
+    return stopping;
+  };
+
+  return { config, logger, url: `http://127.0.0.1:${port}`, port, stop };
+}

@@ -1,0 +1,52 @@
+/**
+ * The assistant itself, the same on every channel: greet residents when a conversation
+ * starts, and hand every message to the dialogs. State is saved at the end of each turn, so a
+ * restart (or another instance) carries the conversation on where it was.
+ */
+import {
+  ActivityHandler,
+  ActivityTypes,
+  type ConversationState,
+  type StatePropertyAccessor,
+  type TurnContext,
+  type UserState,
+} from 'botbuilder';
+import type { DialogState } from 'botbuilder-dialogs';
+import type { Messages } from '../dialogs/content.js';
+import type { MainDialog } from '../dialogs/mainDialog.js';
+import { say } from '../dialogs/reply.js';
+
+export class CouncilBot extends ActivityHandler {
+  private readonly dialogState: StatePropertyAccessor<DialogState>;
+
+  constructor(
+    private readonly conversationState: ConversationState,
+    private readonly userState: UserState,
+    private readonly mainDialog: MainDialog,
+    private readonly messages: Messages,
+  ) {
+    super();
+    this.dialogState = conversationState.createProperty<DialogState>('dialogState');
+
+    this.onMembersAdded(async (context, next) => {
+      const residentJoined = (context.activity.membersAdded ?? []).some(
+        (member) => member.id !== context.activity.recipient?.id,
+      );
+      if (residentJoined) await say(context, this.messages, 'welcome');
+      await next();
+    });
+
+    this.onMessage(async (context, next) => {
+      await this.mainDialog.run(context, this.dialogState);
+      await next();
+    });
+  }
+
+  override async run(context: TurnContext): Promise<void> {
+    await super.run(context);
+    if (context.activity.type === ActivityTypes.Message || context.activity.type === ActivityTypes.ConversationUpdate) {
+      await this.conversationState.saveChanges(context, false);
+      await this.userState.saveChanges(context, false);
+    }
+  }
+}

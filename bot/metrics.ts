@@ -1,0 +1,68 @@
+/**
+ * Prometheus metrics for the council's digital team: how many turns on each channel, how
+ * long they take, which intents residents ask for and how often turns fail. Served as text at
+ * GET /metrics. Labels never carry personal data.
+ */
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Middleware, TurnContext } from 'botbuilder';
+
+export class AssistantMetrics {
+  readonly registry = new Registry();
+
+  readonly turns = new Counter({
+    name: 'assistant_turns_total',
+    help: 'Turns processed, by channel and activity type',
+    labelNames: ['channel', 'type'] as const,
+    registers: [this.registry],
+  });
+
+  readonly turnSeconds = new Histogram({
+    name: 'assistant_turn_duration_seconds',
+    help: 'Time to process one turn, from receipt to the last reply',
+    labelNames: ['channel'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+
+  readonly turnErrors = new Counter({
+    name: 'assistant_turn_errors_total',
+    help: 'Turns that failed with an error (the resident was told and offered another way)',
+    labelNames: ['channel'] as const,
+    registers: [this.registry],
+  });
+
+  readonly httpRequests = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP requests by route and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+
+  readonly intents = new Counter({
+    name: 'assistant_intents_total',
+    help: 'Messages by recognised intent (None = not understood)',
+    labelNames: ['intent'] as const,
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Bot middleware counting and timing every turn. */
+  middleware(): Middleware {
+    return {
+      onTurn: async (context: TurnContext, next: () => Promise<void>) => {
+        const channel = context.activity.channelId ?? 'unknown';
+        const stop = this.turnSeconds.startTimer({ channel });
+        this.turns.inc({ channel, type: context.activity.type ?? 'unknown' });
+        try {
+          await next();
+        } finally {
+          stop();
+        }
+      },
+    };
+  }
+}

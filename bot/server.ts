@@ -1,0 +1,131 @@
+/**
+ * The HTTP surface (DESIGN.md's contract): the demo council page with Web Chat, health and
+ * readiness, Prometheus metrics, Bot Framework channels on /api/messages and our own Direct
+ * Line 3.0 for Web Chat. Channel routes belong to their adapters; this file only wires them.
+ */
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import restify from 'restify';
+import { pinoHttp } from 'pino-http';
+import type { Logger } from 'pino';
+import type { CloudAdapter, TurnContext } from 'botbuilder';
+import type { Config } from './config.js';
+import type { AssistantMetrics } from './metrics.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const webDir = join(here, '..', 'web');
+const webChatBundle = join(dirname(createRequire(import.meta.url).resolve('botframework-webchat/package.json')), 'dist', 'webchat.js');
+
+export interface ChannelRoutes {
+  registerRoutes(server: restify.Server, logic: (context: TurnContext) => Promise<void>): void;
+}
+
+export interface ServerParts {
+  config: Config;
+  logger: Logger;
+  metrics: AssistantMetrics;
+  /** True when storage (and Redis, when configured) answer. */
+  isReady(): Promise<boolean>;
+  botLogic(context: TurnContext): Promise<void>;
+  cloudAdapter: CloudAdapter;
+  channels: ChannelRoutes[];
+  /** Mints a Web Chat token for the demo page, as a council's own web backend would. */
+  issueDemoToken?(): Promise<{ token: string; conversationId: string; expires_in: number }>;
+}
+
+export function createServer(parts: ServerParts): restify.Server {
+  const { config, logger, metrics } = parts;
+  const server = restify.createServer({ name: 'council-assistant', handleUncaughtExceptions: false, ignoreTrailingSlash: true });
+
+  const httpLogger = pinoHttp({
+    logger,
+    // Health checks and metrics scrapes every few seconds would drown the useful lines.
+    autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
+    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+  });
+  // On the raw Node request, before restify, so every response is logged once.
+  server.server.prependListener('request', (req, res) => httpLogger(req, res));
+  server.pre((req, res, next) => {
+    const stop = metrics.httpRequests.startTimer({ method: req.method });
+    res.once('finish', () => stop({ route: String(req.getRoute?.()?.path ?? 'unmatched'), status: String(res.statusCode) }));
+    next();
+  });
+  server.use(restify.plugins.queryParser({ mapParams: false }));
+
+  // Never a stack trace to anyone outside: restify's errors become a short JSON body.
+  server.on('restifyError', (req: restify.Request, res: restify.Response, err: Error & { statusCode?: number; toJSON?: () => unknown }, callback: () => void) => {
+    const status = err.statusCode ?? 500;
+    if (status >= 500) logger.error({ err, url: req.url }, 'request failed');
+    err.toJSON = () => ({ error: { code: status >= 500 ? 'ServiceError' : 'BadRequest', message: status >= 500 ? 'Something went wrong on our side.' : err.message } });
+    return callback();
+  });
+
+  server.get('/healthz', (_req, res) => {
+    res.send(200, { status: 'ok' });
+  });
+
+  server.get('/readyz', async (_req, res) => {
+    const ready = await parts.isReady();
+    res.send(ready ? 200 : 503, { status: ready ? 'ready' : 'unavailable' });
+  });
+
+  server.get('/metrics', async (_req, res) => {
+    const body = await metrics.registry.metrics();
+    res.setHeader('Content-Type', metrics.registry.contentType);
+    res.sendRaw(200, body);
+  });
+
+  registerBotFrameworkRoute(server, parts);
+  for (const channel of parts.channels) channel.registerRoutes(server, parts.botLogic);
+
+  if (config.DEMO_PAGE) registerDemoPage(server, parts);
+  return server;
+}
+
+function registerBotFrameworkRoute(server: restify.Server, parts: ServerParts): void {
+  const { config } = parts;
+  const authConfigured = Boolean(config.MICROSOFT_APP_ID);
+  server.post(
+    '/api/messages',
+    restify.plugins.bodyParser({ maxBodySize: config.MAX_BODY_BYTES, mapParams: false }),
+    async (req: restify.Request, res: restify.Response) => {
+      if (!authConfigured && !config.ALLOW_UNAUTHENTICATED_BOT_FRAMEWORK) {
+        // Without an app id CloudAdapter would accept anyone's activities as if from Azure.
+        res.send(401, {
+          error: {
+            code: 'BotFrameworkAuthNotConfigured',
+            message: 'Set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD, or ALLOW_UNAUTHENTICATED_BOT_FRAMEWORK=true for local development with the Emulator.',
+          },
+        });
+        return;
+      }
+      await parts.cloudAdapter.process(req, res, parts.botLogic);
+    },
+  );
+}
+
+function registerDemoPage(server: restify.Server, parts: ServerParts): void {
+  const sendFile = (file: string, type: string, cache: string) => async (_req: restify.Request, res: restify.Response) => {
+    const body = await readFile(file);
+    res.setHeader('Content-Type', type);
+    res.setHeader('Cache-Control', cache);
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.sendRaw(200, body);
+  };
+  server.get('/', sendFile(join(webDir, 'index.html'), 'text/html; charset=utf-8', 'no-cache'));
+  server.get('/assets/demo.css', sendFile(join(webDir, 'demo.css'), 'text/css; charset=utf-8', 'public, max-age=300'));
+  server.get('/assets/demo.js', sendFile(join(webDir, 'demo.js'), 'text/javascript; charset=utf-8', 'no-cache'));
+  server.get('/assets/webchat.js', sendFile(webChatBundle, 'text/javascript; charset=utf-8', 'public, max-age=86400'));
+
+  if (parts.issueDemoToken) {
+    const issue = parts.issueDemoToken;
+    // The demo page's own backend: a council's website would do this server-side with
+    // DIRECTLINE_SECRET. Same-origin only; each call starts a new conversation.
+    server.post('/demo/token', async (_req: restify.Request, res: restify.Response) => {
+      res.setHeader('Cache-Control', 'no-store');
+      res.send(200, await issue());
+    });
+  }
+}

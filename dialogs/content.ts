@@ -1,0 +1,83 @@
+/**
+ * The assistant's words belong to the council: every general message lives in
+ * data/<council>/messages.json, with a web version, an SMS version (short, standalone, no
+ * links to tap) and the quick replies offered on the web. Validated at load so a typo in the
+ * file stops start-up with the file and message named, not a resident's conversation.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+
+const messageSchema = z.object({
+  web: z.string().min(1),
+  sms: z.string().min(1),
+  choices: z.array(z.string().min(1).max(40)).max(8).optional(),
+});
+
+const contentSchema = z.object({
+  council: z.object({
+    name: z.string().min(1),
+    shortName: z.string().min(1),
+    assistantName: z.string().min(1),
+    phone: z.string().min(1),
+    website: z.url(),
+    contactHours: z.string().min(1),
+  }),
+  messages: z.record(z.string(), messageSchema),
+});
+
+export const REQUIRED_MESSAGES = [
+  'welcome', 'help', 'menu', 'cancelled', 'greeting', 'thanks', 'goodbye',
+  'notUnderstood', 'notUnderstoodAgain', 'notYetAvailable', 'turnError',
+] as const;
+export type MessageId = (typeof REQUIRED_MESSAGES)[number] | (string & {});
+
+export type Channel = 'web' | 'sms';
+export type CouncilInfo = z.infer<typeof contentSchema>['council'];
+
+export interface RenderedMessage {
+  text: string;
+  /** Quick replies for the web; SMS residents type instead. */
+  choices: string[];
+}
+
+export class Messages {
+  private constructor(
+    readonly council: CouncilInfo,
+    private readonly messages: Record<string, z.infer<typeof messageSchema>>,
+  ) {}
+
+  static load(dataDir: string): Messages {
+    const file = join(dataDir, 'messages.json');
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (error) {
+      throw new Error(`${file}: cannot be read as JSON (${(error as Error).message})`);
+    }
+    const parsed = contentSchema.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new Error(`${file}: ${issue?.path.join('.')}: ${issue?.message}`);
+    }
+    const missing = REQUIRED_MESSAGES.filter((id) => !parsed.data.messages[id]);
+    if (missing.length) throw new Error(`${file}: messages missing: ${missing.join(', ')}`);
+    return new Messages(parsed.data.council, parsed.data.messages);
+  }
+
+  has(id: string): boolean {
+    return id in this.messages;
+  }
+
+  /** The message for the channel with {placeholders} filled from the council and `values`. */
+  render(id: MessageId, channel: Channel, values: Record<string, string | number> = {}): RenderedMessage {
+    const message = this.messages[id];
+    if (!message) throw new Error(`No message "${id}" in messages.json`);
+    const fill = (template: string) =>
+      template.replace(/\{(\w+)\}/g, (whole, name: string) => {
+        const value = values[name] ?? (this.council as Record<string, string>)[name];
+        return value === undefined ? whole : String(value);
+      });
+    return { text: fill(channel === 'sms' ? message.sms : message.web), choices: channel === 'web' ? (message.choices ?? []) : [] };
+  }
+}

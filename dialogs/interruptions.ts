@@ -1,0 +1,61 @@
+/**
+ * Words a resident can say at any point of any conversation. Every job dialog extends
+ * InterruptibleDialog, so "help", "menu" and "cancel" work the same everywhere without each
+ * dialog checking for itself (the samples' CancelAndHelpDialog, with more commands).
+ */
+import { ComponentDialog, DialogTurnStatus, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
+import { ActivityTypes } from 'botbuilder';
+import type { Messages } from './content.js';
+import { say } from './reply.js';
+
+export type Interruption = 'help' | 'menu' | 'cancel';
+
+const COMMANDS: Record<string, Interruption> = {
+  help: 'help',
+  '?': 'help',
+  menu: 'menu',
+  'main menu': 'menu',
+  restart: 'menu',
+  'start again': 'menu',
+  'start over': 'menu',
+  cancel: 'cancel',
+  stop: 'cancel',
+  quit: 'cancel',
+  exit: 'cancel',
+};
+
+/** A message that is only a command word (so "help me find my bin day" is not an interruption). */
+export function interruptionIn(text: string | undefined): Interruption | undefined {
+  if (!text) return undefined;
+  const normalised = text.toLowerCase().replace(/[^a-z? ]/g, ' ').replace(/\s+/g, ' ').trim();
+  return COMMANDS[normalised];
+}
+
+export abstract class InterruptibleDialog extends ComponentDialog {
+  protected constructor(id: string, protected readonly messages: Messages) {
+    super(id);
+  }
+
+  override async onContinueDialog(inner: DialogContext): Promise<DialogTurnResult> {
+    const handled = await this.interrupt(inner);
+    return handled ?? super.onContinueDialog(inner);
+  }
+
+  private async interrupt(inner: DialogContext): Promise<DialogTurnResult | undefined> {
+    if (inner.context.activity.type !== ActivityTypes.Message) return undefined;
+    switch (interruptionIn(inner.context.activity.text)) {
+      case 'help':
+        await say(inner.context, this.messages, 'help');
+        await inner.repromptDialog();
+        return { status: DialogTurnStatus.waiting };
+      case 'menu':
+        await say(inner.context, this.messages, 'menu');
+        return inner.cancelAllDialogs(true);
+      case 'cancel':
+        await say(inner.context, this.messages, 'cancelled');
+        return inner.cancelAllDialogs(true);
+      default:
+        return undefined;
+    }
+  }
+}

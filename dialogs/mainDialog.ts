@@ -1,0 +1,114 @@
+/**
+ * The top of every conversation: understand what the resident wants and start the dialog for
+ * that job, or answer the small things (hello, thanks, help) directly. Jobs register
+ * themselves by intent, so adding a job never changes this file's logic.
+ */
+import { ActivityTypes, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
+import {
+  ComponentDialog,
+  DialogSet,
+  DialogTurnStatus,
+  WaterfallDialog,
+  type Dialog,
+  type DialogState,
+  type WaterfallStepContext,
+} from 'botbuilder-dialogs';
+import type { Messages } from './content.js';
+import { interruptionIn } from './interruptions.js';
+import { say } from './reply.js';
+import type { IntentRecogniser, Understanding } from './understanding.js';
+
+export const MAIN_DIALOG = 'main';
+const ROUTE = 'main.route';
+
+/** A job the assistant can do: the dialog to begin for each intent it handles. */
+export interface JobRoute {
+  intents: string[];
+  dialog: Dialog;
+}
+
+/** How many misunderstandings in a row before the resident is offered a person. */
+const MISUNDERSTANDINGS_BEFORE_PERSON = 2;
+
+interface MainMemory {
+  misunderstandings: number;
+}
+
+export class MainDialog extends ComponentDialog {
+  private readonly dialogByIntent = new Map<string, string>();
+
+  constructor(
+    private readonly recogniser: IntentRecogniser,
+    private readonly messages: Messages,
+    private readonly memory: StatePropertyAccessor<MainMemory>,
+    jobs: JobRoute[] = [],
+  ) {
+    super(MAIN_DIALOG);
+    for (const job of jobs) {
+      this.addDialog(job.dialog);
+      for (const intent of job.intents) this.dialogByIntent.set(intent, job.dialog.id);
+    }
+    this.addDialog(new WaterfallDialog(ROUTE, [this.route.bind(this)]));
+    this.initialDialogId = ROUTE;
+  }
+
+  /** Runs one message turn: continue the dialog in progress, or start by understanding it. */
+  async run(context: TurnContext, dialogState: StatePropertyAccessor<DialogState>): Promise<void> {
+    const dialogSet = new DialogSet(dialogState);
+    dialogSet.add(this);
+    const dialogContext = await dialogSet.createContext(context);
+    const result = await dialogContext.continueDialog();
+    if (result.status === DialogTurnStatus.empty) await dialogContext.beginDialog(this.id);
+  }
+
+  private async route(step: WaterfallStepContext) {
+    const context = step.context;
+    const text = context.activity.type === ActivityTypes.Message ? (context.activity.text ?? '') : '';
+    const understanding = this.recogniser.recognise(text, new Date());
+    const memory = await this.memory.get(context, { misunderstandings: 0 });
+
+    const command = interruptionIn(text);
+    if (command === 'help') return this.answer(step, memory, 'help');
+    if (command === 'menu' || command === 'cancel') return this.answer(step, memory, 'menu');
+
+    const job = this.dialogByIntent.get(understanding.intent);
+    if (job) {
+      memory.misunderstandings = 0;
+      return step.beginDialog(job, { understanding } satisfies JobOptions);
+    }
+    switch (understanding.intent) {
+      case 'smalltalk.greeting':
+        return this.answer(step, memory, 'greeting');
+      case 'smalltalk.thanks':
+        return this.answer(step, memory, 'thanks');
+      case 'smalltalk.goodbye':
+        return this.answer(step, memory, 'goodbye');
+      case 'help':
+        return this.answer(step, memory, 'help');
+      case 'None':
+        return this.misunderstood(step, memory);
+      default:
+        // A job we recognise but this council has not switched on: say how else to get it done.
+        return this.answer(step, memory, 'notYetAvailable');
+    }
+  }
+
+  private async answer(step: WaterfallStepContext, memory: MainMemory, id: string) {
+    memory.misunderstandings = 0;
+    await say(step.context, this.messages, id);
+    return step.endDialog();
+  }
+
+  private async misunderstood(step: WaterfallStepContext, memory: MainMemory) {
+    memory.misunderstandings += 1;
+    const again = memory.misunderstandings >= MISUNDERSTANDINGS_BEFORE_PERSON;
+    await say(step.context, this.messages, again ? 'notUnderstoodAgain' : 'notUnderstood');
+    if (again) memory.misunderstandings = 0;
+    return step.endDialog();
+  }
+}
+
+/** What MainDialog passes to a job dialog it begins. */
+export interface JobOptions {
+  understanding: Understanding;
+}
