@@ -2,8 +2,12 @@
  * `npm start`: runs the assistant as a process. A bad configuration stops the start with a
  * message naming the variable; SIGTERM and SIGINT stop it gracefully.
  */
+import { existsSync } from 'node:fs';
 import { ConfigError } from './config.js';
 import { startAssistant } from './assistant.js';
+
+// Settings may also come from a .env file (copied from .env.example); the real environment wins.
+if (existsSync('.env')) process.loadEnvFile('.env');
 
 try {
   const assistant = await startAssistant();
