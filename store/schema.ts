@@ -47,10 +47,26 @@ export interface SettingTable {
   value: string;
 }
 
+export interface MissedBinReportTable {
+  reference: string;
+  property_id: string;
+  stream: string;
+  /** yyyy-mm-dd, Europe/London */
+  collection_date: string;
+  return_by: string;
+  channel: string;
+  conversation_id: string | null;
+  /** How to reach the resident, if they gave it (personal data; deleted with retention). */
+  contact: string | null;
+  status: string;
+  created_at: number;
+}
+
 export interface DatabaseSchema {
   bot_state: BotStateTable;
   transcript_activities: TranscriptActivityTable;
   directline_conversations: DirectLineConversationTable;
   directline_activities: DirectLineActivityTable;
   settings: SettingTable;
+  missed_bin_reports: MissedBinReportTable;
 }

@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import type { Dialect } from './columns.js';
 import { foundation } from './001_foundation.js';
+import { missedBins } from './002_missed_bins.js';
 
 /**
  * Every migration, in order. Names are permanent: a migration that has run on a council's
@@ -9,5 +10,6 @@ import { foundation } from './001_foundation.js';
 export function allMigrations(dialect: Dialect): Record<string, Migration> {
   return {
     '001_foundation': foundation(dialect),
+    '002_missed_bins': missedBins(),
   };
 }
