@@ -12,6 +12,7 @@ import {
   ConversationState,
   TranscriptLoggerMiddleware,
   UserState,
+  type ActivityHandler,
   type BotAdapter,
 } from 'botbuilder';
 import type pino from 'pino';
@@ -48,6 +49,11 @@ export interface StartOptions {
   env?: NodeJS.ProcessEnv;
   /** Where logs go (tests capture them to check redaction); stdout by default. */
   logDestination?: pino.DestinationStream;
+  /**
+   * Replaces CouncilBot with another bot on the same stack (adapters, storage, middleware);
+   * the benchmark uses a bare echo bot to measure what the assistant's own logic costs.
+   */
+  replaceBot?: (conversationState: ConversationState) => ActivityHandler;
 }
 
 export async function startAssistant(options: StartOptions = {}): Promise<RunningAssistant> {
@@ -68,7 +74,7 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
   const messages = Messages.load(dataDir);
   const recogniser = await CouncilRecognizer.load();
   const mainDialog = new MainDialog(recogniser, messages, conversationState.createProperty('mainMemory'));
-  const bot = new CouncilBot(conversationState, userState, mainDialog, messages);
+  const bot = options.replaceBot?.(conversationState) ?? new CouncilBot(conversationState, userState, mainDialog, messages);
 
   // Adapters: every channel gets the same middleware and the same error handling.
   const onTurnError = createTurnErrorHandler(logger, messages, conversationState);
@@ -137,7 +143,7 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
   idleTimer.unref();
   const retentionTimer = setInterval(() => {
     const cutoff = new Date(Date.now() - config.RETENTION_DAYS * 86_400_000);
-    transcripts.deleteOlderThan(cutoff).catch((err) => logger.warn({ err }, 'retention clean-up failed'));
+    transcripts.deleteOlderThan(cutoff).catch((err: unknown) => logger.warn({ err }, 'retention clean-up failed'));
   }, 3_600_000);
   retentionTimer.unref();
 

@@ -1,0 +1,54 @@
+/**
+ * A resident talking to the assistant over Direct Line 3.0 REST, the way Web Chat does in
+ * polling mode. The POST returns once the turn has run, so reading after it yields the replies.
+ */
+import type { Activity } from 'botbuilder';
+
+export interface RestConversation {
+  conversationId: string;
+  token: string;
+  /** Sends a message and returns the texts of the bot's replies to it. */
+  say(text: string): Promise<string[]>;
+  /** Every bot message so far. */
+  botMessages(): Promise<Partial<Activity>[]>;
+}
+
+export async function openConversation(baseUrl: string, resume?: { conversationId: string; token: string }): Promise<RestConversation> {
+  let token: string;
+  let conversationId: string;
+  if (resume) {
+    ({ token, conversationId } = resume);
+  } else {
+    const minted = await (await fetch(`${baseUrl}/demo/token`, { method: 'POST' })).json() as { token: string; conversationId: string };
+    token = minted.token;
+    const started = await fetch(`${baseUrl}/v3/directline/conversations`, { method: 'POST', headers: { Authorization: `Bearer ${token}` } });
+    if (!started.ok) throw new Error(`start conversation: ${started.status}`);
+    conversationId = ((await started.json()) as { conversationId: string }).conversationId;
+  }
+  const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
+
+  const allActivities = async (): Promise<Partial<Activity>[]> => {
+    const response = await fetch(`${baseUrl}/v3/directline/conversations/${conversationId}/activities`, { headers });
+    if (!response.ok) throw new Error(`get activities: ${response.status}`);
+    return ((await response.json()) as { activities: Partial<Activity>[] }).activities;
+  };
+
+  return {
+    conversationId,
+    token,
+    async say(text: string) {
+      const before = (await allActivities()).length;
+      const posted = await fetch(`${baseUrl}/v3/directline/conversations/${conversationId}/activities`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ type: 'message', text, from: { id: 'resident' }, locale: 'en-GB' }),
+      });
+      if (!posted.ok) throw new Error(`post activity: ${posted.status}`);
+      const after = (await allActivities()).slice(before);
+      return after.filter((a) => a.type === 'message' && a.from?.role !== 'user' && a.text).map((a) => a.text ?? '');
+    },
+    async botMessages() {
+      return (await allActivities()).filter((a) => a.type === 'message' && a.from?.role !== 'user');
+    },
+  };
+}
