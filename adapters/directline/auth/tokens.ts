@@ -1,0 +1,72 @@
+/**
+ * Direct Line tokens: HS256 JWTs signed with the server's key. A conversation token lets
+ * its holder use one conversation only (`conv`); `user` is the resident's id, which Web Chat
+ * reads from the token. Stream tokens go in the WebSocket URL, where proxies may log them, so
+ * they are short-lived and rejected anywhere else.
+ */
+import { SignJWT, jwtVerify, errors } from 'jose';
+
+export const TOKEN_ISSUER = 'council-assistant/directline';
+
+export type TokenScope = 'conversation' | 'stream';
+
+export interface TokenClaims {
+  conv: string;
+  user: string;
+  /** Display name the resident's page gave, if any; never logged. */
+  name?: string;
+  scope: TokenScope;
+  /** Expiry, epoch seconds. */
+  exp: number;
+}
+
+export type TokenFailure = 'expired' | 'invalid';
+
+export class TokenError extends Error {
+  constructor(readonly reason: TokenFailure) {
+    super(reason === 'expired' ? 'The token has expired.' : 'The token is not valid.');
+    this.name = 'TokenError';
+  }
+}
+
+export class TokenService {
+  constructor(
+    private readonly key: Uint8Array,
+    private readonly now: () => number = Date.now,
+  ) {
+    if (key.byteLength < 32) throw new Error('Direct Line token signing key must be at least 32 bytes');
+  }
+
+  async sign(claims: { conv: string; user: string; name?: string; scope: TokenScope }, ttlSeconds: number): Promise<string> {
+    const issuedAt = Math.floor(this.now() / 1000);
+    const payload: Record<string, string> = { conv: claims.conv, user: claims.user, scope: claims.scope };
+    if (claims.name) payload.name = claims.name;
+    return new SignJWT(payload)
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setIssuer(TOKEN_ISSUER)
+      .setIssuedAt(issuedAt)
+      .setExpirationTime(issuedAt + ttlSeconds)
+      .sign(this.key);
+  }
+
+  /** Verifies signature, issuer and expiry; throws TokenError. */
+  async verify(token: string, scope: TokenScope): Promise<TokenClaims> {
+    try {
+      const { payload } = await jwtVerify(token, this.key, {
+        algorithms: ['HS256'],
+        issuer: TOKEN_ISSUER,
+        currentDate: new Date(this.now()),
+        clockTolerance: 0,
+      });
+      const { conv, user, name, exp } = payload;
+      if (typeof conv !== 'string' || typeof user !== 'string' || typeof exp !== 'number' || payload.scope !== scope) {
+        throw new TokenError('invalid');
+      }
+      return { conv, user, scope, exp, ...(typeof name === 'string' ? { name } : {}) };
+    } catch (error) {
+      if (error instanceof TokenError) throw error;
+      if (error instanceof errors.JWTExpired) throw new TokenError('expired');
+      throw new TokenError('invalid');
+    }
+  }
+}

@@ -1,0 +1,302 @@
+/**
+ * The Direct Line 3.0 operations, independent of HTTP: start or resume a conversation, take
+ * a resident's activity (store, echo, run the turn), list activities after a watermark, mint
+ * and refresh tokens, close idle conversations. routes.ts and stream.ts translate to and from
+ * the wire; the adapter supplies how a turn runs.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { ActivityTypes, type Activity, type ActivityTimestamps, type ChannelAccount, type TurnContext } from 'botbuilder';
+import type pino from 'pino';
+import { z } from 'zod';
+import { clientActivitySchema, parseClientActivity } from './activitySchema.js';
+import { Credentials, type Caller } from './auth/credentials.js';
+import type { TokenService } from './auth/tokens.js';
+import type { ConversationEvents } from './conversationEvents.js';
+import type { ConversationRecord, DirectLineConversationStore, StoredActivity } from './conversationStore.js';
+import { Errors } from './errors.js';
+import type { ConversationTurnQueue } from '../turnQueue.js';
+
+export const CHANNEL_ID = 'directline';
+/** Activities per GET or stream frame; clients come back with the new watermark for more. */
+export const PAGE_SIZE = 100;
+/** Stream URLs may be logged by proxies, so their tokens only need to last until the socket opens. */
+const STREAM_TOKEN_TTL_SECONDS = 600;
+
+const userIdPattern = /^[A-Za-z0-9_.:@|-]{1,128}$/;
+const startBody = z
+  .object({
+    user: z.object({ id: z.string().regex(userIdPattern).optional(), name: z.string().max(256).optional() }).optional(),
+  })
+  .optional();
+
+export type Logic = (context: TurnContext) => Promise<void>;
+/** Runs one turn through the adapter's middleware; the caller already holds the turn queue. */
+export type TurnRunner = (activity: Partial<Activity>, logic: Logic) => Promise<void>;
+
+export interface ConversationGrant {
+  conversationId: string;
+  token: string;
+  expires_in: number;
+}
+
+export interface Origin {
+  http: string;
+  ws: string;
+}
+
+export interface ConversationsOptions {
+  store: DirectLineConversationStore;
+  events: ConversationEvents;
+  turnQueue: ConversationTurnQueue;
+  tokens: TokenService;
+  credentials: Credentials;
+  logger: pino.Logger;
+  tokenTtlSeconds: number;
+  conversationIdleMinutes: number;
+  maxTextLength: number;
+  bot: ChannelAccount;
+  runTurn: TurnRunner;
+  now?: () => number;
+}
+
+export function activityId(conversationId: string, watermark: number): string {
+  return `${conversationId}|${String(watermark).padStart(7, '0')}`;
+}
+
+export function turnQueueKey(conversationId: string): string {
+  return `directline:${conversationId}`;
+}
+
+export class DirectLineConversations {
+  private readonly schema: ReturnType<typeof clientActivitySchema>;
+  private readonly now: () => number;
+
+  constructor(private readonly options: ConversationsOptions) {
+    this.schema = clientActivitySchema(options.maxTextLength);
+    this.now = options.now ?? Date.now;
+  }
+
+  authenticate(authorization: string | undefined): Promise<Caller> {
+    return this.options.credentials.authenticate(authorization);
+  }
+
+  /** A token for a new conversation; the conversation itself starts when Web Chat connects. */
+  async issueToken(user: { userId?: string; userName?: string } = {}): Promise<ConversationGrant> {
+    const conversationId = newConversationId();
+    const userId = user.userId ?? newUserId();
+    if (!userIdPattern.test(userId)) throw Errors.badArgument('The user id may only contain letters, digits and _.:@|-');
+    return this.grant(conversationId, userId, user.userName);
+  }
+
+  /** POST /tokens/generate: the secret only. */
+  async generateToken(caller: Caller, body: unknown): Promise<ConversationGrant> {
+    if (caller.kind !== 'secret') throw Errors.secretRequired();
+    const parsed = parseStartBody(body);
+    return this.issueToken({ userId: parsed?.user?.id, userName: parsed?.user?.name });
+  }
+
+  /** POST /tokens/refresh: a valid token buys a fresh one for the same conversation. */
+  async refreshToken(caller: Caller): Promise<ConversationGrant> {
+    if (caller.kind !== 'token') throw Errors.badArgument('Refresh needs a token, not the secret.');
+    return this.grant(caller.claims.conv, caller.claims.user, caller.claims.name);
+  }
+
+  /**
+   * POST /conversations. With the secret: a new conversation. With a token: its conversation,
+   * created on first use (201) or returned as it is (200), as Web Chat does after generate.
+   */
+  async start(caller: Caller, body: unknown, origin: Origin, logic: Logic): Promise<{ status: 200 | 201; body: object }> {
+    let conversationId: string;
+    let userId: string;
+    let userName: string | undefined;
+    if (caller.kind === 'secret') {
+      const parsed = parseStartBody(body);
+      conversationId = newConversationId();
+      userId = parsed?.user?.id ?? newUserId();
+      userName = parsed?.user?.name;
+    } else {
+      conversationId = caller.claims.conv;
+      userId = caller.claims.user;
+      userName = caller.claims.name;
+    }
+    const created = await this.options.store.createConversation(conversationId, userId, this.now());
+    if (created) {
+      this.options.logger.info({ conversationId }, 'conversation started');
+      await this.runStartTurn(conversationId, userId, origin, logic);
+    }
+    const grant = await this.grant(conversationId, userId, userName);
+    return { status: created ? 201 : 200, body: { ...grant, streamUrl: await this.streamUrl(origin, conversationId, userId, undefined) } };
+  }
+
+  /** GET /conversations/{id}?watermark=: Web Chat reconnecting wants a fresh streamUrl (and token). */
+  async reconnect(caller: Caller, conversationId: string, watermark: number | undefined, origin: Origin): Promise<object> {
+    const record = await this.require(caller, conversationId);
+    const userId = caller.kind === 'token' ? caller.claims.user : (record.userId ?? newUserId());
+    const name = caller.kind === 'token' ? caller.claims.name : undefined;
+    const grant = await this.grant(conversationId, userId, name);
+    return { ...grant, streamUrl: await this.streamUrl(origin, conversationId, userId, watermark) };
+  }
+
+  /** GET /conversations/{id}/activities?watermark= (polling). Closed conversations stay readable. */
+  async list(caller: Caller, conversationId: string, watermark: number | undefined): Promise<{ activities: Partial<Activity>[]; watermark?: string }> {
+    await this.require(caller, conversationId);
+    const rows = await this.options.store.activitiesAfter(conversationId, watermark, PAGE_SIZE);
+    const last = rows.at(-1)?.watermark ?? watermark;
+    return { activities: rows.map((row) => row.activity), ...(last === undefined ? {} : { watermark: String(last) }) };
+  }
+
+  /**
+   * POST /conversations/{id}/activities: validate, then inside the conversation's turn queue
+   * store the activity with the next watermark, echo it to the streams (Web Chat needs its own
+   * message back with clientActivityID) and run the turn. Resolves with the activity id after
+   * the turn; a failing turn is the adapter's onTurnError's business, the message was accepted.
+   */
+  async receive(caller: Caller, conversationId: string, readBody: () => Promise<unknown>, origin: Origin, logic: Logic): Promise<{ id: string }> {
+    // Who may post, and where, is settled before reading a body we might refuse anyway.
+    const record = await this.require(caller, conversationId);
+    if (record.closedAt !== null) throw Errors.closed(this.options.conversationIdleMinutes);
+    const parsed = parseClientActivity(await readBody(), this.schema);
+    if (!parsed.ok) {
+      throw parsed.reason === 'textTooLong' ? Errors.textTooLong(this.options.maxTextLength) : Errors.badArgument(parsed.detail);
+    }
+    const { from, localTimestamp, ...fields } = parsed.activity;
+    // The token decides who is speaking; a client's from.id is ignored. Only the trusted
+    // backend holding the secret may speak for a user id of its choosing.
+    const userId = caller.kind === 'token' ? caller.claims.user : (from?.id ?? record.userId ?? newUserId());
+    const userName = from?.name ?? (caller.kind === 'token' ? caller.claims.name : undefined);
+    const started = this.now();
+
+    return this.options.turnQueue.run(turnQueueKey(conversationId), async () => {
+      const stored = await this.append(conversationId, (watermark) => ({
+        ...fields,
+        ...localTime(localTimestamp),
+        id: activityId(conversationId, watermark),
+        timestamp: new Date(this.now()),
+        serviceUrl: origin.http,
+        channelId: CHANNEL_ID,
+        conversation: { id: conversationId, isGroup: false, conversationType: 'personal', name: '' },
+        from: { id: userId, name: userName ?? '', role: 'user' },
+        recipient: this.options.bot,
+      }));
+      const id = stored.activity.id ?? activityId(conversationId, stored.watermark);
+      try {
+        await this.options.runTurn(stored.activity, logic);
+      } catch (error) {
+        // Only reaches here when onTurnError is missing or itself failed.
+        this.options.logger.error({ err: errorSummary(error), conversationId, watermark: stored.watermark }, 'turn failed without a handler');
+      }
+      this.options.logger.debug(
+        { conversationId, watermark: stored.watermark, type: fields.type, durationMs: this.now() - started },
+        'activity processed',
+      );
+      return { id };
+    });
+  }
+
+  /** Stores an activity under the next watermark and tells the open streams. */
+  async append(conversationId: string, build: (watermark: number) => Partial<Activity>): Promise<StoredActivity> {
+    const stored = await this.options.store.appendActivity(conversationId, build, this.now());
+    try {
+      await this.options.events.publish(conversationId, stored);
+    } catch (error) {
+      // Stored is what matters: sockets catch up from the store on the next event or reconnect.
+      this.options.logger.warn({ err: errorSummary(error), conversationId, watermark: stored.watermark }, 'could not publish activity');
+    }
+    return stored;
+  }
+
+  /** For the stream: the conversation a stream token opens, or a DirectLineError. */
+  async authorizeStream(token: string | null, conversationId: string): Promise<ConversationRecord> {
+    if (!token) throw Errors.missingAuthorization();
+    let conv: string;
+    try {
+      conv = (await this.options.tokens.verify(token, 'stream')).conv;
+    } catch {
+      throw Errors.tokenInvalid();
+    }
+    if (conv !== conversationId) throw Errors.forbidden();
+    const record = await this.options.store.getConversation(conversationId);
+    if (!record) throw Errors.notFound();
+    return record;
+  }
+
+  activitiesAfter(conversationId: string, after: number | undefined): Promise<StoredActivity[]> {
+    return this.options.store.activitiesAfter(conversationId, after, PAGE_SIZE);
+  }
+
+  async closeIdle(now = this.now()): Promise<string[]> {
+    const cutoff = now - this.options.conversationIdleMinutes * 60_000;
+    const closed = await this.options.store.closeIdle(cutoff, now);
+    if (closed.length > 0) this.options.logger.info({ count: closed.length }, 'closed idle conversations');
+    return closed;
+  }
+
+  private async require(caller: Caller, conversationId: string): Promise<ConversationRecord> {
+    Credentials.assertAccess(caller, conversationId);
+    const record = await this.options.store.getConversation(conversationId);
+    if (!record) throw Errors.notFound();
+    return record;
+  }
+
+  /** Azure sends the bot a conversationUpdate when a conversation starts; welcome messages hang off it. */
+  private async runStartTurn(conversationId: string, userId: string, origin: Origin, logic: Logic): Promise<void> {
+    const activity: Partial<Activity> = {
+      type: ActivityTypes.ConversationUpdate,
+      id: randomUUID(),
+      timestamp: new Date(this.now()),
+      serviceUrl: origin.http,
+      channelId: CHANNEL_ID,
+      conversation: { id: conversationId, isGroup: false, conversationType: 'personal', name: '' },
+      from: { id: userId, name: '', role: 'user' },
+      recipient: this.options.bot,
+      membersAdded: [this.options.bot, { id: userId, name: '', role: 'user' }],
+    };
+    await this.options.turnQueue.run(turnQueueKey(conversationId), async () => {
+      try {
+        await this.options.runTurn(activity, logic);
+      } catch (error) {
+        this.options.logger.error({ err: errorSummary(error), conversationId }, 'welcome turn failed without a handler');
+      }
+    });
+  }
+
+  private async grant(conversationId: string, userId: string, userName?: string): Promise<ConversationGrant> {
+    const ttl = this.options.tokenTtlSeconds;
+    const token = await this.options.tokens.sign({ conv: conversationId, user: userId, name: userName, scope: 'conversation' }, ttl);
+    return { conversationId, token, expires_in: ttl };
+  }
+
+  private async streamUrl(origin: Origin, conversationId: string, userId: string, watermark: number | undefined): Promise<string> {
+    const ttl = Math.min(this.options.tokenTtlSeconds, STREAM_TOKEN_TTL_SECONDS);
+    const token = await this.options.tokens.sign({ conv: conversationId, user: userId, scope: 'stream' }, ttl);
+    const query = new URLSearchParams({ watermark: watermark === undefined ? '-' : String(watermark), t: token });
+    return `${origin.ws}/v3/directline/conversations/${encodeURIComponent(conversationId)}/stream?${query.toString()}`;
+  }
+}
+
+function parseStartBody(body: unknown): z.infer<typeof startBody> {
+  const parsed = startBody.safeParse(body ?? undefined);
+  if (!parsed.success) throw Errors.badArgument('user.id may only contain letters, digits and _.:@|- (at most 128).');
+  return parsed.data;
+}
+
+/** botbuilder types localTimestamp as a Date and keeps the client's own spelling (with its offset) raw. */
+function localTime(value: string | undefined): Partial<Pick<ActivityTimestamps, 'localTimestamp' | 'rawLocalTimestamp'>> {
+  if (value === undefined) return {};
+  const parsed = new Date(value);
+  return Number.isNaN(parsed.getTime()) ? {} : { localTimestamp: parsed, rawLocalTimestamp: value };
+}
+
+function newConversationId(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+function newUserId(): string {
+  return `dl_${randomBytes(12).toString('base64url')}`;
+}
+
+/** Errors are logged by type and message only: a stack or cause could quote the resident. */
+export function errorSummary(error: unknown): { type: string; message: string; stack?: string } {
+  if (error instanceof Error) return { type: error.name, message: error.message, ...(error.stack ? { stack: error.stack } : {}) };
+  return { type: typeof error, message: 'non-Error thrown' };
+}

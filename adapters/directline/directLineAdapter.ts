@@ -1,0 +1,183 @@
+/**
+ * Our own Direct Line 3.0 channel for Web Chat, in-process: a BotAdapter whose incoming
+ * activities arrive over the /v3/directline routes and whose replies are stored with the
+ * next watermark and pushed to open WebSocket streams. Everything a resident sends or is sent
+ * is in the database before anyone is told about it, so a restart loses nothing.
+ */
+import {
+  ActivityTypes,
+  BotAdapter,
+  TurnContext,
+  type Activity,
+  type ChannelAccount,
+  type ConversationReference,
+  type ResourceResponse,
+} from 'botbuilder';
+import type restify from 'restify';
+import type pino from 'pino';
+import { DEFAULT_MAX_TEXT_LENGTH } from './activitySchema.js';
+import { Credentials } from './auth/credentials.js';
+import { TokenService } from './auth/tokens.js';
+import type { ConversationEvents } from './conversationEvents.js';
+import type { DirectLineConversationStore } from './conversationStore.js';
+import { CHANNEL_ID, DirectLineConversations, activityId, turnQueueKey, type ConversationGrant } from './conversations.js';
+import { registerDirectLineRoutes } from './routes.js';
+import { DirectLineStreams } from './stream.js';
+import type { ConversationTurnQueue } from '../turnQueue.js';
+
+export interface DirectLineOptions {
+  store: DirectLineConversationStore;
+  /** Fan-out of "new activity in conversation X" to open sockets (in-process or Redis). */
+  events: ConversationEvents;
+  /** Serialises the turns of one conversation. */
+  turnQueue: ConversationTurnQueue;
+  logger: pino.Logger;
+  /** HMAC key for the JWTs, at least 32 bytes. */
+  tokenSigningKey: Uint8Array;
+  /** DIRECTLINE_SECRET: allowed for tokens/generate and starting conversations. */
+  secret?: string;
+  tokenTtlSeconds: number;
+  /** Conversations idle this long are closed by closeIdleConversations; posting then gets 410. */
+  conversationIdleMinutes: number;
+  /** Request bodies above this get 413. */
+  maxBodyBytes: number;
+  botId: string;
+  botName: string;
+  /** Longest message text accepted (413 TextTooLong above it); default 4000 characters. */
+  maxTextLength?: number;
+  /** Keep-alive interval for WebSocket streams; default 30 s. */
+  keepAliveMs?: number;
+  /** CORS Access-Control-Allow-Origin; default "*". */
+  allowedOrigin?: string;
+}
+
+/** How long a bot's `delay` activity may pause a turn, whatever it asks for. */
+const MAX_DELAY_MS = 10_000;
+
+export class DirectLineAdapter extends BotAdapter {
+  private readonly conversations: DirectLineConversations;
+  private readonly streams: DirectLineStreams;
+  private readonly bot: ChannelAccount;
+  private readonly logger: pino.Logger;
+  private closing = false;
+
+  constructor(private readonly options: DirectLineOptions) {
+    super();
+    for (const key of ['store', 'events', 'turnQueue', 'logger', 'tokenSigningKey'] as const) {
+      if (!options[key]) throw new Error(`DirectLineAdapter needs options.${key}`);
+    }
+    this.logger = options.logger;
+    this.bot = { id: options.botId, name: options.botName, role: 'bot' };
+    const tokens = new TokenService(options.tokenSigningKey);
+    this.conversations = new DirectLineConversations({
+      store: options.store,
+      events: options.events,
+      turnQueue: options.turnQueue,
+      tokens,
+      credentials: new Credentials(tokens, options.secret),
+      logger: options.logger,
+      tokenTtlSeconds: options.tokenTtlSeconds,
+      conversationIdleMinutes: options.conversationIdleMinutes,
+      maxTextLength: options.maxTextLength ?? DEFAULT_MAX_TEXT_LENGTH,
+      bot: this.bot,
+      runTurn: (activity, logic) => this.runTurn(activity, logic),
+    });
+    this.streams = new DirectLineStreams({
+      conversations: this.conversations,
+      events: options.events,
+      logger: options.logger,
+      keepAliveMs: options.keepAliveMs ?? 30_000,
+    });
+  }
+
+  /** Registers every /v3/directline route (and OPTIONS/CORS) on the server; `logic` runs each turn. */
+  registerRoutes(server: restify.Server, logic: (context: TurnContext) => Promise<void>): void {
+    registerDirectLineRoutes(server, {
+      conversations: this.conversations,
+      logger: this.logger,
+      maxBodyBytes: this.options.maxBodyBytes,
+      allowedOrigin: this.options.allowedOrigin ?? '*',
+      isClosing: () => this.closing,
+      logic,
+    });
+  }
+
+  /** Attaches the WebSocket upgrade handler to the server's http.Server (server.server). */
+  attachWebSockets(server: restify.Server): void {
+    this.streams.attach(server.server);
+  }
+
+  /** Mints a token for a new conversation, as a council's own web backend would with the secret. */
+  issueToken(options?: { userId?: string; userName?: string }): Promise<ConversationGrant> {
+    return this.conversations.issueToken(options);
+  }
+
+  /** Proactive messages: runs `logic` with a context whose sends reach the resident's Web Chat. */
+  async continueConversation(reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>): Promise<void> {
+    const conversationId = reference.conversation?.id;
+    if (!conversationId) throw new Error('continueConversation needs reference.conversation.id');
+    const activity = TurnContext.applyConversationReference(
+      { type: ActivityTypes.Event, name: 'continueConversation' },
+      { ...reference, channelId: CHANNEL_ID, bot: reference.bot ?? this.bot },
+      true,
+    );
+    await this.options.turnQueue.run(turnQueueKey(conversationId), () => this.runTurn(activity, logic));
+  }
+
+  /** Stores each reply with the next watermark and publishes it to the conversation's streams. */
+  async sendActivities(context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
+    const responses: ResourceResponse[] = [];
+    for (const activity of activities) {
+      if (activity.type === 'delay') {
+        const ms = typeof activity.value === 'number' ? Math.min(Math.max(activity.value, 0), MAX_DELAY_MS) : 1000;
+        await new Promise((resolve) => setTimeout(resolve, ms));
+        responses.push({ id: '' });
+        continue;
+      }
+      // Trace activities are for the Emulator, invoke responses for Teams; Web Chat gets neither.
+      if (activity.type === ActivityTypes.Trace || activity.type === ActivityTypes.InvokeResponse) {
+        responses.push({ id: '' });
+        continue;
+      }
+      const conversationId = activity.conversation?.id ?? context.activity.conversation?.id;
+      if (!conversationId) throw new Error('Direct Line reply has no conversation id');
+      const stored = await this.conversations.append(conversationId, (watermark) => ({
+        ...activity,
+        id: activityId(conversationId, watermark),
+        timestamp: new Date(),
+        channelId: CHANNEL_ID,
+        conversation: { id: conversationId, isGroup: false, conversationType: 'personal', name: '' },
+        from: activity.from ?? this.bot,
+      }));
+      responses.push({ id: stored.activity.id ?? activityId(conversationId, stored.watermark) });
+    }
+    return responses;
+  }
+
+  /** Direct Line 3.0 has no way to change or withdraw a message already delivered. */
+  async updateActivity(): Promise<void> {
+    throw new Error('Direct Line does not support updating activities');
+  }
+
+  async deleteActivity(): Promise<void> {
+    throw new Error('Direct Line does not support deleting activities');
+  }
+
+  /** Close idle conversations (called on a timer); returns how many were closed. */
+  async closeIdleConversations(now?: number): Promise<number> {
+    return (await this.conversations.closeIdle(now)).length;
+  }
+
+  /** Stop accepting requests and sockets, close open streams (graceful shutdown). */
+  async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    // The events bus belongs to the composition root (a Redis connection may be shared).
+    await this.streams.close();
+  }
+
+  /** Runs one turn through the middleware (transcripts, metrics…) and onTurnError. */
+  private async runTurn(activity: Partial<Activity>, logic: (context: TurnContext) => Promise<void>): Promise<void> {
+    await this.runMiddleware(new TurnContext(this, activity), logic);
+  }
+}
