@@ -58,7 +58,7 @@ async function converse(webSocket: boolean) {
     expect(echo?.from.id).toBe(claims.user);
     expect(echo?.conversation?.id).toBe(grant.conversationId);
     expect(reply.from.id).toBe('council-assistant');
-    expect(reply.replyToId).toBe(id);
+    expect(reply).toMatchObject({ replyToId: id });
 
     const texts = received.filter((a) => a.type === 'message').map((a) => ('text' in a ? a.text : undefined));
     expect(texts).toEqual(['Welcome to Demoford Borough Council.', 'hello', 'echo: hello']);
