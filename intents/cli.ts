@@ -1,0 +1,65 @@
+/**
+ * npm run --silent intents -- classify   stdin: one utterance per line; stdout: one JSON per line
+ * npm run intents -- eval                figures on the held-out test split
+ * npm run intents -- train               (re)build the cached model
+ *
+ * stdout carries only results: diagnostics go to stderr, and natural is loaded by file (see
+ * nlp/natural.ts) so its dotenv never reads a .env here or prints.
+ */
+import { createInterface } from 'node:readline';
+import { evaluate } from './evaluate.js';
+import { DEFAULT_MODEL_PATH, writeModel } from './model/file.js';
+import { CouncilRecognizer } from './recogniser.js';
+import { trainModel } from './train.js';
+
+const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
+
+async function classify(): Promise<void> {
+  const recogniser = await CouncilRecognizer.load();
+  const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  for await (const line of lines) {
+    const r = recogniser.recognise(line);
+    process.stdout.write(`${JSON.stringify({ text: r.text, intent: r.intent, score: Number(r.score.toFixed(4)), entities: r.entities })}\n`);
+  }
+}
+
+async function evalCommand(): Promise<void> {
+  const recogniser = await CouncilRecognizer.load();
+  const e = evaluate(recogniser);
+  const out: string[] = [];
+  out.push(`Held-out evaluation (never trained or tuned on)`);
+  out.push(`  in-scope test utterances ${e.counts.inScope}; None: ${e.counts.noneSplit} from the split + ${e.counts.noneUnseenTopics} on unseen topics`);
+  out.push(`  decision: threshold ${e.decision.threshold}, margin ${e.decision.margin}`);
+  out.push(`  in-scope accuracy      ${pct(e.inScopeAccuracy)}  (wrong intent ${pct(e.inScopeWrongIntent)}, sent to None ${pct(e.inScopeRejected)})`);
+  out.push(`  None recall            ${pct(e.noneRecall)}  (split ${pct(e.noneRecallSplit)}, unseen topics ${pct(e.noneRecallUnseenTopics)})`);
+  out.push(`  None precision         ${pct(e.nonePrecision)}`);
+  out.push(`  false-accept rate      ${pct(e.falseAcceptRate)}`);
+  out.push(`  AUROC in-scope vs None ${e.auroc.toFixed(3)}`);
+  out.push('');
+  out.push(`  ${'intent'.padEnd(22)} ${'n'.padStart(4)} ${'precision'.padStart(10)} ${'recall'.padStart(8)}`);
+  for (const f of e.perIntent) out.push(`  ${f.intent.padEnd(22)} ${String(f.support).padStart(4)} ${pct(f.precision).padStart(10)} ${pct(f.recall).padStart(8)}`);
+  out.push('');
+  out.push('  worst confusions (gold -> predicted):');
+  for (const c of e.confusions) out.push(`  ${String(c.count).padStart(3)}  ${c.gold} -> ${c.predicted}: ${c.examples.map((x) => JSON.stringify(x)).join(', ')}`);
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+function train(): void {
+  const started = Date.now();
+  const model = trainModel();
+  writeModel(DEFAULT_MODEL_PATH, model);
+  const c = model.calibration;
+  process.stdout.write(
+    `trained in ${Date.now() - started} ms: ${model.data.features.length} features; threshold ${c.threshold}, margin ${c.margin} ` +
+      `(calibration: in-scope ${pct(c.inScopeAccuracy)}, None recall ${pct(c.noneRecall)}) -> ${DEFAULT_MODEL_PATH}\n`,
+  );
+}
+
+const command = process.argv[2];
+const commands: Record<string, () => Promise<void> | void> = { classify, eval: evalCommand, train };
+const run = command ? commands[command] : undefined;
+if (!run) {
+  process.stderr.write('usage: npm run intents -- classify|eval|train\n');
+  process.exit(2);
+}
+await run();

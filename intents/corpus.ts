@@ -1,0 +1,85 @@
+/**
+ * The training corpus: one file per intent in corpus/<intent>.txt, one utterance per line,
+ * `#` lines are comments. Validated at load (known intent names, no empty or over-long lines,
+ * enough examples). The held-out split is fixed by a hash of the utterance, so an utterance is
+ * in the test set forever, whoever trains, whatever else is added.
+ */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { INTENT_NAMES, type IntentName } from './types.js';
+
+export const CORPUS_DIR = new URL('./corpus/', import.meta.url);
+export const HELDOUT_DIR = new URL('./corpus/heldout/', import.meta.url);
+/** Share of each intent's utterances kept for testing, never seen in training or tuning. */
+export const TEST_SHARE = 0.2;
+export const MIN_PER_INTENT = 40;
+
+export interface Example {
+  text: string;
+  intent: IntentName;
+}
+
+const Utterance = z.string().trim().min(1).max(500);
+const IntentFile = z.object({
+  intent: z.enum(INTENT_NAMES),
+  utterances: z.array(Utterance).min(MIN_PER_INTENT),
+});
+
+function lines(path: URL): string[] {
+  return readFileSync(path, 'utf8')
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'));
+}
+
+export function loadCorpus(dir: URL = CORPUS_DIR): Example[] {
+  const files = readdirSync(dir).filter((f) => f.endsWith('.txt'));
+  const seen = new Map<string, IntentName>();
+  const examples: Example[] = [];
+  for (const intent of INTENT_NAMES) {
+    if (!files.includes(`${intent}.txt`)) throw new Error(`intents corpus: missing ${intent}.txt`);
+  }
+  for (const file of files) {
+    const parsed = IntentFile.safeParse({ intent: file.replace(/\.txt$/, ''), utterances: lines(new URL(file, dir)) });
+    if (!parsed.success) throw new Error(`intents corpus ${file}: ${z.prettifyError(parsed.error)}`);
+    for (const text of parsed.data.utterances) {
+      const key = text.toLowerCase();
+      const other = seen.get(key);
+      // The same words under two intents would teach the model to guess.
+      if (other && other !== parsed.data.intent) throw new Error(`intents corpus: "${text}" is in ${other} and ${parsed.data.intent}`);
+      if (other) continue;
+      seen.set(key, parsed.data.intent);
+      examples.push({ text, intent: parsed.data.intent });
+    }
+  }
+  return examples;
+}
+
+/** Out-of-scope messages on topics absent from None.txt: `calibration` tunes, `test` only evaluates. */
+export function loadHeldoutNone(which: 'calibration' | 'test'): Example[] {
+  return lines(new URL(`none-${which}.txt`, HELDOUT_DIR)).map((text) => ({ text, intent: 'None' as const }));
+}
+
+export function isTest(text: string): boolean {
+  const digest = createHash('sha1').update(text.toLowerCase()).digest();
+  return digest.readUInt32BE(0) / 0x1_0000_0000 < TEST_SHARE;
+}
+
+export function split(examples: Example[]): { train: Example[]; test: Example[] } {
+  const train: Example[] = [];
+  const test: Example[] = [];
+  for (const example of examples) (isTest(example.text) ? test : train).push(example);
+  return { train, test };
+}
+
+/** A hash of everything training reads, to know when a cached model is stale. */
+export function corpusFingerprint(extra: string[]): string {
+  const hash = createHash('sha256');
+  for (const file of readdirSync(CORPUS_DIR).filter((f) => f.endsWith('.txt')).sort()) {
+    hash.update(file).update(readFileSync(new URL(file, CORPUS_DIR)));
+  }
+  for (const file of ['none-calibration.txt']) hash.update(file).update(readFileSync(new URL(file, HELDOUT_DIR)));
+  for (const part of extra) hash.update(part);
+  return hash.digest('hex');
+}

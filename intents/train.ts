@@ -1,0 +1,54 @@
+/**
+ * Training, once: the training split (never the test split) trains the model; k-fold scores on
+ * the same split plus held-out None topics choose the threshold and margin; the result is cached
+ * with a fingerprint of everything it was built from, and rebuilt when that changes.
+ */
+import { readFileSync } from 'node:fs';
+import { corpusFingerprint, loadCorpus, loadHeldoutNone, split, type Example } from './corpus.js';
+import { calibrate, type Scored } from './model/calibrate.js';
+import { buildModel, IntentClassifier } from './model/classifier.js';
+import { readModel, writeModel, type StoredModel } from './model/file.js';
+
+/** Bump when features, training or the file format change, to invalidate cached models. */
+const MODEL_VERSION = 'softmax-tfidf-w12-c35-v1';
+const FOLDS = 5;
+
+export function fingerprint(): string {
+  const normalise = readFileSync(new URL('./data/normalise.json', import.meta.url), 'utf8');
+  return corpusFingerprint([MODEL_VERSION, normalise]);
+}
+
+function outOfFold(train: Example[]): Scored[] {
+  const scored: Scored[] = [];
+  for (let fold = 0; fold < FOLDS; fold++) {
+    const fit = train.filter((_, i) => i % FOLDS !== fold);
+    const held = train.filter((_, i) => i % FOLDS === fold);
+    const classifier = new IntentClassifier(buildModel(fit), { threshold: 0, margin: 0 });
+    for (const example of held) {
+      scored.push({ gold: example.intent, probabilities: Float64Array.from(classifier.probabilities(example.text)) });
+    }
+  }
+  return scored;
+}
+
+export function trainModel(): StoredModel {
+  const { train } = split(loadCorpus());
+  const data = buildModel(train);
+  const full = new IntentClassifier(data, { threshold: 0, margin: 0 });
+  const scored = [
+    ...outOfFold(train),
+    ...loadHeldoutNone('calibration').map((e) => ({ gold: e.intent, probabilities: Float64Array.from(full.probabilities(e.text)) })),
+  ];
+  const calibration = calibrate(scored, data.labels);
+  return { fingerprint: fingerprint(), trainedAt: new Date().toISOString(), data, calibration };
+}
+
+/** The cached model if it matches the corpus, else a freshly trained (and cached) one. */
+export function loadOrTrain(path: string): { model: StoredModel; trained: boolean } {
+  const current = fingerprint();
+  const cached = readModel(path);
+  if (cached && cached.fingerprint === current) return { model: cached, trained: false };
+  const model = trainModel();
+  writeModel(path, model);
+  return { model, trained: true };
+}
