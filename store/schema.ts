@@ -62,6 +62,38 @@ export interface MissedBinReportTable {
   created_at: number;
 }
 
+/** One SMS conversation per resident's number (003_sms). */
+export interface SmsConversationTable {
+  /** "sms-" + a keyed hash of the number, so logs and bot state never carry the number. */
+  conversation_id: string;
+  /** E.164 (personal data; needed to send proactive messages). */
+  phone: string;
+  created_at: number;
+  last_inbound_at: number | null;
+  /** Set while the resident has opted out (STOP); nothing is sent to them then. */
+  opted_out_at: number | null;
+  /** JSON array of the numbered choices last offered, so a reply "2" means the second. */
+  choices: string | null;
+}
+
+/** Inbound MessageSids already taken (Twilio retries webhooks; each is processed once). */
+export interface SmsInboundMessageTable {
+  message_sid: string;
+  conversation_id: string;
+  received_at: number;
+}
+
+/** Every message sent through Twilio's REST API and its latest delivery status. */
+export interface SmsOutboundMessageTable {
+  sid: string;
+  conversation_id: string | null;
+  segments: number | null;
+  status: string;
+  error_code: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface DatabaseSchema {
   bot_state: BotStateTable;
   transcript_activities: TranscriptActivityTable;
@@ -69,4 +101,7 @@ export interface DatabaseSchema {
   directline_activities: DirectLineActivityTable;
   settings: SettingTable;
   missed_bin_reports: MissedBinReportTable;
+  sms_conversations: SmsConversationTable;
+  sms_inbound_messages: SmsInboundMessageTable;
+  sms_outbound_messages: SmsOutboundMessageTable;
 }

@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import type { Dialect } from './columns.js';
 import { foundation } from './001_foundation.js';
 import { missedBins } from './002_missed_bins.js';
+import { sms } from './003_sms.js';
 
 /**
  * Every migration, in order. Names are permanent: a migration that has run on a council's
@@ -11,5 +12,6 @@ export function allMigrations(dialect: Dialect): Record<string, Migration> {
   return {
     '001_foundation': foundation(dialect),
     '002_missed_bins': missedBins(),
+    '003_sms': sms(),
   };
 }

@@ -1,0 +1,32 @@
+/**
+ * A per-number limit on inbound messages (a fixed window per number). Over the limit the
+ * resident gets one "please slow down" and then nothing until the window passes, so a stuck
+ * phone or a loop with another auto-responder cannot run up the council's bill.
+ * In-process: with several instances each counts its own share, which only makes it laxer.
+ */
+export type RateDecision = 'allow' | 'warn' | 'drop';
+
+export class PerNumberRateLimit {
+  private readonly windows = new Map<string, { start: number; count: number }>();
+
+  constructor(
+    private readonly limit: number,
+    private readonly windowMs: number,
+  ) {}
+
+  check(key: string, now = Date.now()): RateDecision {
+    let window = this.windows.get(key);
+    if (!window || now - window.start >= this.windowMs) {
+      window = { start: now, count: 0 };
+      this.windows.set(key, window);
+    }
+    window.count += 1;
+    if (this.windows.size > 10_000) this.sweep(now);
+    if (window.count <= this.limit) return 'allow';
+    return window.count === this.limit + 1 ? 'warn' : 'drop';
+  }
+
+  private sweep(now: number): void {
+    for (const [key, window] of this.windows) if (now - window.start >= this.windowMs) this.windows.delete(key);
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * The SMS channel's own words and keywords, in data/<council>/sms.json (content is data):
+ * the opt-out and opt-in confirmations, the "please slow down" reply, and which whole-message
+ * words mean STOP or START. Validated at load; {shortName} and {phone} come from the council's
+ * messages.json so they are written once.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { Messages } from '../../dialogs/content.js';
+import { countSegments } from './gsm.js';
+
+const keyword = z.string().regex(/^[A-Za-z]+$/, 'a keyword is one word of letters');
+
+/** Confirmations must fit one GSM-7 segment: they are sent to people who asked for less. */
+const oneSegment = z.string().min(1).max(400);
+
+const smsFileSchema = z.object({
+  keywords: z.object({
+    optOut: z.array(keyword).min(1),
+    optIn: z.array(keyword).min(1),
+    /** Opt-in words that are ordinary answers ("yes") unless the number has opted out. */
+    optInWhenOptedOut: z.array(keyword).default([]),
+  }),
+  messages: z.object({ optedOut: oneSegment, optedIn: oneSegment, slowDown: oneSegment }),
+});
+
+export type SmsMessageId = keyof z.infer<typeof smsFileSchema>['messages'];
+export type Keyword = 'optOut' | 'optIn' | 'optInWhenOptedOut';
+
+export class SmsContent {
+  private constructor(
+    private readonly file: z.infer<typeof smsFileSchema>,
+    private readonly council: Record<string, string>,
+  ) {}
+
+  static load(dataDir: string): SmsContent {
+    const file = join(dataDir, 'sms.json');
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (error) {
+      throw new Error(`${file}: cannot be read as JSON (${(error as Error).message})`);
+    }
+    const parsed = smsFileSchema.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new Error(`${file}: ${issue?.path.join('.')}: ${issue?.message}`);
+    }
+    const council = Messages.load(dataDir).council;
+    const content = new SmsContent(parsed.data, { ...council });
+    for (const id of Object.keys(parsed.data.messages) as SmsMessageId[]) {
+      const { segments, encoding } = countSegments(content.text(id));
+      if (segments > 1 || encoding !== 'GSM-7') throw new Error(`${file}: messages.${id}: must fit one GSM-7 text (160 characters)`);
+    }
+    return content;
+  }
+
+  text(id: SmsMessageId): string {
+    return this.file.messages[id].replace(/\{(\w+)\}/g, (whole, name: string) => this.council[name] ?? whole);
+  }
+
+  /** Which keyword list the whole message is in, if any (case and surrounding punctuation ignored). */
+  keywordOf(text: string | undefined): Keyword | undefined {
+    if (!text) return undefined;
+    const word = text.trim().replace(/^[^A-Za-z]+|[^A-Za-z]+$/g, '').toUpperCase();
+    if (!word) return undefined;
+    const { keywords } = this.file;
+    if (keywords.optOut.some((k) => k.toUpperCase() === word)) return 'optOut';
+    if (keywords.optIn.some((k) => k.toUpperCase() === word)) return 'optIn';
+    if (keywords.optInWhenOptedOut.some((k) => k.toUpperCase() === word)) return 'optInWhenOptedOut';
+    return undefined;
+  }
+}
