@@ -45,6 +45,8 @@ export interface HarnessOptions {
   overrides?: Partial<DirectLineOptions>;
   /** Reuse a signing key, as the real server does from the database across restarts. */
   tokenSigningKey?: Uint8Array;
+  /** More routes on the same server (a test page, a token endpoint). */
+  extraRoutes?: (server: restify.Server, adapter: DirectLineAdapter) => void;
 }
 
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
@@ -79,6 +81,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const server = restify.createServer({ handleUncaughtExceptions: false });
   adapter.registerRoutes(server, options.logic ?? echoLogic);
   adapter.attachWebSockets(server);
+  options.extraRoutes?.(server, adapter);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const { port } = server.address() as AddressInfo;
   const baseUrl = `http://127.0.0.1:${port}`;
