@@ -32,6 +32,14 @@ import { SmsStore, type SmsConversation } from './smsStore.js';
 
 export const CHANNEL_ID = 'sms';
 
+/** Thrown by continueConversation when the resident has texted STOP: nothing was sent. */
+export class SmsOptedOutError extends Error {
+  constructor(readonly conversationId: string) {
+    super(`SMS conversation ${conversationId} has opted out of texts; nothing was sent`);
+    this.name = 'SmsOptedOutError';
+  }
+}
+
 export interface TwilioSmsOptions {
   db: Kysely<DatabaseSchema>;
   turnQueue: ConversationTurnQueue;
@@ -165,7 +173,7 @@ export class TwilioSmsAdapter extends BotAdapter {
         { ...reference, channelId: CHANNEL_ID, bot: reference.bot ?? this.bot },
         true,
       );
-      await this.runTurn(activity, logic, { conversation, kind: 'proactive', throwOnSendFailure: true });
+      await this.runAndDeliver(activity, logic, { conversation, kind: 'proactive', throwOnSendFailure: true });
     });
   }
 
@@ -272,23 +280,26 @@ export class TwilioSmsAdapter extends BotAdapter {
 
     const silent = conversation.lastInboundAt === null || now - conversation.lastInboundAt > this.settings.greetAfterSilenceMs;
     await this.store.touchInbound(conversationId, now);
+    // The greeting and the answer share one outbox, so they usually arrive as one text.
+    const outbox = new Outbox();
     if (silent) {
       // A new number, or one back after a long silence: greet (the bot drops any half-finished
       // dialog on membersAdded) instead of resuming an old question without saying so.
       await this.runTurn(
         { ...activity, id: `${activity.id}-start`, type: ActivityTypes.ConversationUpdate, text: undefined, membersAdded: [resident] },
         logic,
-        { conversation, kind: 'reply' },
+        outbox,
       );
     }
-    await this.runTurn(activity, logic, { conversation, kind: 'reply' });
+    await this.runTurn(activity, logic, outbox);
+    await this.deliver(outbox, activity, { conversation, kind: 'reply' });
     return 'processed';
   }
 
   /** The adapter's own replies (keywords, slow down) still run as turns, so middleware sees them. */
   private confirm(activity: Partial<Activity>, id: SmsMessageId, options: TurnOptions): Promise<void> {
     const text = this.content.text(id);
-    return this.runTurn(activity, async (context) => {
+    return this.runAndDeliver(activity, async (context) => {
       await context.sendActivity({ type: ActivityTypes.Message, text });
     }, options);
   }
@@ -315,12 +326,16 @@ export class TwilioSmsAdapter extends BotAdapter {
     };
   }
 
-  /** Runs one turn through the middleware (transcripts, metrics…) and onTurnError, then sends. */
-  private async runTurn(activity: Partial<Activity>, logic: Logic, options: TurnOptions): Promise<void> {
+  /** Runs one turn through the middleware (transcripts, metrics…) and onTurnError; replies collect in `outbox`. */
+  private async runTurn(activity: Partial<Activity>, logic: Logic, outbox: Outbox): Promise<void> {
     const context = new TurnContext(this, activity);
-    const outbox = new Outbox();
     context.turnState.set(OUTBOX, outbox);
     await this.runMiddleware(context, logic);
+  }
+
+  private async runAndDeliver(activity: Partial<Activity>, logic: Logic, options: TurnOptions): Promise<void> {
+    const outbox = new Outbox();
+    await this.runTurn(activity, logic, outbox);
     await this.deliver(outbox, activity, options);
   }
 
@@ -336,6 +351,8 @@ export class TwilioSmsAdapter extends BotAdapter {
     const latest = await this.store.find(conversationId);
     if (!latest || (latest.optedOut && !options.allowOptedOut)) {
       this.logger.info({ conversationId }, 'SMS not sent: the number has opted out');
+      // An agent's reply that cannot go must not look delivered in the agent console.
+      if (options.throwOnSendFailure) throw new SmsOptedOutError(conversationId);
       return;
     }
 
