@@ -35,12 +35,16 @@ async function evalCommand(): Promise<void> {
   out.push(`  None precision         ${pct(e.nonePrecision)}`);
   out.push(`  false-accept rate      ${pct(e.falseAcceptRate)}`);
   out.push(`  AUROC in-scope vs None ${e.auroc.toFixed(3)}`);
+  out.push(`  blind in-scope set     ${pct(e.blind.accuracy)} of ${e.blind.count} (sent to None ${pct(e.blind.rejected)}; ${e.blind.duplicatesOfTraining} lines skipped as already in training)`);
   out.push('');
   out.push(`  ${'intent'.padEnd(22)} ${'n'.padStart(4)} ${'precision'.padStart(10)} ${'recall'.padStart(8)}`);
   for (const f of e.perIntent) out.push(`  ${f.intent.padEnd(22)} ${String(f.support).padStart(4)} ${pct(f.precision).padStart(10)} ${pct(f.recall).padStart(8)}`);
   out.push('');
   out.push('  worst confusions (gold -> predicted):');
   for (const c of e.confusions) out.push(`  ${String(c.count).padStart(3)}  ${c.gold} -> ${c.predicted}: ${c.examples.map((x) => JSON.stringify(x)).join(', ')}`);
+  out.push('');
+  out.push('  blind set misses:');
+  for (const miss of e.blind.misses) out.push(`    ${miss}`);
   process.stdout.write(`${out.join('\n')}\n`);
 }
 

@@ -61,6 +61,19 @@ export function loadHeldoutNone(which: 'calibration' | 'test'): Example[] {
   return lines(new URL(`none-${which}.txt`, HELDOUT_DIR)).map((text) => ({ text, intent: 'None' as const }));
 }
 
+/**
+ * In-scope messages written once, before any tuning against them (corpus/heldout/inscope-test.tsv,
+ * "intent<TAB>utterance"): a check on the split's figures, which the corpus was revised against.
+ */
+export function loadBlindInScope(): Example[] {
+  return lines(new URL('inscope-test.tsv', HELDOUT_DIR)).map((line) => {
+    const [intent = '', text = ''] = line.split('\t');
+    const parsed = z.object({ intent: z.enum(INTENT_NAMES), text: Utterance }).safeParse({ intent, text });
+    if (!parsed.success) throw new Error(`inscope-test.tsv: bad line "${line}"`);
+    return parsed.data;
+  });
+}
+
 export function isTest(text: string): boolean {
   const digest = createHash('sha1').update(text.toLowerCase()).digest();
   return digest.readUInt32BE(0) / 0x1_0000_0000 < TEST_SHARE;

@@ -2,7 +2,7 @@
  * Figures on data training never saw: the test split of every intent file and the None topics
  * in corpus/heldout/none-test.txt (absent from training and from threshold tuning).
  */
-import { loadCorpus, loadHeldoutNone, split, type Example } from './corpus.js';
+import { loadBlindInScope, loadCorpus, loadHeldoutNone, split, type Example } from './corpus.js';
 import type { CouncilRecognizer } from './recogniser.js';
 import { INTENT_NAMES, type IntentName } from './types.js';
 
@@ -36,6 +36,8 @@ export interface Evaluation {
   perIntent: IntentFigures[];
   confusions: Confusion[];
   decision: { threshold: number; margin: number };
+  /** The blind in-scope set (minus any line also in training): accuracy and how many. */
+  blind: { count: number; duplicatesOfTraining: number; accuracy: number; rejected: number; misses: string[] };
 }
 
 function ratio(a: number, b: number): number {
@@ -59,7 +61,11 @@ export function auroc(positives: number[], negatives: number[]): number {
 }
 
 export function evaluate(recogniser: CouncilRecognizer): Evaluation {
-  const { test } = split(loadCorpus());
+  const { train, test } = split(loadCorpus());
+  const trained = new Set(train.map((e) => e.text.toLowerCase()));
+  const blindAll = loadBlindInScope();
+  const blindSet = blindAll.filter((e) => !trained.has(e.text.toLowerCase()));
+  const blindResults = blindSet.map((e) => ({ ...e, predicted: recogniser.classify(e.text).intent.intent }));
   const unseen = loadHeldoutNone('test');
   const all: (Example & { unseen: boolean })[] = [...test.map((e) => ({ ...e, unseen: false })), ...unseen.map((e) => ({ ...e, unseen: true }))];
   const results = all.map((example) => {
@@ -103,5 +109,12 @@ export function evaluate(recogniser: CouncilRecognizer): Evaluation {
     perIntent,
     confusions: [...confusionMap.values()].sort((a, b) => b.count - a.count).slice(0, 12),
     decision: recogniser.decision,
+    blind: {
+      count: blindSet.length,
+      duplicatesOfTraining: blindAll.length - blindSet.length,
+      accuracy: ratio(blindResults.filter((r) => r.predicted === r.intent).length, blindResults.length),
+      rejected: ratio(blindResults.filter((r) => r.predicted === 'None').length, blindResults.length),
+      misses: blindResults.filter((r) => r.predicted !== r.intent).map((r) => `${r.intent} -> ${r.predicted}: ${JSON.stringify(r.text)}`),
+    },
   };
 }

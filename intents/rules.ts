@@ -23,18 +23,16 @@ const Rules = z.object({
 const rules = Rules.parse(JSON.parse(readFileSync(new URL('./data/rules.json', import.meta.url), 'utf8')));
 const GREETING: IntentName = 'smalltalk.greeting';
 
-// Phrases first (longest first), each replaced by a marker token for its intent. Markers are
-// "#<n>#": clean() removes every "#", and keywords are letters, so no keyword matches inside one.
-const phrases: { phrase: RegExp; token: string }[] = [];
-const tokenIntent = new Map<string, IntentName>();
-for (const [n, [intent, words]] of (Object.entries(rules.keywords) as [IntentName, string[]][]).entries()) {
-  const token = `#${n}#`;
-  tokenIntent.set(token, intent);
-  for (const word of words) {
-    phrases.push({ phrase: new RegExp(`(?<![a-z])${word.replace(/ /g, ' +')}(?![a-z])`, 'g'), token });
+// Keyword phrases by their words ("call centre" -> agent.request), matched longest first.
+const phraseIntent = new Map<string, IntentName>();
+let longestPhrase = 1;
+for (const [intent, words] of Object.entries(rules.keywords) as [IntentName, string[]][]) {
+  for (const phrase of words) {
+    const key = phrase.toLowerCase().trim().replace(/\s+/g, ' ');
+    phraseIntent.set(key, intent);
+    longestPhrase = Math.max(longestPhrase, key.split(' ').length);
   }
 }
-phrases.sort((a, b) => b.phrase.source.length - a.phrase.source.length);
 const FILLERS = new Set(rules.fillers.flatMap((f) => f.split(' ')));
 
 function clean(text: string): string {
@@ -45,13 +43,20 @@ function clean(text: string): string {
 export function keywordRule(text: string): IntentScore | null {
   const words = clean(text);
   if (!words || words.split(' ').length > rules.maxWords) return null;
-  let marked = ` ${words} `;
-  for (const { phrase, token } of phrases) marked = marked.replace(phrase, ` ${token} `);
+  const tokens = words.split(' ');
   const found = new Set<IntentName>();
-  for (const token of marked.trim().split(/\s+/)) {
-    const intent = tokenIntent.get(token);
-    if (intent) found.add(intent);
-    else if (!FILLERS.has(token)) return null;
+  for (let i = 0; i < tokens.length; ) {
+    let matched = 0;
+    for (let n = Math.min(longestPhrase, tokens.length - i); n >= 1 && !matched; n--) {
+      const intent = phraseIntent.get(tokens.slice(i, i + n).join(' '));
+      if (intent) {
+        found.add(intent);
+        matched = n;
+      }
+    }
+    if (matched) i += matched;
+    else if (FILLERS.has(tokens[i] ?? '')) i++;
+    else return null;
   }
   if (found.size > 1) found.delete(GREETING);
   if (found.size !== 1) return null;

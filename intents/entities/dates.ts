@@ -117,9 +117,12 @@ const PROSE_BEFORE = /\b(?:i|he|she|we|they|you|it|the|a)\s+$/i;
 const SHORT_FORMS = new Set(['sat', 'sun', 'wed', 'mar', 'may']);
 
 export function findDates(text: string, now: Date = new Date(), prefer: Preference = 'future'): DateEntity[] {
-  const today = DateTime.fromJSDate(now, { zone: ZONE }).startOf('day');
+  // Luxon's time-zone arithmetic costs far more than the pattern, so "today" is only worked
+  // out once a message has something that looks like a date.
+  let todayCache: DateTime | null = null;
   const found: DateEntity[] = [];
   for (const match of text.matchAll(DATE)) {
+    const today = (todayCache ??= DateTime.fromJSDate(now, { zone: ZONE }).startOf('day'));
     const groups = match.groups ?? {};
     if (groups.wd && !groups.q && SHORT_FORMS.has(groups.wd.toLowerCase()) && PROSE_BEFORE.test(text.slice(Math.max(0, match.index - 8), match.index))) continue;
     const resolved = resolve(today, groups, prefer);

@@ -57,7 +57,9 @@ export function parseHouseNumber(text: string): string | null {
   const answer = text.trim().replace(/[.,]+$/, '');
   const bare = /^#?([0-9]{1,4}[a-hA-H]?)$/.exec(answer);
   if (bare?.[1]) return bare[1].toLowerCase();
-  if (CAPITALISED_NAME.test(answer) || /^[A-Za-z' -]{3,40}$/.test(answer)) {
+  // A name is believed when it has a house-name word ("rose cottage") or is written as a name
+  // ("Bramleys"); "no idea" is neither.
+  if (CAPITALISED_NAME.test(answer) || /^(?:[A-Z][A-Za-z'-]+ ?){1,4}$/.test(answer)) {
     return answer.replace(/\s+/g, ' ').replace(/\b[a-z]/g, (c) => c.toUpperCase());
   }
   return null;

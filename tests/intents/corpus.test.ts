@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { isTest, loadBlindInScope, loadCorpus, loadHeldoutNone, MIN_PER_INTENT, split } from '../../intents/corpus.js';
+import { INTENT_NAMES } from '../../intents/types.js';
+
+describe('training corpus', () => {
+  const corpus = loadCorpus();
+
+  it('has enough examples for every intent in the taxonomy, and a large None set', () => {
+    for (const intent of INTENT_NAMES) {
+      expect(corpus.filter((e) => e.intent === intent).length, intent).toBeGreaterThanOrEqual(MIN_PER_INTENT);
+    }
+    expect(corpus.filter((e) => e.intent === 'None').length).toBeGreaterThanOrEqual(300);
+  });
+
+  it('keeps a fixed test split of about a fifth that training never sees', () => {
+    const { train, test } = split(corpus);
+    const trained = new Set(train.map((e) => e.text.toLowerCase()));
+    expect(test.some((e) => trained.has(e.text.toLowerCase()))).toBe(false);
+    expect(test.length / corpus.length).toBeGreaterThan(0.12);
+    expect(test.length / corpus.length).toBeLessThan(0.28);
+    // The split depends on the words alone, so it is the same on every machine and run.
+    expect(test.every((e) => isTest(e.text))).toBe(true);
+  });
+
+  it('keeps the held-out None topics out of training and apart from each other', () => {
+    const known = new Set(corpus.map((e) => e.text.toLowerCase()));
+    const calibration = loadHeldoutNone('calibration').map((e) => e.text.toLowerCase());
+    const test = loadHeldoutNone('test').map((e) => e.text.toLowerCase());
+    expect(calibration.filter((t) => known.has(t))).toEqual([]);
+    expect(test.filter((t) => known.has(t) || calibration.includes(t))).toEqual([]);
+    expect(loadBlindInScope().every((e) => e.intent !== 'None')).toBe(true);
+  });
+});
