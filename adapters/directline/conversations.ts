@@ -104,13 +104,14 @@ export class DirectLineConversations {
   /**
    * POST /conversations. With the secret: a new conversation. With a token: its conversation,
    * created on first use (201) or returned as it is (200), as Web Chat does after generate.
+   * A token already names the user, so the body (Web Chat sends `{user, locale}`) is not read.
    */
-  async start(caller: Caller, body: unknown, origin: Origin, logic: Logic): Promise<{ status: 200 | 201; body: object }> {
+  async start(caller: Caller, readBody: () => Promise<unknown>, origin: Origin, logic: Logic): Promise<{ status: 200 | 201; body: object }> {
     let conversationId: string;
     let userId: string;
     let userName: string | undefined;
     if (caller.kind === 'secret') {
-      const parsed = parseStartBody(body);
+      const parsed = parseStartBody(await readBody());
       conversationId = newConversationId();
       userId = parsed?.user?.id ?? newUserId();
       userName = parsed?.user?.name;

@@ -69,7 +69,7 @@ export function registerDirectLineRoutes(server: restify.Server, deps: RouteDeps
   server.post(`${BASE}/tokens/refresh`, route('tokens.refresh', async (call) => ok(await dl.refreshToken(call.caller))));
   server.post(
     `${BASE}/conversations`,
-    route('conversations.start', async (call) => dl.start(call.caller, await call.body(), call.origin, logic)),
+    route('conversations.start', async (call) => dl.start(call.caller, call.body, call.origin, logic)),
   );
   server.get(
     `${BASE}/conversations/:conversationId`,

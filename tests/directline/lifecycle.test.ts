@@ -1,0 +1,43 @@
+/** Keep-alive frames on the stream, and a graceful close: sockets closed, new requests 503. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { sqliteTestDatabase, type TestDatabase } from '../helpers/databases.js';
+import { call, eventually, startHarness, type Harness } from './harness.js';
+
+let harness: Harness;
+let temp: TestDatabase;
+
+beforeAll(async () => {
+  temp = sqliteTestDatabase();
+  harness = await startHarness({ storageUrl: temp.url, overrides: { keepAliveMs: 100 } });
+});
+
+afterAll(async () => {
+  await harness.close();
+  await temp.drop();
+});
+
+describe('stream lifecycle', () => {
+  it('sends empty keep-alive frames, then closes sockets and refuses requests on close()', async () => {
+    const grant = await harness.adapter.issueToken();
+    const started = await call(`${harness.domain}/conversations`, { method: 'POST', auth: grant.token });
+    const { streamUrl } = (await started.json()) as { streamUrl: string };
+
+    const socket = new WebSocket(streamUrl);
+    const frames: string[] = [];
+    let closeCode: number | undefined;
+    socket.on('message', (data) => frames.push(String(data)));
+    socket.on('close', (code) => {
+      closeCode = code;
+    });
+    await eventually(() => (frames.includes('') ? true : undefined));
+    // The welcome was replayed before any keep-alive.
+    expect(JSON.parse(frames[0] ?? '{}')).toMatchObject({ watermark: '0' });
+
+    await harness.adapter.close();
+    await eventually(() => closeCode);
+    expect(closeCode).toBe(1001);
+    const refused = await call(`${harness.domain}/conversations/${grant.conversationId}/activities`, { auth: grant.token });
+    expect(refused.status).toBe(503);
+  });
+});
