@@ -68,10 +68,21 @@ export function matchAddress(properties: readonly Property[], text: string): Add
   }
   if (number !== undefined) {
     const byNumber = found.filter((p) => p.houseNumber?.toLowerCase() === number);
-    // "2 riverside court": with no house 2 here, the number is the flat's.
-    const byFlat = flat === undefined ? found.filter((p) => p.flat?.toLowerCase() === number) : [];
-    found = byNumber.length > 0 ? byNumber : byFlat;
-    how = byNumber.length > 0 ? (flat === undefined ? 'number' : 'flat') : 'flat';
+    // "2 mill house": the number may be a flat's, named with its building instead of a street number.
+    const byFlat = flat === undefined ? found.filter((p) => p.flat?.toLowerCase() === number && !byNumber.includes(p)) : [];
+    if (rest === '' || byFlat.length === 0) {
+      found = byNumber.length > 0 ? byNumber : byFlat;
+      how = byNumber.length > 0 && flat === undefined ? 'number' : 'flat';
+    } else {
+      // The words decide between house 2 and flat 2; on a tie the house number wins.
+      const scored = [...byNumber, ...byFlat].map((p) => ({ p, score: similarity(rest, p) }));
+      const best = Math.max(0, ...scored.map((s) => s.score));
+      const top = scored.filter((s) => s.score >= SIMILAR && best - s.score < 0.02).map((s) => s.p);
+      const houses = top.filter((p) => byNumber.includes(p));
+      found = houses.length > 0 ? houses : top.length > 0 ? top : byNumber;
+      how = houses.length > 0 || top.length === 0 ? 'number' : 'flat';
+      return result(found, how);
+    }
   }
   if (rest === '') return flat === undefined && number === undefined ? { kind: 'none' } : result(found, how);
 

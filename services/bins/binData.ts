@@ -23,8 +23,8 @@ export const streamsFileSchema = documentedObject({
 const pattern = z.discriminatedUnion(
   'frequency',
   [
-    documentedObject({ frequency: z.literal('weekly') }),
-    documentedObject({ frequency: z.literal('fortnightly'), referenceDate: isoDate }),
+    z.strictObject({ frequency: z.literal('weekly') }),
+    z.strictObject({ frequency: z.literal('fortnightly'), referenceDate: isoDate }),
   ],
   { error: 'frequency must be "weekly" or "fortnightly" (fortnightly with a referenceDate)' },
 );

@@ -23,7 +23,8 @@ export class DataFileError extends Error {
     readonly file: string,
     readonly problems: string[],
   ) {
-    const listed = problems.slice(0, MAX_LISTED_PROBLEMS).map((p) => `${file} ${p}`);
+    // "file row 2 (...): ..." for a record, "file: ..." for the file as a whole.
+    const listed = problems.slice(0, MAX_LISTED_PROBLEMS).map((p) => (p.startsWith(':') ? `${file}${p}` : `${file} ${p}`));
     const more = problems.length - listed.length;
     super([...listed, ...(more > 0 ? [`${file}: and ${more} more problems`] : [])].join('\n'));
   }

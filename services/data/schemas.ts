@@ -40,14 +40,17 @@ export const yesNo = z
  * the digital team leave notes in keys starting with "_" (JSON has no comments).
  */
 export function documentedObject<T extends z.core.$ZodLooseShape>(shape: T) {
-  return z.looseObject(shape).superRefine((value, ctx) => {
-    const unknown = Object.keys(value).filter((key) => !(key in shape) && !key.startsWith('_'));
-    if (unknown.length > 0) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `has unknown ${unknown.length === 1 ? 'field' : 'fields'} ${unknown.map((k) => `"${k}"`).join(', ')} (expected ${Object.keys(shape).join(', ')}; notes go in fields starting with "_")`,
-        input: value,
-      });
-    }
-  });
+  const dropNotes = (value: unknown) =>
+    value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? Object.fromEntries(Object.entries(value).filter(([key]) => !key.startsWith('_')))
+      : value;
+  return z.preprocess(
+    dropNotes,
+    z.strictObject(shape, {
+      error: (issue) =>
+        issue.code === 'unrecognized_keys'
+          ? `has unknown ${issue.keys.length === 1 ? 'field' : 'fields'} ${issue.keys.map((k) => `"${k}"`).join(', ')} (expected ${Object.keys(shape).join(', ')}; notes go in fields starting with "_")`
+          : undefined,
+    }),
+  );
 }
