@@ -11,7 +11,7 @@ import { readModel, writeModel, type StoredModel } from './model/file.js';
 import { keywordRule } from './rules.js';
 
 /** Bump when features, training or the file format change, to invalidate cached models. */
-const MODEL_VERSION = 'softmax-tfidf-w12-c35-v1';
+const MODEL_VERSION = 'softmax-tfidf-w12-c35-v2';
 const FOLDS = 5;
 
 export function fingerprint(): string {
@@ -19,13 +19,19 @@ export function fingerprint(): string {
   return corpusFingerprint([MODEL_VERSION, normalise]);
 }
 
-function outOfFold(train: Example[]): Scored[] {
+/**
+ * Scores from models that never saw the message: each fold's model scores its held-out part of
+ * the training split and every calibration None message. In-scope and out-of-scope messages are
+ * thus judged by equally trained models; scoring the None topics with the (more confident) full
+ * model instead pushed the threshold too high.
+ */
+function outOfFold(train: Example[], calibrationNone: Example[]): Scored[] {
   const scored: Scored[] = [];
   for (let fold = 0; fold < FOLDS; fold++) {
     const fit = train.filter((_, i) => i % FOLDS !== fold);
     const held = train.filter((_, i) => i % FOLDS === fold);
     const classifier = new IntentClassifier(buildModel(fit), { threshold: 0, margin: 0 });
-    for (const example of held) {
+    for (const example of [...held, ...calibrationNone]) {
       // Messages the keyword rules decide never reach the threshold, so they do not tune it.
       if (keywordRule(example.text)) continue;
       scored.push({ gold: example.intent, probabilities: Float64Array.from(classifier.probabilities(example.text)) });
@@ -37,12 +43,7 @@ function outOfFold(train: Example[]): Scored[] {
 export function trainModel(): StoredModel {
   const { train } = split(loadCorpus());
   const data = buildModel(train);
-  const full = new IntentClassifier(data, { threshold: 0, margin: 0 });
-  const scored = [
-    ...outOfFold(train),
-    ...loadHeldoutNone('calibration').map((e) => ({ gold: e.intent, probabilities: Float64Array.from(full.probabilities(e.text)) })),
-  ];
-  const calibration = calibrate(scored, data.labels);
+  const calibration = calibrate(outOfFold(train, loadHeldoutNone('calibration')), data.labels);
   return { fingerprint: fingerprint(), trainedAt: new Date().toISOString(), data, calibration };
 }
 
