@@ -65,6 +65,8 @@ export class SmsStore {
 
   /** The conversation for a number, created on first contact. */
   async conversationFor(conversationId: string, phone: string, now: number): Promise<SmsConversation> {
+    const existing = await this.find(conversationId);
+    if (existing) return existing;
     await this.db
       .insertInto('sms_conversations')
       .values({ conversation_id: conversationId, phone, created_at: now, last_inbound_at: null, opted_out_at: null, choices: null })

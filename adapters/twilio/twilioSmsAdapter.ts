@@ -348,7 +348,9 @@ export class TwilioSmsAdapter extends BotAdapter {
       await this.store.setChoices(conversationId, choices);
     }
 
-    const latest = await this.store.find(conversationId);
+    // A reply's turn loaded the conversation inside this number's queue, so its opt-out is
+    // current; a proactive send may come at any time and looks again.
+    const latest = options.kind === 'reply' ? options.conversation : await this.store.find(conversationId);
     if (!latest || (latest.optedOut && !options.allowOptedOut)) {
       this.logger.info({ conversationId }, 'SMS not sent: the number has opted out');
       // An agent's reply that cannot go must not look delivered in the agent console.

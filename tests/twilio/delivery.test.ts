@@ -1,0 +1,137 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { TurnContext, type ConversationReference } from 'botbuilder';
+import { SmsSendError } from '../../adapters/twilio/sender.js';
+import { residentNumber, startHarness, testLogic, type Harness } from './harness.js';
+
+describe('SMS delivery by REST', () => {
+  let h: Harness | undefined;
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+  });
+
+  it('retries 429 and 500 with backoff, then sends once', async () => {
+    h = await startHarness();
+    h.fake.failNext(1, 429);
+    h.fake.failNext(2, 500);
+    await h.sms(residentNumber(40), 'hello');
+    expect(h.fake.sent).toHaveLength(1);
+    expect(h.fake.requests.map((r) => r.status)).toEqual([429, 500, 500, 201]);
+    const gaps = h.fake.requests.slice(1).map((r, i) => r.at - (h?.fake.requests[i]?.at ?? 0));
+    // Full-jitter exponential backoff from 5 ms: each wait at least half its bound.
+    expect(gaps[0]).toBeGreaterThanOrEqual(2);
+    expect(gaps[2]).toBeGreaterThanOrEqual(10);
+    expect(h.logLines.join('\n')).toMatch(/"attempts":4/);
+  });
+
+  it('gives up after the last attempt, logs the failure and still answers Twilio 200', async () => {
+    h = await startHarness({ adapter: { retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 4 } } });
+    h.fake.failNext(3, 503);
+    const response = await h.sms(residentNumber(41), 'hello');
+    expect(response.status).toBe(200);
+    expect(h.fake.sent).toHaveLength(0);
+    expect(h.fake.requests).toHaveLength(3);
+    expect(h.logLines.join('\n')).toContain('SMS could not be sent');
+  });
+
+  it('does not retry a 400, and a proactive send that fails rejects for the caller', async () => {
+    const references: Partial<ConversationReference>[] = [];
+    const seen: Harness['seen'] = [];
+    const echo = testLogic(seen);
+    h = await startHarness({ logic: async (context) => {
+      references.push(TurnContext.getConversationReference(context.activity));
+      await echo(context);
+    } });
+    await h.sms(residentNumber(42), 'hello');
+    h.fake.failNext(1, 400);
+    await expect(h.adapter.continueConversation(references[0] ?? {}, async (context) => {
+      await context.sendActivity('An agent replied');
+    })).rejects.toBeInstanceOf(SmsSendError);
+    expect(h.fake.requests.map((r) => r.status)).toEqual([201, 400]);
+    await h.adapter.continueConversation(references[0] ?? {}, async (context) => {
+      await context.sendActivity('An agent replied');
+    });
+    expect(h.fake.sent.at(-1)?.body).toBe('An agent replied');
+  });
+
+  it('splits a long reply at sentence boundaries into texts of at most two segments', async () => {
+    const sentence = 'Your green bin is collected every other Tuesday from the kerbside before 7am.';
+    h = await startHarness({ logic: async (context) => {
+      if (context.activity.type === 'message') await context.sendActivity(Array(8).fill(sentence).join(' '));
+    } });
+    await h.sms(residentNumber(43), 'bins');
+    const texts = h.fake.sent.map((m) => m.body);
+    expect(texts.length).toBe(3);
+    for (const text of texts) {
+      expect(text.length).toBeLessThanOrEqual(306);
+      expect(text.endsWith('7am.')).toBe(true);
+    }
+    expect(h.fake.sent.every((m) => m.numSegments <= 2)).toBe(true);
+    expect(h.logLines.join('\n')).toContain('over the routine segment budget');
+  });
+});
+
+describe('a burst of 1,000 messages from 50 numbers', () => {
+  it('answers every message, one turn at a time and in order per number', async () => {
+    const h = await startHarness({ adapter: { rateLimit: 1000 } });
+    try {
+      let running = 0;
+      const overlaps: string[] = [];
+      const active = new Set<string>();
+      h.adapter.use({
+        onTurn: async (context, next) => {
+          const id = context.activity.conversation.id;
+          if (active.has(id)) overlaps.push(id);
+          active.add(id);
+          running += 1;
+          try {
+            await next();
+          } finally {
+            active.delete(id);
+            running -= 1;
+          }
+        },
+      });
+      const numbers = Array.from({ length: 50 }, (_, i) => residentNumber(100 + i));
+      const started = Date.now();
+      const statuses = await Promise.all(
+        numbers.map(async (number) => {
+          const results: number[] = [];
+          for (let i = 0; i < 20; i += 1) results.push((await h.sms(number, `msg ${i}`)).status);
+          return results;
+        }),
+      );
+      const seconds = (Date.now() - started) / 1000;
+      expect(statuses.flat().every((s) => s === 200)).toBe(true);
+      await h.fake.waitForSent(1000);
+      expect(h.fake.sent).toHaveLength(1000);
+      for (const number of numbers) {
+        const bodies = h.fake.sentTo(number).map((m) => m.body.split('\n').at(-1));
+        expect(bodies).toEqual(Array.from({ length: 20 }, (_, i) => `You said: msg ${i}`));
+      }
+      expect(overlaps).toEqual([]);
+      expect(running).toBe(0);
+      // Not a timing test; printed for the record.
+      process.stdout.write(`burst: 1000 messages from 50 numbers in ${seconds.toFixed(2)} s\n`);
+    } finally {
+      await h.close();
+    }
+  }, 120_000);
+
+  it('queues concurrent messages from one number and runs them in arrival order', async () => {
+    const h = await startHarness({ delayMs: 15 });
+    try {
+      const number = residentNumber(200);
+      const posts: Promise<unknown>[] = [];
+      for (let i = 0; i < 8; i += 1) {
+        posts.push(h.sms(number, `m${i}`));
+        // Staggered so arrival order is known; each turn takes longer than the gap, so they queue.
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      await Promise.all(posts);
+      expect(h.seen.filter((s) => s.type === 'message').map((s) => s.text)).toEqual(Array.from({ length: 8 }, (_, i) => `m${i}`));
+    } finally {
+      await h.close();
+    }
+  });
+});
