@@ -30,6 +30,10 @@ describe('Twilio SMS webhook', () => {
     await h.sms(resident, 'thanks');
     await h.fake.waitForSent(2);
     expect(h.fake.sent[1]?.body).toBe('You said: thanks');
+    // Sids, segment counts and conversation ids are logged; numbers and words never.
+    const logs = h.logLines.join('\n');
+    expect(logs).toContain('"segments":1');
+    expect(logs).not.toMatch(/7700 ?900|bin day|thanks/);
   });
 
   it('treats 07700 900001 and +447700900001 as one conversation', async () => {
