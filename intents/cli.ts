@@ -28,10 +28,10 @@ async function evalCommand(): Promise<void> {
   const e = evaluate(recogniser);
   const out: string[] = [];
   out.push(`Held-out evaluation (never trained or tuned on)`);
-  out.push(`  in-scope test utterances ${e.counts.inScope}; None: ${e.counts.noneSplit} from the split + ${e.counts.noneUnseenTopics} on unseen topics`);
+  out.push(`  in-scope test utterances ${e.counts.inScope}; None: ${e.counts.noneSplit} from the split + ${e.counts.noneUnseenTopics} from none-test.txt`);
   out.push(`  decision: threshold ${e.decision.threshold}, margin ${e.decision.margin}`);
   out.push(`  in-scope accuracy      ${pct(e.inScopeAccuracy)}  (wrong intent ${pct(e.inScopeWrongIntent)}, sent to None ${pct(e.inScopeRejected)})`);
-  out.push(`  None recall            ${pct(e.noneRecall)}  (split ${pct(e.noneRecallSplit)}, unseen topics ${pct(e.noneRecallUnseenTopics)})`);
+  out.push(`  None recall            ${pct(e.noneRecall)}  (split ${pct(e.noneRecallSplit)}, none-test.txt ${pct(e.noneRecallUnseenTopics)})`);
   out.push(`  None precision         ${pct(e.nonePrecision)}`);
   out.push(`  false-accept rate      ${pct(e.falseAcceptRate)}`);
   out.push(`  AUROC in-scope vs None ${e.auroc.toFixed(3)}`);
