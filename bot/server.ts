@@ -16,7 +16,8 @@ import type { AssistantMetrics } from './metrics.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const webDir = join(here, '..', 'web');
-const webChatBundle = join(dirname(createRequire(import.meta.url).resolve('botframework-webchat/package.json')), 'dist', 'webchat.js');
+// The package's exports hide package.json, so find its folder from its main entry point.
+const webChatBundle = join(dirname(createRequire(import.meta.url).resolve('botframework-webchat')), '..', 'dist', 'webchat.js');
 
 export interface ChannelRoutes {
   registerRoutes(server: restify.Server, logic: (context: TurnContext) => Promise<void>): void;
@@ -62,7 +63,7 @@ export function createServer(parts: ServerParts): restify.Server {
     return callback();
   });
 
-  server.get('/healthz', (_req, res) => {
+  server.get('/healthz', async (_req, res) => {
     res.send(200, { status: 'ok' });
   });
 
@@ -107,7 +108,7 @@ function registerBotFrameworkRoute(server: restify.Server, parts: ServerParts): 
 }
 
 function registerDemoPage(server: restify.Server, parts: ServerParts): void {
-  const sendFile = (file: string, type: string, cache: string) => async (_req: restify.Request, res: restify.Response) => {
+  const sendFile = (file: string, type: string, cache: string) => async (_req: restify.Request, res: restify.Response): Promise<void> => {
     const body = await readFile(file);
     res.setHeader('Content-Type', type);
     res.setHeader('Cache-Control', cache);

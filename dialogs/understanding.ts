@@ -1,21 +1,19 @@
 /**
  * What the dialogs need from intent recognition: the intent with its score and the details
- * (entities) already in the message. intents/ provides the implementation; dialogs depend only
- * on this shape so a council can swap in another recogniser (CLU, a hosted model) unchanged.
+ * (entities) already in the message. The shapes are intents/'s own; dialogs depend only on
+ * this interface, so a council can swap in another recogniser (CLU, a hosted model) that
+ * produces the same shapes without touching a dialog.
  */
-export interface UnderstoodEntity {
-  type: string;
-  text: string;
-  [detail: string]: unknown;
-}
+import type { Entity, Recognition } from '../intents/types.js';
 
-export interface Understanding {
-  text: string;
-  intent: string;
-  score: number;
-  entities: UnderstoodEntity[];
-}
+export type Understanding = Recognition;
+export type UnderstoodEntity = Entity;
 
 export interface IntentRecogniser {
   recognise(text: string, now?: Date): Understanding;
+}
+
+/** The first entity of a type, narrowed to its shape. */
+export function entityOf<T extends Entity['type']>(understanding: Understanding | undefined, type: T): Extract<Entity, { type: T }> | undefined {
+  return understanding?.entities.find((entity): entity is Extract<Entity, { type: T }> => entity.type === type);
 }

@@ -48,6 +48,9 @@ export async function openDatabase(storageUrl: string): Promise<Database> {
 function connect(storageUrl: string): { db: Db; dialect: Dialect } {
   if (storageUrl.startsWith('postgres://') || storageUrl.startsWith('postgresql://')) {
     const pool = new pg.Pool({ connectionString: storageUrl, max: 10 });
+    // An idle connection dropped by the server (a PostgreSQL restart, a failover) must not end
+    // the process: the pool replaces it on next use, and /readyz reports the outage meanwhile.
+    pool.on('error', () => undefined);
     return { db: new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' };
   }
   const file = sqliteFile(storageUrl);

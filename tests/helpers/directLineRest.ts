@@ -27,24 +27,34 @@ export async function openConversation(baseUrl: string, resume?: { conversationI
   }
   const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
 
-  const allActivities = async (): Promise<Partial<Activity>[]> => {
-    const response = await fetch(`${baseUrl}/v3/directline/conversations/${conversationId}/activities`, { headers });
-    if (!response.ok) throw new Error(`get activities: ${response.status}`);
-    return ((await response.json()) as { activities: Partial<Activity>[] }).activities;
+  // Pages of at most 100 come back; follow the watermark to the end like Web Chat does.
+  const activitiesAfter = async (watermark: string | undefined): Promise<{ activities: Partial<Activity>[]; watermark?: string }> => {
+    const collected: Partial<Activity>[] = [];
+    let mark = watermark;
+    for (;;) {
+      const query = mark === undefined ? '' : `?watermark=${mark}`;
+      const response = await fetch(`${baseUrl}/v3/directline/conversations/${conversationId}/activities${query}`, { headers });
+      if (!response.ok) throw new Error(`get activities: ${response.status}`);
+      const page = (await response.json()) as { activities: Partial<Activity>[]; watermark?: string };
+      collected.push(...page.activities);
+      if (page.activities.length === 0 || page.watermark === mark) return { activities: collected, watermark: page.watermark ?? mark };
+      mark = page.watermark;
+    }
   };
+  const allActivities = async () => (await activitiesAfter(undefined)).activities;
 
   return {
     conversationId,
     token,
     async say(text: string) {
-      const before = (await allActivities()).length;
+      const { watermark } = await activitiesAfter(undefined);
       const posted = await fetch(`${baseUrl}/v3/directline/conversations/${conversationId}/activities`, {
         method: 'POST',
         headers,
         body: JSON.stringify({ type: 'message', text, from: { id: 'resident' }, locale: 'en-GB' }),
       });
       if (!posted.ok) throw new Error(`post activity: ${posted.status}`);
-      const after = (await allActivities()).slice(before);
+      const after = (await activitiesAfter(watermark)).activities;
       return after.filter((a) => a.type === 'message' && a.from?.role !== 'user' && a.text).map((a) => a.text ?? '');
     },
     async botMessages() {

@@ -55,10 +55,10 @@ describe('demo page with Web Chat', () => {
     const sendBox = page.locator('[data-id="webchat-sendbox-input"]');
     await sendBox.fill('thank you');
     await sendBox.press('Enter');
-    await page.getByText(/You're welcome/).first().waitFor({ timeout: 20_000 });
+    await page.getByText(/You.re welcome/).first().waitFor({ timeout: 20_000 });
 
     await page.reload();
-    await page.getByText(/You're welcome/).first().waitFor({ timeout: 20_000 });
+    await page.getByText(/You.re welcome/).first().waitFor({ timeout: 20_000 });
     await page.close();
   }, 60_000);
 });
