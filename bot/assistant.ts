@@ -34,6 +34,7 @@ import { DirectLineAdapter } from '../adapters/directline/directLineAdapter.js';
 import { DatabaseConversationStore } from '../adapters/directline/conversationStore.js';
 import { InProcessConversationEvents } from '../adapters/directline/conversationEvents.js';
 import { InProcessTurnQueue } from '../adapters/turnQueue.js';
+import { TwilioSmsAdapter } from '../adapters/twilio/twilioSmsAdapter.js';
 
 export interface RunningAssistant {
   config: Config;
@@ -100,11 +101,12 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
     ),
   );
 
+  const turnQueue = new InProcessTurnQueue();
   const directLine = prepare(
     new DirectLineAdapter({
       store: new DatabaseConversationStore(database.db),
       events: new InProcessConversationEvents(),
-      turnQueue: new InProcessTurnQueue(),
+      turnQueue,
       logger: logger.child({ channel: 'directline' }),
       tokenSigningKey: await tokenSigningKey(database.db),
       secret: config.DIRECTLINE_SECRET,
@@ -116,6 +118,31 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
     }),
   );
 
+  // SMS, when the council has a Twilio number (config requires all three settings together).
+  const sms =
+    config.TWILIO_ACCOUNT_SID && config.TWILIO_AUTH_TOKEN && config.TWILIO_PHONE_NUMBER && config.PUBLIC_BASE_URL
+      ? prepare(
+          new TwilioSmsAdapter({
+            db: database.db,
+            turnQueue,
+            logger: logger.child({ channel: 'sms' }),
+            accountSid: config.TWILIO_ACCOUNT_SID,
+            authToken: config.TWILIO_AUTH_TOKEN,
+            phoneNumber: config.TWILIO_PHONE_NUMBER,
+            publicBaseUrl: config.PUBLIC_BASE_URL,
+            apiBaseUrl: config.TWILIO_API_BASE_URL,
+            maxBodyBytes: config.MAX_BODY_BYTES,
+            dataDir,
+            greetAfterSilenceMs: config.SMS_GREET_AFTER_SILENCE_HOURS * 3_600_000,
+            rateLimit: config.SMS_RATE_LIMIT_PER_MINUTE,
+            maxSegmentsPerText: config.SMS_MAX_SEGMENTS_PER_TEXT,
+            webhookWaitMs: config.SMS_WEBHOOK_WAIT_MS,
+            botName: messages.council.assistantName,
+            metrics: metrics.smsMetrics(),
+          }),
+        )
+      : undefined;
+
   // Server
   const server = createServer({
     config,
@@ -124,7 +151,7 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
     isReady: () => database.ping(),
     botLogic: (context) => bot.run(context),
     cloudAdapter,
-    channels: [directLine],
+    channels: sms ? [directLine, sms] : [directLine],
     issueDemoToken: () => directLine.issueToken(),
   });
   directLine.attachWebSockets(server);
@@ -134,7 +161,7 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
     server.listen(config.PORT, '0.0.0.0', () => resolveListen());
   });
   const port = (server.address() as AddressInfo).port;
-  logger.info({ port, storage: database.dialect, dataDir }, 'council-assistant is listening');
+  logger.info({ port, storage: database.dialect, dataDir, sms: Boolean(sms) }, 'council-assistant is listening');
 
   // Housekeeping on timers that never keep the process alive by themselves.
   const idleTimer = setInterval(() => {
@@ -143,7 +170,9 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
   idleTimer.unref();
   const retentionTimer = setInterval(() => {
     const cutoff = new Date(Date.now() - config.RETENTION_DAYS * 86_400_000);
-    transcripts.deleteOlderThan(cutoff).catch((err: unknown) => logger.warn({ err }, 'retention clean-up failed'));
+    Promise.all([transcripts.deleteOlderThan(cutoff), sms?.deleteOlderThan(cutoff)]).catch((err: unknown) =>
+      logger.warn({ err }, 'retention clean-up failed'),
+    );
   }, 3_600_000);
   retentionTimer.unref();
 
@@ -157,6 +186,7 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
       const drained = await inflight.drain(config.SHUTDOWN_GRACE_SECONDS * 1000);
       if (!drained) logger.warn({ inflight: inflight.size }, 'turns still running at the end of the grace period');
       await directLine.close();
+      await sms?.close(config.SHUTDOWN_GRACE_SECONDS * 1000);
       await Promise.race([closed, new Promise((r) => setTimeout(r, 1000))]);
       await database.close();
       logger.info('stopped');

@@ -48,6 +48,10 @@ const configSchema = z.object({
   TWILIO_AUTH_TOKEN: optionalText,
   TWILIO_PHONE_NUMBER: optionalText,
   TWILIO_API_BASE_URL: z.url({ protocol: /^https?$/ }).default('https://api.twilio.com'),
+  SMS_GREET_AFTER_SILENCE_HOURS: z.coerce.number().min(0.1).max(720).default(12),
+  SMS_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(600).default(20),
+  SMS_MAX_SEGMENTS_PER_TEXT: z.coerce.number().int().min(1).max(10).default(2),
+  SMS_WEBHOOK_WAIT_MS: z.coerce.number().int().min(100).max(14_000).default(10_000),
 
   // How long personal data in transcripts and conversation state is kept.
   RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),

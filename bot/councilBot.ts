@@ -32,7 +32,12 @@ export class CouncilBot extends ActivityHandler {
       const residentJoined = (context.activity.membersAdded ?? []).some(
         (member) => member.id !== context.activity.recipient?.id,
       );
-      if (residentJoined) await say(context, this.messages, 'welcome');
+      if (residentJoined) {
+        // A new conversation, or (on SMS) one resumed after a long silence: start afresh rather
+        // than carry on a half-finished question the resident has forgotten.
+        await this.dialogState.set(context, { dialogStack: [] });
+        await say(context, this.messages, 'welcome');
+      }
       await next();
     });
 

@@ -5,6 +5,7 @@
  */
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Middleware, TurnContext } from 'botbuilder';
+import type { SmsMetrics } from '../adapters/twilio/twilioSmsAdapter.js';
 
 export class AssistantMetrics {
   readonly registry = new Registry();
@@ -46,8 +47,48 @@ export class AssistantMetrics {
     registers: [this.registry],
   });
 
+  readonly smsTexts = new Counter({
+    name: 'assistant_sms_texts_total',
+    help: 'Texts sent to residents, by kind (reply or proactive) and encoding',
+    labelNames: ['kind', 'encoding'] as const,
+    registers: [this.registry],
+  });
+
+  readonly smsSegments = new Counter({
+    name: 'assistant_sms_segments_total',
+    help: 'SMS segments sent (what Twilio bills), by kind',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+
+  readonly smsFailures = new Counter({
+    name: 'assistant_sms_send_failures_total',
+    help: 'Texts Twilio would not accept after retries, by HTTP status',
+    labelNames: ['status'] as const,
+    registers: [this.registry],
+  });
+
+  readonly smsWebhooks = new Counter({
+    name: 'assistant_sms_webhooks_total',
+    help: 'Inbound SMS webhooks by outcome (processed, duplicate, opted-out, forbidden…)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** The SMS adapter's counts, as prom-client metrics. */
+  smsMetrics(): SmsMetrics {
+    return {
+      textSent: ({ segments, encoding, kind }) => {
+        this.smsTexts.inc({ kind, encoding });
+        this.smsSegments.inc({ kind }, segments);
+      },
+      textFailed: ({ status }) => this.smsFailures.inc({ status: String(status ?? 'none') }),
+      webhook: (outcome) => this.smsWebhooks.inc({ outcome }),
+    };
   }
 
   /** Bot middleware counting and timing every turn. */
