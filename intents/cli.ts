@@ -36,6 +36,11 @@ async function evalCommand(): Promise<void> {
   out.push(`  false-accept rate      ${pct(e.falseAcceptRate)}`);
   out.push(`  AUROC in-scope vs None ${e.auroc.toFixed(3)}`);
   out.push(`  blind in-scope set     ${pct(e.blind.accuracy)} of ${e.blind.count} (sent to None ${pct(e.blind.rejected)}; ${e.blind.duplicatesOfTraining} lines skipped as already in training)`);
+  const b = e.blind2;
+  out.push(`  blind-2026-11 in-scope ${pct(b.inScope.accuracy)} of ${b.inScope.count} (sent to None ${pct(b.inScope.rejected)}; ${b.inScope.duplicatesOfTraining} skipped as in training)`);
+  out.push(
+    `  blind-2026-11 None     ${pct(b.none.recall)} of ${b.none.count} (${b.none.bySection.map((s) => `${s.section} ${pct(s.recall)} of ${s.count}`).join(', ')}; ${b.none.duplicatesOfTraining} skipped as in training); AUROC ${b.auroc.toFixed(3)}`,
+  );
   out.push('');
   out.push(`  ${'intent'.padEnd(22)} ${'n'.padStart(4)} ${'precision'.padStart(10)} ${'recall'.padStart(8)}`);
   for (const f of e.perIntent) out.push(`  ${f.intent.padEnd(22)} ${String(f.support).padStart(4)} ${pct(f.precision).padStart(10)} ${pct(f.recall).padStart(8)}`);
@@ -45,6 +50,9 @@ async function evalCommand(): Promise<void> {
   out.push('');
   out.push('  blind set misses:');
   for (const miss of e.blind.misses) out.push(`    ${miss}`);
+  out.push('');
+  out.push('  blind-2026-11 misses:');
+  for (const miss of b.misses) out.push(`    ${miss}`);
   process.stdout.write(`${out.join('\n')}\n`);
 }
 

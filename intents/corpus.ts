@@ -65,13 +65,35 @@ export function loadHeldoutNone(which: 'calibration' | 'test'): Example[] {
  * In-scope messages written once, before any tuning against them (corpus/heldout/inscope-test.tsv,
  * "intent<TAB>utterance"): a check on the split's figures, which the corpus was revised against.
  */
-export function loadBlindInScope(): Example[] {
-  return lines(new URL('inscope-test.tsv', HELDOUT_DIR)).map((line) => {
+export function loadBlindInScope(file = 'inscope-test.tsv'): Example[] {
+  return lines(new URL(file, HELDOUT_DIR)).map((line) => {
     const [intent = '', text = ''] = line.split('\t');
     const parsed = z.object({ intent: z.enum(INTENT_NAMES), text: Utterance }).safeParse({ intent, text });
-    if (!parsed.success) throw new Error(`inscope-test.tsv: bad line "${line}"`);
+    if (!parsed.success) throw new Error(`${file}: bad line "${line}"`);
     return parsed.data;
   });
+}
+
+/** The second blind pair (issue 3 follow-up), written before the corpus was grown; evaluation only. */
+export const BLIND_2026_11 = { inScope: 'blind-2026-11-inscope.tsv', none: 'blind-2026-11-none.txt' } as const;
+
+export interface BlindNone extends Example {
+  /** `reserved`: a topic kept out of None.txt on purpose; `familiar`: a topic None.txt covers. */
+  section: string;
+}
+
+/** A blind None file whose `## <section>` lines name the kind of topic of the lines below them. */
+export function loadBlindNone(file: string = BLIND_2026_11.none): BlindNone[] {
+  let section = 'all';
+  const out: BlindNone[] = [];
+  for (const raw of readFileSync(new URL(file, HELDOUT_DIR), 'utf8').split(/\r?\n/)) {
+    const line = raw.trim();
+    const heading = /^##\s*(\S+)/.exec(line);
+    if (heading?.[1]) section = heading[1];
+    if (line === '' || line.startsWith('#')) continue;
+    out.push({ text: Utterance.parse(line), intent: 'None', section });
+  }
+  return out;
 }
 
 export function isTest(text: string): boolean {
