@@ -28,7 +28,11 @@ import { DatabaseStorage } from '../store/botStorage.js';
 import { DatabaseTranscriptStore } from '../store/transcriptStore.js';
 import { tokenSigningKey } from '../store/settings.js';
 import { Messages } from '../dialogs/content.js';
-import { MainDialog } from '../dialogs/mainDialog.js';
+import { MainDialog, type JobRoute } from '../dialogs/mainDialog.js';
+import { BinDayDialog } from '../dialogs/bins/binDayDialog.js';
+import { MissedBinDialog } from '../dialogs/bins/missedBinDialog.js';
+import { loadDemoCouncilData } from '../services/data/loadDemoCouncilData.js';
+import { DatabaseMissedCollections } from '../services/bins/databaseMissedCollections.js';
 import { CouncilRecognizer } from '../intents/recogniser.js';
 import { DirectLineAdapter } from '../adapters/directline/directLineAdapter.js';
 import { DatabaseConversationStore } from '../adapters/directline/conversationStore.js';
@@ -55,6 +59,8 @@ export interface StartOptions {
    * the benchmark uses a bare echo bot to measure what the assistant's own logic costs.
    */
   replaceBot?: (conversationState: ConversationState) => ActivityHandler;
+  /** The time the dialogs see (tests fix it to a bank-holiday week, say); the real clock by default. */
+  clock?: () => Date;
 }
 
 export async function startAssistant(options: StartOptions = {}): Promise<RunningAssistant> {
@@ -70,11 +76,23 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
   const conversationState = new ConversationState(storage);
   const userState = new UserState(storage);
 
-  // Content, understanding and dialogs
+  // Council data and the services over it
+  const clock = options.clock ?? (() => new Date());
   const dataDir = resolve(config.COUNCIL_DATA_DIR);
+  const council = loadDemoCouncilData(dataDir);
+  const missedCollections = new DatabaseMissedCollections(database.db);
+
+  // Content, understanding and dialogs
   const messages = Messages.load(dataDir);
   const recogniser = await CouncilRecognizer.load();
-  const mainDialog = new MainDialog(recogniser, messages, conversationState.createProperty('mainMemory'));
+  const jobs: JobRoute[] = [
+    { intents: ['bins.next_collection'], dialog: new BinDayDialog(council.addressLookup, council.binCollections, messages, clock) },
+    {
+      intents: ['bins.missed'],
+      dialog: new MissedBinDialog(council.addressLookup, council.binCollections, council.missedReportPolicy, missedCollections, messages, clock),
+    },
+  ];
+  const mainDialog = new MainDialog(recogniser, messages, conversationState.createProperty('mainMemory'), jobs, clock);
   const bot = options.replaceBot?.(conversationState) ?? new CouncilBot(conversationState, userState, mainDialog, messages);
 
   // Adapters: every channel gets the same middleware and the same error handling.

@@ -4,7 +4,7 @@
  * links to tap) and the quick replies offered on the web. Validated at load so a typo in the
  * file stops start-up with the file and message named, not a resident's conversation.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 
@@ -13,6 +13,8 @@ const messageSchema = z.object({
   sms: z.string().min(1),
   choices: z.array(z.string().min(1).max(40)).max(8).optional(),
 });
+
+const jobMessagesSchema = z.object({ messages: z.record(z.string(), messageSchema) });
 
 const contentSchema = z.object({
   council: z.object({
@@ -41,28 +43,46 @@ export interface RenderedMessage {
   choices: string[];
 }
 
+function parseFile<T extends z.ZodType>(file: string, schema: T): z.infer<T> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`${file}: cannot be read as JSON (${(error as Error).message})`);
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`${file}: ${issue?.path.join('.')}: ${issue?.message}`);
+  }
+  return parsed.data;
+}
+
 export class Messages {
   private constructor(
     readonly council: CouncilInfo,
     private readonly messages: Record<string, z.infer<typeof messageSchema>>,
   ) {}
 
+  /**
+   * messages.json holds the council's details and general messages; each job's folder
+   * (bins/, tip/, counciltax/…) may have its own messages.json, so the words of a job sit
+   * beside its data.
+   */
   static load(dataDir: string): Messages {
-    const file = join(dataDir, 'messages.json');
-    let raw: unknown;
-    try {
-      raw = JSON.parse(readFileSync(file, 'utf8'));
-    } catch (error) {
-      throw new Error(`${file}: cannot be read as JSON (${(error as Error).message})`);
+    const main = parseFile(join(dataDir, 'messages.json'), contentSchema);
+    const messages = { ...main.messages };
+    for (const entry of readdirSync(dataDir, { withFileTypes: true })) {
+      const file = join(dataDir, entry.name, 'messages.json');
+      if (!entry.isDirectory() || !existsSync(file)) continue;
+      for (const [id, message] of Object.entries(parseFile(file, jobMessagesSchema).messages)) {
+        if (messages[id]) throw new Error(`${file}: message "${id}" is already defined elsewhere`);
+        messages[id] = message;
+      }
     }
-    const parsed = contentSchema.safeParse(raw);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new Error(`${file}: ${issue?.path.join('.')}: ${issue?.message}`);
-    }
-    const missing = REQUIRED_MESSAGES.filter((id) => !parsed.data.messages[id]);
-    if (missing.length) throw new Error(`${file}: messages missing: ${missing.join(', ')}`);
-    return new Messages(parsed.data.council, parsed.data.messages);
+    const missing = REQUIRED_MESSAGES.filter((id) => !messages[id]);
+    if (missing.length) throw new Error(`${join(dataDir, 'messages.json')}: messages missing: ${missing.join(', ')}`);
+    return new Messages(main.council, messages);
   }
 
   has(id: string): boolean {

@@ -42,6 +42,7 @@ export class MainDialog extends ComponentDialog {
     private readonly messages: Messages,
     private readonly memory: StatePropertyAccessor<MainMemory>,
     jobs: JobRoute[] = [],
+    private readonly clock: () => Date = () => new Date(),
   ) {
     super(MAIN_DIALOG);
     for (const job of jobs) {
@@ -64,7 +65,7 @@ export class MainDialog extends ComponentDialog {
   private async route(step: WaterfallStepContext) {
     const context = step.context;
     const text = context.activity.type === ActivityTypes.Message ? (context.activity.text ?? '') : '';
-    const understanding = this.recogniser.recognise(text, new Date());
+    const understanding = this.recogniser.recognise(text, this.clock());
     const memory = await this.memory.get(context, { misunderstandings: 0 });
 
     const command = interruptionIn(text);

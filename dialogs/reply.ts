@@ -24,3 +24,23 @@ export async function say(
 ): Promise<void> {
   await context.sendActivity(messageActivity(context, messages, id, values));
 }
+
+export interface Choice {
+  /** What the resident sees on the button (web) or after the number (SMS). */
+  label: string;
+  /** What comes back when it is chosen. */
+  value: string;
+}
+
+/**
+ * A question with choices, on every channel: buttons on the web; on SMS the Twilio adapter
+ * lists them as numbered lines and turns a reply of "2" back into the second choice's value.
+ */
+export function choicesActivity(text: string, choices: Choice[]): Partial<Activity> {
+  const activity = MessageFactory.suggestedActions(
+    choices.map((choice) => ({ type: 'imBack', title: choice.label, value: choice.value })),
+    text,
+  );
+  activity.inputHint = 'expectingInput';
+  return activity;
+}

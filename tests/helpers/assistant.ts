@@ -12,7 +12,7 @@ export interface TestAssistant extends RunningAssistant {
   close(): Promise<void>;
 }
 
-export async function startTestAssistant(env: Record<string, string> = {}, database?: TestDatabase): Promise<TestAssistant> {
+export async function startTestAssistant(env: Record<string, string> = {}, database?: TestDatabase, clock?: () => Date): Promise<TestAssistant> {
   const db = database ?? sqliteTestDatabase();
   const logLines: string[] = [];
   const capture = new Writable({
@@ -24,6 +24,7 @@ export async function startTestAssistant(env: Record<string, string> = {}, datab
   const running = await startAssistant({
     env: { NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'debug', STORAGE_URL: db.url, ...env },
     logDestination: capture,
+    ...(clock ? { clock } : {}),
   });
   return {
     ...running,

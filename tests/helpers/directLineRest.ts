@@ -55,7 +55,10 @@ export async function openConversation(baseUrl: string, resume?: { conversationI
       });
       if (!posted.ok) throw new Error(`post activity: ${posted.status}`);
       const after = (await activitiesAfter(watermark)).activities;
-      return after.filter((a) => a.type === 'message' && a.from?.role !== 'user' && a.text).map((a) => a.text ?? '');
+      // Buttons are part of what the resident sees: they follow the text as "[label]" lines.
+      return after
+        .filter((a) => a.type === 'message' && a.from?.role !== 'user' && a.text)
+        .map((a) => [a.text ?? '', ...(a.suggestedActions?.actions ?? []).map((action) => `[${action.title}]`)].join('\n'));
     },
     async botMessages() {
       return (await allActivities()).filter((a) => a.type === 'message' && a.from?.role !== 'user');

@@ -34,7 +34,7 @@ export interface TestCouncil {
 let residentCounter = 100;
 let sidCounter = 0;
 
-export async function startTestCouncil(env: Record<string, string> = {}, database?: TestDatabase): Promise<TestCouncil> {
+export async function startTestCouncil(env: Record<string, string> = {}, database?: TestDatabase, clock?: () => Date): Promise<TestCouncil> {
   const fakeTwilio = await startFakeTwilio(TEST_TWILIO.accountSid, TEST_TWILIO.authToken);
   const assistant = await startTestAssistant(
     {
@@ -46,6 +46,7 @@ export async function startTestCouncil(env: Record<string, string> = {}, databas
       ...env,
     },
     database,
+    clock,
   );
 
   return {

@@ -1,0 +1,173 @@
+/**
+ * Finds the resident's property, the first step of every job about an address (bin days,
+ * missed bins, tip permits, council tax bands). It uses what the first message already said
+ * (a postcode, a house number) and only asks for what is missing:
+ *
+ *   Assistant: What's the postcode of the address?
+ *   Resident:  df2 4qt
+ *   Assistant: Which address is yours?  [14 Mill Lane] [16 Mill Lane] … [More addresses]
+ *   Resident:  14            (or taps the button, or on SMS replies with the list number)
+ *
+ * A postcode that cannot be read is explained and asked again; after two failures the
+ * resident is told how to reach a person. A postcode outside the borough is told so, with
+ * where to go instead. Ends with `{ property }`, or undefined when no address was found.
+ */
+import { ActivityTypes } from 'botbuilder';
+import { Dialog, DialogTurnStatus, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
+import type { AddressLookup } from '../../services/addresses/addressLookup.js';
+import { matchAddress } from '../../services/addresses/matchAddress.js';
+import type { Property } from '../../services/addresses/property.js';
+import { findHouseNumbers } from '../../intents/entities/houseNumber.js';
+import { findPostcodes } from '../../intents/entities/postcode.js';
+import { channelOf } from '../channel.js';
+import type { Messages } from '../content.js';
+import { choicesActivity, say } from '../reply.js';
+import { entityOf, type Understanding } from '../understanding.js';
+
+export const ADDRESS_DIALOG = 'address';
+
+/** SMS lists stop at nine so every choice is a single digit to text back. */
+const PAGE_SIZE = 9;
+const FAILURES_BEFORE_PERSON = 2;
+const MORE_WORDS = new Set(['more', 'more addresses', 'next', 'others', 'other']);
+
+export interface AddressOptions {
+  understanding?: Understanding;
+}
+
+export interface AddressResult {
+  property: Property;
+}
+
+interface AddressState {
+  stage: 'postcode' | 'address';
+  postcode?: string;
+  propertyIds: string[];
+  page: number;
+  failures: number;
+}
+
+export class AddressDialog extends Dialog<AddressOptions> {
+  constructor(
+    private readonly addresses: AddressLookup,
+    private readonly messages: Messages,
+  ) {
+    super(ADDRESS_DIALOG);
+  }
+
+  override async beginDialog(dc: DialogContext, options?: AddressOptions): Promise<DialogTurnResult> {
+    const state: AddressState = { stage: 'postcode', propertyIds: [], page: 0, failures: 0 };
+    dc.activeDialog!.state = state;
+    const postcode = entityOf(options?.understanding, 'postcode')?.value;
+    if (!postcode) return this.askPostcode(dc);
+    const houseNumber = entityOf(options?.understanding, 'houseNumber')?.value;
+    return this.usePostcode(dc, state, postcode, houseNumber, options?.understanding?.text);
+  }
+
+  override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
+    if (dc.context.activity.type !== ActivityTypes.Message) return Dialog.EndOfTurn;
+    const state = dc.activeDialog!.state as AddressState;
+    const text = (dc.context.activity.text ?? '').trim();
+    const postcode = findPostcodes(text)[0]?.value;
+
+    if (state.stage === 'postcode') {
+      if (postcode) return this.usePostcode(dc, state, postcode, findHouseNumbers(text)[0]?.value, text);
+      return this.failure(dc, state, 'address.badPostcode', 'address.badPostcodeAgain', { typed: text.slice(0, 40) });
+    }
+
+    // Choosing from the list. A different postcode typed now starts the search again.
+    if (postcode && postcode !== state.postcode) return this.usePostcode(dc, state, postcode, findHouseNumbers(text)[0]?.value, text);
+    const properties = await this.propertiesOf(state);
+    if (MORE_WORDS.has(text.toLowerCase())) {
+      state.page = (state.page + 1) * PAGE_SIZE < properties.length ? state.page + 1 : 0;
+      return this.offerList(dc, state, properties, 'address.choose');
+    }
+    // A button or a numbered SMS choice comes back as the exact short label.
+    const chosen = properties.find((p) => p.shortLabel.toLowerCase() === text.toLowerCase());
+    if (chosen) return dc.endDialog({ property: chosen } satisfies AddressResult);
+    const match = matchAddress(properties, text);
+    if (match.kind === 'one') return dc.endDialog({ property: match.property } satisfies AddressResult);
+    if (match.kind === 'several') {
+      state.propertyIds = match.properties.map((p) => p.id);
+      state.page = 0;
+      return this.offerList(dc, state, match.properties, 'address.choose');
+    }
+    state.failures += 1;
+    if (state.failures >= FAILURES_BEFORE_PERSON) {
+      await say(dc.context, this.messages, 'address.notFoundAgain');
+      return dc.endDialog(undefined);
+    }
+    return this.offerList(dc, state, properties, 'address.notFound', { typed: text.slice(0, 40), postcode: state.postcode ?? '' });
+  }
+
+  override async repromptDialog(context: DialogContext['context'], instance: { state: unknown }): Promise<void> {
+    const state = instance.state as AddressState;
+    if (state.stage === 'postcode') {
+      await say(context, this.messages, 'address.askPostcode');
+      return;
+    }
+    const properties = (await Promise.all(state.propertyIds.map((id) => this.addresses.getProperty(id)))).filter((p): p is Property => p !== null);
+    await context.sendActivity(this.listActivity(context, state, properties, 'address.choose'));
+  }
+
+  private async askPostcode(dc: DialogContext): Promise<DialogTurnResult> {
+    await say(dc.context, this.messages, 'address.askPostcode');
+    return Dialog.EndOfTurn;
+  }
+
+  private async usePostcode(dc: DialogContext, state: AddressState, postcode: string, houseNumber?: string, text?: string): Promise<DialogTurnResult> {
+    if (!(await this.addresses.coversPostcode(postcode))) {
+      await say(dc.context, this.messages, 'address.notInBorough', { postcode });
+      return dc.endDialog(undefined);
+    }
+    const properties = await this.addresses.findByPostcode(postcode);
+    if (properties.length === 0) return this.failure(dc, state, 'address.noAddresses', 'address.notFoundAgain', { postcode });
+
+    Object.assign(state, { stage: 'address', postcode, propertyIds: properties.map((p) => p.id), page: 0 } satisfies Partial<AddressState>);
+    if (properties.length === 1 && properties[0]) return dc.endDialog({ property: properties[0] } satisfies AddressResult);
+    if (houseNumber) {
+      const match = matchAddress(properties, houseNumber);
+      if (match.kind === 'one') return dc.endDialog({ property: match.property } satisfies AddressResult);
+      const fuller = text ? matchAddress(properties, text) : undefined;
+      if (fuller?.kind === 'one') return dc.endDialog({ property: fuller.property } satisfies AddressResult);
+      if (match.kind === 'several') {
+        state.propertyIds = match.properties.map((p) => p.id);
+        return this.offerList(dc, state, match.properties, 'address.choose');
+      }
+    }
+    return this.offerList(dc, state, properties, 'address.choose');
+  }
+
+  private async failure(dc: DialogContext, state: AddressState, first: string, last: string, values: Record<string, string>): Promise<DialogTurnResult> {
+    state.failures += 1;
+    if (state.failures >= FAILURES_BEFORE_PERSON) {
+      await say(dc.context, this.messages, last, values);
+      return dc.endDialog(undefined);
+    }
+    await say(dc.context, this.messages, first, values);
+    return { status: DialogTurnStatus.waiting };
+  }
+
+  private async offerList(dc: DialogContext, state: AddressState, properties: Property[], messageId: string, values: Record<string, string> = {}): Promise<DialogTurnResult> {
+    await dc.context.sendActivity(this.listActivity(dc.context, state, properties, messageId, values));
+    return Dialog.EndOfTurn;
+  }
+
+  private listActivity(context: DialogContext['context'], state: AddressState, properties: Property[], messageId: string, values: Record<string, string> = {}) {
+    const channel = channelOf(context);
+    const page = properties.slice(state.page * PAGE_SIZE, (state.page + 1) * PAGE_SIZE);
+    const hasMore = properties.length > PAGE_SIZE;
+    const id = hasMore && messageId === 'address.choose' ? 'address.chooseMore' : messageId;
+    const text = this.messages.render(id, channel, values).text;
+    const choices = page.map((p) => ({ label: p.shortLabel, value: p.shortLabel }));
+    // On the web "More addresses" is a button; by text the message says to send MORE, so the
+    // numbered list stays at nine single digits.
+    if (hasMore && channel === 'web') choices.push({ label: this.messages.render('address.moreLabel', 'web').text, value: 'more' });
+    return choicesActivity(text, choices);
+  }
+
+  private async propertiesOf(state: AddressState): Promise<Property[]> {
+    const found = await Promise.all(state.propertyIds.map((id) => this.addresses.getProperty(id)));
+    return found.filter((p): p is Property => p !== null);
+  }
+}
