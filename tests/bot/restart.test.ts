@@ -56,6 +56,10 @@ describe('a conversation survives kill -9', () => {
     expect(first.join(' ')).toMatch(/didn't understand/i);
     expect(first.join(' ')).not.toMatch(/still/i);
 
+    // A second resident is half-way through a question when the server dies.
+    const binDay = await openConversation(base);
+    expect((await binDay.say('when is my bin day')).join(' ')).toMatch(/postcode/i);
+
     child.kill('SIGKILL');
     await new Promise((resolve) => child?.once('exit', resolve));
     child = await startProcess(port);
@@ -63,6 +67,9 @@ describe('a conversation survives kill -9', () => {
     const resumed = await openConversation(base, { conversationId: conversation.conversationId, token: conversation.token });
     const second = await resumed.say('banana telephone');
     expect(second.join(' ')).toMatch(/still didn't understand/i);
+    const binDayResumed = await openConversation(base, { conversationId: binDay.conversationId, token: binDay.token });
+    expect((await binDayResumed.say('DF2 4QT')).join(' ')).toMatch(/which address/i);
+
     // The history from before the crash is still there for Web Chat to show.
     const history = await resumed.botMessages();
     expect(history.some((a) => /didn't understand/i.test(a.text ?? '') && !/still/i.test(a.text ?? ''))).toBe(true);

@@ -97,6 +97,24 @@ describe('collection dates that move', () => {
     ]);
   });
 
+  it('moves collections in a bank-holiday week a day later, saying why', async () => {
+    now = new Date('2026-08-28T10:00:00Z');
+    await runConversation(await council.webResident(), [
+      {
+        say: 'bin day 1 Church Street DF1 1AN',
+        expect: [/Tuesday 1 September\**: food waste \(food caddy\) \(moved from Monday 31 August because of Summer bank holiday\)/],
+      },
+    ]);
+  });
+
+  it('uses the day in Demoford, not UTC, just after midnight in British Summer Time', async () => {
+    // 00:30 on Friday 23 October in Demoford is still Thursday in UTC.
+    now = new Date('2026-10-22T23:30:00Z');
+    await runConversation(await council.webResident(), [
+      { say: 'bin day for 1 High Street DF1 1AA', expect: [/today\**: food waste/] },
+    ]);
+  });
+
   it('gives a collection today as today', async () => {
     now = new Date('2026-11-23T09:00:00Z');
     const sms = council.smsResident();
