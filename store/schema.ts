@@ -94,6 +94,45 @@ export interface SmsOutboundMessageTable {
   updated_at: number;
 }
 
+/** Failed-check counters for council tax accounts (005): key "subject:<id>" or "account:<number>". */
+export interface CouncilTaxVerificationAttemptTable {
+  key: string;
+  /** Checks made in the current window, successful or not (a success resets the row). */
+  attempts: number;
+  window_started_at: number;
+  locked_until: number | null;
+}
+
+/** Who has proved they hold a council tax account, until when (005). */
+export interface CouncilTaxVerificationGrantTable {
+  /** The conversation id (on SMS derived from the phone number), or whatever the caller binds to. */
+  subject: string;
+  account_number: string;
+  granted_at: number;
+  expires_at: number;
+}
+
+/** Requests and handoffs for a person, HC- references (005); callbacks reuse it. */
+export interface CaseTable {
+  reference: string;
+  kind: string;
+  topic: string;
+  /** urgent | high | normal */
+  priority: string;
+  status: string;
+  channel: string;
+  conversation_id: string | null;
+  property_id: string | null;
+  account_number: string | null;
+  /** 1 when the resident passed the account check before the case was opened. */
+  verified: number;
+  /** JSON object: what the assistant collected. Personal data; deleted with retention. */
+  details: string;
+  contact: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface DatabaseSchema {
   bot_state: BotStateTable;
   transcript_activities: TranscriptActivityTable;
@@ -104,4 +143,7 @@ export interface DatabaseSchema {
   sms_conversations: SmsConversationTable;
   sms_inbound_messages: SmsInboundMessageTable;
   sms_outbound_messages: SmsOutboundMessageTable;
+  counciltax_verification_attempts: CouncilTaxVerificationAttemptTable;
+  counciltax_verification_grants: CouncilTaxVerificationGrantTable;
+  cases: CaseTable;
 }

@@ -1,0 +1,99 @@
+/** Cases in the store's `cases` table (migration 005), on SQLite or PostgreSQL. */
+import type { Selectable } from 'kysely';
+import type { Db } from '../../store/database.js';
+import { withNewReference } from '../../store/references.js';
+import type { CaseTable } from '../../store/schema.js';
+import { CASE_PRIORITIES, type Case, type CasePriority, type Cases, type NewCase } from './cases.js';
+
+const RANK: Record<CasePriority, number> = { urgent: 0, high: 1, normal: 2 };
+
+function isPriority(value: string): value is CasePriority {
+  return (CASE_PRIORITIES as readonly string[]).includes(value);
+}
+
+function toCase(row: Selectable<CaseTable>): Case {
+  const details: unknown = JSON.parse(row.details);
+  return {
+    reference: row.reference,
+    kind: row.kind,
+    topic: row.topic,
+    // A row written by an older or other writer with an unknown priority is still worked.
+    priority: isPriority(row.priority) ? row.priority : 'normal',
+    status: row.status === 'closed' ? 'closed' : 'open',
+    channel: row.channel,
+    conversationId: row.conversation_id ?? '',
+    ...(row.property_id !== null ? { propertyId: row.property_id } : {}),
+    ...(row.account_number !== null ? { accountNumber: row.account_number } : {}),
+    verified: row.verified === 1,
+    details: details !== null && typeof details === 'object' && !Array.isArray(details) ? { ...details } : {},
+    ...(row.contact !== null ? { contact: row.contact } : {}),
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at),
+  };
+}
+
+export class DbCases implements Cases {
+  constructor(private readonly db: Db) {}
+
+  async open(input: NewCase, now: Date): Promise<{ reference: string }> {
+    const at = now.getTime();
+    return withNewReference(
+      'HC',
+      async (reference) => {
+        await this.db
+          .insertInto('cases')
+          .values({
+            reference,
+            kind: input.kind,
+            topic: input.topic,
+            priority: input.priority,
+            status: 'open',
+            channel: input.channel,
+            conversation_id: input.conversationId,
+            property_id: input.propertyId ?? null,
+            account_number: input.accountNumber ?? null,
+            verified: input.verified ? 1 : 0,
+            details: JSON.stringify(input.details),
+            contact: input.contact ?? null,
+            created_at: at,
+            updated_at: at,
+          })
+          .execute();
+        return { reference };
+      },
+      async (reference) => (await this.get(reference)) !== null,
+    );
+  }
+
+  async get(reference: string): Promise<Case | null> {
+    const row = await this.db.selectFrom('cases').selectAll().where('reference', '=', reference.trim().toUpperCase()).executeTakeFirst();
+    return row ? toCase(row) : null;
+  }
+
+  async listOpen(limit = 200): Promise<Case[]> {
+    const rows = await this.db
+      .selectFrom('cases')
+      .selectAll()
+      .where('status', '=', 'open')
+      .orderBy((eb) => eb.case().when('priority', '=', 'urgent').then(0).when('priority', '=', 'high').then(1).else(2).end())
+      .orderBy('created_at')
+      .orderBy('reference')
+      .limit(limit)
+      .execute();
+    return rows.map(toCase);
+  }
+
+  async close(reference: string, now: Date): Promise<boolean> {
+    const result = await this.db
+      .updateTable('cases')
+      .set({ status: 'closed', updated_at: now.getTime() })
+      .where('reference', '=', reference.trim().toUpperCase())
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+}
+
+/** For code that sorts cases it already holds the same way listOpen does. */
+export function compareCases(a: Case, b: Case): number {
+  return RANK[a.priority] - RANK[b.priority] || a.createdAt.getTime() - b.createdAt.getTime() || a.reference.localeCompare(b.reference);
+}

@@ -1,0 +1,54 @@
+/**
+ * The Accounts port: one resident's council tax account, shown only to someone who has just
+ * proved they hold it (the account number and the property's postcode). A failed check never
+ * says which part was wrong, and repeated failures lock further checks for a while, both for
+ * the person trying and for the account number tried, so an account cannot be guessed at from
+ * many conversations. A successful check is a grant bound to the subject for a limited time.
+ */
+import type { Channel } from './councilTax.js';
+import type { AccountStatus } from './councilTaxData.js';
+import type { Pence } from './money.js';
+
+export interface VerifyInput {
+  /** As typed: spaces and dashes are ignored ("5000 1234"). */
+  accountNumber: string;
+  /** As typed, in any spelling ("df11aa"). */
+  postcode: string;
+  /**
+   * Who is trying, and who the grant binds to: the conversation id. On SMS that id is derived
+   * from the phone number, so binding to it binds to the number without storing the number again.
+   */
+  subject: string;
+  /** Decides how long the grant lasts (shorter on SMS: a phone can change hands). */
+  channel: Channel;
+}
+
+export interface AccountSummary {
+  accountNumber: string;
+  /** The last 4 digits, the only part of the number repeated back to the resident. */
+  last4: string;
+  propertyId: string;
+  address: string;
+  /** The account holder's name: for the agent's screen, not for an SMS reply. */
+  name: string;
+  /** What is left to pay this year, in pence; negative when the account is in credit. */
+  balance: Pence;
+  nextInstalment: { date: string; amount: Pence } | null;
+  instalments: number;
+  status: AccountStatus;
+  year: string;
+}
+
+export type VerifyResult =
+  | { ok: true; account: AccountSummary; grantExpiresAt: Date }
+  /** The same whether the account number, the postcode or both were wrong. */
+  | { ok: false; reason: 'no_match' }
+  | { ok: false; reason: 'locked'; lockedUntil: Date };
+
+export interface Accounts {
+  verify(input: VerifyInput, now: Date): Promise<VerifyResult>;
+  /** The account this subject has proved they hold, while the grant lasts; null otherwise. */
+  balance(subject: string, now: Date): Promise<AccountSummary | null>;
+  /** Ends the subject's grant at once ("start again", the conversation closed). */
+  forget(subject: string): Promise<void>;
+}

@@ -1,0 +1,59 @@
+/** Accounts over the demo accounts file, with attempts and grants in the store. */
+import { normalisePostcode } from '../addresses/postcodes.js';
+import type { AccountSummary, Accounts, VerifyInput, VerifyResult } from './accounts.js';
+import type { AccountRecord, CouncilTaxData } from './councilTaxData.js';
+import { VerificationAttempts } from './verificationAttempts.js';
+import { VerificationGrants } from './verificationGrants.js';
+
+export class EmbeddedAccounts implements Accounts {
+  constructor(
+    private readonly data: CouncilTaxData,
+    private readonly attempts: VerificationAttempts,
+    private readonly grants: VerificationGrants,
+  ) {}
+
+  async verify(input: VerifyInput, now: Date): Promise<VerifyResult> {
+    const accountNumber = input.accountNumber.replace(/[\s-]/g, '');
+    const postcode = normalisePostcode(input.postcode);
+    // Only a well-formed number gets its own counter: a malformed one opens no account.
+    const keys = [`subject:${input.subject}`, ...(/^\d{8}$/.test(accountNumber) ? [`account:${accountNumber}`] : [])];
+
+    const gate = await this.attempts.begin(keys, now);
+    if (!gate.allowed) return { ok: false, reason: 'locked', lockedUntil: gate.lockedUntil };
+
+    const record = this.data.accounts.get(accountNumber);
+    if (!record || postcode === null || record.postcode !== postcode) {
+      const lockedUntil = await this.attempts.fail(keys, now);
+      return lockedUntil ? { ok: false, reason: 'locked', lockedUntil } : { ok: false, reason: 'no_match' };
+    }
+    await this.attempts.succeed(keys);
+    const minutes = this.data.verification.grantMinutes[input.channel];
+    const grant = await this.grants.grant(input.subject, accountNumber, minutes * 60_000, now);
+    return { ok: true, account: this.summary(record), grantExpiresAt: grant.expiresAt };
+  }
+
+  async balance(subject: string, now: Date): Promise<AccountSummary | null> {
+    const grant = await this.grants.current(subject, now);
+    const record = grant ? this.data.accounts.get(grant.accountNumber) : undefined;
+    return record ? this.summary(record) : null;
+  }
+
+  async forget(subject: string): Promise<void> {
+    await this.grants.revoke(subject);
+  }
+
+  private summary(record: AccountRecord): AccountSummary {
+    return {
+      accountNumber: record.accountNumber,
+      last4: record.accountNumber.slice(-4),
+      propertyId: record.propertyId,
+      address: record.address,
+      name: record.name,
+      balance: record.balance,
+      nextInstalment: record.nextInstalment,
+      instalments: record.instalments,
+      status: record.status,
+      year: this.data.year,
+    };
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * Counts account checks per key ("subject:<conversation>", "account:<number>") in the store,
+ * so the limit holds across restarts and across instances. Every check is counted before the
+ * details are compared, and a success clears the counters: so however many checks arrive at
+ * once, no more than the limit are ever compared in one window.
+ */
+import { sql } from 'kysely';
+import type { Db } from '../../store/database.js';
+
+export interface AttemptLimits {
+  maxFailedAttempts: number;
+  lockMinutes: number;
+}
+
+export type Gate = { allowed: true } | { allowed: false; lockedUntil: Date };
+
+export class VerificationAttempts {
+  private readonly lockMs: number;
+
+  constructor(
+    private readonly db: Db,
+    private readonly limits: AttemptLimits,
+  ) {
+    this.lockMs = limits.lockMinutes * 60_000;
+  }
+
+  /** Counts a check for every key; refuses it when any key is locked or already at the limit. */
+  async begin(keys: string[], now: Date): Promise<Gate> {
+    const at = now.getTime();
+    // A row is stale once its lock has ended, or, unlocked, once its window has passed.
+    const stale = sql<boolean>`(counciltax_verification_attempts.locked_until is not null and counciltax_verification_attempts.locked_until <= ${at}) or (counciltax_verification_attempts.locked_until is null and counciltax_verification_attempts.window_started_at <= ${at - this.lockMs})`;
+    let lockedUntil = 0;
+    const over: string[] = [];
+    for (const key of keys) {
+      const row = await this.db
+        .insertInto('counciltax_verification_attempts')
+        .values({ key, attempts: 1, window_started_at: at, locked_until: null })
+        .onConflict((oc) =>
+          oc.column('key').doUpdateSet({
+            attempts: sql<number>`case when ${stale} then 1 else counciltax_verification_attempts.attempts + 1 end`,
+            window_started_at: sql<number>`case when ${stale} then ${at} else counciltax_verification_attempts.window_started_at end`,
+            locked_until: sql<number | null>`case when ${stale} then null else counciltax_verification_attempts.locked_until end`,
+          }),
+        )
+        .returning(['attempts', 'locked_until'])
+        .executeTakeFirstOrThrow();
+      if (row.locked_until !== null && row.locked_until > at) lockedUntil = Math.max(lockedUntil, Number(row.locked_until));
+      else if (row.attempts > this.limits.maxFailedAttempts) over.push(key);
+    }
+    // Over the limit without a lock yet: another check reached the limit a moment ago and has
+    // not recorded its failure; lock now rather than compare a check too many.
+    if (over.length > 0) lockedUntil = Math.max(lockedUntil, await this.lock(over, at));
+    return lockedUntil > 0 ? { allowed: false, lockedUntil: new Date(lockedUntil) } : { allowed: true };
+  }
+
+  /** Records that the check failed; returns when the keys unlock if that was the last try allowed. */
+  async fail(keys: string[], now: Date): Promise<Date | null> {
+    const at = now.getTime();
+    const full = await this.db
+      .selectFrom('counciltax_verification_attempts')
+      .select('key')
+      .where('key', 'in', keys)
+      .where('attempts', '>=', this.limits.maxFailedAttempts)
+      .execute();
+    if (full.length === 0) return null;
+    return new Date(await this.lock(full.map((r) => r.key), at));
+  }
+
+  /** A successful check: the keys start afresh. */
+  async succeed(keys: string[]): Promise<void> {
+    await this.db.deleteFrom('counciltax_verification_attempts').where('key', 'in', keys).execute();
+  }
+
+  /** Deletes counters that no longer matter (they hold account numbers typed). */
+  async purge(now: Date): Promise<number> {
+    const at = now.getTime();
+    const result = await this.db
+      .deleteFrom('counciltax_verification_attempts')
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('locked_until', 'is not', null), eb('locked_until', '<=', at)]),
+          eb.and([eb('locked_until', 'is', null), eb('window_started_at', '<=', at - this.lockMs)]),
+        ]),
+      )
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  /** Locks the keys that are not locked yet; returns the latest lock end among them. */
+  private async lock(keys: string[], at: number): Promise<number> {
+    await this.db
+      .updateTable('counciltax_verification_attempts')
+      .set({ locked_until: at + this.lockMs })
+      .where('key', 'in', keys)
+      .where('locked_until', 'is', null)
+      .execute();
+    const rows = await this.db.selectFrom('counciltax_verification_attempts').select('locked_until').where('key', 'in', keys).execute();
+    return Math.max(at + this.lockMs, ...rows.map((r) => Number(r.locked_until ?? 0)));
+  }
+}
