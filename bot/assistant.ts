@@ -92,7 +92,10 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
       dialog: new MissedBinDialog(council.addressLookup, council.binCollections, council.missedReportPolicy, missedCollections, messages, clock),
     },
   ];
-  const mainDialog = new MainDialog(recogniser, messages, conversationState.createProperty('mainMemory'), jobs, clock);
+  const mainDialog = new MainDialog(recogniser, messages, conversationState.createProperty('mainMemory'), jobs, {
+    clock,
+    onUnderstood: (understanding) => metrics.intents.inc({ intent: understanding.intent }),
+  });
   const bot = options.replaceBot?.(conversationState) ?? new CouncilBot(conversationState, userState, mainDialog, messages);
 
   // Adapters: every channel gets the same middleware and the same error handling.

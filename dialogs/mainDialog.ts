@@ -21,6 +21,13 @@ import type { IntentRecogniser, Understanding } from './understanding.js';
 export const MAIN_DIALOG = 'main';
 const ROUTE = 'main.route';
 
+export interface MainDialogOptions {
+  /** The time given to the recogniser (for dates like "tomorrow"); the real clock by default. */
+  clock?: () => Date;
+  /** Told what each message was understood as (metrics count intents). */
+  onUnderstood?: (understanding: Understanding) => void;
+}
+
 /** A job the assistant can do: the dialog to begin for each intent it handles. */
 export interface JobRoute {
   intents: string[];
@@ -42,7 +49,7 @@ export class MainDialog extends ComponentDialog {
     private readonly messages: Messages,
     private readonly memory: StatePropertyAccessor<MainMemory>,
     jobs: JobRoute[] = [],
-    private readonly clock: () => Date = () => new Date(),
+    private readonly options: MainDialogOptions = {},
   ) {
     super(MAIN_DIALOG);
     for (const job of jobs) {
@@ -65,7 +72,8 @@ export class MainDialog extends ComponentDialog {
   private async route(step: WaterfallStepContext) {
     const context = step.context;
     const text = context.activity.type === ActivityTypes.Message ? (context.activity.text ?? '') : '';
-    const understanding = this.recogniser.recognise(text, this.clock());
+    const understanding = this.recogniser.recognise(text, this.options.clock?.() ?? new Date());
+    this.options.onUnderstood?.(understanding);
     const memory = await this.memory.get(context, { misunderstandings: 0 });
 
     const command = interruptionIn(text);
