@@ -133,6 +133,47 @@ export interface CaseTable {
   updated_at: number;
 }
 
+/** Van and trailer permits for the tips (004_permits). */
+export interface TipPermitTable {
+  /** "TP-" + 6 digits. */
+  reference: string;
+  property_id: string;
+  /** The property's postcode when booked: with the reference, it proves the permit is yours. */
+  postcode: string;
+  /** Compact, upper case ("AB12CDE"; personal data). */
+  registration: string;
+  vehicle_type: string;
+  trailer_length_cm: number | null;
+  site_id: string;
+  /** yyyy-mm-dd, Europe/London */
+  visit_date: string;
+  time_window: string;
+  /** E.164, if the resident gave it (personal data; finds their permits later). */
+  phone: string | null;
+  channel: string;
+  /** Unique: a retried request returns the permit it already issued. */
+  idempotency_key: string;
+  /** 'booked' | 'cancelled' */
+  status: string;
+  created_at: number;
+  updated_at: number;
+  cancelled_at: number | null;
+}
+
+/** Places taken per site, date and van window; capacity comes from the sites data. */
+export interface TipSlotTable {
+  site_id: string;
+  visit_date: string;
+  time_window: string;
+  booked: Generated<number>;
+}
+
+/** One row per household that has booked: locked by each booking to serialise its allowance check. */
+export interface TipHouseholdTable {
+  property_id: string;
+  version: Generated<number>;
+}
+
 export interface DatabaseSchema {
   bot_state: BotStateTable;
   transcript_activities: TranscriptActivityTable;
@@ -143,6 +184,9 @@ export interface DatabaseSchema {
   sms_conversations: SmsConversationTable;
   sms_inbound_messages: SmsInboundMessageTable;
   sms_outbound_messages: SmsOutboundMessageTable;
+  tip_permits: TipPermitTable;
+  tip_slots: TipSlotTable;
+  tip_households: TipHouseholdTable;
   counciltax_verification_attempts: CouncilTaxVerificationAttemptTable;
   counciltax_verification_grants: CouncilTaxVerificationGrantTable;
   cases: CaseTable;

@@ -3,6 +3,7 @@ import type { Dialect } from './columns.js';
 import { foundation } from './001_foundation.js';
 import { missedBins } from './002_missed_bins.js';
 import { sms } from './003_sms.js';
+import { permits } from './004_permits.js';
 import { councilTaxCases } from './005_counciltax_cases.js';
 
 /**
@@ -14,6 +15,7 @@ export function allMigrations(dialect: Dialect): Record<string, Migration> {
     '001_foundation': foundation(dialect),
     '002_missed_bins': missedBins(),
     '003_sms': sms(),
+    '004_permits': permits(),
     '005_counciltax_cases': councilTaxCases(),
   };
 }
