@@ -136,6 +136,7 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
       maxBodyBytes: config.MAX_BODY_BYTES,
       botId: 'council-assistant',
       botName: messages.council.assistantName,
+      allowedOrigin: config.CORS_ORIGIN,
     }),
   );
 

@@ -32,7 +32,7 @@ const configSchema = z.object({
   DIRECTLINE_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(1800),
   CONVERSATION_IDLE_MINUTES: z.coerce.number().int().min(1).max(10_080).default(60),
   DEMO_PAGE: booleanFlag.default(true),
-  CORS_ORIGINS: z.string().default('*'),
+  CORS_ORIGIN: z.union([z.literal('*'), z.url({ protocol: /^https?$/ })]).default('*'),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(65_536),
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(1).max(120).default(10),
 
