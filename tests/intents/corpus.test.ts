@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isTest, loadBlindInScope, loadCorpus, loadHeldoutNone, MIN_PER_INTENT, split } from '../../intents/corpus.js';
+import { BLIND_2026_11, isTest, loadBlindInScope, loadBlindNone, loadCorpus, loadHeldoutNone, MIN_PER_INTENT, split } from '../../intents/corpus.js';
 import { INTENT_NAMES } from '../../intents/types.js';
 
 describe('training corpus', () => {
@@ -29,5 +29,17 @@ describe('training corpus', () => {
     expect(calibration.filter((t) => known.has(t))).toEqual([]);
     expect(test.filter((t) => known.has(t) || calibration.includes(t))).toEqual([]);
     expect(loadBlindInScope().every((e) => e.intent !== 'None')).toBe(true);
+  });
+
+  it('keeps the blind-2026-11 sets out of training, with both kinds of None topic', () => {
+    const known = new Set(corpus.map((e) => e.text.toLowerCase()));
+    const none = loadBlindNone();
+    const inScope = loadBlindInScope(BLIND_2026_11.inScope);
+    expect(none.filter((e) => known.has(e.text.toLowerCase())).map((e) => e.text)).toEqual([]);
+    expect(inScope.filter((e) => known.has(e.text.toLowerCase())).map((e) => e.text)).toEqual([]);
+    expect(new Set(none.map((e) => e.section))).toEqual(new Set(['reserved', 'familiar']));
+    expect(none.length).toBeGreaterThanOrEqual(150);
+    expect(inScope.length).toBeGreaterThanOrEqual(150);
+    expect(inScope.every((e) => e.intent !== 'None')).toBe(true);
   });
 });

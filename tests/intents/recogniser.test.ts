@@ -39,6 +39,18 @@ describe('what residents want', () => {
     expect(recogniser.recognise(text, WEDNESDAY).intent).toBe('None');
   });
 
+  // Boundaries decided in issue 3: other bills, taxes and waste services are not ours.
+  it.each([
+    ['is my council tax bill right', 'counciltax.account'],
+    ['our business rates bill has arrived and looks too high', 'None'],
+    ['am i allowed to bring bricks and rubble to the tip', 'tip.site_info'],
+    ['i want to report some fly-tipping on my road', 'None'],
+    ['which day is my garden waste bin emptied', 'bins.next_collection'],
+    ['how do i subscribe for a garden waste bin', 'None'],
+  ])('"%s" -> %s', (text, intent) => {
+    expect(recogniser.recognise(text, WEDNESDAY).intent).toBe(intent);
+  });
+
   it('returns the details already given with the intent', () => {
     const r = recogniser.recognise('need a van permit for AB12 CDE next saturday morning', WEDNESDAY);
     expect(r.intent).toBe('tip.book_permit');
@@ -118,5 +130,11 @@ describe('quality on the held-out split (regression floor, not the target)', () 
     expect(e.inScopeAccuracy).toBeGreaterThan(0.85);
     expect(e.noneRecall).toBeGreaterThan(0.85);
     expect(e.auroc).toBeGreaterThan(0.9);
+  });
+
+  it('rejects most blind-2026-11 messages on topics it does not handle, and answers the in-scope ones', () => {
+    const { blind2 } = evaluate(recogniser);
+    expect(blind2.none.recall).toBeGreaterThan(0.85);
+    expect(blind2.inScope.accuracy).toBeGreaterThan(0.9);
   });
 });
