@@ -29,8 +29,8 @@ export class VerificationAttempts {
     const at = now.getTime();
     // A row is stale once its lock has ended, or, unlocked, once its window has passed.
     const stale = sql<boolean>`(counciltax_verification_attempts.locked_until is not null and counciltax_verification_attempts.locked_until <= ${at}) or (counciltax_verification_attempts.locked_until is null and counciltax_verification_attempts.window_started_at <= ${at - this.lockMs})`;
-    let lockedUntil = 0;
-    const over: string[] = [];
+    // Keys in order (the subject first): a refused check stops there, so someone already locked
+    // out cannot go on to use up another account's tries.
     for (const key of keys) {
       const row = await this.db
         .insertInto('counciltax_verification_attempts')
@@ -44,13 +44,12 @@ export class VerificationAttempts {
         )
         .returning(['attempts', 'locked_until'])
         .executeTakeFirstOrThrow();
-      if (row.locked_until !== null && row.locked_until > at) lockedUntil = Math.max(lockedUntil, Number(row.locked_until));
-      else if (row.attempts > this.limits.maxFailedAttempts) over.push(key);
+      if (row.locked_until !== null && row.locked_until > at) return { allowed: false, lockedUntil: new Date(row.locked_until) };
+      // Over the limit without a lock yet: another check reached the limit a moment ago and has
+      // not recorded its failure; lock now rather than compare a check too many.
+      if (row.attempts > this.limits.maxFailedAttempts) return { allowed: false, lockedUntil: new Date(await this.lock([key], at)) };
     }
-    // Over the limit without a lock yet: another check reached the limit a moment ago and has
-    // not recorded its failure; lock now rather than compare a check too many.
-    if (over.length > 0) lockedUntil = Math.max(lockedUntil, await this.lock(over, at));
-    return lockedUntil > 0 ? { allowed: false, lockedUntil: new Date(lockedUntil) } : { allowed: true };
+    return { allowed: true };
   }
 
   /** Records that the check failed; returns when the keys unlock if that was the last try allowed. */

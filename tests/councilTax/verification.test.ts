@@ -113,6 +113,14 @@ for (const engine of ENGINES) {
       expect(await accounts.verify(input(owner, account), at((MAX - 1) * MINUTE + LOCK))).toMatchObject({ ok: true });
     });
 
+    it('does not let a locked-out conversation use up another account\'s tries', async () => {
+      const who = subject();
+      for (let i = 0; i < MAX; i++) await accounts.verify(input(who, { postcode: 'DF9 9ZZ' }), T0);
+      const other = { accountNumber: '50006003', postcode: 'DF3 2YR' };
+      for (let i = 0; i < MAX + 2; i++) expect(await accounts.verify(input(who, { ...other, postcode: 'DF9 9ZZ' }), at(i))).toMatchObject({ reason: 'locked' });
+      expect(await accounts.verify(input(subject(), other), at(MINUTE))).toMatchObject({ ok: true });
+    });
+
     it('locks a made-up account number the same way, so a lock does not reveal which numbers exist', async () => {
       const made = { accountNumber: '59999999', postcode: 'DF1 1AA' };
       const results = [];
