@@ -115,7 +115,7 @@ export class DatabasePermits implements Permits {
   async issue(request: IssueRequest): Promise<IssueResult> {
     // A retry of a request already granted returns its permit even if the rules would now
     // refuse it (its window has since passed, say).
-    const existing = await this.byIdempotencyKey(this.db, request.idempotencyKey);
+    const existing = await this.byIdempotencyKey(this.db, request.idempotencyKey, request.propertyId);
     if (existing) return { ok: true, permit: existing, created: false };
 
     const property = await this.addresses.getProperty(request.propertyId);
@@ -137,7 +137,7 @@ export class DatabasePermits implements Permits {
     const at = instantMs(request.now);
     const result = await this.transaction<Extract<IssueResult, { ok: true }>, RefusalReason>(async (trx, refuse) => {
       await lockHousehold(trx, request.propertyId);
-      const issued = await this.byIdempotencyKey(trx, request.idempotencyKey);
+      const issued = await this.byIdempotencyKey(trx, request.idempotencyKey, request.propertyId);
       if (issued) return { ok: true as const, permit: issued, created: false };
 
       const allowance = await this.allowanceIn(trx, request.propertyId, request.date);
@@ -224,7 +224,12 @@ export class DatabasePermits implements Permits {
       if (same) return { ok: true as const, permit: toPermit(row) };
       const allowance = await this.allowanceIn(trx, row.property_id, to.date, row.reference);
       if (allowance.used >= allowance.allowed) refuse(this.rules.allowanceRefusal(allowance, today));
-      // Slot rows are always locked in key order, so two residents swapping slots cannot deadlock.
+      // Locks are taken in one order everywhere (household, permit, slots) so no two bookings
+      // wait on each other; the permit first, conditional on still booked, against a cancel.
+      const changes = { site_id: siteId, visit_date: to.date, time_window: slot.window.id, updated_at: instantMs(now) };
+      const updated = await trx.updateTable('tip_permits').set(changes).where('reference', '=', row.reference).where('status', '=', 'booked').executeTakeFirst();
+      if (Number(updated.numUpdatedRows) !== 1) refuse(this.rules.refusal('already_cancelled', { reference: row.reference }));
+      // Slot rows in key order, so two residents swapping slots cannot deadlock.
       const moves = [
         { key: slotKey(siteId, to.date, slot.window.id), run: () => takePlace(trx, siteId, to.date, slot.window.id, slot.window.places) },
         { key: slotKey(row.site_id, row.visit_date, row.time_window), run: () => freePlace(trx, row.site_id, row.visit_date, row.time_window).then(() => true) },
@@ -232,8 +237,6 @@ export class DatabasePermits implements Permits {
       for (const move of moves) {
         if (!(await move.run())) refuse(this.slotFull(slot.site.shortName, slot.window.label, to.date, today));
       }
-      const changes = { site_id: siteId, visit_date: to.date, time_window: slot.window.id, updated_at: instantMs(now) };
-      await trx.updateTable('tip_permits').set(changes).where('reference', '=', row.reference).execute();
       return { ok: true as const, permit: toPermit({ ...row, ...changes }) };
     });
     return result.ok ? result : this.withAlternatives(result, siteId, to.date, now);
@@ -283,8 +286,13 @@ export class DatabasePermits implements Permits {
     return this.rules.allowance(rows.map((r) => r.visit_date), onDate);
   }
 
-  private async byIdempotencyKey(db: Db | Trx, key: string): Promise<Permit | null> {
+  /**
+   * The permit a key already issued. A key reused for another household is a caller's bug
+   * (keys must be unique per booking); failing loudly beats showing one household another's permit.
+   */
+  private async byIdempotencyKey(db: Db | Trx, key: string, propertyId: string): Promise<Permit | null> {
     const row = await db.selectFrom('tip_permits').selectAll().where('idempotency_key', '=', key).executeTakeFirst();
+    if (row && row.property_id !== propertyId) throw new Error('Permit idempotency key reused for a different household');
     return row ? toPermit(row) : null;
   }
 

@@ -102,4 +102,21 @@ describe.each(ENGINES)('racing bookings on $name', ({ create }) => {
     const race = await Promise.all(households.slice(60, 66).map((propertyId) => h.permits.issue(request({ propertyId, siteId: 'northfield', date }))));
     expect(reasons(race)).toEqual({ issued: 1, slot_full: 5 });
   });
+
+  it('a change of day and a cancel of the same permit at once leave every place counted right', async () => {
+    const placesLeft = async (date: string) =>
+      (await h.permits.availableSlots({ siteId: 'quarry-road', from: date, days: 1, now: NOW })).find((s) => s.window === 'afternoon')?.placesLeft;
+    const [fromDate, toDate] = ['2026-12-07', '2026-12-08'];
+    const full = placesIn('quarry-road', 'afternoon');
+    for (let i = 0; i < 5; i++) {
+      const permit = await h.permits.issue(request({ propertyId: households[66 + (i % 4)], date: fromDate, window: 'afternoon', phone: '07700 900444' }));
+      if (!permit.ok) throw new Error(permit.reason);
+      await Promise.all([
+        h.permits.changeDate(permit.permit.reference, { phone: '07700 900444' }, { date: toDate, window: 'afternoon' }, NOW),
+        h.permits.cancel(permit.permit.reference, { phone: '07700 900444' }, NOW),
+      ]);
+      expect((await h.permits.findForPhone('07700 900444')).find((p) => p.reference === permit.permit.reference)?.status).toBe('cancelled');
+      expect([await placesLeft(fromDate), await placesLeft(toDate)]).toEqual([full, full]);
+    }
+  });
 });
