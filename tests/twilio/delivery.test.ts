@@ -119,14 +119,15 @@ describe('a burst of 1,000 messages from 50 numbers', () => {
   }, 120_000);
 
   it('queues concurrent messages from one number and runs them in arrival order', async () => {
-    const h = await startHarness({ delayMs: 15 });
+    const h = await startHarness({ delayMs: 120 });
     try {
       const number = residentNumber(200);
       const posts: Promise<unknown>[] = [];
       for (let i = 0; i < 8; i += 1) {
         posts.push(h.sms(number, `m${i}`));
-        // Staggered so arrival order is known; each turn takes longer than the gap, so they queue.
-        await new Promise((r) => setTimeout(r, 5));
+        // Staggered so arrival order is known even on a busy machine (separate connections can
+        // overtake each other by a few milliseconds); each turn takes longer than the gap, so they queue.
+        await new Promise((r) => setTimeout(r, 40));
       }
       await Promise.all(posts);
       expect(h.seen.filter((s) => s.type === 'message').map((s) => s.text)).toEqual(Array.from({ length: 8 }, (_, i) => `m${i}`));
