@@ -74,7 +74,9 @@ export function sqliteFile(storageUrl: string): string {
 
 async function migrate(db: Db, dialect: Dialect): Promise<void> {
   const provider: MigrationProvider = { getMigrations: async () => allMigrations(dialect) };
-  const migrator = new Migrator({ db, provider });
+  // Each feature's migration only adds its own tables, so one merged after a later-numbered
+  // one (features built in parallel) can still run on a database that already has the later one.
+  const migrator = new Migrator({ db, provider, allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
