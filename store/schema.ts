@@ -174,6 +174,77 @@ export interface TipHouseholdTable {
   version: Generated<number>;
 }
 
+/** Handoff to a person (006): the queue, assignments and timers. */
+export interface HandoffRequestTable {
+  id: string;
+  conversation_id: string;
+  channel_id: string;
+  /** JSON ConversationReference: proactive messages to the resident go through it. */
+  reference: string;
+  /** queued | assigned | external | ended | left | callback */
+  status: string;
+  /** urgent | normal */
+  priority: string;
+  /** 0 urgent, 1 normal: the queue orders by it, then by queued_at. */
+  priority_rank: number;
+  reason: string;
+  topic: string;
+  /** JSON: what the assistant collected (personal data; deleted with retention). */
+  collected: string;
+  agent_id: string | null;
+  queued_at: number;
+  /** When a still-queued request is offered a callback (the accept timeout). */
+  accept_due_at: number | null;
+  callback_offered_at: number | null;
+  assigned_at: number | null;
+  ended_at: number | null;
+  outcome: string | null;
+  case_reference: string | null;
+  rating: number | null;
+  updated_at: number;
+}
+
+/** Resident messages, agent replies and agent notes of a handoff (006). */
+export interface HandoffMessageTable {
+  id: Generated<number>;
+  request_id: string;
+  /** resident | agent | note | system */
+  kind: string;
+  agent_id: string | null;
+  text: string;
+  /** stored | sent | failed */
+  delivery: string;
+  created_at: number;
+}
+
+export interface AgentAccountTable {
+  id: string;
+  username: string;
+  display_name: string;
+  /** scrypt$N$r$p$salt$hash (base64url). */
+  password_hash: string;
+  created_at: number;
+  disabled_at: number | null;
+}
+
+export interface AgentSessionTable {
+  /** SHA-256 of the cookie value: a leaked table does not give anyone a session. */
+  id_hash: string;
+  agent_id: string;
+  csrf_token: string;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface AgentAuditTable {
+  id: Generated<number>;
+  agent_id: string;
+  action: string;
+  request_id: string | null;
+  conversation_id: string | null;
+  at: number;
+}
+
 export interface DatabaseSchema {
   bot_state: BotStateTable;
   transcript_activities: TranscriptActivityTable;
@@ -190,4 +261,9 @@ export interface DatabaseSchema {
   counciltax_verification_attempts: CouncilTaxVerificationAttemptTable;
   counciltax_verification_grants: CouncilTaxVerificationGrantTable;
   cases: CaseTable;
+  handoff_requests: HandoffRequestTable;
+  handoff_messages: HandoffMessageTable;
+  agent_accounts: AgentAccountTable;
+  agent_sessions: AgentSessionTable;
+  agent_audit: AgentAuditTable;
 }

@@ -5,6 +5,7 @@ import { missedBins } from './002_missed_bins.js';
 import { sms } from './003_sms.js';
 import { permits } from './004_permits.js';
 import { councilTaxCases } from './005_counciltax_cases.js';
+import { handoff } from './006_handoff.js';
 
 /**
  * Every migration, in order. Names are permanent: a migration that has run on a council's
@@ -17,5 +18,6 @@ export function allMigrations(dialect: Dialect): Record<string, Migration> {
     '003_sms': sms(),
     '004_permits': permits(),
     '005_counciltax_cases': councilTaxCases(),
+    '006_handoff': handoff(dialect),
   };
 }

@@ -1,0 +1,75 @@
+/** Small HTTP helpers for the agent hub: cookies, same-origin checks and bounded JSON bodies. */
+import type { IncomingHttpHeaders } from 'node:http';
+
+/** Just what these helpers read: restify's and Node's requests (and ws upgrades) all fit. */
+interface WithHeaders {
+  headers: IncomingHttpHeaders;
+}
+
+export const SESSION_COOKIE = 'agent_session';
+export const MAX_BODY_BYTES = 16 * 1024;
+
+export class HttpError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+export function cookieValue(req: WithHeaders, name: string): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [key, ...rest] = part.trim().split('=');
+    if (key === name) return decodeURIComponent(rest.join('='));
+  }
+  return undefined;
+}
+
+export function sessionCookie(token: string, maxAgeSeconds: number, secure: boolean): string {
+  // Path=/agent: resident pages and APIs never receive it. Strict: no cross-site request carries it.
+  return `${SESSION_COOKIE}=${token}; Path=/agent; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}${secure ? '; Secure' : ''}`;
+}
+
+export function clearedCookie(secure: boolean): string {
+  return `${SESSION_COOKIE}=; Path=/agent; HttpOnly; SameSite=Strict; Max-Age=0${secure ? '; Secure' : ''}`;
+}
+
+/**
+ * A browser always sends Origin on cross-site POSTs and WebSocket upgrades: when present it
+ * must be this server's own (the Host it was asked for), besides SameSite and the CSRF token.
+ */
+export function sameOrigin(req: WithHeaders): boolean {
+  const origin = req.headers.origin;
+  if (!origin) return true;
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+/** A JSON object body, at most MAX_BODY_BYTES; only application/json (forms cannot send it cross-site without a preflight). */
+export async function readJson(req: WithHeaders & AsyncIterable<unknown>): Promise<Record<string, unknown>> {
+  if (!(req.headers['content-type'] ?? '').toLowerCase().startsWith('application/json')) throw new HttpError(415, 'Send JSON (Content-Type: application/json).');
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+    size += buffer.length;
+    if (size > MAX_BODY_BYTES) throw new HttpError(413, 'Request body too large.');
+    chunks.push(buffer);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+  } catch {
+    throw new HttpError(400, 'The body is not valid JSON.');
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new HttpError(400, 'The body must be a JSON object.');
+  return { ...value };
+}
+
+export function textField(body: Record<string, unknown>, name: string, max: number): string {
+  const value = body[name];
+  if (typeof value !== 'string' || !value.trim()) throw new HttpError(400, `${name} is required.`);
+  if (value.length > max) throw new HttpError(400, `${name} is longer than ${max} characters.`);
+  return value.trim();
+}

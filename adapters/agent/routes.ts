@@ -1,0 +1,208 @@
+/**
+ * The agent console's HTTP surface under /agent: the page and its assets, and the JSON API under
+ * /agent/api/. Every API call except sign-in needs a valid session cookie (401 otherwise);
+ * every state-changing call also needs the session's CSRF token in X-CSRF-Token and, when the
+ * browser sends one, a same-origin Origin (403 otherwise). Resident-side credentials (Direct
+ * Line tokens, Twilio signatures) mean nothing here.
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type restify from 'restify';
+import type pino from 'pino';
+import type { Db } from '../../store/database.js';
+import { HandoffError, type HandoffService } from '../../services/handoff/handoffService.js';
+import { OUTCOMES, type Agent } from '../../services/handoff/types.js';
+import type { AgentAccounts } from './accounts.js';
+import type { AgentAudit } from './audit.js';
+import { contextView, summarise } from './context.js';
+import { HttpError, clearedCookie, cookieValue, readJson, sameOrigin, sessionCookie, textField, SESSION_COOKIE } from './http.js';
+import { csrfMatches, type AgentSessions, type Session } from './sessions.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const webDir = join(here, '..', '..', 'web', 'agent');
+
+export interface AgentRouteDeps {
+  service: HandoffService;
+  accounts: AgentAccounts;
+  sessions: AgentSessions;
+  audit: AgentAudit;
+  db: Db;
+  logger: pino.Logger;
+  secureCookies: boolean;
+  sessionTtlMs: number;
+  now: () => number;
+}
+
+interface Call {
+  req: restify.Request;
+  res: restify.Response;
+  session: Session;
+  token: string;
+}
+
+const MAX_MESSAGE = 2000;
+const LOGIN_FAILURES_ALLOWED = 5;
+const LOGIN_WINDOW_MS = 15 * 60_000;
+
+export function registerAgentRoutes(server: restify.Server, deps: AgentRouteDeps): void {
+  const { service } = deps;
+  const failures = new Map<string, { count: number; since: number }>();
+
+  const send = (res: restify.Response, status: number, body: unknown) => {
+    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.send(status, body);
+  };
+  const fail = (res: restify.Response, error: unknown) => {
+    if (error instanceof HttpError || error instanceof HandoffError) return send(res, error.status, { error: error.message });
+    deps.logger.error({ err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, 'agent API failed');
+    return send(res, 500, { error: 'Something went wrong on our side.' });
+  };
+
+  /** Wraps a handler: session required (401), and for mutations the CSRF token and origin (403). */
+  const api = (mutates: boolean, handler: (call: Call) => Promise<void>) => async (req: restify.Request, res: restify.Response) => {
+    try {
+      const token = cookieValue(req, SESSION_COOKIE);
+      const session = await deps.sessions.find(token, deps.now());
+      if (!session || !token) return send(res, 401, { error: 'Please sign in.' });
+      if (mutates && (!sameOrigin(req) || !csrfMatches(header(req, 'x-csrf-token'), session.csrfToken))) {
+        return send(res, 403, { error: 'This request did not come from the agent console.' });
+      }
+      await handler({ req, res, session, token });
+    } catch (error) {
+      fail(res, error);
+    }
+  };
+
+  const requestOf = async (req: restify.Request) => {
+    const request = await service.queue.get(String(req.params?.id ?? ''));
+    if (!request) throw new HttpError(404, 'No such conversation.');
+    return request;
+  };
+  const now = () => deps.now();
+
+  // ---- page --------------------------------------------------------------------------------
+  const file = (name: string, type: string) => async (_req: restify.Request, res: restify.Response) => {
+    const body = await readFile(join(webDir, name));
+    res.setHeader('Content-Type', type);
+    res.setHeader('Cache-Control', 'no-cache');
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('X-Frame-Options', 'DENY');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    res.setHeader('Content-Security-Policy', "default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'");
+    res.sendRaw(200, body);
+  };
+  server.get('/agent', file('index.html', 'text/html; charset=utf-8'));
+  server.get('/agent/assets/agent.js', file('agent.js', 'text/javascript; charset=utf-8'));
+  server.get('/agent/assets/agent.css', file('agent.css', 'text/css; charset=utf-8'));
+
+  // ---- sign-in -------------------------------------------------------------------------------
+  server.post('/agent/api/login', async (req: restify.Request, res: restify.Response) => {
+    try {
+      if (!sameOrigin(req)) return send(res, 403, { error: 'Sign in from the agent console.' });
+      const body = await readJson(req);
+      const username = textField(body, 'username', 64).toLowerCase();
+      const password = typeof body.password === 'string' ? body.password.slice(0, 1024) : '';
+      const at = now();
+      const record = failures.get(username);
+      if (record && at - record.since < LOGIN_WINDOW_MS && record.count >= LOGIN_FAILURES_ALLOWED) {
+        return send(res, 429, { error: 'Too many attempts. Try again in 15 minutes.' });
+      }
+      const agent = await deps.accounts.verify(username, password);
+      if (!agent) {
+        const fresh = !record || at - record.since >= LOGIN_WINDOW_MS;
+        failures.set(username, { count: fresh ? 1 : (record?.count ?? 0) + 1, since: fresh ? at : (record?.since ?? at) });
+        return send(res, 401, { error: 'That username and password do not match.' });
+      }
+      failures.delete(username);
+      const { token, session } = await deps.sessions.create(agent, at);
+      await deps.audit.record(agent.id, 'sign_in', at);
+      res.setHeader('Set-Cookie', sessionCookie(token, Math.floor(deps.sessionTtlMs / 1000), deps.secureCookies));
+      send(res, 200, { agent, csrfToken: session.csrfToken, expiresAt: session.expiresAt });
+    } catch (error) {
+      fail(res, error);
+    }
+  });
+
+  server.post('/agent/api/logout', api(true, async ({ res, session, token }) => {
+    await deps.sessions.destroy(token);
+    await deps.audit.record(session.agent.id, 'sign_out', now());
+    res.setHeader('Set-Cookie', clearedCookie(deps.secureCookies));
+    send(res, 200, { ok: true });
+  }));
+
+  server.get('/agent/api/session', api(false, async ({ res, session }) => {
+    send(res, 200, { agent: session.agent, csrfToken: session.csrfToken, expiresAt: session.expiresAt });
+  }));
+
+  // ---- queue and context -------------------------------------------------------------------
+  server.get('/agent/api/queue', api(false, async ({ res, session }) => {
+    const at = now();
+    const [waiting, mine] = await Promise.all([service.queue.waiting(), service.queue.assignedTo(session.agent.id)]);
+    send(res, 200, {
+      waiting: await Promise.all(waiting.map((r) => summarise(service, r, at))),
+      mine: await Promise.all(mine.map((r) => summarise(service, r, at))),
+      outcomes: OUTCOMES,
+    });
+  }));
+
+  server.get('/agent/api/agents', api(false, async ({ res }) => {
+    send(res, 200, { agents: await deps.accounts.list() });
+  }));
+
+  server.get('/agent/api/handoffs/:id', api(false, async ({ req, res, session }) => {
+    const request = await requestOf(req);
+    // A waiting conversation is open to any agent deciding what to take; after that, to its agent.
+    if (request.status !== 'queued' && request.agentId !== session.agent.id) throw new HttpError(403, 'This conversation is with another agent.');
+    await deps.audit.record(session.agent.id, 'view', now(), request);
+    send(res, 200, await contextView(service, deps.db, request, now()));
+  }));
+
+  // ---- actions -----------------------------------------------------------------------------
+  server.post('/agent/api/handoffs/:id/accept', api(true, async ({ req, res, session }) => {
+    const request = await requestOf(req);
+    await service.accept(request.id, session.agent);
+    await deps.audit.record(session.agent.id, 'accept', now(), request);
+    send(res, 200, await contextView(service, deps.db, (await service.queue.get(request.id)) ?? request, now()));
+  }));
+
+  server.post('/agent/api/handoffs/:id/messages', api(true, async ({ req, res, session }) => {
+    const request = await requestOf(req);
+    const text = textField(await readJson(req), 'text', MAX_MESSAGE);
+    const message = await service.reply(request.id, session.agent, text);
+    await deps.audit.record(session.agent.id, 'reply', now(), request);
+    send(res, message.delivery === 'failed' ? 502 : 200, { message, ...(message.delivery === 'failed' ? { error: 'The message could not be delivered to the resident.' } : {}) });
+  }));
+
+  server.post('/agent/api/handoffs/:id/notes', api(true, async ({ req, res, session }) => {
+    const request = await requestOf(req);
+    const text = textField(await readJson(req), 'text', MAX_MESSAGE);
+    const message = await service.note(request.id, session.agent, text);
+    await deps.audit.record(session.agent.id, 'note', now(), request);
+    send(res, 200, { message });
+  }));
+
+  server.post('/agent/api/handoffs/:id/end', api(true, async ({ req, res, session }) => {
+    const request = await requestOf(req);
+    const outcome = textField(await readJson(req), 'outcome', 48);
+    if (!(OUTCOMES as readonly string[]).includes(outcome)) throw new HttpError(400, `outcome must be one of ${OUTCOMES.join(', ')}.`);
+    await service.end(request.id, session.agent, outcome);
+    await deps.audit.record(session.agent.id, 'end', now(), request);
+    send(res, 200, { ok: true });
+  }));
+
+  server.post('/agent/api/handoffs/:id/transfer', api(true, async ({ req, res, session }) => {
+    const request = await requestOf(req);
+    const to = await deps.accounts.get(textField(await readJson(req), 'agentId', 64));
+    if (!to) throw new HttpError(400, 'No such agent.');
+    await service.transfer(request.id, session.agent, to);
+    await deps.audit.record(session.agent.id, 'transfer', now(), request);
+    send(res, 200, { ok: true, to: to satisfies Agent });
+  }));
+}
+
+function header(req: restify.Request, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}

@@ -1,0 +1,118 @@
+/**
+ * The agent console's live channel: WebSocket at /agent/api/socket. The upgrade needs a valid
+ * session cookie (401) and a same-origin Origin (403). The server only pushes; agents act through
+ * the REST API (with CSRF tokens). A queue change goes to every agent; a conversation's messages
+ * only to the agent who has it. This handler answers /agent paths only and leaves every other
+ * upgrade (Direct Line's streams) to its own handler.
+ */
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type pino from 'pino';
+import type { HandoffEvent, HandoffService } from '../../services/handoff/handoffService.js';
+import { cookieValue, sameOrigin, SESSION_COOKIE } from './http.js';
+import type { AgentSessions } from './sessions.js';
+
+const SOCKET_PATH = '/agent/api/socket';
+
+interface Client {
+  ws: WebSocket;
+  agentId: string;
+  expiresAt: number;
+  alive: boolean;
+}
+
+export class AgentSockets {
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 1024 });
+  private readonly clients = new Set<Client>();
+  private readonly servers: Server[] = [];
+  private readonly keepAlive: NodeJS.Timeout;
+
+  constructor(
+    private readonly service: HandoffService,
+    private readonly sessions: AgentSessions,
+    private readonly logger: pino.Logger,
+    private readonly now: () => number,
+  ) {
+    service.events.on('change', this.onChange);
+    this.keepAlive = setInterval(() => this.ping(), 30_000);
+    this.keepAlive.unref();
+  }
+
+  attach(server: Server): void {
+    server.on('upgrade', this.onUpgrade);
+    this.servers.push(server);
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.keepAlive);
+    this.service.events.off('change', this.onChange);
+    for (const server of this.servers) server.off('upgrade', this.onUpgrade);
+    for (const client of this.clients) client.ws.close(1001, 'server shutting down');
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+  }
+
+  private readonly onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (!path.startsWith('/agent')) return;
+    if (path !== SOCKET_PATH) return refuse(socket, 404, 'Not Found');
+    if (!sameOrigin(req)) return refuse(socket, 403, 'Forbidden');
+    this.sessions.find(cookieValue(req, SESSION_COOKIE), this.now()).then(
+      (session) => {
+        if (!session) return refuse(socket, 401, 'Unauthorized');
+        this.wss.handleUpgrade(req, socket, head, (ws) => {
+          const client: Client = { ws, agentId: session.agent.id, expiresAt: session.expiresAt, alive: true };
+          this.clients.add(client);
+          ws.on('pong', () => (client.alive = true));
+          ws.on('close', () => this.clients.delete(client));
+          ws.on('error', () => this.clients.delete(client));
+          // Agents do not talk over the socket: anything they send is ignored.
+          ws.on('message', () => undefined);
+          ws.send(JSON.stringify({ type: 'hello' }));
+        });
+      },
+      (error: unknown) => {
+        this.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'agent socket upgrade failed');
+        refuse(socket, 500, 'Internal Server Error');
+      },
+    );
+  };
+
+  private readonly onChange = (event: HandoffEvent): void => {
+    const now = this.now();
+    for (const client of this.clients) {
+      if (client.expiresAt <= now) {
+        client.ws.close(4401, 'session expired');
+        continue;
+      }
+      // A waiting conversation (no agent yet) is open to every agent, as its context view is.
+      const involved = event.kind === 'queue' || event.agentId === null || client.agentId === event.agentId || (event.kind === 'request' && client.agentId === event.previousAgentId);
+      if (!involved) {
+        continue;
+      }
+      const payload =
+        event.kind === 'queue'
+          ? { type: 'queue' }
+          : event.kind === 'message'
+            ? { type: 'message', requestId: event.requestId, message: event.message }
+            : { type: 'request', requestId: event.requestId, status: event.status, agentId: event.agentId };
+      if (client.ws.readyState === client.ws.OPEN) client.ws.send(JSON.stringify(payload));
+    }
+  };
+
+  private ping(): void {
+    for (const client of this.clients) {
+      if (!client.alive) {
+        client.ws.terminate();
+        this.clients.delete(client);
+        continue;
+      }
+      client.alive = false;
+      client.ws.ping();
+    }
+  }
+}
+
+function refuse(socket: Duplex, status: number, reason: string): void {
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}

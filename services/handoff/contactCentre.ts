@@ -1,0 +1,108 @@
+/**
+ * The contact centre's settings, which belong to the council (data/<council>/contact-centre.json):
+ * opening hours, the queue estimate per position, how long before a waiting resident is offered
+ * a callback, the phrases that route straight to a person, and every word said to the resident
+ * about the handoff. Validated at load so a typo stops start-up naming the file and field.
+ */
+import { join } from 'node:path';
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import { loadJsonFile } from '../data/loadDataFile.js';
+
+const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24-hour)');
+const day = z.tuple([time, time]).nullable();
+const pattern = z.string().min(1).refine((value) => {
+  try {
+    new RegExp(value, 'iu');
+    return true;
+  } catch {
+    return false;
+  }
+}, 'is not a valid regular expression');
+const message = z.object({ web: z.string().min(1), sms: z.string().min(1) });
+
+export const HANDOFF_MESSAGE_IDS = [
+  'queued', 'queuedUrgent', 'stillQueued', 'alreadyQueued', 'accepted', 'agentSays', 'left', 'endedByResident', 'ended',
+  'ratingThanks', 'transferred', 'outOfHours', 'timedOut', 'askContact', 'contactNotUnderstood', 'callbackBooked',
+  'callbackDeclined', 'howPhone', 'howEmail', 'howSms',
+] as const;
+export type HandoffMessageId = (typeof HANDOFF_MESSAGE_IDS)[number];
+
+const schema = z.object({
+  hours: z.object({
+    timezone: z.string().refine((zone) => DateTime.local().setZone(zone).isValid, 'is not a known time zone'),
+    weekly: z.object({ mon: day, tue: day, wed: day, thu: day, fri: day, sat: day, sun: day }),
+    closedDates: z.array(z.iso.date()),
+    description: z.string().min(1),
+  }),
+  queue: z.object({
+    minutesPerPosition: z.number().positive().max(120),
+    acceptTimeoutMinutes: z.number().positive().max(24 * 60),
+    urgentAcceptTimeoutMinutes: z.number().positive().max(24 * 60),
+    callbackWithinWorkingDays: z.number().int().positive().max(30),
+  }),
+  triggers: z.object({
+    urgent: z.array(z.object({ topic: z.string().min(1), pattern })).min(1),
+    notHelped: pattern,
+  }),
+  words: z.object({ leave: z.array(z.string().min(1)).min(1), yes: z.array(z.string().min(1)), no: z.array(z.string().min(1)) }),
+  messages: z.object(Object.fromEntries(HANDOFF_MESSAGE_IDS.map((id) => [id, message])) as Record<HandoffMessageId, typeof message>),
+});
+
+export type ContactCentreData = z.infer<typeof schema>;
+const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+
+export class ContactCentre {
+  private readonly urgent: { topic: string; pattern: RegExp }[];
+  private readonly notHelped: RegExp;
+
+  constructor(readonly data: ContactCentreData) {
+    this.urgent = data.triggers.urgent.map((t) => ({ topic: t.topic, pattern: new RegExp(t.pattern, 'iu') }));
+    this.notHelped = new RegExp(data.triggers.notHelped, 'iu');
+  }
+
+  static load(dataDir: string): ContactCentre {
+    return new ContactCentre(loadJsonFile(join(dataDir, 'contact-centre.json'), schema));
+  }
+
+  /** True when an agent should be at a desk at `now` (weekly hours, minus closed dates). */
+  isOpen(now: Date): boolean {
+    const local = DateTime.fromJSDate(now).setZone(this.data.hours.timezone);
+    if (this.data.hours.closedDates.includes(local.toISODate() ?? '')) return false;
+    const hours = this.data.hours.weekly[WEEKDAYS[local.weekday - 1] ?? 'mon'];
+    if (!hours) return false;
+    const minutes = local.hour * 60 + local.minute;
+    const [open, close] = hours.map((hhmm) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3)));
+    return open !== undefined && close !== undefined && minutes >= open && minutes < close;
+  }
+
+  /** An honest, round estimate: minutes per place in the queue, never "0 minutes". */
+  estimateMinutes(position: number): number {
+    return Math.max(1, Math.round(position * this.data.queue.minutesPerPosition));
+  }
+
+  acceptTimeoutMs(priority: 'urgent' | 'normal'): number {
+    const q = this.data.queue;
+    return (priority === 'urgent' ? q.urgentAcceptTimeoutMinutes : q.acceptTimeoutMinutes) * 60_000;
+  }
+
+  /** The urgent topic a message is about (self-harm, abuse, homeless tonight, bailiffs…), if any. */
+  urgentTopicIn(text: string): string | undefined {
+    return this.urgent.find((t) => t.pattern.test(text))?.topic;
+  }
+
+  saysNotHelped(text: string): boolean {
+    return this.notHelped.test(text);
+  }
+
+  isWord(kind: 'leave' | 'yes' | 'no', text: string | undefined): boolean {
+    const normalised = (text ?? '').toLowerCase().replace(/[^a-z ]/g, ' ').replace(/\s+/g, ' ').trim();
+    return this.data.words[kind].includes(normalised);
+  }
+
+  render(id: HandoffMessageId, channel: 'web' | 'sms', values: Record<string, string | number> = {}): string {
+    const template = this.data.messages[id][channel];
+    const all: Record<string, string | number> = { hours: this.data.hours.description, ...values };
+    return template.replace(/\{(\w+)\}/g, (whole, name: string) => (all[name] === undefined ? whole : String(all[name])));
+  }
+}

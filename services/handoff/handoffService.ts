@@ -1,0 +1,363 @@
+/**
+ * The handoff itself, between the bot and the agent hub: queues a resident (or offers a
+ * callback when the contact centre is closed), lets one agent accept, relays messages both ways
+ * through the channel's own adapter (Web Chat or SMS) as proactive turns, ends or transfers
+ * the chat, and runs the accept timers from the store. Everything that changes is written to
+ * the store first, then announced on `events` for open agent consoles.
+ */
+import { EventEmitter } from 'node:events';
+import {
+  ActivityTypes,
+  EventFactory,
+  type Activity,
+  type ConversationState,
+  type ConversationReference,
+  type StatePropertyAccessor,
+  TurnContext,
+} from 'botbuilder';
+import type pino from 'pino';
+import type { Cases } from '../cases/cases.js';
+import type { DatabaseTranscriptStore } from '../../store/transcriptStore.js';
+import type { ContactCentre, HandoffMessageId } from './contactCentre.js';
+import type { HandoffQueue } from './handoffQueue.js';
+import type { Agent, Collected, HandoffMemory, HandoffMessage, HandoffRequest, HandoffRequestInput } from './types.js';
+
+/** Anything that can reach a resident later: both our adapters (and CloudAdapter-like ones). */
+export interface ProactiveAdapter {
+  continueConversation(reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>): Promise<void>;
+}
+
+export type HandoffEvent =
+  | { kind: 'queue' }
+  | { kind: 'message'; requestId: string; agentId: string | null; message: HandoffMessage }
+  | { kind: 'request'; requestId: string; agentId: string | null; status: string; previousAgentId?: string | null };
+
+export type RequestOutcome =
+  | { kind: 'queued'; request: HandoffRequest; position: number; created: boolean }
+  | { kind: 'closed' };
+
+export interface HandoffServiceOptions {
+  queue: HandoffQueue;
+  contactCentre: ContactCentre;
+  transcripts: DatabaseTranscriptStore;
+  cases?: Cases;
+  conversationState: ConversationState;
+  memory: StatePropertyAccessor<HandoffMemory>;
+  collected: StatePropertyAccessor<Collected>;
+  logger: pino.Logger;
+  now?: () => number;
+  /** The council's phone number, for residents who decline a callback. */
+  councilPhone: string;
+  /** Send Bot Framework `handoff.initiate` events for an external agent hub (default true). */
+  emitHandoffInitiate?: boolean;
+}
+
+export class HandoffError extends Error {
+  constructor(readonly status: 400 | 404 | 409 | 502, message: string) {
+    super(message);
+    this.name = 'HandoffError';
+  }
+}
+
+export class HandoffService {
+  readonly events = new EventEmitter<{ change: [HandoffEvent] }>();
+  private readonly adapters = new Map<string, ProactiveAdapter>();
+  private readonly now: () => number;
+
+  constructor(private readonly options: HandoffServiceOptions) {
+    this.now = options.now ?? Date.now;
+    this.events.setMaxListeners(0);
+  }
+
+  get queue(): HandoffQueue {
+    return this.options.queue;
+  }
+
+  get councilPhone(): string {
+    return this.options.councilPhone;
+  }
+
+  get contactCentre(): ContactCentre {
+    return this.options.contactCentre;
+  }
+
+  /** The adapter that reaches residents on a channel ('directline', 'sms'…). */
+  connect(channelId: string, adapter: ProactiveAdapter): void {
+    this.adapters.set(channelId, adapter);
+  }
+
+  clock(): number {
+    return this.now();
+  }
+
+  // ---- bot side -------------------------------------------------------------------------
+
+  /** Adds what the assistant learned to the conversation's collected context. */
+  async rememberCollected(context: TurnContext, partial: Collected): Promise<void> {
+    const current = await this.options.collected.get(context, {});
+    const references = [...new Set([...(current.references ?? []), ...(partial.references ?? [])])];
+    await this.options.collected.set(context, { ...current, ...partial, ...(references.length ? { references } : {}) });
+  }
+
+  /**
+   * Hands the resident to a person: queues them and tells them their place and an estimate,
+   * or, outside the contact centre's hours, offers a callback. Call from any dialog.
+   */
+  async requestHandoff(context: TurnContext, input: HandoffRequestInput): Promise<RequestOutcome> {
+    const now = this.now();
+    const channel = channelOf(context);
+    const collected = { ...(await this.options.collected.get(context, {})), ...input.collected };
+    const memory = await this.options.memory.get(context, {});
+    if (!this.contactCentre.isOpen(new Date(now))) {
+      await this.options.memory.set(context, { stage: 'callbackOffer', pending: { ...input, collected } });
+      await this.say(context, 'outOfHours');
+      return { kind: 'closed' };
+    }
+    const reference = TurnContext.getConversationReference(context.activity);
+    const conversationId = context.activity.conversation?.id;
+    if (!conversationId) throw new Error('requestHandoff needs a conversation id');
+    const { request, created } = await this.queue.enqueue(
+      {
+        conversationId,
+        channelId: context.activity.channelId ?? 'unknown',
+        reference,
+        priority: input.priority,
+        reason: input.reason,
+        topic: input.topic,
+        collected,
+        acceptDueAt: now + this.contactCentre.acceptTimeoutMs(input.priority),
+      },
+      now,
+    );
+    delete memory.stage;
+    delete memory.pending;
+    await this.options.memory.set(context, memory);
+    const position = await this.queue.position(request);
+    const minutes = this.contactCentre.estimateMinutes(position);
+    if (!created) {
+      await this.say(context, 'alreadyQueued', { position, minutes });
+      return { kind: 'queued', request, position, created };
+    }
+    // What the resident typed to trigger this is part of what the agent should read first.
+    if (context.activity.type === ActivityTypes.Message && context.activity.text) {
+      await this.queue.addMessage(request.id, 'resident', context.activity.text, now);
+    }
+    await this.say(context, request.priority === 'urgent' ? 'queuedUrgent' : 'queued', { position, minutes });
+    if (this.options.emitHandoffInitiate ?? true) await this.sendInitiation(context, request, channel);
+    this.options.logger.info({ requestId: request.id, conversationId, priority: request.priority, reason: request.reason, topic: request.topic }, 'handoff queued');
+    this.emit({ kind: 'queue' });
+    return { kind: 'queued', request, position, created };
+  }
+
+  /** Bot Framework interop: an external agent hub listening for handoff.initiate may take over. */
+  private async sendInitiation(context: TurnContext, request: HandoffRequest, channel: 'web' | 'sms'): Promise<void> {
+    if (channel === 'sms') return; // nothing on SMS can receive an event; it would only cost a lookup
+    const activities = await this.options.transcripts.getWholeTranscript(request.channelId, request.conversationId);
+    const event = EventFactory.createHandoffInitiation(
+      context,
+      { handoffId: request.id, skill: 'contact-centre', priority: request.priority, reason: request.reason, topic: request.topic },
+      { activities },
+    );
+    await context.sendActivity(event);
+  }
+
+  /** A resident's message while waiting or talking to an agent: kept and shown to the agent. */
+  async residentSaid(request: HandoffRequest, text: string): Promise<HandoffMessage> {
+    const message = await this.queue.addMessage(request.id, 'resident', text, this.now());
+    this.emit({ kind: 'message', requestId: request.id, agentId: request.agentId, message });
+    return message;
+  }
+
+  /** The resident leaves the queue or the chat ('back'); false when it was no longer active. */
+  async residentLeft(request: HandoffRequest): Promise<boolean> {
+    const before = await this.queue.finish(request.id, request.status === 'queued' ? 'left' : 'ended', 'resident_left', this.now());
+    if (!before) return false;
+    this.emit({ kind: 'request', requestId: request.id, agentId: before.agentId, status: request.status === 'queued' ? 'left' : 'ended' });
+    this.emit({ kind: 'queue' });
+    return true;
+  }
+
+  /** handoff.status from an external agent hub. */
+  async externalStatus(context: TurnContext, state: string): Promise<void> {
+    const conversationId = context.activity.conversation?.id ?? '';
+    const request = await this.queue.activeFor(conversationId);
+    if (!request) return;
+    const now = this.now();
+    if (state === 'accepted') {
+      await this.queue.markExternal(request.id, now);
+    } else if (state === 'failed') {
+      // Our own agents take it instead; it keeps its place in the queue.
+      await this.queue.requeue(request.id, now + this.contactCentre.acceptTimeoutMs(request.priority), now);
+    } else if (state === 'completed') {
+      await this.queue.finish(request.id, 'ended', 'external_completed', now);
+      await this.options.memory.set(context, { stage: 'rating', requestId: request.id });
+    }
+    this.options.logger.info({ requestId: request.id, state }, 'handoff.status from an external hub');
+    this.emit({ kind: 'request', requestId: request.id, agentId: request.agentId, status: state });
+    this.emit({ kind: 'queue' });
+  }
+
+  /** Opens an HC- case for a callback (Cases port); null when no Cases service is wired. */
+  async openCallback(input: { context: TurnContext; request?: HandoffRequest; pending?: HandoffRequestInput; contact: string }): Promise<string | null> {
+    const cases = this.options.cases;
+    if (!cases) return null;
+    const { context, request, pending } = input;
+    const collected: Collected = request?.collected ?? pending?.collected ?? (await this.options.collected.get(context, {}));
+    const now = this.now();
+    const { reference } = await cases.open(
+      {
+        kind: 'callback',
+        topic: request?.topic ?? pending?.topic ?? 'general',
+        priority: (request?.priority ?? pending?.priority) === 'urgent' ? 'urgent' : 'normal',
+        channel: context.activity.channelId ?? 'unknown',
+        conversationId: context.activity.conversation?.id ?? '',
+        ...(collected.propertyId ? { propertyId: collected.propertyId } : {}),
+        ...(collected.verified ? { accountNumber: collected.verified.accountNumber } : {}),
+        verified: Boolean(collected.verified),
+        details: { ...collected, reason: request?.reason ?? pending?.reason ?? 'asked', handoffId: request?.id ?? null },
+        contact: input.contact,
+      },
+      new Date(now),
+    );
+    if (request) {
+      await this.queue.finish(request.id, 'callback', 'callback_arranged', now, reference);
+      this.emit({ kind: 'request', requestId: request.id, agentId: request.agentId, status: 'callback' });
+      this.emit({ kind: 'queue' });
+    }
+    this.options.logger.info({ requestId: request?.id, case: reference }, 'callback case opened');
+    return reference;
+  }
+
+  // ---- agent side -----------------------------------------------------------------------
+
+  async accept(requestId: string, agent: Agent): Promise<HandoffRequest> {
+    const now = this.now();
+    if (!(await this.queue.accept(requestId, agent.id, now))) {
+      const current = await this.queue.get(requestId);
+      throw new HandoffError(current ? 409 : 404, current ? 'Someone else has already taken this conversation, or it has ended.' : 'No such conversation.');
+    }
+    const request = await this.mustGet(requestId);
+    await this.queue.addMessage(requestId, 'system', `${agent.displayName} accepted`, now, agent.id);
+    this.emit({ kind: 'request', requestId, agentId: agent.id, status: 'assigned' });
+    this.emit({ kind: 'queue' });
+    await this.tell(request, 'accepted', { agent: agent.displayName }).catch((error: unknown) =>
+      this.options.logger.warn({ err: summary(error), requestId }, 'could not tell the resident an agent joined'),
+    );
+    return request;
+  }
+
+  /** Sends an agent's reply to the resident's channel; the message records whether it went. */
+  async reply(requestId: string, agent: Agent, text: string): Promise<HandoffMessage> {
+    const request = await this.assignedTo(requestId, agent);
+    const message = await this.queue.addMessage(requestId, 'agent', text, this.now(), agent.id, 'stored');
+    try {
+      await this.tell(request, 'agentSays', { agent: agent.displayName, text });
+      await this.queue.setDelivery(message.id, 'sent');
+      message.delivery = 'sent';
+    } catch (error) {
+      await this.queue.setDelivery(message.id, 'failed');
+      message.delivery = 'failed';
+      this.options.logger.warn({ err: summary(error), requestId }, 'agent reply could not be delivered');
+    }
+    this.emit({ kind: 'message', requestId, agentId: agent.id, message });
+    return message;
+  }
+
+  async note(requestId: string, agent: Agent, text: string): Promise<HandoffMessage> {
+    await this.assignedTo(requestId, agent);
+    const message = await this.queue.addMessage(requestId, 'note', text, this.now(), agent.id);
+    this.emit({ kind: 'message', requestId, agentId: agent.id, message });
+    return message;
+  }
+
+  /** Ends the chat with an outcome: the resident is back with the assistant and asked for a rating. */
+  async end(requestId: string, agent: Agent, outcome: string): Promise<void> {
+    const request = await this.assignedTo(requestId, agent);
+    if (!(await this.queue.end(requestId, agent.id, outcome, this.now()))) throw new HandoffError(409, 'This conversation has already ended.');
+    this.emit({ kind: 'request', requestId, agentId: agent.id, status: 'ended' });
+    await this.tell(request, 'ended', { agent: agent.displayName }, async (context) => {
+      await this.options.memory.set(context, { stage: 'rating', requestId });
+    }).catch((error: unknown) => this.options.logger.warn({ err: summary(error), requestId }, 'could not tell the resident the chat ended'));
+  }
+
+  async transfer(requestId: string, from: Agent, to: Agent): Promise<void> {
+    const request = await this.assignedTo(requestId, from);
+    if (to.id === from.id) throw new HandoffError(400, 'Choose another agent.');
+    if (!(await this.queue.transfer(requestId, from.id, to.id, this.now()))) throw new HandoffError(409, 'This conversation is no longer yours to transfer.');
+    await this.queue.addMessage(requestId, 'system', `${from.displayName} transferred to ${to.displayName}`, this.now(), from.id);
+    this.emit({ kind: 'request', requestId, agentId: to.id, status: 'assigned', previousAgentId: from.id });
+    await this.tell(request, 'transferred', { agent: to.displayName }).catch((error: unknown) =>
+      this.options.logger.warn({ err: summary(error), requestId }, 'could not tell the resident about the transfer'),
+    );
+  }
+
+  /** The whole conversation so far as the assistant recorded it (every message, both ways). */
+  async transcript(request: HandoffRequest): Promise<Partial<Activity>[]> {
+    return this.options.transcripts.getWholeTranscript(request.channelId, request.conversationId);
+  }
+
+  // ---- timers -----------------------------------------------------------------------------
+
+  /**
+   * Acts on due accept timers: a resident nobody has accepted in time is offered a callback
+   * (they stay in the queue meanwhile). The claim is a conditional UPDATE, so with several
+   * instances sweeping, each resident is told once.
+   */
+  async sweep(): Promise<number> {
+    const now = this.now();
+    let offered = 0;
+    for (const request of await this.queue.dueForCallbackOffer(now)) {
+      if (!(await this.queue.claimCallbackOffer(request.id, now))) continue;
+      offered += 1;
+      await this.tell(request, 'timedOut', {}, async (context) => {
+        await this.options.memory.set(context, { stage: 'callbackOffer', requestId: request.id });
+      }).catch((error: unknown) => this.options.logger.warn({ err: summary(error), requestId: request.id }, 'could not offer a callback'));
+    }
+    if (offered) this.emit({ kind: 'queue' });
+    return offered;
+  }
+
+  // ---- helpers ----------------------------------------------------------------------------
+
+  private async mustGet(requestId: string): Promise<HandoffRequest> {
+    const request = await this.queue.get(requestId);
+    if (!request) throw new HandoffError(404, 'No such conversation.');
+    return request;
+  }
+
+  private async assignedTo(requestId: string, agent: Agent): Promise<HandoffRequest> {
+    const request = await this.mustGet(requestId);
+    if (request.status !== 'assigned' || request.agentId !== agent.id) throw new HandoffError(409, 'This conversation is not assigned to you.');
+    return request;
+  }
+
+  /** A proactive message to the resident through their channel's adapter; state saved after. */
+  private async tell(request: HandoffRequest, id: HandoffMessageId, values: Record<string, string | number>, also?: (context: TurnContext) => Promise<void>): Promise<void> {
+    const adapter = this.adapters.get(request.channelId);
+    if (!adapter) throw new HandoffError(502, `No adapter connected for channel ${request.channelId}`);
+    await adapter.continueConversation(request.reference, async (context) => {
+      await also?.(context);
+      const text = this.contactCentre.render(id, channelOf(context), values);
+      // Marked so the agent's transcript can tell an agent's words from the assistant's.
+      const channelData = id === 'agentSays' ? { handoffAgent: true } : undefined;
+      await context.sendActivity({ type: ActivityTypes.Message, text, inputHint: 'acceptingInput', ...(channelData ? { channelData } : {}) });
+      await this.options.conversationState.saveChanges(context, false);
+    });
+  }
+
+  async say(context: TurnContext, id: HandoffMessageId, values: Record<string, string | number> = {}): Promise<void> {
+    await context.sendActivity({ type: ActivityTypes.Message, text: this.contactCentre.render(id, channelOf(context), values), inputHint: 'acceptingInput' });
+  }
+
+  private emit(event: HandoffEvent): void {
+    this.events.emit('change', event);
+  }
+}
+
+function channelOf(context: TurnContext): 'web' | 'sms' {
+  return context.activity.channelId === 'sms' ? 'sms' : 'web';
+}
+
+function summary(error: unknown): { name: string; message: string } {
+  return error instanceof Error ? { name: error.name, message: error.message } : { name: 'Error', message: String(error) };
+}

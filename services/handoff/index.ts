@@ -1,0 +1,126 @@
+/**
+ * Handoff to a person, put together: the queue in the store, the service, the bot middleware,
+ * the dialog MainDialog routes `agent.request` to, and the agent hub (/agent page, API and
+ * WebSocket). The composition root builds it in two steps because dialogs are built before
+ * adapters: createHandoff() early (gives the dialog and requestHandoff), then connect() with
+ * the adapters, registerRoutes() and attachWebSockets() once the server exists.
+ */
+import type { ConversationState, TurnContext, Middleware } from 'botbuilder';
+import type restify from 'restify';
+import type pino from 'pino';
+import type { Db } from '../../store/database.js';
+import type { DatabaseTranscriptStore } from '../../store/transcriptStore.js';
+import type { Cases } from '../cases/cases.js';
+import { DbCases } from '../cases/dbCases.js';
+import { HandoffConversation } from '../../dialogs/handoff/handoffConversation.js';
+import { HandoffRequestDialog } from '../../dialogs/handoff/handoffRequestDialog.js';
+import { AgentAccounts } from '../../adapters/agent/accounts.js';
+import { AgentAudit } from '../../adapters/agent/audit.js';
+import { registerAgentRoutes } from '../../adapters/agent/routes.js';
+import { AgentSessions } from '../../adapters/agent/sessions.js';
+import { AgentSockets } from '../../adapters/agent/sockets.js';
+import { ContactCentre } from './contactCentre.js';
+import { HandoffQueue } from './handoffQueue.js';
+import { HandoffMiddleware } from './middleware.js';
+import { HandoffService, type ProactiveAdapter, type RequestOutcome } from './handoffService.js';
+import type { Collected, HandoffMemory, HandoffRequestInput } from './types.js';
+
+export interface HandoffOptions {
+  db: Db;
+  transcripts: DatabaseTranscriptStore;
+  conversationState: ConversationState;
+  logger: pino.Logger;
+  /** Folder with contact-centre.json (COUNCIL_DATA_DIR). */
+  dataDir: string;
+  /** The council's phone number, offered when a resident declines a callback. */
+  councilPhone: string;
+  /** Callback cases (HC-); DbCases over `db` by default. */
+  cases?: Cases;
+  now?: () => number;
+  /** Agent sessions last this long (default 8 hours). */
+  sessionTtlMs?: number;
+  /** Mark the session cookie Secure (set when served over HTTPS). */
+  secureCookies?: boolean;
+  /** How often the accept timers are checked (default 15 s). */
+  sweepIntervalMs?: number;
+  emitHandoffInitiate?: boolean;
+}
+
+export interface Handoff {
+  service: HandoffService;
+  accounts: AgentAccounts;
+  /** Add to every channel adapter after the transcript logger. */
+  middleware: Middleware;
+  /** For MainDialog's jobs: `{ intents: ['agent.request'], dialog: handoff.dialog }`. */
+  dialog: HandoffRequestDialog;
+  requestHandoff(context: TurnContext, input: HandoffRequestInput): Promise<RequestOutcome>;
+  rememberCollected(context: TurnContext, partial: Collected): Promise<void>;
+  /** The adapters that reach residents, by channelId ('directline', 'sms'). */
+  connect(adapters: Record<string, ProactiveAdapter | undefined>): void;
+  registerRoutes(server: restify.Server): void;
+  attachWebSockets(server: restify.Server): void;
+  /** Starts the periodic sweep of due timers (accept timeouts) and expired sessions. */
+  start(): void;
+  close(): Promise<void>;
+}
+
+export function createHandoff(options: HandoffOptions): Handoff {
+  const now = options.now ?? Date.now;
+  const memory = options.conversationState.createProperty<HandoffMemory>('handoff');
+  const collected = options.conversationState.createProperty<Collected>('handoffCollected');
+  const service = new HandoffService({
+    queue: new HandoffQueue(options.db),
+    contactCentre: ContactCentre.load(options.dataDir),
+    transcripts: options.transcripts,
+    cases: options.cases ?? new DbCases(options.db),
+    conversationState: options.conversationState,
+    memory,
+    collected,
+    logger: options.logger,
+    councilPhone: options.councilPhone,
+    now,
+    ...(options.emitHandoffInitiate !== undefined ? { emitHandoffInitiate: options.emitHandoffInitiate } : {}),
+  });
+  const accounts = new AgentAccounts(options.db);
+  const sessionTtlMs = options.sessionTtlMs ?? 8 * 3_600_000;
+  const sessions = new AgentSessions(options.db, accounts, sessionTtlMs);
+  const audit = new AgentAudit(options.db);
+  const conversation = new HandoffConversation(service, memory);
+  const sockets = new AgentSockets(service, sessions, options.logger, now);
+  let timer: NodeJS.Timeout | undefined;
+
+  return {
+    service,
+    accounts,
+    middleware: new HandoffMiddleware(service, conversation, options.conversationState, collected),
+    dialog: new HandoffRequestDialog(service),
+    requestHandoff: (context, input) => service.requestHandoff(context, input),
+    rememberCollected: (context, partial) => service.rememberCollected(context, partial),
+    connect(adapters) {
+      for (const [channelId, adapter] of Object.entries(adapters)) if (adapter) service.connect(channelId, adapter);
+    },
+    registerRoutes(server) {
+      registerAgentRoutes(server, { service, accounts, sessions, audit, db: options.db, logger: options.logger, secureCookies: options.secureCookies ?? false, sessionTtlMs, now });
+    },
+    attachWebSockets(server) {
+      sockets.attach(server.server);
+    },
+    start() {
+      if (timer) return;
+      const sweep = () => {
+        service.sweep().catch((err: unknown) => options.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'handoff sweep failed'));
+        sessions.purgeExpired(now()).catch(() => undefined);
+      };
+      timer = setInterval(sweep, options.sweepIntervalMs ?? 15_000);
+      timer.unref();
+      sweep();
+    },
+    async close() {
+      if (timer) clearInterval(timer);
+      await sockets.close();
+    },
+  };
+}
+
+export type { Collected, HandoffRequestInput } from './types.js';
+export { HANDOFF_REQUEST_DIALOG } from '../../dialogs/handoff/handoffRequestDialog.js';

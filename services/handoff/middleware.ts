@@ -1,0 +1,65 @@
+/**
+ * Bot middleware for the handoff. Before the dialogs see a resident's message it decides
+ * whether the handoff owns the turn:
+ * - while the conversation is queued or with an agent, every message is kept and relayed to
+ *   the agent instead of the assistant ('back' leaves the queue);
+ * - an open handoff question (callback yes/no, a contact, a rating) gets its answer;
+ * - urgent words (self-harm, abuse, homeless tonight, bailiffs, summons, hardship) and "that
+ *   didn't help" go straight to a person, whatever dialog was running.
+ * Otherwise the turn carries on to the bot. Bot Framework `handoff.status` events from an
+ * external agent hub are honoured here too.
+ */
+import { ActivityTypes, type ConversationState, type Middleware, type TurnContext } from 'botbuilder';
+import type { HandoffConversation } from '../../dialogs/handoff/handoffConversation.js';
+import type { HandoffService } from './handoffService.js';
+import type { Collected } from './types.js';
+import type { StatePropertyAccessor } from 'botbuilder';
+
+export class HandoffMiddleware implements Middleware {
+  constructor(
+    private readonly handoff: HandoffService,
+    private readonly conversation: HandoffConversation,
+    private readonly conversationState: ConversationState,
+    private readonly collected: StatePropertyAccessor<Collected>,
+  ) {}
+
+  async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
+    const activity = context.activity;
+    if (activity.type === ActivityTypes.Event && activity.name === 'handoff.status') {
+      const value: unknown = activity.value;
+      const state = value !== null && typeof value === 'object' && 'state' in value && typeof value.state === 'string' ? value.state : '';
+      await this.handoff.externalStatus(context, state);
+      await this.conversationState.saveChanges(context, false);
+      return;
+    }
+    const conversationId = activity.conversation?.id;
+    if (activity.type !== ActivityTypes.Message || !conversationId) return next();
+
+    const text = (activity.text ?? '').trim();
+    const active = await this.handoff.queue.activeFor(conversationId);
+    if (active) {
+      await this.conversation.whileActive(context, active, text);
+      return this.save(context);
+    }
+    if (await this.conversation.answer(context, text)) return this.save(context);
+
+    const centre = this.handoff.contactCentre;
+    const urgent = centre.urgentTopicIn(text);
+    if (urgent) {
+      await this.handoff.requestHandoff(context, { reason: 'sensitive', priority: 'urgent', topic: urgent });
+      return this.save(context);
+    }
+    if (centre.saysNotHelped(text)) {
+      const collected = await this.collected.get(context, {});
+      await this.handoff.requestHandoff(context, { reason: 'not_helped', priority: 'normal', topic: collected.intent ?? 'general' });
+      return this.save(context);
+    }
+    await next();
+    // The bot normally saves state itself; this catches handoff state set during its turn.
+    await this.save(context);
+  }
+
+  private async save(context: TurnContext): Promise<void> {
+    await this.conversationState.saveChanges(context, false);
+  }
+}
