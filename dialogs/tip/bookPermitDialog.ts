@@ -1,0 +1,102 @@
+/**
+ * "I need a van permit for the tip": refuses a vehicle that cannot have one before asking
+ * anything else, finds the address (the same step as bin days), checks the household still
+ * has visits left, then gathers the details (BookingDialog) and issues a TP- permit.
+ */
+import { WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import type { AddressLookup } from '../../services/addresses/addressLookup.js';
+import { ADDRESS_DIALOG, AddressDialog, type AddressResult } from '../address/addressDialog.js';
+import type { Messages } from '../content.js';
+import { InterruptibleDialog } from '../interruptions.js';
+import type { JobOptions } from '../mainDialog.js';
+import { entityOf, type Understanding } from '../understanding.js';
+import { BOOKING_DIALOG, BookingDialog, type BookingOptions } from './bookingDialog.js';
+import type { TipServices } from './tipServices.js';
+
+export const BOOK_PERMIT_DIALOG = 'tip.bookPermit';
+const STEPS = 'tip.bookPermit.steps';
+
+interface BookValues {
+  understanding?: Understanding;
+  vehicle?: { id: string; name: string; trailer: boolean };
+}
+
+export class BookPermitDialog extends InterruptibleDialog {
+  constructor(
+    addresses: AddressLookup,
+    private readonly tip: TipServices,
+    messages: Messages,
+  ) {
+    super(BOOK_PERMIT_DIALOG, messages);
+    this.addDialog(new AddressDialog(addresses, messages));
+    this.addDialog(new BookingDialog(tip, messages));
+    this.addDialog(new WaterfallDialog(STEPS, [this.vehicleAndAddress.bind(this), this.details.bind(this), this.done.bind(this)]));
+    this.initialDialogId = STEPS;
+  }
+
+  private async vehicleAndAddress(step: WaterfallStepContext) {
+    const { understanding } = step.options as Partial<JobOptions>;
+    const values = step.values as BookValues;
+    values.understanding = understanding;
+    const named = understanding ? await this.tip.permits.vehicleFromText(understanding.text) : null;
+    if (named) {
+      const eligibility = await this.tip.permits.eligibility({ vehicleType: named.id });
+      // A trailer's length is asked later; every other refusal is final, so said at once.
+      if (!eligibility.eligible && eligibility.reason !== 'trailer_length_needed') {
+        await step.context.sendActivity(eligibility.message);
+        return step.endDialog();
+      }
+      const rule = this.tip.policy.policy.vehicles.find((v) => v.id === named.id);
+      values.vehicle = { id: named.id, name: named.name, trailer: rule?.trailer === true };
+    }
+    return step.beginDialog(ADDRESS_DIALOG, { understanding });
+  }
+
+  private async details(step: WaterfallStepContext) {
+    const found = step.result as AddressResult | undefined;
+    if (!found) return step.endDialog();
+    const values = step.values as BookValues;
+    const now = this.tip.clock();
+    const { today } = this.tip.policy.clock(now);
+
+    // Used up until after the booking horizon: nothing bookable, so say so before any question.
+    const visits = await this.tip.permits.visitsUsed(found.property.id, now);
+    if (visits.used >= visits.allowed && (visits.renewsOn === null || visits.renewsOn > this.tip.policy.lastBookableDate(today))) {
+      await step.context.sendActivity(this.tip.policy.allowanceRefusal(visits, today).message);
+      return step.endDialog();
+    }
+
+    const understanding = values.understanding;
+    const text = understanding?.text ?? '';
+    const date = entityOf(understanding, 'date');
+    const registration = entityOf(understanding, 'registration');
+    // "1 High Street, Demoford" names the town, not the tip the council calls "Demoford tip".
+    const siteText = [found.property.town, found.property.street, found.property.locality ?? '']
+      .filter(Boolean)
+      .reduce((t, words) => t.replace(new RegExp(escape(words), 'gi'), ' '), text);
+    const site = text ? await this.tip.sites.findSite(siteText) : null;
+    const phone: unknown = step.context.activity.channelData?.phone;
+    const options: BookingOptions = {
+      propertyId: found.property.id,
+      address: found.property.label,
+      shortAddress: found.property.shortLabel,
+      ...(values.vehicle && { vehicle: values.vehicle }),
+      ...(registration && { registration: { value: registration.value, display: registration.display } }),
+      ...(date && { date: date.value }),
+      ...(date?.dayPart && { dayPart: date.dayPart }),
+      ...(site && { siteId: site.id }),
+      ...(step.context.activity.channelId === 'sms' && typeof phone === 'string' && { phone }),
+      // One key per booking: a confirmation retried after a failure cannot issue twice.
+      idempotencyKey: `tip:${step.context.activity.conversation.id}:${step.context.activity.id ?? now.getTime()}`,
+    };
+    return step.beginDialog(BOOKING_DIALOG, options);
+  }
+
+  private async done(step: WaterfallStepContext) {
+    return step.endDialog();
+  }
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,415 @@
+/**
+ * The details of a van or trailer permit after the address is known: vehicle, registration,
+ * tip and time, the no-trade-waste declaration, (on the web) a mobile number for the permit
+ * by text, then a summary to confirm. Whatever the resident already said is kept, so each
+ * message only asks for what is still missing:
+ *
+ *   Resident:  van permit for AB12 CDE, 1 High Street DF1 1AA, saturday
+ *   Assistant: These times are free on Sat 28 Nov. Which would you like? 1. 8am-12pm Quarry…
+ *   Resident:  1
+ *   Assistant: Is it household waste only, not from a business or paid work? …
+ *
+ * Refusals (a closed day, a full slot, an invalid plate) are the council's own words from
+ * policy.json, followed by the choices that get round them.
+ */
+import { ActivityTypes } from 'botbuilder';
+import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
+import { findDates, parsePhone, parseYesNo } from '../../intents/entities/index.js';
+import type { DayPart } from '../../intents/types.js';
+import { addDays, type IsoDate } from '../../services/bins/dates.js';
+import type { Refusal, SlotAvailability } from '../../services/tip/permits.js';
+import { normaliseRegistration } from '../../services/tip/registration.js';
+import type { TipSite } from '../../services/tip/sites.js';
+import { channelOf } from '../channel.js';
+import type { Messages } from '../content.js';
+import { formatDate } from '../format.js';
+import { choicesActivity, say } from '../reply.js';
+import { parseLength, permitWords } from './permitWords.js';
+import { asChoices, bySoonest, offer, windowForDayPart, type OfferedSlot } from './slots.js';
+import type { TipServices } from './tipServices.js';
+
+export const BOOKING_DIALOG = 'tip.booking';
+
+/** How many times a question is asked before the resident is pointed to a person. */
+const TRIES = 3;
+/** Slots offered at once: SMS lists stay short enough for two texts. */
+const OFFER = { web: 6, sms: 4 } as const;
+/** How far ahead "the next free times" looks. */
+const SEARCH_DAYS = 14;
+
+/** ok: answered; unclear: ask again; explained: a refusal said what to fix; waiting: a question is out. */
+type Outcome = 'ok' | 'unclear' | 'explained' | 'waiting' | 'ended';
+
+type Stage = 'vehicle' | 'trailerLength' | 'registration' | 'site' | 'slot' | 'declaration' | 'phone' | 'confirm';
+
+export interface BookingOptions {
+  propertyId: string;
+  address: string;
+  shortAddress: string;
+  vehicle?: { id: string; name: string; trailer: boolean };
+  registration?: { value: string; display: string };
+  date?: IsoDate;
+  dayPart?: DayPart;
+  siteId?: string;
+  /** The resident's own number on SMS. */
+  phone?: string;
+  idempotencyKey: string;
+}
+
+interface BookingState extends BookingOptions {
+  trailerLengthMetres?: number;
+  window?: string;
+  declared?: boolean;
+  /** null once the resident said they don't want it by text. */
+  textTo?: string | null;
+  stage?: Stage;
+  offered: OfferedSlot[];
+  tries: number;
+}
+
+export class BookingDialog extends Dialog<BookingOptions> {
+  constructor(
+    private readonly tip: TipServices,
+    private readonly messages: Messages,
+  ) {
+    super(BOOKING_DIALOG);
+  }
+
+  override async beginDialog(dc: DialogContext, options?: BookingOptions): Promise<DialogTurnResult> {
+    if (!options) throw new Error('BookingDialog needs the address and what the first message said');
+    const state: BookingState = { ...options, offered: [], tries: 0 };
+    dc.activeDialog!.state = state;
+    if (channelOf(dc.context) === 'sms') state.textTo = options.phone ?? null;
+    return this.next(dc, state);
+  }
+
+  override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
+    if (dc.context.activity.type !== ActivityTypes.Message) return Dialog.EndOfTurn;
+    const state = dc.activeDialog!.state as BookingState;
+    const text = (dc.context.activity.text ?? '').trim();
+    const outcome = await this.understand(dc, state, text);
+    if (outcome === 'ended') return dc.endDialog();
+    if (outcome === 'waiting') return Dialog.EndOfTurn;
+    if (outcome === 'ok') state.tries = 0;
+    else if (++state.tries >= TRIES) {
+      await say(dc.context, this.messages, 'tip.giveUp');
+      return dc.endDialog();
+    }
+    // An answer already explained (an invalid plate) is not followed by the question again.
+    if (outcome === 'explained') return Dialog.EndOfTurn;
+    return this.next(dc, state, outcome === 'unclear');
+  }
+
+  override async repromptDialog(context: DialogContext['context'], instance: { state: unknown }): Promise<void> {
+    const state = instance.state as BookingState;
+    if (state.stage === 'slot' && state.offered.length) {
+      await context.sendActivity(choicesActivity(this.messages.render('tip.askSlot', channelOf(context)).text, asChoices(state.offered)));
+      return;
+    }
+    await say(context, this.messages, `tip.ask.${state.stage ?? 'vehicle'}`);
+  }
+
+  /** Reads the answer to the question asked. */
+  private async understand(dc: DialogContext, state: BookingState, text: string): Promise<Outcome> {
+    const { permits, sites } = this.tip;
+    switch (state.stage) {
+      case 'vehicle': {
+        const vehicle = await permits.vehicleFromText(text);
+        if (!vehicle) return 'unclear';
+        if (await this.refuseVehicle(dc, vehicle.id)) return 'ended';
+        return this.setVehicle(state, vehicle.id) ? 'ok' : 'unclear';
+      }
+      case 'trailerLength': {
+        const length = parseLength(text);
+        if (length === null) return 'unclear';
+        state.trailerLengthMetres = length;
+        const eligibility = await permits.eligibility({ vehicleType: state.vehicle?.id ?? 'trailer', trailerLengthMetres: length });
+        if (!eligibility.eligible) {
+          await dc.context.sendActivity(eligibility.message);
+          return 'ended';
+        }
+        return 'ok';
+      }
+      case 'registration': {
+        const registration = normaliseRegistration(text);
+        if (!registration) {
+          await dc.context.sendActivity(this.tip.policy.message('invalid_registration', { registration: text.slice(0, 20) }));
+          return 'explained';
+        }
+        state.registration = registration;
+        return 'ok';
+      }
+      case 'site': {
+        const site = (await sites.list()).find((s) => s.shortName.toLowerCase() === text.toLowerCase()) ?? (await sites.findSite(text));
+        if (!site) return 'unclear';
+        state.siteId = site.id;
+        this.readWhen(state, text);
+        return 'ok';
+      }
+      case 'slot': {
+        const chosen = state.offered.find((o) => o.label.toLowerCase() === text.toLowerCase());
+        if (chosen) {
+          Object.assign(state, { siteId: chosen.siteId, date: chosen.date, window: chosen.window });
+          return 'ok';
+        }
+        const site = await sites.findSite(text);
+        const when = this.readWhen(state, text);
+        if (site) state.siteId = site.id;
+        return site || when ? 'ok' : 'unclear';
+      }
+      case 'declaration': {
+        const answer = parseYesNo(text);
+        if (answer === null) return 'unclear';
+        if (!answer) {
+          await dc.context.sendActivity(this.tip.policy.message('trade_waste'));
+          return 'ended';
+        }
+        state.declared = true;
+        return 'ok';
+      }
+      case 'phone': {
+        if (parseYesNo(text) === false || /^(skip|none|no thanks)$/i.test(text)) {
+          state.textTo = null;
+          return 'ok';
+        }
+        const phone = parsePhone(text);
+        if (!phone) {
+          await dc.context.sendActivity(this.tip.policy.message('invalid_phone', { phone: text.slice(0, 20) }));
+          return 'explained';
+        }
+        state.textTo = phone;
+        return 'ok';
+      }
+      case 'confirm': {
+        const answer = /^(book( it)?|confirm)\b/i.test(text) ? true : parseYesNo(text);
+        if (answer === null) return 'unclear';
+        if (!answer) {
+          await say(dc.context, this.messages, 'tip.notBooked');
+          return 'ended';
+        }
+        return this.issue(dc, state);
+      }
+      default:
+        return 'unclear';
+    }
+  }
+
+  /** Asks for the first thing still missing, or issues when everything is there. */
+  private async next(dc: DialogContext, state: BookingState, unclear = false): Promise<DialogTurnResult> {
+    const channel = channelOf(dc.context);
+    const retry = (stage: Stage) => (unclear && state.stage === stage && this.messages.has(`tip.retry.${stage}`) ? `tip.retry.${stage}` : `tip.ask.${stage}`);
+    const ask = async (stage: Stage, values: Record<string, string> = {}) => {
+      const id = retry(stage);
+      state.stage = stage;
+      await say(dc.context, this.messages, id, values);
+      return Dialog.EndOfTurn;
+    };
+
+    if (!state.vehicle) {
+      const text = this.messages.render(retry('vehicle'), channel).text;
+      state.stage = 'vehicle';
+      const names = this.tip.policy.policy.vehicles.filter((v) => v.decision === 'permit').map((v) => v.name);
+      await dc.context.sendActivity(
+        channel === 'web' ? choicesActivity(text, names.map((n) => ({ label: capitalise(n), value: n }))) : { type: ActivityTypes.Message, text },
+      );
+      return Dialog.EndOfTurn;
+    }
+    if (state.vehicle.trailer && state.trailerLengthMetres === undefined) {
+      state.stage = 'trailerLength';
+      // The council's own question ("How long is your trailer? We accept trailers up to 2.5 metres.").
+      const eligibility = await this.tip.permits.eligibility({ vehicleType: state.vehicle.id });
+      if (!eligibility.eligible) {
+        await dc.context.sendActivity(eligibility.message);
+        return Dialog.EndOfTurn;
+      }
+    }
+    if (!state.registration) return ask('registration');
+    if (!state.siteId || !state.date || !state.window) {
+      const slotTurn = await this.askSlot(dc, state);
+      if (slotTurn) return slotTurn;
+    }
+    if (!state.declared) return ask('declaration');
+    if (state.textTo === undefined) return ask('phone');
+    return this.summarise(dc, state);
+  }
+
+  /**
+   * Settles the tip, day and window from what is known, checking the day is open and the
+   * window has places; otherwise offers the soonest free times. Undefined when all is settled.
+   */
+  private async askSlot(dc: DialogContext, state: BookingState): Promise<DialogTurnResult | undefined> {
+    const channel = channelOf(dc.context);
+    const now = this.tip.clock();
+    const { today } = this.tip.policy.clock(now);
+    const allSites = await this.tip.sites.list();
+    const candidates = state.siteId ? allSites.filter((s) => s.id === state.siteId) : allSites;
+
+    if (!state.date) {
+      if (!state.siteId && allSites.length > 1) {
+        state.stage = 'site';
+        const text = this.messages.render('tip.ask.site', channel).text;
+        await dc.context.sendActivity(choicesActivity(text, allSites.map((s) => ({ label: s.shortName, value: s.shortName }))));
+        return Dialog.EndOfTurn;
+      }
+      return this.offerSlots(dc, state, await this.freeSlots(candidates, today, SEARCH_DAYS, state.dayPart), 'tip.askSlot');
+    }
+
+    // A day is known: what is free that day at the tips in question (and the day part, if said).
+    const explanations: string[] = [];
+    const free: SlotAvailability[] = [];
+    for (const site of candidates) {
+      const window = state.window ? site.vanWindows.find((w) => w.id === state.window) : windowForDayPart(site, state.dayPart);
+      const check = await this.tip.policy.checkSlot(site.id, state.date, window?.id ?? site.vanWindows[0]?.id ?? '', now);
+      if ('ok' in check) {
+        explanations.push(check.message);
+        continue;
+      }
+      const available = await this.tip.permits.availableSlots({ siteId: site.id, from: state.date, days: 1, now });
+      const wanted = window ? available.filter((s) => s.window === window.id) : available;
+      if (window && wanted.length === 0) {
+        explanations.push(this.tip.policy.message('slot_full', { window: window.label, site: site.shortName, date: formatDate(state.date, 'web', now) }));
+      }
+      // A full window still offers the day's other windows.
+      free.push(...(wanted.length ? wanted : available));
+    }
+    const only = free.length === 1 ? free[0] : undefined;
+    if (only && explanations.length === 0 && (state.window || state.dayPart) && state.siteId) {
+      state.window = only.window;
+      return undefined;
+    }
+    if (free.length > 0) {
+      if (explanations.length) await dc.context.sendActivity(explanations.join('\n'));
+      return this.offerSlots(dc, state, free, 'tip.askSlotOnDate', { date: formatDate(state.date, channel, now) });
+    }
+    // Nothing that day: say why, and offer the soonest free times from the next day.
+    await dc.context.sendActivity(explanations.join('\n') || this.messages.render('tip.noSlotsOnDate', channel, { date: formatDate(state.date, channel, now) }).text);
+    const from = addDays(state.date, 1) > today ? addDays(state.date, 1) : today;
+    delete state.date;
+    delete state.window;
+    return this.offerSlots(dc, state, await this.freeSlots(candidates, from, SEARCH_DAYS, undefined), 'tip.askSlotInstead');
+  }
+
+  private async freeSlots(sites: TipSite[], from: IsoDate, days: number, dayPart: DayPart | undefined): Promise<SlotAvailability[]> {
+    const now = this.tip.clock();
+    const all = (await Promise.all(sites.map((s) => this.tip.permits.availableSlots({ siteId: s.id, from, days, now })))).flat().sort(bySoonest);
+    if (!dayPart) return all;
+    const matching = all.filter((slot) => {
+      const site = sites.find((s) => s.id === slot.siteId);
+      return site !== undefined && windowForDayPart(site, dayPart)?.id === slot.window;
+    });
+    return matching.length ? matching : all;
+  }
+
+  private async offerSlots(dc: DialogContext, state: BookingState, slots: SlotAvailability[], messageId: string, values: Record<string, string> = {}) {
+    const channel = channelOf(dc.context);
+    const now = this.tip.clock();
+    state.stage = 'slot';
+    state.offered = offer(slots.slice(0, OFFER[channel]), await this.tip.sites.list(), channel, now, messageId === 'tip.askSlotOnDate');
+    if (state.offered.length === 0) {
+      await say(dc.context, this.messages, 'tip.noSlots');
+      return dc.endDialog();
+    }
+    await dc.context.sendActivity(choicesActivity(this.messages.render(messageId, channel, values).text, asChoices(state.offered)));
+    return Dialog.EndOfTurn;
+  }
+
+  private async summarise(dc: DialogContext, state: BookingState): Promise<DialogTurnResult> {
+    const channel = channelOf(dc.context);
+    const site = await this.tip.sites.get(state.siteId ?? '');
+    if (!site || !state.registration || !state.vehicle || !state.date || !state.window) throw new Error('booking summary before the details are complete');
+    const words = permitWords(
+      { reference: '', registrationDisplay: state.registration.display, date: state.date, window: state.window },
+      state.vehicle.name,
+      site,
+      channel,
+      this.tip.clock(),
+    );
+    const textLine = state.textTo && channel === 'web' ? this.messages.render('tip.summaryText', channel, { phone: state.textTo }).text : '';
+    state.stage = 'confirm';
+    await say(dc.context, this.messages, 'tip.summary', { ...words, address: channel === 'sms' ? state.shortAddress : state.address, textLine });
+    return Dialog.EndOfTurn;
+  }
+
+  /** Issues the permit; a refusal at this point (the slot went meanwhile) offers times again. */
+  private async issue(dc: DialogContext, state: BookingState): Promise<Outcome> {
+    const channel = channelOf(dc.context);
+    const now = this.tip.clock();
+    const result = await this.tip.permits.issue({
+      propertyId: state.propertyId,
+      registration: state.registration?.value ?? '',
+      vehicleType: state.vehicle?.id ?? '',
+      ...(state.trailerLengthMetres !== undefined && { trailerLengthMetres: state.trailerLengthMetres }),
+      siteId: state.siteId ?? '',
+      date: state.date ?? '',
+      window: state.window ?? '',
+      ...(state.textTo ? { phone: state.textTo } : {}),
+      channel: dc.context.activity.channelId,
+      idempotencyKey: state.idempotencyKey,
+      declaredNoTradeWaste: state.declared === true,
+      now,
+    });
+    if (!result.ok) return this.refused(dc, state, result);
+
+    const site = await this.tip.sites.get(result.permit.siteId);
+    if (!site) throw new Error(`permit for unknown site ${result.permit.siteId}`);
+    const vehicle = state.vehicle?.name ?? result.permit.vehicleType;
+    if (channel === 'sms') {
+      // By text, the confirmation is the permit itself.
+      await say(dc.context, this.messages, 'tip.permitText', permitWords(result.permit, vehicle, site, 'sms', now));
+      return 'ended';
+    }
+    const words = permitWords(result.permit, vehicle, site, 'web', now);
+    await say(dc.context, this.messages, 'tip.issued', words);
+    if (state.textTo) {
+      const permitText = this.messages.render('tip.permitText', 'sms', permitWords(result.permit, vehicle, site, 'sms', now)).text;
+      const outcome = this.tip.texts ? await this.tip.texts.send(state.textTo, permitText) : 'failed';
+      await say(dc.context, this.messages, outcome === 'sent' ? 'tip.textSent' : outcome === 'opted_out' ? 'tip.textOptedOut' : 'tip.textNotSent', {
+        phone: state.textTo,
+      });
+    }
+    return 'ended';
+  }
+
+  private async refused(dc: DialogContext, state: BookingState, refusal: Refusal): Promise<Outcome> {
+    await dc.context.sendActivity(refusal.message);
+    const alternatives = refusal.details.alternatives ?? [];
+    if (alternatives.length === 0) return 'ended';
+    const channel = channelOf(dc.context);
+    delete state.window;
+    delete state.date;
+    state.stage = 'slot';
+    state.offered = offer(alternatives, await this.tip.sites.list(), channel, this.tip.clock());
+    // The next message answers the offered times; nothing else needs asking again.
+    await dc.context.sendActivity(choicesActivity(this.messages.render('tip.askSlotInstead', channel).text, asChoices(state.offered)));
+    return 'waiting';
+  }
+
+  /** Reads a day and day part from the text into the state; true when one was found. */
+  private readWhen(state: BookingState, text: string): boolean {
+    const found = findDates(text, this.tip.clock())[0];
+    if (!found) return false;
+    state.date = found.value;
+    delete state.window;
+    if (found.dayPart) state.dayPart = found.dayPart;
+    else delete state.dayPart;
+    return true;
+  }
+
+  private async refuseVehicle(dc: DialogContext, vehicleType: string): Promise<boolean> {
+    const eligibility = await this.tip.permits.eligibility({ vehicleType });
+    if (eligibility.eligible || eligibility.reason === 'trailer_length_needed') return false;
+    await dc.context.sendActivity(eligibility.message);
+    return true;
+  }
+
+  private setVehicle(state: BookingState, vehicleType: string): boolean {
+    const vehicle = this.tip.policy.policy.vehicles.find((v) => v.id === vehicleType);
+    if (!vehicle) return false;
+    state.vehicle = { id: vehicle.id, name: vehicle.name, trailer: vehicle.trailer === true };
+    return true;
+  }
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
