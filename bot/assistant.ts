@@ -4,7 +4,7 @@
  * bot -> adapters -> server. Everything else receives what it needs in its constructor.
  * bot/index.ts runs it as a process; tests start it in-process.
  */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import {
   CloudAdapter,
@@ -39,6 +39,13 @@ import { DatabaseConversationStore } from '../adapters/directline/conversationSt
 import { InProcessConversationEvents } from '../adapters/directline/conversationEvents.js';
 import { InProcessTurnQueue } from '../adapters/turnQueue.js';
 import { TwilioSmsAdapter } from '../adapters/twilio/twilioSmsAdapter.js';
+import { TwilioTexts } from '../adapters/twilio/sendText.js';
+import { loadTipData } from '../services/tip/tipData.js';
+import { EmbeddedTipSites } from '../services/tip/embeddedTipSites.js';
+import { DatabasePermits } from '../services/tip/databasePermits.js';
+import { PermitPolicy } from '../services/tip/permitPolicy.js';
+import { BookPermitDialog } from '../dialogs/tip/bookPermitDialog.js';
+import type { TipServices } from '../dialogs/tip/tipServices.js';
 
 export interface RunningAssistant {
   config: Config;
@@ -81,12 +88,29 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
   const dataDir = resolve(config.COUNCIL_DATA_DIR);
   const council = loadDemoCouncilData(dataDir);
   const missedCollections = new DatabaseMissedCollections(database.db);
+  const tipData = loadTipData(join(dataDir, 'tip'), council.bins.bankHolidays);
+  const tipSites = new EmbeddedTipSites(tipData);
+  const tip: TipServices = {
+    sites: tipSites,
+    permits: new DatabasePermits({ db: database.db, addresses: council.addressLookup, sites: tipSites, policy: tipData.policy }),
+    policy: new PermitPolicy(tipData.policy, tipSites),
+    bankHolidays: council.bins.bankHolidays,
+    clock,
+    // Permits go by text from the web only when the council has a Twilio number.
+    ...(config.TWILIO_ACCOUNT_SID && config.TWILIO_AUTH_TOKEN && config.TWILIO_PHONE_NUMBER && {
+      texts: new TwilioTexts({
+        db: database.db, logger: logger.child({ channel: 'sms' }), accountSid: config.TWILIO_ACCOUNT_SID,
+        authToken: config.TWILIO_AUTH_TOKEN, phoneNumber: config.TWILIO_PHONE_NUMBER, apiBaseUrl: config.TWILIO_API_BASE_URL,
+      }),
+    }),
+  };
 
   // Content, understanding and dialogs
   const messages = Messages.load(dataDir);
   const recogniser = await CouncilRecognizer.load();
   const jobs: JobRoute[] = [
     { intents: ['bins.next_collection'], dialog: new BinDayDialog(council.addressLookup, council.binCollections, messages, clock) },
+    { intents: ['tip.book_permit'], dialog: new BookPermitDialog(council.addressLookup, tip, messages) },
     {
       intents: ['bins.missed'],
       dialog: new MissedBinDialog(council.addressLookup, council.binCollections, council.missedReportPolicy, missedCollections, messages, clock),
