@@ -45,6 +45,7 @@ import { EmbeddedTipSites } from '../services/tip/embeddedTipSites.js';
 import { DatabasePermits } from '../services/tip/databasePermits.js';
 import { PermitPolicy } from '../services/tip/permitPolicy.js';
 import { BookPermitDialog } from '../dialogs/tip/bookPermitDialog.js';
+import { SiteInfoDialog } from '../dialogs/tip/siteInfoDialog.js';
 import type { TipServices } from '../dialogs/tip/tipServices.js';
 
 export interface RunningAssistant {
@@ -111,6 +112,7 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
   const jobs: JobRoute[] = [
     { intents: ['bins.next_collection'], dialog: new BinDayDialog(council.addressLookup, council.binCollections, messages, clock) },
     { intents: ['tip.book_permit'], dialog: new BookPermitDialog(council.addressLookup, tip, messages) },
+    { intents: ['tip.site_info'], dialog: new SiteInfoDialog(tip, messages) },
     {
       intents: ['bins.missed'],
       dialog: new MissedBinDialog(council.addressLookup, council.binCollections, council.missedReportPolicy, missedCollections, messages, clock),
