@@ -1,0 +1,54 @@
+/**
+ * Agent accounts from the command line (`npm run agents -- …`), against STORAGE_URL:
+ *   add <username> [display name]   reads the password from stdin (never an argument: shell history)
+ *   disable <username>              signs them out everywhere and refuses new sign-ins
+ *   list
+ */
+import { createInterface } from 'node:readline';
+import { openDatabase } from '../../store/database.js';
+import { AgentAccounts } from './accounts.js';
+
+async function readPassword(): Promise<string> {
+  if (process.stdin.isTTY) process.stdout.write('Password (at least 12 characters): ');
+  const lines = createInterface({ input: process.stdin });
+  for await (const line of lines) {
+    lines.close();
+    return line;
+  }
+  return '';
+}
+
+async function main(): Promise<number> {
+  const [command, username, ...rest] = process.argv.slice(2);
+  const database = await openDatabase(process.env.STORAGE_URL ?? 'sqlite:./var/assistant.db');
+  const accounts = new AgentAccounts(database.db);
+  try {
+    switch (command) {
+      case 'add': {
+        if (!username) throw new Error('usage: npm run agents -- add <username> [display name]  (password on stdin)');
+        const agent = await accounts.add(username, await readPassword(), { displayName: rest.join(' ') || username, replace: true });
+        console.log(`Agent ${agent.username} (${agent.displayName}) can sign in at /agent.`);
+        return 0;
+      }
+      case 'disable': {
+        if (!username) throw new Error('usage: npm run agents -- disable <username>');
+        const done = await accounts.disable(username);
+        console.log(done ? `Agent ${username} disabled.` : `No agent ${username}.`);
+        return done ? 0 : 1;
+      }
+      case 'list':
+        for (const agent of await accounts.list()) console.log(`${agent.username}\t${agent.displayName}`);
+        return 0;
+      default:
+        console.error('usage: npm run agents -- add <username> [display name] | disable <username> | list');
+        return 2;
+    }
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    return 1;
+  } finally {
+    await database.close();
+  }
+}
+
+process.exitCode = await main();
