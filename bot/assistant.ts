@@ -33,6 +33,11 @@ import { BinDayDialog } from '../dialogs/bins/binDayDialog.js';
 import { MissedBinDialog } from '../dialogs/bins/missedBinDialog.js';
 import { loadDemoCouncilData } from '../services/data/loadDemoCouncilData.js';
 import { DatabaseMissedCollections } from '../services/bins/databaseMissedCollections.js';
+import { createCouncilTaxServices } from '../services/councilTax/index.js';
+import { DbCases } from '../services/cases/dbCases.js';
+import { CouncilTaxDialog, COUNCIL_TAX_INTENTS } from '../dialogs/counciltax/councilTaxDialog.js';
+import { CallbackPersonRequest } from '../dialogs/counciltax/callbackPersonRequest.js';
+import { AccountRequests } from '../dialogs/counciltax/accountRequests.js';
 import { CouncilRecognizer } from '../intents/recogniser.js';
 import { DirectLineAdapter } from '../adapters/directline/directLineAdapter.js';
 import { DatabaseConversationStore } from '../adapters/directline/conversationStore.js';
@@ -46,6 +51,7 @@ import { DatabasePermits } from '../services/tip/databasePermits.js';
 import { PermitPolicy } from '../services/tip/permitPolicy.js';
 import { BookPermitDialog } from '../dialogs/tip/bookPermitDialog.js';
 import { SiteInfoDialog } from '../dialogs/tip/siteInfoDialog.js';
+import { ManagePermitDialog } from '../dialogs/tip/managePermitDialog.js';
 import type { TipServices } from '../dialogs/tip/tipServices.js';
 
 export interface RunningAssistant {
@@ -89,6 +95,8 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
   const dataDir = resolve(config.COUNCIL_DATA_DIR);
   const council = loadDemoCouncilData(dataDir);
   const missedCollections = new DatabaseMissedCollections(database.db);
+  const councilTax = createCouncilTaxServices(dataDir, council.gazetteer, database.db);
+  const cases = new DbCases(database.db);
   const tipData = loadTipData(join(dataDir, 'tip'), council.bins.bankHolidays);
   const tipSites = new EmbeddedTipSites(tipData);
   const tip: TipServices = {
@@ -113,9 +121,18 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
     { intents: ['bins.next_collection'], dialog: new BinDayDialog(council.addressLookup, council.binCollections, messages, clock) },
     { intents: ['tip.book_permit'], dialog: new BookPermitDialog(council.addressLookup, tip, messages) },
     { intents: ['tip.site_info'], dialog: new SiteInfoDialog(tip, messages) },
+    { intents: ['tip.manage_permit'], dialog: new ManagePermitDialog(tip, messages) },
     {
       intents: ['bins.missed'],
       dialog: new MissedBinDialog(council.addressLookup, council.binCollections, council.missedReportPolicy, missedCollections, messages, clock),
+    },
+    {
+      intents: COUNCIL_TAX_INTENTS,
+      // Until the live handoff queue exists, "a person" is a callback case in Cases.
+      dialog: new CouncilTaxDialog({
+        services: councilTax, addresses: council.addressLookup, cases, person: new CallbackPersonRequest(cases, messages, clock),
+        accountRequests: AccountRequests.load(dataDir), messages, clock,
+      }),
     },
   ];
   const mainDialog = new MainDialog(recogniser, messages, conversationState.createProperty('mainMemory'), jobs, {

@@ -1,0 +1,46 @@
+/**
+ * A PersonRequest that opens a callback case in Cases: the contact centre's queue, with the
+ * priority, the reason and what was collected, so an agent can call back without asking the
+ * resident again. The resident gets the HC- reference and the phone number for anything that
+ * cannot wait. The live handoff will replace this behind the same port.
+ */
+import type { TurnContext } from 'botbuilder';
+import type { Cases } from '../../services/cases/cases.js';
+import { channelOf } from '../channel.js';
+import type { Channel, Messages } from '../content.js';
+import { say } from '../reply.js';
+import { smsPhoneOf, type PersonRequest, type PersonRequestDetails } from './personRequest.js';
+
+export class CallbackPersonRequest implements PersonRequest {
+  constructor(
+    private readonly cases: Cases,
+    private readonly messages: Messages,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  needsContact(channel: Channel): boolean {
+    return channel === 'web';
+  }
+
+  async request(context: TurnContext, request: PersonRequestDetails): Promise<void> {
+    const channel = channelOf(context);
+    const contact = request.contact ?? (channel === 'sms' ? smsPhoneOf(context) : undefined);
+    const { reference } = await this.cases.open(
+      {
+        kind: 'callback',
+        topic: request.topic,
+        priority: request.priority,
+        channel: context.activity.channelId ?? channel,
+        conversationId: context.activity.conversation.id,
+        verified: request.verifiedAccount !== undefined,
+        ...(request.verifiedAccount ? { accountNumber: request.verifiedAccount } : {}),
+        ...(request.propertyId ? { propertyId: request.propertyId } : {}),
+        ...(contact ? { contact } : {}),
+        details: { reason: request.reason, ...request.details },
+      },
+      this.clock(),
+    );
+    const id = request.priority === 'urgent' ? 'counciltax.callback.urgent' : 'counciltax.callback.opened';
+    await say(context, this.messages, id, { reference });
+  }
+}

@@ -1,0 +1,248 @@
+/**
+ * Council tax: bands, paying, discounts, moving home, the resident's account and help for
+ * those who are struggling, one path per intent:
+ *
+ *   band      the address (from the message or asked) -> its band and this year's charge;
+ *             choices: the charges for every band, how to challenge a band.
+ *   pay, discount, moving
+ *             the council's answer on the topic the words name; choices: the action it offers
+ *             (apply for single person discount, tell us of a move, pay in 12) and related topics.
+ *   account   the account check first; then the balance and next instalment; anything else
+ *             (a bill copy, a refund, a payment taken twice) goes to a person with the checked account.
+ *   support   a kind answer, the other help there is, and a person, urgently for a summons or bailiffs.
+ *
+ *   Resident:  I live on my own now
+ *   Assistant: If you're the only adult … you get 25% off …   [Apply for single person discount] [Discounts and exemptions] …
+ *   Resident:  Apply for single person discount           (on SMS: 1)
+ *   Assistant: What is your full name?  …  Your reference is HC-123456.
+ *
+ * A message that is not one of the choices is a new question and goes back to MainDialog.
+ */
+import { TextPrompt, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { parseYesNo } from '../../intents/entities/yesNo.js';
+import type { AddressLookup } from '../../services/addresses/addressLookup.js';
+import type { Cases } from '../../services/cases/cases.js';
+import type { Answer, CouncilTax } from '../../services/councilTax/councilTax.js';
+import type { Accounts, AccountSummary } from '../../services/councilTax/accounts.js';
+import type { CouncilTaxReplies } from '../../services/councilTax/replies.js';
+import type { IntentName } from '../../intents/types.js';
+import { ADDRESS_DIALOG, AddressDialog, type AddressResult } from '../address/addressDialog.js';
+import { channelOf } from '../channel.js';
+import type { Messages } from '../content.js';
+import { InterruptibleDialog } from '../interruptions.js';
+import type { JobOptions } from '../mainDialog.js';
+import { say } from '../reply.js';
+import type { AccountRequests } from './accountRequests.js';
+import { ACTION_DIALOG, ActionDialog, type ActionOptions } from './actionDialog.js';
+import { answerActivity, choicesThatFit, fitsSms } from './answerActivity.js';
+import type { PersonRequest } from './personRequest.js';
+import { rerouteToMain } from './reroute.js';
+import { VERIFY_DIALOG, VerifyDialog, type VerifyResult } from './verifyDialog.js';
+
+export const COUNCIL_TAX_DIALOG = 'counciltax';
+export const COUNCIL_TAX_INTENTS: IntentName[] = [
+  'counciltax.band', 'counciltax.pay', 'counciltax.discount', 'counciltax.moving', 'counciltax.account', 'counciltax.support',
+];
+const STEPS = 'counciltax.steps';
+const CHOICE_PROMPT = 'counciltax.choice';
+/** The topic the CouncilTax service fills in for one property (bandAnswer). */
+const BAND_TOPIC = 'band';
+
+export interface CouncilTaxServicesForDialogs {
+  councilTax: CouncilTax;
+  accounts: Accounts;
+  replies: CouncilTaxReplies;
+}
+
+export interface CouncilTaxDialogDeps {
+  services: CouncilTaxServicesForDialogs;
+  addresses: AddressLookup;
+  cases: Cases;
+  person: PersonRequest;
+  accountRequests: AccountRequests;
+  messages: Messages;
+  clock?: () => Date;
+}
+
+type Verified = { accountNumber: string; propertyId: string };
+
+/** How the dialog starts: from MainDialog with what was understood, or again after a choice. */
+export interface CouncilTaxOptions extends Partial<JobOptions> {
+  topic?: string;
+  action?: string;
+  verified?: Verified;
+  said?: string;
+}
+
+interface Offered {
+  label: string;
+  topic?: string;
+  action?: string;
+}
+
+interface Values {
+  path: 'band' | 'account' | 'answer' | 'support' | 'done';
+  said: string;
+  topic?: string;
+  verified?: Verified;
+  /** The action to do once the account check passes. */
+  pending?: { actionId: string; reason?: string };
+  offered: Offered[];
+}
+
+export class CouncilTaxDialog extends InterruptibleDialog {
+  private readonly councilTax: CouncilTax;
+  private readonly replies: CouncilTaxReplies;
+
+  constructor(private readonly deps: CouncilTaxDialogDeps) {
+    super(COUNCIL_TAX_DIALOG, deps.messages);
+    const clock = deps.clock ?? (() => new Date());
+    this.councilTax = deps.services.councilTax;
+    this.replies = deps.services.replies;
+    this.addDialog(new AddressDialog(deps.addresses, deps.messages));
+    this.addDialog(new VerifyDialog(deps.services.accounts, deps.services.replies, deps.messages, clock));
+    this.addDialog(new ActionDialog(deps.services.replies, deps.cases, deps.person, deps.messages, clock));
+    this.addDialog(new TextPrompt(CHOICE_PROMPT));
+    this.addDialog(new WaterfallDialog(STEPS, [this.start.bind(this), this.present.bind(this), this.chosen.bind(this)]));
+    this.initialDialogId = STEPS;
+  }
+
+  private async start(step: WaterfallStepContext) {
+    const options = (step.options ?? {}) as CouncilTaxOptions;
+    const values = step.values as Values;
+    values.said = options.said ?? options.understanding?.text ?? '';
+    values.offered = [];
+    if (options.verified) values.verified = options.verified;
+
+    if (options.action) {
+      const action = this.replies.action(options.action);
+      if (action.requiresVerification && !values.verified) {
+        values.path = 'account';
+        values.pending = { actionId: action.id };
+        return step.beginDialog(VERIFY_DIALOG, {});
+      }
+      values.path = 'done';
+      return step.beginDialog(ACTION_DIALOG, this.actionOptions(values, action.id));
+    }
+
+    const intent = options.understanding?.intent as IntentName | undefined;
+    const topic = options.topic
+      ? this.councilTax.answer(options.topic)
+      : (this.councilTax.findTopic(values.said, intent) ?? this.councilTax.topics(intent)[0]);
+    if (!topic) {
+      await say(step.context, this.messages, 'notYetAvailable');
+      return step.endDialog();
+    }
+    values.topic = topic.topic;
+    if (topic.topic === BAND_TOPIC) {
+      values.path = 'band';
+      return step.beginDialog(ADDRESS_DIALOG, { understanding: options.topic ? undefined : options.understanding });
+    }
+    if (topic.intent === 'counciltax.account') {
+      values.path = 'account';
+      const request = this.deps.accountRequests.find(values.said);
+      if (request.reason && topic.offers) values.pending = { actionId: topic.offers, reason: request.reason };
+      return step.beginDialog(VERIFY_DIALOG, { text: values.said });
+    }
+    values.path = topic.intent === 'counciltax.support' ? 'support' : 'answer';
+    return step.next();
+  }
+
+  private async present(step: WaterfallStepContext) {
+    const values = step.values as Values;
+    const channel = channelOf(step.context);
+    switch (values.path) {
+      case 'done':
+        return step.endDialog();
+      case 'band': {
+        const found = step.result as AddressResult | undefined;
+        if (!found) return step.endDialog();
+        const answer = await this.councilTax.bandAnswer(found.property.id);
+        if (!answer) {
+          await say(step.context, this.messages, 'counciltax.bandUnknown');
+          return step.endDialog();
+        }
+        return this.offer(step, answer[channel], this.choicesAfter(answer));
+      }
+      case 'account': {
+        const verified = step.result as VerifyResult | undefined;
+        if (!verified) return step.endDialog();
+        return this.afterCheck(step, verified.account);
+      }
+      case 'support': {
+        const topic = this.councilTax.answer(values.topic ?? '');
+        await step.context.sendActivity(topic[channel]);
+        const moreHelp = this.messages.render('counciltax.support.moreHelp', channel).text;
+        if (channel === 'web' || fitsSms(`${topic.sms}\n${moreHelp}`)) await step.context.sendActivity(moreHelp);
+        const actionId = topic.offers ?? this.councilTax.topics('counciltax.support').find((t) => t.offers)?.offers;
+        if (!actionId) return step.endDialog();
+        values.path = 'done';
+        return step.beginDialog(ACTION_DIALOG, { ...this.actionOptions(values, actionId), reason: topic.label });
+      }
+      case 'answer': {
+        const topic = this.councilTax.answer(values.topic ?? '');
+        return this.offer(step, topic[channel], this.choicesAfter(topic));
+      }
+    }
+  }
+
+  private async chosen(step: WaterfallStepContext) {
+    const values = step.values as Values;
+    // Only an offer waits for a choice; a finished action or check ends here.
+    if (values.path === 'done' || values.offered.length === 0) return step.endDialog();
+    const text = String(step.result ?? '').trim();
+    const typed = text.toLowerCase();
+    const actions = values.offered.filter((o) => o.action);
+    const choice = values.offered.find((o) => o.label.toLowerCase() === typed) ?? (actions.length === 1 && parseYesNo(text) === true ? actions[0] : undefined);
+    if (!choice) return rerouteToMain(step);
+    const next: CouncilTaxOptions = {
+      said: values.said,
+      ...(values.verified ? { verified: values.verified } : {}),
+      ...(choice.action ? { action: choice.action } : { topic: choice.topic ?? '' }),
+    };
+    return step.replaceDialog(STEPS, next);
+  }
+
+  /** After a passed check: the balance and next instalment, then whatever else was asked or is needed. */
+  private async afterCheck(step: WaterfallStepContext, account: AccountSummary) {
+    const values = step.values as Values;
+    const channel = channelOf(step.context);
+    values.verified = { accountNumber: account.accountNumber, propertyId: account.propertyId };
+    const reply = this.replies.account(account);
+    const then = values.pending ?? (reply.offers && this.replies.action(reply.offers).priority === 'urgent' ? { actionId: reply.offers } : undefined);
+    if (then) {
+      await step.context.sendActivity(reply[channel]);
+      values.path = 'done';
+      return step.beginDialog(ACTION_DIALOG, { ...this.actionOptions(values, then.actionId), ...(then.reason ? { reason: then.reason } : {}) });
+    }
+    const offers = [reply.offers, this.councilTax.topics('counciltax.account')[0]?.offers].filter((id): id is string => Boolean(id));
+    const choices: Offered[] = [...new Set(offers)].map((id) => ({ label: this.replies.action(id).label, action: id }));
+    return this.offer(step, reply[channel], choices);
+  }
+
+  /** The action the answer offers first, then the other topics of the same intent. */
+  private choicesAfter(answer: Answer): Offered[] {
+    const action: Offered[] = answer.offers ? [{ label: this.replies.action(answer.offers).label, action: answer.offers }] : [];
+    const related = this.councilTax.topics(answer.intent).filter((t) => t.topic !== answer.topic).map((t) => ({ label: t.label, topic: t.topic }));
+    return [...action, ...related];
+  }
+
+  /** Sends the answer with the choices that fit, and waits for one when there are any. */
+  private async offer(step: WaterfallStepContext, text: string, offered: Offered[]) {
+    const values = step.values as Values;
+    const channel = channelOf(step.context);
+    const choices = offered.map((o) => ({ label: o.label, value: o.label }));
+    const fitting = choicesThatFit(text, choices, channel);
+    values.offered = offered.filter((o) => fitting.some((c) => c.label === o.label));
+    const activity = answerActivity(text, fitting, channel);
+    if (values.offered.length === 0) {
+      await step.context.sendActivity(activity);
+      return step.endDialog();
+    }
+    return step.prompt(CHOICE_PROMPT, { prompt: activity });
+  }
+
+  private actionOptions(values: Values, actionId: string): ActionOptions {
+    return { actionId, said: values.said, ...(values.verified ? { verified: values.verified } : {}) };
+  }
+}

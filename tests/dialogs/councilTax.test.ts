@@ -1,0 +1,245 @@
+/**
+ * Council tax conversations through the whole assistant, on the web and by SMS, with the clock
+ * fixed at Monday 23 November 2026, 10am. Expected bands, charges and balances come from the
+ * council's data files, so a change of charges does not need a change here.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type Database } from '../../store/database.js';
+import { DbCases } from '../../services/cases/dbCases.js';
+import type { Case } from '../../services/cases/cases.js';
+import { formatPounds } from '../../services/councilTax/money.js';
+import { startTestCouncil, type Resident, type TestCouncil } from '../helpers/residents.js';
+import { runConversation } from '../helpers/conversationTable.js';
+import { councilTax, data, FIXTURES, HIGH_STREET_ACCOUNT } from '../councilTax/councilTaxData.js';
+
+const START = new Date('2026-11-23T10:00:00Z');
+let now = START;
+let council: TestCouncil;
+let store: Database;
+let cases: DbCases;
+
+beforeAll(async () => {
+  council = await startTestCouncil({}, undefined, () => now);
+  store = await openDatabase(council.assistant.database.url);
+  cases = new DbCases(store.db);
+});
+afterAll(async () => {
+  await store?.close();
+  await council?.close();
+});
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** A resident on the channel; by SMS past the first-contact greeting, so each reply below is the answer alone. */
+async function resident(channel: 'web' | 'sms', number?: string): Promise<Resident> {
+  if (channel === 'web') return council.webResident();
+  const sms = council.smsResident(number);
+  await sms.say('hello');
+  return sms;
+}
+
+async function caseIn(replies: string[]): Promise<Case> {
+  const reference = /HC-\d{6}/.exec(replies.join('\n'))?.[0];
+  expect(reference, `a reference in: ${replies.join('\n')}`).toBeDefined();
+  const found = await cases.get(reference ?? '');
+  expect(found).not.toBeNull();
+  return found as Case;
+}
+
+const account = data.accounts.get(HIGH_STREET_ACCOUNT.accountNumber);
+if (!account) throw new Error('the 50001234 fixture account is missing');
+const balance = new RegExp(escape(formatPounds(account.balance)));
+
+describe.each(['web', 'sms'] as const)('council tax on %s', (channel) => {
+  it.each([
+    ['what council tax band is 1 High Street DF1 1AA', FIXTURES.highStreet1],
+    ['council tax band for 22 Mill Lane DF2 4QT', FIXTURES.millLane22],
+  ])('gives the band and this year\'s charge for "%s"', async (text, propertyId) => {
+    now = START;
+    const band = await councilTax.bandFor(propertyId);
+    if (!band) throw new Error(`no band for ${propertyId}`);
+    await runConversation(await resident(channel), [
+      {
+        say: text,
+        expect: [new RegExp(escape(band.address.split(',')[0] ?? '')), new RegExp(`band \\**${band.band}\\b`), new RegExp(escape(formatPounds(band.annualCharge))), new RegExp(escape(band.year))],
+        never: [/postcode\?/i],
+      },
+    ]);
+  });
+
+  it('asks for the address when the message has none, then explains how to challenge the band', async () => {
+    now = START;
+    const band = await councilTax.bandFor(FIXTURES.millLane22);
+    await runConversation(await resident(channel), [
+      { say: 'what council tax band am I in', expect: [/postcode/i] },
+      { say: 'DF2 4QT', expect: [/which address/i] },
+      { say: '22', expect: [/22 Mill Lane/, new RegExp(`band \\**${band?.band}\\b`), /I think my band is wrong/] },
+      {
+        say: channel === 'web' ? 'I think my band is wrong' : '2',
+        expect: [/Valuation Office Agency/, /Keep paying/i, /gov\.uk\/challenge-council-tax-band/],
+      },
+    ]);
+  });
+
+  it.each([
+    ['how do I pay my council tax', /Direct Debit/, /31926819/],
+    ['can I pay council tax in 12 instalments', /10 monthly instalments/, /Pay in 12 instalments/],
+    ['how do I get a single person discount', /25% off/, /Apply for single person discount/],
+    ['what discounts are there on council tax', /only adult/, /Council Tax Support/],
+    ["I'm moving house, what do I do about council tax", /date you move/, /Tell us you're moving/],
+  ])('answers "%s"', async (text, answer, next) => {
+    now = START;
+    await runConversation(await resident(channel), [{ say: text, expect: [answer, next] }]);
+  });
+
+  it('takes a single person discount application and opens a case with a reference', async () => {
+    now = START;
+    const transcript = await runConversation(await resident(channel), [
+      { say: 'I live on my own now', expect: [/25% off/, /Apply for single person discount/] },
+      { say: channel === 'web' ? 'Apply for single person discount' : '1', expect: [/full name/i] },
+      { say: 'Sam Taylor', expect: [/only adult/i] },
+      { say: 'last week', expect: [/didn't recognise that as a date/i] },
+      // "Since 16 November" looks back: this month, not next year's.
+      { say: 'since 16 November', expect: [/phone number or email/i] },
+      { say: 'not sure', expect: [/phone number or an email/i] },
+      { say: 'sam.taylor@example.com', expect: [/Your reference is \**HC-\d{6}/, /10 working days/] },
+    ]);
+    const opened = await caseIn(transcript.at(-1) ?? []);
+    expect(opened).toMatchObject({ kind: 'council_tax_request', topic: 'single_person_discount', priority: 'normal', contact: 'sam.taylor@example.com', verified: false });
+    expect(opened.details).toMatchObject({ name: 'Sam Taylor', onlyAdultSince: '2026-11-16' });
+  });
+
+  it('takes a move, with the direction as a choice, and on SMS the number texting us as the contact', async () => {
+    now = START;
+    const number = '+447700900777';
+    const transcript = await runConversation(await resident(channel, number), [
+      { say: 'I am moving out next month', expect: [/date you move/] },
+      { say: channel === 'web' ? "Tell us you're moving" : '1', expect: [/full name/i] },
+      { say: 'Alex Morgan', expect: [/into, out of, or within/i] },
+      { say: channel === 'web' ? 'Moving out of Demoford' : '2', expect: [/what date/i] },
+      { say: '12 December', expect: [/new address/i] },
+      { say: '5 Station Road, Othertown, OT1 2AB', expect: [/phone number or email/i] },
+      { say: channel === 'web' ? '07700 900777' : 'SAME', expect: [/HC-\d{6}/] },
+    ]);
+    const opened = await caseIn(transcript.at(-1) ?? []);
+    expect(opened.topic).toBe('report_move');
+    expect(opened.contact).toBe(number);
+    expect(opened.details).toMatchObject({ movingDirection: 'Moving out of Demoford', movingDate: '2026-12-12', newAddress: '5 Station Road, Othertown, OT1 2AB' });
+  });
+
+  it('shows nothing of an account before the check, and the balance after it', async () => {
+    now = START;
+    await runConversation(await resident(channel), [
+      { say: "what's my council tax balance", expect: [/account number/i, /postcode/i], never: [balance, /£/, /Morgan/] },
+      { say: HIGH_STREET_ACCOUNT.accountNumber, expect: [/postcode/i], never: [balance, /£/] },
+      { say: 'DF2 4QT', expect: [/those details don't match/], never: [balance, /£/, /postcode (is|was) wrong/i, /account number (is|was) wrong/i] },
+      { say: '5000 9999 DF1 1AA', expect: [/those details don't match/], never: [balance, /£/] },
+      { say: `${HIGH_STREET_ACCOUNT.accountNumber} ${HIGH_STREET_ACCOUNT.postcode}`, expect: [/ending \**1234/, balance, /next instalment/i], never: [new RegExp(HIGH_STREET_ACCOUNT.accountNumber), /Morgan/] },
+    ]);
+  });
+
+  it('locks the check after three wrong tries, and lets the resident in once the lock ends', async () => {
+    now = START;
+    const r = await resident(channel);
+    await runConversation(r, [
+      { say: 'how much council tax do I owe', expect: [/account number/i] },
+      { say: '50001234 DF9 9ZZ', expect: [/don't match/] },
+      { say: '50001234 DF2 4QT', expect: [/don't match/] },
+      { say: '50001234 DF1 1AB', expect: [/can't check account details again until \**10:30am/], never: [/don't match/] },
+      { say: 'what is my council tax balance', expect: [/account number/i] },
+      { say: `${HIGH_STREET_ACCOUNT.accountNumber} ${HIGH_STREET_ACCOUNT.postcode}`, expect: [/until \**10:30am/], never: [balance, /£/] },
+    ]);
+    now = new Date(START.getTime() + 31 * 60_000);
+    await runConversation(r, [
+      { say: 'what is my council tax balance', expect: [/account number/i] },
+      { say: `${HIGH_STREET_ACCOUNT.accountNumber} ${HIGH_STREET_ACCOUNT.postcode}`, expect: [balance] },
+    ]);
+    now = START;
+  });
+
+  it('passes a bill copy request to a person with the checked account', async () => {
+    now = START;
+    const transcript = await runConversation(await resident(channel), [
+      { say: 'can I have a copy of my council tax bill', expect: [/account number/i] },
+      { say: `${HIGH_STREET_ACCOUNT.accountNumber} ${HIGH_STREET_ACCOUNT.postcode}`, expect: [balance, ...(channel === 'web' ? [/phone number or email/i] : [/HC-\d{6}/])] },
+      ...(channel === 'web' ? [{ say: 'alex@example.com', expect: [/HC-\d{6}/, /01632 960000/] }] : []),
+    ]);
+    const opened = await caseIn(transcript.at(-1) ?? []);
+    expect(opened).toMatchObject({ kind: 'callback', topic: 'account_request', priority: 'normal', verified: true, accountNumber: HIGH_STREET_ACCOUNT.accountNumber });
+    expect(opened.details.reason).toBe('Copy of a bill');
+  });
+
+  it.each([
+    ["I can't afford my council tax", 'high', 'Council Tax Support'],
+    ['I lost my job and cant pay my council tax', 'high', "I can't pay"],
+    ['I got a court summons for council tax', 'urgent', 'Summons or bailiffs'],
+    ['bailiffs are coming to my house', 'urgent', 'Summons or bailiffs'],
+  ])('answers "%s" kindly, with the help there is, and hands to a person (%s)', async (text, priority, reason) => {
+    now = START;
+    const number = `+4477009008${String(Math.floor(Math.random() * 90) + 10)}`;
+    const r = await resident(channel, number);
+    const first = await runConversation(r, [
+      { say: text, expect: [/StepChange|Council Tax Support/, ...(channel === 'web' ? [/Council Tax Support/, /debt advice/i, /phone number or email/i] : [/HC-\d{6}/, /01632 960000/])] },
+    ]);
+    const replies = channel === 'web' ? (await runConversation(r, [{ say: '07700 900123', expect: [/HC-\d{6}/, /01632 960000/] }]))[0] ?? [] : first[0] ?? [];
+    const opened = await caseIn(replies);
+    expect(opened).toMatchObject({ kind: 'callback', priority, contact: channel === 'web' ? '+447700900123' : number });
+    expect(opened.details.reason).toBe(reason);
+    expect(opened.details.said).toBe(text);
+  });
+
+  it('hands a message that is not one of the choices back to be understood afresh', async () => {
+    now = START;
+    await runConversation(await resident(channel), [
+      { say: 'how do I pay my council tax', expect: [/Direct Debit/] },
+      { say: 'when is my bin day', expect: [/postcode/i], never: [/Direct Debit/] },
+    ]);
+  });
+});
+
+describe('council tax by SMS', () => {
+  it('keeps each answer to one text of at most 2 segments, choices included', async () => {
+    now = START;
+    const number = '+447700900555';
+    const sms = await resident('sms', number);
+    const texts = [
+      'what council tax band is 22 Mill Lane DF2 4QT', 'I think my band is wrong', 'how do I pay my council tax',
+      'can I pay council tax in 12 instalments', 'I live on my own now', 'are students exempt from council tax',
+      'carers council tax discount', 'what discounts are there on council tax', "I'm moving house, what do I do about council tax",
+      "what's my council tax balance", `${HIGH_STREET_ACCOUNT.accountNumber} ${HIGH_STREET_ACCOUNT.postcode}`,
+    ];
+    for (const text of texts) {
+      const before = council.fakeTwilio.sentTo(number).length;
+      await sms.say(text);
+      const sent = council.fakeTwilio.sentTo(number).slice(before);
+      expect(sent.length, `one text for "${text}": ${sent.map((m) => m.body).join(' | ')}`).toBe(1);
+      expect(sent[0]?.numSegments, `"${text}" -> ${sent[0]?.body}`).toBeLessThanOrEqual(2);
+    }
+  });
+
+  it('sends every support and handoff text within 2 segments', async () => {
+    now = START;
+    const number = '+447700900556';
+    const sms = await resident('sms', number);
+    const before = council.fakeTwilio.sentTo(number).length;
+    await sms.say('bailiffs are coming to my house');
+    const sent = council.fakeTwilio.sentTo(number).slice(before);
+    expect(sent.length).toBeGreaterThan(0);
+    for (const message of sent) expect(message.numSegments, message.body).toBeLessThanOrEqual(2);
+  });
+
+  it('keeps a passed check for this phone number for 15 minutes only', async () => {
+    now = START;
+    const number = '+447700900557';
+    const sms = await resident('sms', number);
+    await runConversation(sms, [
+      { say: "what's my council tax balance", expect: [/account number/i] },
+      { say: `${HIGH_STREET_ACCOUNT.accountNumber} ${HIGH_STREET_ACCOUNT.postcode}`, expect: [balance] },
+    ]);
+    now = new Date(START.getTime() + 10 * 60_000);
+    await runConversation(sms, [{ say: 'how much council tax do I owe', expect: [balance], never: [/account number/i] }]);
+    now = new Date(START.getTime() + 16 * 60_000);
+    await runConversation(sms, [{ say: 'how much council tax do I owe', expect: [/account number/i], never: [balance] }]);
+    now = START;
+  });
+});
