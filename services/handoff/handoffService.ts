@@ -152,7 +152,11 @@ export class HandoffService {
   /** Bot Framework interop: an external agent hub listening for handoff.initiate may take over. */
   private async sendInitiation(context: TurnContext, request: HandoffRequest, channel: 'web' | 'sms'): Promise<void> {
     if (channel === 'sms') return; // nothing on SMS can receive an event; it would only cost a lookup
-    const activities = await this.options.transcripts.getWholeTranscript(request.channelId, request.conversationId);
+    const stored = await this.options.transcripts.getWholeTranscript(request.channelId, request.conversationId);
+    // The transcript logger writes this turn's activities when the turn ends; include the
+    // message that asked for a person now.
+    const current = context.activity;
+    const activities = stored.some((a) => a.id !== undefined && a.id === current.id) ? stored : [...stored, current];
     const event = EventFactory.createHandoffInitiation(
       context,
       { handoffId: request.id, skill: 'contact-centre', priority: request.priority, reason: request.reason, topic: request.topic },

@@ -15,6 +15,9 @@ import type { HandoffService } from './handoffService.js';
 import type { Collected } from './types.js';
 import type { StatePropertyAccessor } from 'botbuilder';
 
+/** Channels whose activities a resident can write themselves. */
+const RESIDENT_CHANNELS = new Set(['directline', 'sms', 'webchat']);
+
 export class HandoffMiddleware implements Middleware {
   constructor(
     private readonly handoff: HandoffService,
@@ -25,6 +28,9 @@ export class HandoffMiddleware implements Middleware {
 
   async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
     const activity = context.activity;
+    // handoff.status comes from an agent hub through an authenticated Bot Framework channel;
+    // our own Web Chat and SMS endpoints are the resident's, so an event posted there is ignored.
+    if (activity.type === ActivityTypes.Event && activity.name === 'handoff.status' && RESIDENT_CHANNELS.has(activity.channelId)) return;
     if (activity.type === ActivityTypes.Event && activity.name === 'handoff.status') {
       const value: unknown = activity.value;
       const state = value !== null && typeof value === 'object' && 'state' in value && typeof value.state === 'string' ? value.state : '';

@@ -79,4 +79,30 @@ describe('agent console with a Web Chat resident', () => {
     await agent.screenshot({ path: 'var/agent-console.png', fullPage: true });
     expect(errors).toEqual([]);
   }, 90_000);
+
+  it('does the same for an SMS resident, whose texts go out through Twilio', async () => {
+    const number = '+447700900654';
+    const text = council.sms(number);
+    expect((await text('can I speak to a person')).join('\n')).toMatch(/number 1 in the queue/);
+    const agentContext = await browser.newContext();
+    const agent = await agentContext.newPage();
+    await agent.goto(council.url + '/agent');
+    await agent.getByLabel('Username').fill('priya');
+    await agent.getByLabel('Password').fill('priya-demo-password');
+    await agent.getByRole('button', { name: 'Sign in' }).click();
+    const row = agent.getByRole('row').filter({ hasText: 'SMS' });
+    await row.getByRole('button', { name: /View conversation/ }).click();
+    await agent.locator('#context').getByText(number, { exact: false }).waitFor();
+    await agent.getByRole('button', { name: 'Accept this conversation' }).click();
+    await agent.getByLabel('Reply to the resident').fill('Hi, Priya here. What is your postcode?');
+    await agent.getByRole('button', { name: 'Send reply' }).click();
+    await expect.poll(() => council.fakeTwilio.sentTo(number).map((m) => m.body)).toContain('Priya: Hi, Priya here. What is your postcode?');
+    expect(await text('DF2 4QT')).toEqual([]);
+    await agent.locator('#transcript').getByText('DF2 4QT').waitFor({ timeout: 20_000 });
+    await agent.getByLabel('Outcome').selectOption('case_opened');
+    await agent.getByRole('button', { name: 'End chat' }).click();
+    await expect.poll(() => council.fakeTwilio.sentTo(number).some((m) => /Priya has ended the chat/.test(m.body))).toBe(true);
+    expect((await text('hello')).join('\n').length).toBeGreaterThan(0);
+    await agentContext.close();
+  }, 90_000);
 });

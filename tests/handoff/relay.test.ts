@@ -120,3 +120,43 @@ describe('an SMS resident handed to a person', () => {
     expect((await council.handoff.service.queue.get(id))?.rating).toBe(4);
   });
 });
+
+describe('interop and transfer', () => {
+  it('emits handoff.initiate with the transcript, and ignores a handoff.status a resident posts', async () => {
+    const resident = await council.web();
+    await resident.say('can I speak to a person');
+    const headers = { Authorization: `Bearer ${resident.token}`, 'Content-Type': 'application/json' };
+    const all = (await (await fetch(`${council.url}/v3/directline/conversations/${resident.conversationId}/activities`, { headers })).json()) as {
+      activities: { type: string; name?: string; value?: { handoffId?: string }; attachments?: { contentType: string; content: { activities: { text?: string }[] } }[] }[];
+    };
+    const initiate = all.activities.find((a) => a.type === 'event' && a.name === 'handoff.initiate');
+    expect(initiate?.value?.handoffId).toMatch(/^[0-9a-f-]{36}$/);
+    const transcript = initiate?.attachments?.find((a) => a.contentType === 'application/json')?.content.activities ?? [];
+    expect(transcript.map((a) => a.text)).toContain('can I speak to a person');
+
+    // A resident pretending to be an agent hub changes nothing.
+    await fetch(`${council.url}/v3/directline/conversations/${resident.conversationId}/activities`, {
+      method: 'POST', headers, body: JSON.stringify({ type: 'event', name: 'handoff.status', value: { state: 'completed' }, from: { id: 'resident' } }),
+    });
+    expect((await council.handoff.service.queue.activeFor(resident.conversationId))?.status).toBe('queued');
+    await resident.say('back');
+  });
+
+  it('transfers a conversation to another agent, who can then reply', async () => {
+    await council.handoff.accounts.add('tom', 'tom-password-123', { displayName: 'Tom' });
+    const tom = new AgentClient(council.url);
+    await tom.signIn('tom', 'tom-password-123');
+    const resident = await council.web();
+    await resident.say('can I speak to a person');
+    const id = (await council.handoff.service.queue.activeFor(resident.conversationId))?.id ?? '';
+    expect((await agent.post(`/handoffs/${id}/accept`)).status).toBe(200);
+    const tomAccount = await council.handoff.accounts.byUsername('tom');
+    expect((await tom.post(`/handoffs/${id}/messages`, { text: 'not mine yet' })).status).toBe(409);
+    expect((await agent.post(`/handoffs/${id}/transfer`, { agentId: tomAccount?.id })).status).toBe(200);
+    await eventually(async () => (await resident.botMessages()).some((m) => /now talking to Tom/.test(m.text ?? '')));
+    expect((await agent.post(`/handoffs/${id}/messages`, { text: 'still me?' })).status).toBe(409);
+    expect((await agent.get(`/handoffs/${id}`)).status).toBe(403);
+    expect((await tom.post(`/handoffs/${id}/messages`, { text: 'Tom here.' })).status).toBe(200);
+    await eventually(async () => (await resident.botMessages()).some((m) => m.text === 'Tom: Tom here.'));
+  });
+});
