@@ -1,0 +1,311 @@
+/**
+ * A permit already booked: see it, list them, cancel it (its place and visit are given back),
+ * move it to another time, change the registration, or send it again. Only the number that
+ * booked it (by SMS) or its reference with the address's postcode can reach it; anyone else
+ * gets the same "not found" as for no permit at all.
+ */
+import { ActivityTypes } from 'botbuilder';
+import { Dialog, DialogTurnStatus, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
+import { findDates, parsePostcode, parseReference, parseYesNo } from '../../intents/entities/index.js';
+import type { Permit, PermitCredentials } from '../../services/tip/permits.js';
+import { normaliseRegistration } from '../../services/tip/registration.js';
+import { channelOf } from '../channel.js';
+import type { Messages } from '../content.js';
+import { InterruptibleDialog } from '../interruptions.js';
+import type { JobOptions } from '../mainDialog.js';
+import { choicesActivity, say } from '../reply.js';
+import { entityOf } from '../understanding.js';
+import { permitWords } from './permitWords.js';
+import { asChoices, bySoonest, offer, type OfferedSlot } from './slots.js';
+import type { TipServices } from './tipServices.js';
+
+export const MANAGE_PERMIT_DIALOG = 'tip.managePermit';
+const STEPS = 'tip.managePermit.steps';
+const TRIES = 2;
+
+type Action = 'status' | 'list' | 'cancel' | 'date' | 'registration' | 'resend';
+type Stage = 'reference' | 'postcode' | 'choosePermit' | 'action' | 'confirmCancel' | 'slot' | 'registration';
+
+interface ManageState {
+  action: Action;
+  stage?: Stage;
+  reference?: string;
+  credentials?: PermitCredentials;
+  offered: OfferedSlot[];
+  tries: number;
+}
+
+const ACTION_WORDS: [RegExp, Action][] = [
+  [/\bcancel|\bdelete|don'?t need/i, 'cancel'],
+  [/\b(reg|registration|number ?plate|plate|vehicle|different (van|car))\b/i, 'registration'],
+  [/\b(change|move|another|different|rebook|re-book)\b.*\b(day|date|time|slot)\b|\b(change|move|rebook)\b/i, 'date'],
+  [/\b(resend|send .*again|lost|text .*again)\b/i, 'resend'],
+  [/\b(list|all|what permits|my permits)\b/i, 'list'],
+];
+
+export function actionIn(text: string): Action | undefined {
+  return ACTION_WORDS.find(([pattern]) => pattern.test(text))?.[1];
+}
+
+export class ManagePermitDialog extends InterruptibleDialog {
+  constructor(tip: TipServices, messages: Messages) {
+    super(MANAGE_PERMIT_DIALOG, messages);
+    this.addDialog(new ManageSteps(tip, messages));
+    this.initialDialogId = STEPS;
+  }
+}
+
+class ManageSteps extends Dialog<JobOptions> {
+  constructor(
+    private readonly tip: TipServices,
+    private readonly messages: Messages,
+  ) {
+    super(STEPS);
+  }
+
+  override async beginDialog(dc: DialogContext, options?: JobOptions): Promise<DialogTurnResult> {
+    const text = options?.understanding.text ?? '';
+    const state: ManageState = { action: actionIn(text) ?? 'status', offered: [], tries: 0 };
+    dc.activeDialog!.state = state;
+    const reference = parseReference(text, 'permitRef') ?? undefined;
+    if (reference) state.reference = reference;
+    const postcode = entityOf(options?.understanding, 'postcode')?.value;
+
+    const phone = this.smsPhone(dc);
+    if (phone) {
+      const mine = (await this.tip.permits.findForPhone(phone)).filter((p) => p.status === 'booked' && p.date >= this.today());
+      const chosen = reference ? mine.find((p) => p.reference === reference) : mine.length === 1 ? mine[0] : undefined;
+      if (chosen) {
+        state.reference = chosen.reference;
+        state.credentials = { phone };
+        return this.act(dc, state, chosen);
+      }
+      if (!reference && mine.length > 1) return this.choosePermit(dc, state, mine);
+      if (!reference) {
+        await say(dc.context, this.messages, 'tip.manage.noneForPhone');
+        return this.ask(dc, state, 'reference');
+      }
+    }
+    if (!state.reference) return this.ask(dc, state, 'reference');
+    if (postcode) return this.withPostcode(dc, state, postcode);
+    return this.ask(dc, state, 'postcode');
+  }
+
+  override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
+    if (dc.context.activity.type !== ActivityTypes.Message) return Dialog.EndOfTurn;
+    const state = dc.activeDialog!.state as ManageState;
+    const text = (dc.context.activity.text ?? '').trim();
+    switch (state.stage) {
+      case 'reference': {
+        const reference = parseReference(text, 'permitRef');
+        if (!reference) return this.again(dc, state, 'reference');
+        state.reference = reference;
+        const postcode = parsePostcode(text);
+        return postcode ? this.withPostcode(dc, state, postcode) : this.ask(dc, state, 'postcode');
+      }
+      case 'postcode': {
+        const postcode = parsePostcode(text);
+        return postcode ? this.withPostcode(dc, state, postcode) : this.again(dc, state, 'postcode');
+      }
+      case 'choosePermit': {
+        const reference = parseReference(text, 'permitRef');
+        const phone = this.smsPhone(dc);
+        const permit = reference && phone ? (await this.tip.permits.findForPhone(phone)).find((p) => p.reference === reference) : undefined;
+        if (!permit || !phone) return this.again(dc, state, 'choosePermit');
+        Object.assign(state, { reference: permit.reference, credentials: { phone } });
+        return this.act(dc, state, permit);
+      }
+      case 'action': {
+        const action = actionIn(text);
+        if (!action || action === 'status' || action === 'list') {
+          if (++state.tries > TRIES) return this.giveUp(dc);
+          return this.askAction(dc, state, 'tip.manage.retry.action');
+        }
+        state.action = action;
+        return this.act(dc, state, await this.current(state));
+      }
+      case 'confirmCancel': {
+        const answer = parseYesNo(text);
+        if (answer === null) return this.again(dc, state, 'confirmCancel');
+        if (!answer) {
+          await say(dc.context, this.messages, 'tip.manage.kept');
+          return dc.endDialog();
+        }
+        const result = await this.tip.permits.cancel(state.reference ?? '', state.credentials ?? { phone: '' }, this.tip.clock());
+        if (!result.ok) await dc.context.sendActivity(result.message);
+        else await say(dc.context, this.messages, 'tip.manage.cancelled', { reference: result.permit.reference });
+        return dc.endDialog();
+      }
+      case 'slot': {
+        const chosen = state.offered.find((o) => o.label.toLowerCase() === text.toLowerCase());
+        const permit = await this.current(state);
+        if (!permit) return this.notFound(dc);
+        if (!chosen) {
+          const day = findDates(text, this.tip.clock())[0];
+          if (!day) return this.again(dc, state, 'slot');
+          return this.offerSlots(dc, state, permit, day.value);
+        }
+        const result = await this.tip.permits.changeDate(
+          permit.reference,
+          state.credentials ?? { phone: '' },
+          { date: chosen.date, window: chosen.window, siteId: chosen.siteId },
+          this.tip.clock(),
+        );
+        if (!result.ok) {
+          await dc.context.sendActivity(result.message);
+          return this.offerSlots(dc, state, permit);
+        }
+        await this.show(dc, 'tip.manage.changed', result.permit);
+        return dc.endDialog();
+      }
+      case 'registration': {
+        if (!normaliseRegistration(text)) {
+          await dc.context.sendActivity(this.tip.policy.message('invalid_registration', { registration: text.slice(0, 20) }));
+          return this.tries(dc, state);
+        }
+        const result = await this.tip.permits.changeRegistration(state.reference ?? '', state.credentials ?? { phone: '' }, text, this.tip.clock());
+        if (!result.ok) await dc.context.sendActivity(result.message);
+        else await this.show(dc, 'tip.manage.changed', result.permit);
+        return dc.endDialog();
+      }
+      default:
+        return dc.endDialog();
+    }
+  }
+
+  private async withPostcode(dc: DialogContext, state: ManageState, postcode: string): Promise<DialogTurnResult> {
+    const permit = await this.tip.permits.findByReference(state.reference ?? '', postcode);
+    if (!permit) return this.notFound(dc);
+    state.credentials = { postcode };
+    return this.act(dc, state, permit);
+  }
+
+  private async act(dc: DialogContext, state: ManageState, permit: Permit | null): Promise<DialogTurnResult> {
+    if (!permit) return this.notFound(dc);
+    const channel = channelOf(dc.context);
+    if (permit.status === 'cancelled') {
+      await dc.context.sendActivity(this.tip.policy.message('already_cancelled', { reference: permit.reference }));
+      return dc.endDialog();
+    }
+    switch (state.action) {
+      case 'cancel':
+        state.stage = 'confirmCancel';
+        await this.show(dc, 'tip.manage.confirmCancel', permit);
+        return Dialog.EndOfTurn;
+      case 'date':
+        return this.offerSlots(dc, state, permit);
+      case 'registration':
+        state.stage = 'registration';
+        await say(dc.context, this.messages, 'tip.manage.askRegistration');
+        return Dialog.EndOfTurn;
+      case 'resend':
+        await this.show(dc, 'tip.permitText', permit, channel);
+        return dc.endDialog();
+      default:
+        await this.show(dc, 'tip.manage.status', permit);
+        return this.askAction(dc, state, 'tip.manage.what');
+    }
+  }
+
+  /**
+   * What to do with the permit, as choices: on SMS a number, never the word CANCEL, which
+   * carriers and Twilio treat as an opt-out from all texts.
+   */
+  private async askAction(dc: DialogContext, state: ManageState, messageId: string): Promise<DialogTurnResult> {
+    const channel = channelOf(dc.context);
+    state.stage = 'action';
+    const choices = (['cancel', 'date', 'registration', 'resend'] as const).map((a) => {
+      const label = this.messages.render(`tip.manage.action.${a}`, channel).text;
+      return { label, value: label };
+    });
+    await dc.context.sendActivity(choicesActivity(this.messages.render(messageId, channel).text, choices));
+    return Dialog.EndOfTurn;
+  }
+
+  private async giveUp(dc: DialogContext): Promise<DialogTurnResult> {
+    await say(dc.context, this.messages, 'tip.giveUp');
+    return dc.endDialog();
+  }
+
+  private async offerSlots(dc: DialogContext, state: ManageState, permit: Permit, from?: string): Promise<DialogTurnResult> {
+    const channel = channelOf(dc.context);
+    const now = this.tip.clock();
+    const slots = (await this.tip.permits.availableSlots({ siteId: permit.siteId, from: from ?? this.today(), days: 14, now }))
+      .filter((s) => !(s.date === permit.date && s.window === permit.window))
+      .sort(bySoonest)
+      .slice(0, channel === 'sms' ? 4 : 6);
+    state.stage = 'slot';
+    state.offered = offer(slots, await this.tip.sites.list(), channel, now);
+    if (state.offered.length === 0) {
+      await say(dc.context, this.messages, 'tip.noSlots');
+      return dc.endDialog();
+    }
+    await dc.context.sendActivity(choicesActivity(this.messages.render('tip.manage.askSlot', channel).text, asChoices(state.offered)));
+    return Dialog.EndOfTurn;
+  }
+
+  private async choosePermit(dc: DialogContext, state: ManageState, permits: Permit[]): Promise<DialogTurnResult> {
+    const channel = channelOf(dc.context);
+    state.stage = 'choosePermit';
+    const sites = await this.tip.sites.list();
+    const choices = permits.slice(0, 9).map((p) => {
+      const site = sites.find((s) => s.id === p.siteId);
+      const words = site ? permitWords(p, '', site, channel, this.tip.clock()) : undefined;
+      return { label: words ? `${p.reference} ${words.date} ${words.site}` : p.reference, value: p.reference };
+    });
+    await dc.context.sendActivity(choicesActivity(this.messages.render('tip.manage.choosePermit', channel).text, choices));
+    return Dialog.EndOfTurn;
+  }
+
+  private async show(dc: DialogContext, id: string, permit: Permit, channel = channelOf(dc.context)): Promise<void> {
+    const site = await this.tip.sites.get(permit.siteId);
+    if (!site) throw new Error(`permit for unknown site ${permit.siteId}`);
+    const vehicle = this.tip.policy.policy.vehicles.find((v) => v.id === permit.vehicleType)?.name ?? permit.vehicleType;
+    await say(dc.context, this.messages, id, permitWords(permit, vehicle, site, channel, this.tip.clock()));
+  }
+
+  private async current(state: ManageState): Promise<Permit | null> {
+    const credentials = state.credentials;
+    if (!credentials || !state.reference) return null;
+    if ('postcode' in credentials) return this.tip.permits.findByReference(state.reference, credentials.postcode);
+    return (await this.tip.permits.findForPhone(credentials.phone)).find((p) => p.reference === state.reference) ?? null;
+  }
+
+  private async ask(dc: DialogContext, state: ManageState, stage: Stage): Promise<DialogTurnResult> {
+    state.stage = stage;
+    await say(dc.context, this.messages, `tip.manage.ask.${stage}`);
+    return Dialog.EndOfTurn;
+  }
+
+  private async again(dc: DialogContext, state: ManageState, stage: Stage): Promise<DialogTurnResult> {
+    if (++state.tries > TRIES) {
+      await say(dc.context, this.messages, 'tip.giveUp');
+      return dc.endDialog();
+    }
+    await say(dc.context, this.messages, `tip.manage.retry.${stage}`);
+    return { status: DialogTurnStatus.waiting };
+  }
+
+  private async tries(dc: DialogContext, state: ManageState): Promise<DialogTurnResult> {
+    if (++state.tries > TRIES) {
+      await say(dc.context, this.messages, 'tip.giveUp');
+      return dc.endDialog();
+    }
+    return Dialog.EndOfTurn;
+  }
+
+  private async notFound(dc: DialogContext): Promise<DialogTurnResult> {
+    await dc.context.sendActivity(this.tip.policy.message('not_found'));
+    return dc.endDialog();
+  }
+
+  /** The resident's own number, on SMS only: on the web anyone could type any number. */
+  private smsPhone(dc: DialogContext): string | undefined {
+    const phone: unknown = dc.context.activity.channelData?.phone;
+    return dc.context.activity.channelId === 'sms' && typeof phone === 'string' ? phone : undefined;
+  }
+
+  private today(): string {
+    return this.tip.policy.clock(this.tip.clock()).today;
+  }
+}
