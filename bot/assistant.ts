@@ -51,6 +51,7 @@ import { DatabasePermits } from '../services/tip/databasePermits.js';
 import { PermitPolicy } from '../services/tip/permitPolicy.js';
 import { BookPermitDialog } from '../dialogs/tip/bookPermitDialog.js';
 import { SiteInfoDialog } from '../dialogs/tip/siteInfoDialog.js';
+import { ManagePermitDialog } from '../dialogs/tip/managePermitDialog.js';
 import type { TipServices } from '../dialogs/tip/tipServices.js';
 
 export interface RunningAssistant {
@@ -120,6 +121,7 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
     { intents: ['bins.next_collection'], dialog: new BinDayDialog(council.addressLookup, council.binCollections, messages, clock) },
     { intents: ['tip.book_permit'], dialog: new BookPermitDialog(council.addressLookup, tip, messages) },
     { intents: ['tip.site_info'], dialog: new SiteInfoDialog(tip, messages) },
+    { intents: ['tip.manage_permit'], dialog: new ManagePermitDialog(tip, messages) },
     {
       intents: ['bins.missed'],
       dialog: new MissedBinDialog(council.addressLookup, council.binCollections, council.missedReportPolicy, missedCollections, messages, clock),
