@@ -36,7 +36,6 @@ import { DatabaseMissedCollections } from '../services/bins/databaseMissedCollec
 import { createCouncilTaxServices } from '../services/councilTax/index.js';
 import { DbCases } from '../services/cases/dbCases.js';
 import { CouncilTaxDialog, COUNCIL_TAX_INTENTS } from '../dialogs/counciltax/councilTaxDialog.js';
-import { CallbackPersonRequest } from '../dialogs/counciltax/callbackPersonRequest.js';
 import { AccountRequests } from '../dialogs/counciltax/accountRequests.js';
 import { CouncilRecognizer } from '../intents/recogniser.js';
 import { DirectLineAdapter } from '../adapters/directline/directLineAdapter.js';
@@ -44,6 +43,9 @@ import { DatabaseConversationStore } from '../adapters/directline/conversationSt
 import { InProcessConversationEvents } from '../adapters/directline/conversationEvents.js';
 import { InProcessTurnQueue } from '../adapters/turnQueue.js';
 import { TwilioSmsAdapter } from '../adapters/twilio/twilioSmsAdapter.js';
+import { createHandoff } from '../services/handoff/index.js';
+import { seedDemoAgent } from '../adapters/agent/demoAgent.js';
+import { LivePersonRequest } from '../dialogs/counciltax/livePersonRequest.js';
 import { TwilioTexts } from '../adapters/twilio/sendText.js';
 import { loadTipData } from '../services/tip/tipData.js';
 import { EmbeddedTipSites } from '../services/tip/embeddedTipSites.js';
@@ -117,6 +119,18 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
   // Content, understanding and dialogs
   const messages = Messages.load(dataDir);
   const recogniser = await CouncilRecognizer.load();
+  // Handoff to a person: the queue, the agent console and the relay both ways.
+  const handoff = createHandoff({
+    db: database.db,
+    transcripts,
+    conversationState,
+    logger: logger.child({ part: 'handoff' }),
+    dataDir,
+    councilPhone: messages.council.phone,
+    cases,
+    now: () => clock().getTime(),
+    secureCookies: config.PUBLIC_BASE_URL?.startsWith('https://') ?? false,
+  });
   const jobs: JobRoute[] = [
     { intents: ['bins.next_collection'], dialog: new BinDayDialog(council.addressLookup, council.binCollections, messages, clock) },
     { intents: ['tip.book_permit'], dialog: new BookPermitDialog(council.addressLookup, tip, messages) },
@@ -128,13 +142,13 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
     },
     {
       intents: COUNCIL_TAX_INTENTS,
-      // Until the live handoff queue exists, "a person" is a callback case in Cases.
       dialog: new CouncilTaxDialog({
-        services: councilTax, addresses: council.addressLookup, cases, person: new CallbackPersonRequest(cases, messages, clock),
+        services: councilTax, addresses: council.addressLookup, cases, person: new LivePersonRequest(handoff, clock),
         accountRequests: AccountRequests.load(dataDir), messages, clock,
       }),
     },
   ];
+  jobs.push({ intents: ['agent.request'], dialog: handoff.dialog });
   const mainDialog = new MainDialog(recogniser, messages, conversationState.createProperty('mainMemory'), jobs, {
     clock,
     onUnderstood: (understanding) => metrics.intents.inc({ intent: understanding.intent }),
@@ -147,6 +161,8 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
     adapter.use(inflight.middleware());
     adapter.use(metrics.middleware());
     adapter.use(new TranscriptLoggerMiddleware(transcripts));
+    // While a resident waits for or talks to a person, their messages go there, not to the dialogs.
+    adapter.use(handoff.middleware);
     adapter.onTurnError = async (context, error) => {
       metrics.turnErrors.inc({ channel: context.activity.channelId ?? 'unknown' });
       await onTurnError(context, error);
@@ -208,6 +224,8 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
         )
       : undefined;
 
+  handoff.connect({ directline: directLine, ...(sms ? { sms } : {}) });
+
   // Server
   const server = createServer({
     config,
@@ -220,6 +238,10 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
     issueDemoToken: () => directLine.issueToken(),
   });
   directLine.attachWebSockets(server);
+  handoff.registerRoutes(server);
+  handoff.attachWebSockets(server);
+  handoff.start();
+  await seedDemoAgent(handoff.accounts, options.env ?? process.env);
 
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
@@ -235,7 +257,13 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
   idleTimer.unref();
   const retentionTimer = setInterval(() => {
     const cutoff = new Date(Date.now() - config.RETENTION_DAYS * 86_400_000);
-    Promise.all([transcripts.deleteOlderThan(cutoff), sms?.deleteOlderThan(cutoff)]).catch((err: unknown) =>
+    Promise.all([
+      transcripts.deleteOlderThan(cutoff),
+      sms?.deleteOlderThan(cutoff),
+      handoff.service.queue.deleteOlderThan(cutoff.getTime()),
+      councilTax.attempts.purge(new Date()),
+      councilTax.grants.purgeExpired(new Date()),
+    ]).catch((err: unknown) =>
       logger.warn({ err }, 'retention clean-up failed'),
     );
   }, 3_600_000);
@@ -252,6 +280,7 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
       if (!drained) logger.warn({ inflight: inflight.size }, 'turns still running at the end of the grace period');
       await directLine.close();
       await sms?.close(config.SHUTDOWN_GRACE_SECONDS * 1000);
+      await handoff.close();
       await Promise.race([closed, new Promise((r) => setTimeout(r, 1000))]);
       await database.close();
       logger.info('stopped');

@@ -53,6 +53,10 @@ const configSchema = z.object({
   SMS_MAX_SEGMENTS_PER_TEXT: z.coerce.number().int().min(1).max(10).default(2),
   SMS_WEBHOOK_WAIT_MS: z.coerce.number().int().min(100).max(14_000).default(10_000),
 
+  // Agent console demo account (real agents are added with `npm run agents -- add <name>`).
+  DEMO_AGENT_USERNAME: z.string().regex(/^[a-z0-9._-]{3,40}$/, 'lower-case letters, digits, dot, dash or underscore').default('demo-agent'),
+  DEMO_AGENT_PASSWORD: optionalText.pipe(z.string().min(12, 'must be at least 12 characters').optional()),
+
   // How long personal data in transcripts and conversation state is kept.
   RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
 });

@@ -26,6 +26,12 @@ const contentSchema = z.object({
     contactHours: z.string().min(1),
   }),
   messages: z.record(z.string(), messageSchema),
+  /**
+   * Words that open a menu rather than a job: "council tax" alone could be any of six
+   * questions, so it offers them. Keys are what the resident types (lower case), values
+   * message ids.
+   */
+  menus: z.record(z.string(), z.string()).default({}),
 });
 
 export const REQUIRED_MESSAGES = [
@@ -62,6 +68,7 @@ export class Messages {
   private constructor(
     readonly council: CouncilInfo,
     private readonly messages: Record<string, z.infer<typeof messageSchema>>,
+    private readonly menus: Record<string, string> = {},
   ) {}
 
   /**
@@ -82,7 +89,15 @@ export class Messages {
     }
     const missing = REQUIRED_MESSAGES.filter((id) => !messages[id]);
     if (missing.length) throw new Error(`${join(dataDir, 'messages.json')}: messages missing: ${missing.join(', ')}`);
-    return new Messages(main.council, messages);
+    const unknownMenu = Object.entries(main.menus).find(([, id]) => !messages[id]);
+    if (unknownMenu) throw new Error(`${join(dataDir, 'messages.json')}: menus.${unknownMenu[0]}: no message "${unknownMenu[1]}"`);
+    return new Messages(main.council, messages, main.menus);
+  }
+
+  /** The menu message for a message that is only a menu word ("Council tax"), if any. */
+  menuFor(text: string): string | undefined {
+    const key = text.toLowerCase().replace(/[^a-z ]/g, ' ').replace(/\s+/g, ' ').trim();
+    return this.menus[key];
   }
 
   has(id: string): boolean {

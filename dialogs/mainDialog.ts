@@ -80,6 +80,9 @@ export class MainDialog extends ComponentDialog {
     if (command === 'help') return this.answer(step, memory, 'help');
     if (command === 'menu' || command === 'cancel') return this.answer(step, memory, 'menu');
 
+    const menu = this.messages.menuFor(text);
+    if (menu) return this.answer(step, memory, menu);
+
     const job = this.dialogByIntent.get(understanding.intent);
     if (job) {
       memory.misunderstandings = 0;
@@ -110,10 +113,20 @@ export class MainDialog extends ComponentDialog {
 
   private async misunderstood(step: WaterfallStepContext, memory: MainMemory) {
     memory.misunderstandings += 1;
-    const again = memory.misunderstandings >= MISUNDERSTANDINGS_BEFORE_PERSON;
-    await say(step.context, this.messages, again ? 'notUnderstoodAgain' : 'notUnderstood');
-    if (again) memory.misunderstandings = 0;
-    return step.endDialog();
+    if (memory.misunderstandings < MISUNDERSTANDINGS_BEFORE_PERSON) {
+      await say(step.context, this.messages, 'notUnderstood');
+      return step.endDialog();
+    }
+    memory.misunderstandings = 0;
+    // Twice in a row: a person, where the council has the handoff switched on; otherwise how
+    // to reach one.
+    const person = this.dialogByIntent.get('agent.request');
+    if (!person) {
+      await say(step.context, this.messages, 'notUnderstoodAgain');
+      return step.endDialog();
+    }
+    await say(step.context, this.messages, 'notUnderstoodHandoff');
+    return step.beginDialog(person, { reason: 'misunderstood', priority: 'normal', topic: 'Not understood twice' });
   }
 }
 

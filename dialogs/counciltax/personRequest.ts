@@ -1,8 +1,8 @@
 /**
  * The port the council tax dialogs use to get a resident to a person. The dialogs decide when
  * (a summons, an account question only a person can answer) and with what; how is the port's:
- * a callback case today (CallbackPersonRequest), the live handoff queue later, with no change
- * to a dialog.
+ * the live handoff queue (LivePersonRequest), or a callback case (CallbackPersonRequest) for a
+ * council without a live contact centre, with no change to a dialog.
  */
 import type { TurnContext } from 'botbuilder';
 import type { CasePriority } from '../../services/cases/cases.js';
