@@ -1,28 +1,37 @@
 /**
  * `npm start`: runs the assistant as a process. A bad configuration stops the start with a
- * message naming the variable; SIGTERM and SIGINT stop it gracefully.
+ * message naming the variable; SIGTERM and SIGINT stop it gracefully, even when they arrive
+ * while it is still starting.
  */
 import { existsSync } from 'node:fs';
 import { ConfigError } from './config.js';
-import { startAssistant } from './assistant.js';
+import { startAssistant, type RunningAssistant } from './assistant.js';
 
 // Settings may also come from a .env file (copied from .env.example); the real environment wins.
 if (existsSync('.env')) process.loadEnvFile('.env');
 
-try {
-  const assistant = await startAssistant();
-  const shutdown = (signal: string) => {
-    assistant.logger.info({ signal }, 'signal received');
-    assistant.stop().then(
-      () => process.exit(0),
-      (err: unknown) => {
+const starting = startAssistant();
+
+const shutdown = (signal: string) => {
+  starting.then(
+    async (assistant: RunningAssistant) => {
+      assistant.logger.info({ signal }, 'signal received');
+      try {
+        await assistant.stop();
+        process.exit(0);
+      } catch (err) {
         assistant.logger.error({ err }, 'shutdown failed');
         process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+      }
+    },
+    () => process.exit(1),
+  );
+};
+process.once('SIGTERM', () => shutdown('SIGTERM'));
+process.once('SIGINT', () => shutdown('SIGINT'));
+
+try {
+  const assistant = await starting;
   process.on('unhandledRejection', (reason) => assistant.logger.error({ err: reason }, 'unhandled promise rejection'));
 } catch (error) {
   // The logger may not exist yet (its level is configuration too), so write plainly.
