@@ -4,9 +4,10 @@
  * links to tap) and the quick replies offered on the web. Validated at load so a typo in the
  * file stops start-up with the file and message named, not a resident's conversation.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { loadJsonFile } from '../services/data/loadDataFile.js';
 
 const messageSchema = z.object({
   web: z.string().min(1),
@@ -49,21 +50,6 @@ export interface RenderedMessage {
   choices: string[];
 }
 
-function parseFile<T extends z.ZodType>(file: string, schema: T): z.infer<T> {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new Error(`${file}: cannot be read as JSON (${(error as Error).message})`);
-  }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`${file}: ${issue?.path.join('.')}: ${issue?.message}`);
-  }
-  return parsed.data;
-}
-
 export class Messages {
   private constructor(
     readonly council: CouncilInfo,
@@ -77,12 +63,12 @@ export class Messages {
    * beside its data.
    */
   static load(dataDir: string): Messages {
-    const main = parseFile(join(dataDir, 'messages.json'), contentSchema);
+    const main = loadJsonFile(join(dataDir, 'messages.json'), contentSchema);
     const messages = { ...main.messages };
     for (const entry of readdirSync(dataDir, { withFileTypes: true })) {
       const file = join(dataDir, entry.name, 'messages.json');
       if (!entry.isDirectory() || !existsSync(file)) continue;
-      for (const [id, message] of Object.entries(parseFile(file, jobMessagesSchema).messages)) {
+      for (const [id, message] of Object.entries(loadJsonFile(file, jobMessagesSchema).messages)) {
         if (messages[id]) throw new Error(`${file}: message "${id}" is already defined elsewhere`);
         messages[id] = message;
       }

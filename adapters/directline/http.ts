@@ -2,7 +2,8 @@
  * Small HTTP helpers the Direct Line routes share: CORS, JSON error bodies, reading a size-
  * limited JSON body, and working out the public origin behind a proxy (for streamUrl).
  */
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { BodyTooLargeError, readBody, type RequestBody } from '../readBody.js';
 import { DirectLineError, Errors } from './errors.js';
 
 /**
@@ -10,13 +11,6 @@ import { DirectLineError, Errors } from './errors.js';
  * IncomingMessage disagree about `log`, so a structural type keeps both callers type-safe.
  */
 export type RequestHead = Pick<IncomingMessage, 'headers' | 'url' | 'socket'>;
-export interface RequestBody {
-  headers: IncomingHttpHeaders;
-  on(event: 'data', listener: (chunk: Buffer) => void): unknown;
-  once(event: 'end' | 'aborted', listener: () => void): unknown;
-  once(event: 'error', listener: (error: Error) => void): unknown;
-  pause(): unknown;
-}
 
 /** Web Chat sends Authorization and x-ms-bot-agent; rxjs adds X-Requested-With. */
 const ALLOWED_HEADERS = 'Authorization, Content-Type, Accept, x-ms-bot-agent, X-Requested-With';
@@ -43,39 +37,16 @@ export function sendError(res: ServerResponse, error: DirectLineError): void {
   sendJson(res, error.status, error.toBody());
 }
 
-/**
- * Reads the whole body, refusing more than `maxBytes`. An oversized body is still drained (up
- * to a hard cap) so the client reads our 413 instead of a connection reset mid-upload.
- */
+/** The JSON body, refusing more than `maxBytes` (413) and anything that is not JSON (400). */
 export async function readJsonBody(req: RequestBody, maxBytes: number): Promise<unknown> {
-  const declared = Number(req.headers['content-length']);
-  const hardCap = Math.max(maxBytes * 16, 1_048_576);
-  if (Number.isFinite(declared) && declared > hardCap) throw Errors.bodyTooLarge(maxBytes);
-
-  const chunks: Buffer[] = [];
-  let received = 0;
-  let tooLarge = false;
-  await new Promise<void>((resolve, reject) => {
-    req.on('data', (chunk: Buffer) => {
-      received += chunk.length;
-      if (received > maxBytes) {
-        tooLarge = true;
-        chunks.length = 0;
-        if (received > hardCap) {
-          req.pause();
-          resolve();
-        }
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.once('end', () => resolve());
-    req.once('error', reject);
-    req.once('aborted', () => reject(new Error('request aborted')));
-  });
-  if (tooLarge) throw Errors.bodyTooLarge(maxBytes);
-
-  const text = Buffer.concat(chunks).toString('utf8');
+  let body: Buffer;
+  try {
+    body = await readBody(req, maxBytes);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) throw Errors.bodyTooLarge(maxBytes);
+    throw error;
+  }
+  const text = body.toString('utf8');
   if (text.trim() === '') return undefined;
   try {
     return JSON.parse(text) as unknown;

@@ -4,9 +4,9 @@
  * words mean STOP or START. Validated at load; {shortName} and {phone} come from the council's
  * messages.json so they are written once.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { loadJsonFile } from '../../services/data/loadDataFile.js';
 import { Messages } from '../../dialogs/content.js';
 import { countSegments } from './gsm.js';
 
@@ -36,20 +36,10 @@ export class SmsContent {
 
   static load(dataDir: string): SmsContent {
     const file = join(dataDir, 'sms.json');
-    let raw: unknown;
-    try {
-      raw = JSON.parse(readFileSync(file, 'utf8'));
-    } catch (error) {
-      throw new Error(`${file}: cannot be read as JSON (${(error as Error).message})`);
-    }
-    const parsed = smsFileSchema.safeParse(raw);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new Error(`${file}: ${issue?.path.join('.')}: ${issue?.message}`);
-    }
+    const data = loadJsonFile(file, smsFileSchema);
     const council = Messages.load(dataDir).council;
-    const content = new SmsContent(parsed.data, { ...council });
-    for (const id of Object.keys(parsed.data.messages) as SmsMessageId[]) {
+    const content = new SmsContent(data, { ...council });
+    for (const id of Object.keys(data.messages) as SmsMessageId[]) {
       const { segments, encoding } = countSegments(content.text(id));
       if (segments > 1 || encoding !== 'GSM-7') throw new Error(`${file}: messages.${id}: must fit one GSM-7 text (160 characters)`);
     }
