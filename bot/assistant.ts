@@ -43,7 +43,7 @@ import { DatabaseConversationStore } from '../adapters/directline/conversationSt
 import { InProcessConversationEvents } from '../adapters/directline/conversationEvents.js';
 import { InProcessTurnQueue } from '../adapters/turnQueue.js';
 import { TwilioSmsAdapter } from '../adapters/twilio/twilioSmsAdapter.js';
-import { createHandoff } from '../services/handoff/index.js';
+import { createHandoff, type Handoff } from '../services/handoff/index.js';
 import { seedDemoAgent } from '../adapters/agent/demoAgent.js';
 import { LivePersonRequest } from '../dialogs/counciltax/livePersonRequest.js';
 import { TwilioTexts } from '../adapters/twilio/sendText.js';
@@ -64,6 +64,8 @@ export interface RunningAssistant {
   port: number;
   /** Graceful stop: refuse new requests, finish turns in flight, close storage. */
   stop(): Promise<void>;
+  /** The handoff queue and agent accounts, for operations scripts and tests. */
+  handoff: Handoff;
 }
 
 export interface StartOptions {
@@ -288,5 +290,5 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
     return stopping;
   };
 
-  return { config, logger, url: `http://127.0.0.1:${port}`, port, stop };
+  return { config, logger, url: `http://127.0.0.1:${port}`, port, stop, handoff };
 }

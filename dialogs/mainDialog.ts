@@ -10,7 +10,9 @@ import {
   DialogTurnStatus,
   WaterfallDialog,
   type Dialog,
+  type DialogContext,
   type DialogState,
+  type DialogTurnResult,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
 import type { Messages } from './content.js';
@@ -58,6 +60,26 @@ export class MainDialog extends ComponentDialog {
     }
     this.addDialog(new WaterfallDialog(ROUTE, [this.route.bind(this)]));
     this.initialDialogId = ROUTE;
+  }
+
+  /**
+   * Asking for a person works in the middle of any question ("what's your postcode?" -
+   * "can I talk to someone"): the question is dropped and the handoff begins. A message that
+   * carries details (a phone number, a postcode…) is an answer, not a request, even if it
+   * says "call me".
+   */
+  override async onContinueDialog(inner: DialogContext): Promise<DialogTurnResult> {
+    const person = this.dialogByIntent.get('agent.request');
+    const activity = inner.context.activity;
+    if (person && activity.type === ActivityTypes.Message && inner.activeDialog?.id !== person) {
+      const understanding = this.recogniser.recognise(activity.text ?? '', this.options.clock?.() ?? new Date());
+      if (understanding.intent === 'agent.request' && understanding.entities.length === 0) {
+        this.options.onUnderstood?.(understanding);
+        await inner.cancelAllDialogs();
+        return inner.beginDialog(person, { understanding } satisfies JobOptions);
+      }
+    }
+    return super.onContinueDialog(inner);
   }
 
   /** Runs one message turn: continue the dialog in progress, or start by understanding it. */

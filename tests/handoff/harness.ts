@@ -1,33 +1,13 @@
 /**
- * The assistant with the handoff wired in, for these tests: the same parts as
- * bot/assistant.ts (database, Direct Line, Twilio SMS with the local fake, MainDialog and
- * CouncilBot), plus createHandoff with `agent.request` routed to its dialog, and a clock the
- * test moves. Also an agent client that signs in and calls /agent/api like the console does.
+ * The whole assistant for the handoff tests, started through the real composition root with
+ * the fake Twilio and a clock the test moves; and an agent client that signs in and calls
+ * /agent/api like the console does.
  */
-import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConversationState, TranscriptLoggerMiddleware, UserState, type BotAdapter } from 'botbuilder';
-import pino from 'pino';
-import twilio from 'twilio';
-import { loadConfig } from '../../bot/config.js';
-import { AssistantMetrics } from '../../bot/metrics.js';
-import { CouncilBot } from '../../bot/councilBot.js';
-import { createServer } from '../../bot/server.js';
+import { startAssistant } from '../../bot/assistant.js';
 import { openDatabase, type Database } from '../../store/database.js';
-import { DatabaseStorage } from '../../store/botStorage.js';
-import { DatabaseTranscriptStore } from '../../store/transcriptStore.js';
-import { tokenSigningKey } from '../../store/settings.js';
-import { Messages } from '../../dialogs/content.js';
-import { MainDialog } from '../../dialogs/mainDialog.js';
-import { CouncilRecognizer } from '../../intents/recogniser.js';
-import { DirectLineAdapter } from '../../adapters/directline/directLineAdapter.js';
-import { DatabaseConversationStore } from '../../adapters/directline/conversationStore.js';
-import { InProcessConversationEvents } from '../../adapters/directline/conversationEvents.js';
-import { InProcessTurnQueue } from '../../adapters/turnQueue.js';
-import { TwilioSmsAdapter } from '../../adapters/twilio/twilioSmsAdapter.js';
-import { createHandoff, type Handoff } from '../../services/handoff/index.js';
+import type { Handoff } from '../../services/handoff/index.js';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fakeTwilio.js';
-import { TEST_TWILIO } from '../helpers/residents.js';
+import { sendSignedSms, TEST_TWILIO } from '../helpers/residents.js';
 import { openConversation, type RestConversation } from '../helpers/directLineRest.js';
 import { sqliteTestDatabase, type TestDatabase } from '../helpers/databases.js';
 
@@ -52,99 +32,41 @@ export interface HandoffCouncil {
   stop(): Promise<void>;
 }
 
-let sid = 0;
-
+/**
+ * The whole assistant (the real composition root) with the fake Twilio and a clock the test
+ * moves; `database` is a second handle on the same database, for reading what was stored.
+ */
 export async function startHandoffCouncil(options: { db?: TestDatabase; clock?: TestClock; fakeTwilio?: FakeTwilio } = {}): Promise<HandoffCouncil> {
   const testDb = options.db ?? sqliteTestDatabase();
   const clock = options.clock ?? { now: MONDAY_10AM };
   const fakeTwilio = options.fakeTwilio ?? (await startFakeTwilio(TEST_TWILIO.accountSid, TEST_TWILIO.authToken));
-  const config = loadConfig({
-    NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent', STORAGE_URL: testDb.url,
-    TWILIO_ACCOUNT_SID: TEST_TWILIO.accountSid, TWILIO_AUTH_TOKEN: TEST_TWILIO.authToken,
-    TWILIO_PHONE_NUMBER: TEST_TWILIO.councilNumber, PUBLIC_BASE_URL: TEST_TWILIO.publicBaseUrl, TWILIO_API_BASE_URL: fakeTwilio.url,
-  });
-  const logger = pino({ level: 'silent' });
-  const metrics = new AssistantMetrics();
-  const database = await openDatabase(config.STORAGE_URL);
-  const storage = new DatabaseStorage(database.db);
-  const transcripts = new DatabaseTranscriptStore(database.db);
-  const conversationState = new ConversationState(storage);
-  const userState = new UserState(storage);
-  const dataDir = resolve(config.COUNCIL_DATA_DIR);
-  const messages = Messages.load(dataDir);
-  const now = () => clock.now;
-
-  const handoff = createHandoff({ db: database.db, transcripts, conversationState, logger, dataDir, councilPhone: messages.council.phone, now });
-  const recogniser = await CouncilRecognizer.load();
-  const mainDialog = new MainDialog(recogniser, messages, conversationState.createProperty('mainMemory'), [{ intents: ['agent.request'], dialog: handoff.dialog }], {
+  const assistant = await startAssistant({
+    env: {
+      NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent', STORAGE_URL: testDb.url,
+      TWILIO_ACCOUNT_SID: TEST_TWILIO.accountSid, TWILIO_AUTH_TOKEN: TEST_TWILIO.authToken,
+      TWILIO_PHONE_NUMBER: TEST_TWILIO.councilNumber, PUBLIC_BASE_URL: TEST_TWILIO.publicBaseUrl,
+      TWILIO_API_BASE_URL: fakeTwilio.url,
+      // Agents and residents in these tests text faster than any real person would.
+      SMS_RATE_LIMIT_PER_MINUTE: '600',
+    },
     clock: () => new Date(clock.now),
   });
-  const bot = new CouncilBot(conversationState, userState, mainDialog, messages);
-  const prepare = <T extends BotAdapter>(adapter: T): T => {
-    adapter.use(new TranscriptLoggerMiddleware(transcripts));
-    adapter.use(handoff.middleware);
-    adapter.onTurnError = async (_context, error) => {
-      throw error;
-    };
-    return adapter;
-  };
-  const turnQueue = new InProcessTurnQueue();
-  const directLine = prepare(new DirectLineAdapter({
-    store: new DatabaseConversationStore(database.db), events: new InProcessConversationEvents(), turnQueue, logger,
-    tokenSigningKey: await tokenSigningKey(database.db), tokenTtlSeconds: 3600, conversationIdleMinutes: 60, maxBodyBytes: 65536,
-    botId: 'council-assistant', botName: messages.council.assistantName,
-  }));
-  const sms = prepare(new TwilioSmsAdapter({
-    db: database.db, turnQueue, logger, accountSid: TEST_TWILIO.accountSid, authToken: TEST_TWILIO.authToken,
-    phoneNumber: TEST_TWILIO.councilNumber, publicBaseUrl: TEST_TWILIO.publicBaseUrl, apiBaseUrl: fakeTwilio.url,
-    maxBodyBytes: 65536, dataDir, retry: { maxAttempts: 1 }, rateLimit: 1000,
-  }));
-  handoff.connect({ directline: directLine, sms });
-  const server = createServer({
-    config, logger, metrics, isReady: () => database.ping(), botLogic: (context) => bot.run(context),
-    cloudAdapter: new CloudAdapter(new ConfigurationBotFrameworkAuthentication({})), channels: [directLine, sms], issueDemoToken: () => directLine.issueToken(),
-  });
-  handoff.registerRoutes(server);
-  directLine.attachWebSockets(server);
-  handoff.attachWebSockets(server);
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', () => done()));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const database = await openDatabase(testDb.url);
+  const url = assistant.url;
 
   return {
     url,
-    handoff,
+    handoff: assistant.handoff,
     fakeTwilio,
     clock,
     database,
     web: () => openConversation(url),
     sms(number) {
-      return async (text) => {
-        const before = fakeTwilio.sentTo(number).length;
-        sid += 1;
-        const params: Record<string, string> = {
-          MessageSid: `SM${(Date.now() * 1000 + sid).toString(16).padStart(32, '0')}`, AccountSid: TEST_TWILIO.accountSid,
-          From: number, To: TEST_TWILIO.councilNumber, Body: text, NumMedia: '0',
-        };
-        const path = '/api/sms/twilio';
-        const response = await fetch(url + path, {
-          method: 'POST',
-          headers: {
-            'Content-Type': 'application/x-www-form-urlencoded',
-            'X-Twilio-Signature': twilio.getExpectedTwilioSignature(TEST_TWILIO.authToken, TEST_TWILIO.publicBaseUrl + path, params),
-          },
-          body: new URLSearchParams(params).toString(),
-        });
-        if (!response.ok) throw new Error(`SMS webhook answered ${response.status}`);
-        return fakeTwilio.sentTo(number).slice(before).map((m) => m.body);
-      };
+      return (text) => sendSignedSms(url, fakeTwilio, number, text);
     },
     async stop() {
-      await handoff.close();
-      await directLine.close();
-      await sms.close(1000);
-      server.closeAllConnections?.();
-      await new Promise<void>((done) => server.close(() => done()));
       await database.close();
+      await assistant.stop();
     },
   };
 }

@@ -34,6 +34,34 @@ export interface TestCouncil {
 let residentCounter = 100;
 let sidCounter = 0;
 
+/**
+ * Texts the assistant as Twilio would (a webhook signed with the real twilio library) and
+ * returns what it sent back to that number through the fake Twilio REST API.
+ */
+export async function sendSignedSms(baseUrl: string, fakeTwilio: FakeTwilio, number: string, text: string): Promise<string[]> {
+  const before = fakeTwilio.sentTo(number).length;
+  sidCounter += 1;
+  const params: Record<string, string> = {
+    MessageSid: `SM${(Date.now() * 1000 + sidCounter).toString(16).padStart(32, '0')}`,
+    AccountSid: TEST_TWILIO.accountSid,
+    From: number,
+    To: TEST_TWILIO.councilNumber,
+    Body: text,
+    NumMedia: '0',
+  };
+  const path = '/api/sms/twilio';
+  const response = await fetch(baseUrl + path, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/x-www-form-urlencoded',
+      'X-Twilio-Signature': twilio.getExpectedTwilioSignature(TEST_TWILIO.authToken, TEST_TWILIO.publicBaseUrl + path, params),
+    },
+    body: new URLSearchParams(params).toString(),
+  });
+  if (!response.ok) throw new Error(`SMS webhook answered ${response.status}`);
+  return fakeTwilio.sentTo(number).slice(before).map((m) => m.body);
+}
+
 export async function startTestCouncil(env: Record<string, string> = {}, database?: TestDatabase, clock?: () => Date): Promise<TestCouncil> {
   const fakeTwilio = await startFakeTwilio(TEST_TWILIO.accountSid, TEST_TWILIO.authToken);
   const assistant = await startTestAssistant(
@@ -60,29 +88,7 @@ export async function startTestCouncil(env: Record<string, string> = {}, databas
     smsResident(number = `+447700900${String(residentCounter++).padStart(3, '0')}`) {
       return {
         channel: 'sms',
-        async say(text: string) {
-          const before = fakeTwilio.sentTo(number).length;
-          sidCounter += 1;
-          const params: Record<string, string> = {
-            MessageSid: `SM${sidCounter.toString(16).padStart(32, '0')}`,
-            AccountSid: TEST_TWILIO.accountSid,
-            From: number,
-            To: TEST_TWILIO.councilNumber,
-            Body: text,
-            NumMedia: '0',
-          };
-          const path = '/api/sms/twilio';
-          const response = await fetch(assistant.url + path, {
-            method: 'POST',
-            headers: {
-              'Content-Type': 'application/x-www-form-urlencoded',
-              'X-Twilio-Signature': twilio.getExpectedTwilioSignature(TEST_TWILIO.authToken, TEST_TWILIO.publicBaseUrl + path, params),
-            },
-            body: new URLSearchParams(params).toString(),
-          });
-          if (!response.ok) throw new Error(`SMS webhook answered ${response.status}`);
-          return fakeTwilio.sentTo(number).slice(before).map((m) => m.body);
-        },
+        say: (text: string) => sendSignedSms(assistant.url, fakeTwilio, number, text),
       };
     },
     async close() {
