@@ -147,7 +147,31 @@ export function findDates(text: string, now: Date = new Date(), prefer: Preferen
     if (dayPart) entity.dayPart = dayPart;
     found.push(entity);
   }
-  return found;
+  return mergeWeekdayWithDate(text, found);
+}
+
+const WEEKDAY_ONLY = /^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?$/i;
+
+/**
+ * "Tuesday 1 December" is one date, not a Tuesday and a 1 December: a weekday written just
+ * before a day and month names that date (whatever the weekday says), so the pair becomes
+ * one entity spanning both.
+ */
+function mergeWeekdayWithDate(text: string, found: DateEntity[]): DateEntity[] {
+  const merged: DateEntity[] = [];
+  for (const entity of found) {
+    const previous = merged[merged.length - 1];
+    const between = previous ? text.slice(previous.end, entity.start) : '';
+    if (previous && WEEKDAY_ONLY.test(previous.text.trim()) && /^[\s,]*(?:the\s+)?$/i.test(between)) {
+      const dayPart = entity.dayPart ?? previous.dayPart;
+      const combined: DateEntity = { ...entity, start: previous.start, text: text.slice(previous.start, entity.end) };
+      if (dayPart) combined.dayPart = dayPart;
+      merged[merged.length - 1] = combined;
+      continue;
+    }
+    merged.push(entity);
+  }
+  return merged;
 }
 
 /** A prompt's answer as a date: "sat morning" -> { value: "2026-03-14", dayPart: "morning" }. */

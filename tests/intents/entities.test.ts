@@ -85,6 +85,12 @@ describe('dates and day parts in Europe/London', () => {
     expect(parseDate('next wednesday', WEDNESDAY)).toEqual({ value: '2026-03-18' });
   });
 
+  it('reads a weekday written before a date as that one date, not the next such weekday', () => {
+    expect(parseDate('tuesday 17 march', WEDNESDAY)).toEqual({ value: '2026-03-17' });
+    expect(parseDate('Sat 28th March morning', WEDNESDAY)).toEqual({ value: '2026-03-28', dayPart: 'morning' });
+    expect(findDates('van permit for friday, the 20th of march', WEDNESDAY)).toHaveLength(1);
+  });
+
   it('reads day-month dates in British order and rolls a long-past one to next year', () => {
     expect(parseDate('15 March', WEDNESDAY)).toEqual({ value: '2026-03-15' });
     expect(parseDate('March 15th', WEDNESDAY)).toEqual({ value: '2026-03-15' });
