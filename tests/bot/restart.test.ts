@@ -5,10 +5,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import { sqliteTestDatabase } from '../helpers/databases.js';
+import { testDatabase } from '../helpers/databases.js';
 import { openConversation } from '../helpers/directLineRest.js';
 
-const database = sqliteTestDatabase();
+const database = (await testDatabase());
 let child: ChildProcess | undefined;
 
 async function freePort(): Promise<number> {

@@ -3,7 +3,7 @@ import { spawnSync, spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestAssistant, type TestAssistant } from '../helpers/assistant.js';
 import { openConversation } from '../helpers/directLineRest.js';
-import { sqliteTestDatabase } from '../helpers/databases.js';
+import { testDatabase } from '../helpers/databases.js';
 import { loadConfig, ConfigError } from '../../bot/config.js';
 
 let assistant: TestAssistant;
@@ -66,7 +66,7 @@ describe('configuration', () => {
   });
 
   it('stops gracefully on SIGTERM', async () => {
-    const db = sqliteTestDatabase();
+    const db = (await testDatabase());
     const child = spawn(process.execPath, ['--import', 'tsx', 'bot/index.ts'], {
       env: { ...process.env, PORT: '0', STORAGE_URL: db.url, LOG_LEVEL: 'info' },
       stdio: ['ignore', 'pipe', 'pipe'],

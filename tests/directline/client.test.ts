@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { decodeJwt } from 'jose';
 import { DirectLine, ConnectionStatus, type Activity } from 'botframework-directlinejs';
-import { sqliteTestDatabase, type TestDatabase } from '../helpers/databases.js';
+import { testDatabase, type TestDatabase } from '../helpers/databases.js';
 import { eventually, startHarness, type Harness } from './harness.js';
 
 // rxjs's ajax needs XMLHttpRequest and directlinejs needs a global WebSocket; Node 20 has neither.
@@ -18,7 +18,7 @@ let harness: Harness;
 let temp: TestDatabase;
 
 beforeAll(async () => {
-  temp = sqliteTestDatabase();
+  temp = (await testDatabase());
   harness = await startHarness({ storageUrl: temp.url });
 });
 

@@ -4,14 +4,14 @@
  * the message it answers.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sqliteTestDatabase, type TestDatabase } from '../helpers/databases.js';
+import { testDatabase, type TestDatabase } from '../helpers/databases.js';
 import { call, startHarness, type Harness } from './harness.js';
 
 let harness: Harness;
 let temp: TestDatabase;
 
 beforeAll(async () => {
-  temp = sqliteTestDatabase();
+  temp = (await testDatabase());
   // A turn that yields to the event loop, so overlapping turns would interleave if not queued.
   harness = await startHarness({
     storageUrl: temp.url,

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { decodeJwt } from 'jose';
 import { TokenService } from '../../adapters/directline/auth/tokens.js';
-import { sqliteTestDatabase, type TestDatabase } from '../helpers/databases.js';
+import { testDatabase, type TestDatabase } from '../helpers/databases.js';
 import { SECRET, call, eventually, startHarness, type Harness } from './harness.js';
 
 const key = new Uint8Array(randomBytes(32));
@@ -16,7 +16,7 @@ let harness: Harness;
 let temp: TestDatabase;
 
 beforeAll(async () => {
-  temp = sqliteTestDatabase();
+  temp = (await testDatabase());
   harness = await startHarness({ storageUrl: temp.url, tokenSigningKey: key, overrides: { maxTextLength: 500 } });
 });
 

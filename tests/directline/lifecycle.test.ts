@@ -1,14 +1,14 @@
 /** Keep-alive frames on the stream, and a graceful close: sockets closed, new requests 503. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { sqliteTestDatabase, type TestDatabase } from '../helpers/databases.js';
+import { testDatabase, type TestDatabase } from '../helpers/databases.js';
 import { call, eventually, startHarness, type Harness } from './harness.js';
 
 let harness: Harness;
 let temp: TestDatabase;
 
 beforeAll(async () => {
-  temp = sqliteTestDatabase();
+  temp = (await testDatabase());
   harness = await startHarness({ storageUrl: temp.url, overrides: { keepAliveMs: 100 } });
 });
 

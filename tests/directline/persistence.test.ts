@@ -5,10 +5,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { sqliteTestDatabase } from '../helpers/databases.js';
+import { testDatabase } from '../helpers/databases.js';
 import { call, startHarness } from './harness.js';
 
-const temp = sqliteTestDatabase();
+const temp = (await testDatabase());
 afterAll(() => temp.drop());
 
 describe('persistence across a restart', () => {

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import type restify from 'restify';
 import { launchChromium } from '../helpers/chromium.js';
-import { sqliteTestDatabase, type TestDatabase } from '../helpers/databases.js';
+import { testDatabase, type TestDatabase } from '../helpers/databases.js';
 import { startHarness, type Harness } from './harness.js';
 
 // The package's main is lib/index.js; the browser bundle sits beside lib/ in dist/.
@@ -41,7 +41,7 @@ let temp: TestDatabase;
 let browser: Browser;
 
 beforeAll(async () => {
-  temp = sqliteTestDatabase();
+  temp = (await testDatabase());
   harness = await startHarness({
     storageUrl: temp.url,
     extraRoutes: (server: restify.Server, adapter) => {

@@ -9,7 +9,7 @@ import type { Handoff } from '../../services/handoff/index.js';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fakeTwilio.js';
 import { sendSignedSms, TEST_TWILIO } from '../helpers/residents.js';
 import { openConversation, type RestConversation } from '../helpers/directLineRest.js';
-import { sqliteTestDatabase, type TestDatabase } from '../helpers/databases.js';
+import { testDatabase, type TestDatabase } from '../helpers/databases.js';
 
 /** Monday 23 November 2026, 10:00 in London (GMT): the contact centre is open. */
 export const MONDAY_10AM = Date.UTC(2026, 10, 23, 10, 0, 0);
@@ -37,7 +37,7 @@ export interface HandoffCouncil {
  * moves; `database` is a second handle on the same database, for reading what was stored.
  */
 export async function startHandoffCouncil(options: { db?: TestDatabase; clock?: TestClock; fakeTwilio?: FakeTwilio } = {}): Promise<HandoffCouncil> {
-  const testDb = options.db ?? sqliteTestDatabase();
+  const testDb = options.db ?? (await testDatabase());
   const clock = options.clock ?? { now: MONDAY_10AM };
   const fakeTwilio = options.fakeTwilio ?? (await startFakeTwilio(TEST_TWILIO.accountSid, TEST_TWILIO.authToken));
   const assistant = await startAssistant({

@@ -3,7 +3,7 @@
  * nothing lost across a restart, urgent first, and the accept timer offering a callback.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { ENGINES, sqliteTestDatabase } from '../helpers/databases.js';
+import { ENGINES, testDatabase } from '../helpers/databases.js';
 import { startFakeTwilio } from '../helpers/fakeTwilio.js';
 import { TEST_TWILIO } from '../helpers/residents.js';
 import { openConversation } from '../helpers/directLineRest.js';
@@ -52,7 +52,7 @@ describe.each(ENGINES)('accepting on $name', ({ create }) => {
 
 describe('a restart', () => {
   it('keeps three queued residents, in order, and their messages', async () => {
-    const db = sqliteTestDatabase();
+    const db = (await testDatabase());
     const fakeTwilio = await startFakeTwilio(TEST_TWILIO.accountSid, TEST_TWILIO.authToken);
     const clock = { now: MONDAY_10AM };
     const first = await startHandoffCouncil({ db, fakeTwilio, clock });

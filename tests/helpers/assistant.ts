@@ -4,7 +4,7 @@
  */
 import { Writable } from 'node:stream';
 import { startAssistant, type RunningAssistant } from '../../bot/assistant.js';
-import { sqliteTestDatabase, type TestDatabase } from './databases.js';
+import { testDatabase, type TestDatabase } from './databases.js';
 
 export interface TestAssistant extends RunningAssistant {
   logLines: string[];
@@ -13,7 +13,7 @@ export interface TestAssistant extends RunningAssistant {
 }
 
 export async function startTestAssistant(env: Record<string, string> = {}, database?: TestDatabase, clock?: () => Date): Promise<TestAssistant> {
-  const db = database ?? sqliteTestDatabase();
+  const db = database ?? (await testDatabase());
   const logLines: string[] = [];
   const capture = new Writable({
     write(chunk, _encoding, done) {

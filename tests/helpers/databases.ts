@@ -43,6 +43,15 @@ export async function postgresTestDatabase(): Promise<TestDatabase> {
   };
 }
 
+/**
+ * The database a test runs the assistant on: SQLite by default, or a fresh PostgreSQL
+ * database when TEST_STORAGE=postgres, so the whole suite can be run on either engine:
+ *   TEST_STORAGE=postgres npm test
+ */
+export async function testDatabase(): Promise<TestDatabase> {
+  return process.env.TEST_STORAGE === 'postgres' ? postgresTestDatabase() : sqliteTestDatabase();
+}
+
 /** Both engines, for suites that must behave the same on each. */
 export const ENGINES = [
   { name: 'sqlite', create: async () => sqliteTestDatabase() },

@@ -11,7 +11,7 @@ import twilio from 'twilio';
 import { openDatabase, type Database } from '../../store/database.js';
 import { InProcessTurnQueue } from '../../adapters/turnQueue.js';
 import { TwilioSmsAdapter, type TwilioSmsOptions } from '../../adapters/twilio/twilioSmsAdapter.js';
-import { sqliteTestDatabase, type TestDatabase } from '../helpers/databases.js';
+import { testDatabase, type TestDatabase } from '../helpers/databases.js';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fakeTwilio.js';
 import { createLogger } from '../../bot/logger.js';
 
@@ -82,7 +82,7 @@ export function inboundParams(from: string, body: string, extra: Record<string, 
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const testDb = sqliteTestDatabase();
+  const testDb = (await testDatabase());
   const fake = await startFakeTwilio(ACCOUNT_SID, AUTH_TOKEN);
   const logLines: string[] = [];
   const capture = new Writable({
