@@ -36,6 +36,10 @@ export interface JobRoute {
   dialog: Dialog;
 }
 
+/** How sure, and how long, a message must be to leave the job in progress for another. */
+const SWITCH_JOB_SCORE = 0.9;
+const SWITCH_JOB_MIN_WORDS = 3;
+
 /** How many misunderstandings in a row before the resident is offered a person. */
 const MISUNDERSTANDINGS_BEFORE_PERSON = 2;
 
@@ -63,20 +67,29 @@ export class MainDialog extends ComponentDialog {
   }
 
   /**
-   * Asking for a person works in the middle of any question ("what's your postcode?" -
-   * "can I talk to someone"): the question is dropped and the handoff begins. A message that
-   * carries details (a phone number, a postcode…) is an answer, not a request, even if it
-   * says "call me".
+   * A new question in the middle of another job is that new question. Asking for a person
+   * works at any point ("what's your postcode?" - "can I talk to someone"); and a clear
+   * question for another job ("is the tip open tomorrow?" while being asked for a postcode)
+   * starts that job instead of being taken as a wrong answer. A message that carries details
+   * (a phone number, a postcode, a reference…) is an answer, not a new question, even if it
+   * says "call me"; so are short replies, which the job's own prompt is better placed to read.
    */
   override async onContinueDialog(inner: DialogContext): Promise<DialogTurnResult> {
-    const person = this.dialogByIntent.get('agent.request');
     const activity = inner.context.activity;
-    if (person && activity.type === ActivityTypes.Message && inner.activeDialog?.id !== person) {
+    const active = inner.activeDialog?.id;
+    if (activity.type === ActivityTypes.Message && active && active !== ROUTE) {
       const understanding = this.recogniser.recognise(activity.text ?? '', this.options.clock?.() ?? new Date());
-      if (understanding.intent === 'agent.request' && understanding.entities.length === 0) {
+      const target = this.dialogByIntent.get(understanding.intent);
+      const person = understanding.intent === 'agent.request';
+      const clearNewQuestion =
+        understanding.score >= SWITCH_JOB_SCORE && (activity.text ?? '').trim().split(/\s+/).length >= SWITCH_JOB_MIN_WORDS;
+      // A date can be part of a new question ("is the tip open tomorrow"); a postcode, number
+      // or reference is what a prompt asked for.
+      const answersAPrompt = understanding.entities.some((entity) => person || entity.type !== 'date');
+      if (target && target !== active && !answersAPrompt && (person || clearNewQuestion)) {
         this.options.onUnderstood?.(understanding);
         await inner.cancelAllDialogs();
-        return inner.beginDialog(person, { understanding } satisfies JobOptions);
+        return inner.beginDialog(target, { understanding } satisfies JobOptions);
       }
     }
     return super.onContinueDialog(inner);

@@ -66,6 +66,14 @@ describe.each(['web', 'sms'] as const)('bin day on %s', (channel) => {
     ]);
   });
 
+  it('takes a different question asked instead of a postcode as that question', async () => {
+    now = new Date('2026-11-23T10:00:00Z');
+    await runConversation(await resident(channel), [
+      { say: 'when is my bin day', expect: [/postcode/i] },
+      { say: 'is the tip open tomorrow', expect: [/open|closed/i], never: [/look like DF1 1AA/i] },
+    ]);
+  });
+
   it('says a postcode outside the borough is not in Demoford and where to go', async () => {
     await runConversation(await resident(channel), [
       { say: 'what day are my bins collected', expect: [/postcode/i] },
