@@ -27,6 +27,7 @@ import { openDatabase } from '../store/database.js';
 import { DatabaseStorage } from '../store/botStorage.js';
 import { DatabaseTranscriptStore } from '../store/transcriptStore.js';
 import { tokenSigningKey } from '../store/settings.js';
+import { deleteExpiredPersonalData } from '../store/retention.js';
 import { Messages } from '../dialogs/content.js';
 import { MainDialog, type JobRoute } from '../dialogs/mainDialog.js';
 import { BinDayDialog } from '../dialogs/bins/binDayDialog.js';
@@ -257,18 +258,23 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
     directLine.closeIdleConversations().catch((err) => logger.warn({ err }, 'closing idle conversations failed'));
   }, 60_000);
   idleTimer.unref();
-  const retentionTimer = setInterval(() => {
-    const cutoff = new Date(Date.now() - config.RETENTION_DAYS * 86_400_000);
+  // Retention runs a minute after start (so a process restarted often still cleans up) and
+  // then hourly.
+  const applyRetention = () => {
+    const now = new Date();
+    const cutoff = new Date(now.getTime() - config.RETENTION_DAYS * 86_400_000);
     Promise.all([
+      deleteExpiredPersonalData(database.db, config.RETENTION_DAYS, now),
       transcripts.deleteOlderThan(cutoff),
       sms?.deleteOlderThan(cutoff),
       handoff.service.queue.deleteOlderThan(cutoff.getTime()),
-      councilTax.attempts.purge(new Date()),
-      councilTax.grants.purgeExpired(new Date()),
-    ]).catch((err: unknown) =>
-      logger.warn({ err }, 'retention clean-up failed'),
-    );
-  }, 3_600_000);
+      councilTax.attempts.purge(now),
+      councilTax.grants.purgeExpired(now),
+    ]).catch((err: unknown) => logger.warn({ err }, 'retention clean-up failed'));
+  };
+  const firstRetention = setTimeout(applyRetention, 60_000);
+  firstRetention.unref();
+  const retentionTimer = setInterval(applyRetention, 3_600_000);
   retentionTimer.unref();
 
   let stopping: Promise<void> | undefined;
@@ -276,6 +282,7 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
     stopping ??= (async () => {
       clearInterval(idleTimer);
       clearInterval(retentionTimer);
+      clearTimeout(firstRetention);
       logger.info({ inflight: inflight.size }, 'shutting down: finishing turns in progress');
       const closed = new Promise<void>((done) => server.close(() => done()));
       const drained = await inflight.drain(config.SHUTDOWN_GRACE_SECONDS * 1000);
