@@ -1,0 +1,19 @@
+/** Shared by the Redis suites: the local server, a random key prefix per suite, and clean-up. */
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export function testPrefix(suite: string): string {
+  return `ca_test:${suite}:${randomUUID()}:`;
+}
+
+/** Deletes every key under `prefix` (SCAN, so a busy server is not blocked). */
+export async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+    cursor = next;
+    if (keys.length > 0) await redis.del(...keys);
+  } while (cursor !== '0');
+}
