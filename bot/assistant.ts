@@ -43,6 +43,9 @@ import { DirectLineAdapter } from '../adapters/directline/directLineAdapter.js';
 import { DatabaseConversationStore } from '../adapters/directline/conversationStore.js';
 import { InProcessConversationEvents } from '../adapters/directline/conversationEvents.js';
 import { InProcessTurnQueue } from '../adapters/turnQueue.js';
+import { Redis } from 'ioredis';
+import { RedisTurnQueue } from '../adapters/redis/turnQueue.js';
+import { RedisConversationEvents } from '../adapters/redis/conversationEvents.js';
 import { TwilioSmsAdapter } from '../adapters/twilio/twilioSmsAdapter.js';
 import { createHandoff, type Handoff } from '../services/handoff/index.js';
 import { seedDemoAgent } from '../adapters/agent/demoAgent.js';
@@ -184,11 +187,19 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
     ),
   );
 
-  const turnQueue = new InProcessTurnQueue();
+  // Several instances share Redis: turns of one conversation never run on two at once, and a
+  // Web Chat socket on one instance hears replies written by another. Alone, in-process parts do.
+  const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 }) : undefined;
+  const onRedisError = (err: unknown) => logger.warn({ err }, 'redis');
+  redis?.on('error', onRedisError);
+  const turnQueue = redis ? new RedisTurnQueue(redis, { onError: onRedisError }) : new InProcessTurnQueue();
+  const conversationEvents = config.REDIS_URL
+    ? new RedisConversationEvents(config.REDIS_URL, { onError: onRedisError })
+    : new InProcessConversationEvents();
   const directLine = prepare(
     new DirectLineAdapter({
       store: new DatabaseConversationStore(database.db),
-      events: new InProcessConversationEvents(),
+      events: conversationEvents,
       turnQueue,
       logger: logger.child({ channel: 'directline' }),
       tokenSigningKey: await tokenSigningKey(database.db),
@@ -234,7 +245,7 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
     config,
     logger,
     metrics,
-    isReady: () => database.ping(),
+    isReady: async () => (await database.ping()) && (!redis || (await redis.ping().then(() => true, () => false))),
     botLogic: (context) => bot.run(context),
     cloudAdapter,
     channels: sms ? [directLine, sms] : [directLine],
@@ -251,7 +262,7 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
     server.listen(config.PORT, '0.0.0.0', () => resolveListen());
   });
   const port = (server.address() as AddressInfo).port;
-  logger.info({ port, storage: database.dialect, dataDir, sms: Boolean(sms) }, 'council-assistant is listening');
+  logger.info({ port, storage: database.dialect, redis: Boolean(redis), dataDir, sms: Boolean(sms) }, 'council-assistant is listening');
 
   // Housekeeping on timers that never keep the process alive by themselves.
   const idleTimer = setInterval(() => {
@@ -290,6 +301,8 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
       await directLine.close();
       await sms?.close(config.SHUTDOWN_GRACE_SECONDS * 1000);
       await handoff.close();
+      await conversationEvents.close();
+      await redis?.quit().catch(() => undefined);
       await Promise.race([closed, new Promise((r) => setTimeout(r, 1000))]);
       await database.close();
       logger.info('stopped');

@@ -2,42 +2,16 @@
  * Nothing lost: kill -9 the server in the middle of a conversation, start it again on the same
  * database, and the resident's next message carries on the same conversation state.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { testDatabase } from '../helpers/databases.js';
 import { openConversation } from '../helpers/directLineRest.js';
+import { freePort, killHard, startAssistantProcess } from '../helpers/process.js';
 
 const database = (await testDatabase());
 let child: ChildProcess | undefined;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-async function startProcess(port: number): Promise<ChildProcess> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'bot/index.ts'], {
-    env: { ...process.env, PORT: String(port), STORAGE_URL: database.url, LOG_LEVEL: 'warn', NODE_ENV: 'test' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (proc.exitCode !== null) throw new Error(`assistant exited with ${proc.exitCode}`);
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok) return proc;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  proc.kill('SIGKILL');
-  throw new Error('assistant did not become ready');
-}
+const startProcess = (port: number) => startAssistantProcess(port, { STORAGE_URL: database.url });
 
 afterAll(async () => {
   child?.kill('SIGKILL');
@@ -60,8 +34,7 @@ describe('a conversation survives kill -9', () => {
     const binDay = await openConversation(base);
     expect((await binDay.say('when is my bin day')).join(' ')).toMatch(/postcode/i);
 
-    child.kill('SIGKILL');
-    await new Promise((resolve) => child?.once('exit', resolve));
+    await killHard(child);
     child = await startProcess(port);
 
     const resumed = await openConversation(base, { conversationId: conversation.conversationId, token: conversation.token });
