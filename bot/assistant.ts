@@ -46,6 +46,8 @@ import { InProcessTurnQueue } from '../adapters/turnQueue.js';
 import { Redis } from 'ioredis';
 import { RedisTurnQueue } from '../adapters/redis/turnQueue.js';
 import { RedisConversationEvents } from '../adapters/redis/conversationEvents.js';
+import { RedisHandoffEvents } from '../adapters/redis/handoffEvents.js';
+import { RedisPerNumberRateLimit, RedisRateLimiter } from '../adapters/redis/rateLimit.js';
 import { TwilioSmsAdapter } from '../adapters/twilio/twilioSmsAdapter.js';
 import { createHandoff, type Handoff } from '../services/handoff/index.js';
 import { seedDemoAgent } from '../adapters/agent/demoAgent.js';
@@ -125,6 +127,18 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
   // Content, understanding and dialogs
   const messages = Messages.load(dataDir);
   const recogniser = await CouncilRecognizer.load();
+  // Several instances share Redis: turns of one conversation never run on two at once, and a
+  // Web Chat socket on one instance hears replies written by another. Alone, in-process parts do.
+  const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 }) : undefined;
+  const onRedisError = (err: unknown) => logger.warn({ err }, 'redis');
+  redis?.on('error', onRedisError);
+  const turnQueue = redis ? new RedisTurnQueue(redis, { onError: onRedisError }) : new InProcessTurnQueue();
+  const conversationEvents = config.REDIS_URL
+    ? new RedisConversationEvents(config.REDIS_URL, { onError: onRedisError })
+    : new InProcessConversationEvents();
+  // An agent's console on one instance hears residents whose turns run on another.
+  const handoffEvents = config.REDIS_URL ? new RedisHandoffEvents(config.REDIS_URL, { onError: onRedisError }) : undefined;
+
   // Handoff to a person: the queue, the agent console and the relay both ways.
   const handoff = createHandoff({
     db: database.db,
@@ -136,6 +150,7 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
     cases,
     now: () => clock().getTime(),
     secureCookies: config.PUBLIC_BASE_URL?.startsWith('https://') ?? false,
+    ...(handoffEvents ? { events: handoffEvents } : {}),
   });
   const jobs: JobRoute[] = [
     { intents: ['bins.next_collection'], dialog: new BinDayDialog(council.addressLookup, council.binCollections, messages, clock) },
@@ -187,15 +202,6 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
     ),
   );
 
-  // Several instances share Redis: turns of one conversation never run on two at once, and a
-  // Web Chat socket on one instance hears replies written by another. Alone, in-process parts do.
-  const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 }) : undefined;
-  const onRedisError = (err: unknown) => logger.warn({ err }, 'redis');
-  redis?.on('error', onRedisError);
-  const turnQueue = redis ? new RedisTurnQueue(redis, { onError: onRedisError }) : new InProcessTurnQueue();
-  const conversationEvents = config.REDIS_URL
-    ? new RedisConversationEvents(config.REDIS_URL, { onError: onRedisError })
-    : new InProcessConversationEvents();
   const directLine = prepare(
     new DirectLineAdapter({
       store: new DatabaseConversationStore(database.db),
@@ -230,6 +236,8 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
             dataDir,
             greetAfterSilenceMs: config.SMS_GREET_AFTER_SILENCE_HOURS * 3_600_000,
             rateLimit: config.SMS_RATE_LIMIT_PER_MINUTE,
+            // Shared across instances, so a number's texts count once however they are spread.
+            ...(redis ? { rateLimiter: new RedisPerNumberRateLimit(new RedisRateLimiter(redis, 'council-assistant:sms-rate:'), config.SMS_RATE_LIMIT_PER_MINUTE, 60_000) } : {}),
             maxSegmentsPerText: config.SMS_MAX_SEGMENTS_PER_TEXT,
             webhookWaitMs: config.SMS_WEBHOOK_WAIT_MS,
             botName: messages.council.assistantName,
@@ -254,7 +262,7 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
   directLine.attachWebSockets(server);
   handoff.registerRoutes(server);
   handoff.attachWebSockets(server);
-  handoff.start();
+  await handoff.start();
   await seedDemoAgent(handoff.accounts, options.env ?? process.env);
 
   await new Promise<void>((resolveListen, reject) => {
@@ -302,6 +310,7 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
       await sms?.close(config.SHUTDOWN_GRACE_SECONDS * 1000);
       await handoff.close();
       await conversationEvents.close();
+      await handoffEvents?.close();
       await redis?.quit().catch(() => undefined);
       await Promise.race([closed, new Promise((r) => setTimeout(r, 1000))]);
       await database.close();

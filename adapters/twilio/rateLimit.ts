@@ -6,7 +6,12 @@
  */
 export type RateDecision = 'allow' | 'warn' | 'drop';
 
-export class PerNumberRateLimit {
+/** What the SMS adapter asks: this one in-process, or RedisPerNumberRateLimit across instances. */
+export interface PerNumberLimiter {
+  check(key: string, now: number): RateDecision | Promise<RateDecision>;
+}
+
+export class PerNumberRateLimit implements PerNumberLimiter {
   private readonly windows = new Map<string, { start: number; count: number }>();
 
   constructor(

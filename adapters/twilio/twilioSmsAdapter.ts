@@ -23,7 +23,7 @@ import type { ConversationTurnQueue } from '../turnQueue.js';
 import type { Encoding } from './gsm.js';
 import { Outbox } from './outbox.js';
 import { conversationIdFor, toE164 } from './phone.js';
-import { PerNumberRateLimit } from './rateLimit.js';
+import { PerNumberRateLimit, type PerNumberLimiter, type RateDecision } from './rateLimit.js';
 import { choiceForReply, renderActivity } from './render.js';
 import { registerTwilioRoutes, STATUS_PATH } from './routes.js';
 import { DEFAULT_RETRY, SmsSendError, TWILIO_OPTED_OUT, TwilioSender, type RetryPolicy } from './sender.js';
@@ -61,6 +61,11 @@ export interface TwilioSmsOptions {
   rateLimit?: number;
   /** default 60 s. */
   rateLimitWindowMs?: number;
+  /**
+   * Counts messages per number; by default in this process (rateLimit per rateLimitWindowMs).
+   * Several instances pass a shared one (RedisPerNumberRateLimit) so a number counts once.
+   */
+  rateLimiter?: PerNumberLimiter;
   /** A reply longer than this many segments is split into separate texts; default 2. */
   maxSegmentsPerText?: number;
   /** How long the webhook waits for the turn before answering Twilio anyway; default 10 s. */
@@ -102,7 +107,7 @@ export class TwilioSmsAdapter extends BotAdapter {
   private readonly store: SmsStore;
   private readonly sender: TwilioSender;
   private readonly content: SmsContent;
-  private readonly rateLimiter: PerNumberRateLimit;
+  private readonly rateLimiter: PerNumberLimiter;
   private readonly logger: pino.Logger;
   private readonly bot: ChannelAccount;
   private readonly now: () => number;
@@ -124,7 +129,7 @@ export class TwilioSmsAdapter extends BotAdapter {
     this.now = options.now ?? Date.now;
     this.store = new SmsStore(options.db);
     this.content = SmsContent.load(resolve(options.dataDir ?? './data/demo'));
-    this.rateLimiter = new PerNumberRateLimit(options.rateLimit ?? 20, options.rateLimitWindowMs ?? 60_000);
+    this.rateLimiter = options.rateLimiter ?? new PerNumberRateLimit(options.rateLimit ?? 20, options.rateLimitWindowMs ?? 60_000);
     this.sender = new TwilioSender(options.accountSid, options.authToken, councilNumber, options.apiBaseUrl, { ...DEFAULT_RETRY, ...options.retry });
     this.bot = { id: councilNumber, name: options.botName ?? 'council-assistant', role: 'bot' };
     this.settings = {
@@ -268,7 +273,7 @@ export class TwilioSmsAdapter extends BotAdapter {
     }
     if (conversation.optedOut) return 'ignored-opted-out';
 
-    const rate = this.rateLimiter.check(conversationId, now);
+    const rate = await this.rateDecision(conversationId, now);
     if (rate !== 'allow') {
       if (rate === 'warn') await this.confirm(activity, 'slowDown', { conversation, kind: 'reply' });
       this.logger.warn({ conversationId, messageSid: params.MessageSid }, 'SMS rate limit reached');
@@ -294,6 +299,19 @@ export class TwilioSmsAdapter extends BotAdapter {
     await this.runTurn(activity, logic, outbox);
     await this.deliver(outbox, activity, { conversation, kind: 'reply' });
     return 'processed';
+  }
+
+  /**
+   * A limiter that cannot answer (Redis down) lets the message through: a resident is never
+   * ignored because of the council's plumbing, and Twilio's own limits still apply.
+   */
+  private async rateDecision(conversationId: string, now: number): Promise<RateDecision> {
+    try {
+      return await this.rateLimiter.check(conversationId, now);
+    } catch (error) {
+      this.logger.warn({ err: error instanceof Error ? error.message : String(error), conversationId }, 'SMS rate limiter unavailable; message allowed');
+      return 'allow';
+    }
   }
 
   /** The adapter's own replies (keywords, slow down) still run as turns, so middleware sees them. */

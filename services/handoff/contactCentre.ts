@@ -9,7 +9,8 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { loadJsonFile } from '../data/loadDataFile.js';
 
-const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24-hour)');
+// "24:00" closes at midnight, so a service staffed round the clock is ["00:00", "24:00"].
+const time = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'must be HH:MM (24-hour)');
 const day = z.tuple([time, time]).nullable();
 const pattern = z.string().min(1).refine((value) => {
   try {

@@ -19,6 +19,7 @@ import type pino from 'pino';
 import type { Cases } from '../cases/cases.js';
 import type { DatabaseTranscriptStore } from '../../store/transcriptStore.js';
 import type { ContactCentre, HandoffMessageId } from './contactCentre.js';
+import type { HandoffEvent, HandoffEvents } from './handoffEvents.js';
 import type { HandoffQueue } from './handoffQueue.js';
 import type { Agent, Collected, HandoffMemory, HandoffMessage, HandoffRequest, HandoffRequestInput } from './types.js';
 
@@ -27,10 +28,7 @@ export interface ProactiveAdapter {
   continueConversation(reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>): Promise<void>;
 }
 
-export type HandoffEvent =
-  | { kind: 'queue' }
-  | { kind: 'message'; requestId: string; agentId: string | null; message: HandoffMessage }
-  | { kind: 'request'; requestId: string; agentId: string | null; status: string; previousAgentId?: string | null };
+export type { HandoffEvent } from './handoffEvents.js';
 
 export type RequestOutcome =
   | { kind: 'queued'; request: HandoffRequest; position: number; created: boolean }
@@ -50,6 +48,11 @@ export interface HandoffServiceOptions {
   councilPhone: string;
   /** Send Bot Framework `handoff.initiate` events for an external agent hub (default true). */
   emitHandoffInitiate?: boolean;
+  /**
+   * Where changes are announced so every instance's consoles hear them (Redis with several
+   * instances). Without it, `events` hears this process's changes directly.
+   */
+  bus?: HandoffEvents;
 }
 
 export class HandoffError extends Error {
@@ -60,7 +63,9 @@ export class HandoffError extends Error {
 }
 
 export class HandoffService {
+  /** Every change, from this instance or (through the bus) any other: the consoles listen here. */
   readonly events = new EventEmitter<{ change: [HandoffEvent] }>();
+  private stopListening: (() => Promise<void>) | undefined;
   private readonly adapters = new Map<string, ProactiveAdapter>();
   private readonly now: () => number;
 
@@ -353,8 +358,29 @@ export class HandoffService {
     await context.sendActivity({ type: ActivityTypes.Message, text: this.contactCentre.render(id, channelOf(context), values), inputHint: 'acceptingInput' });
   }
 
+  /** Starts hearing other instances' changes through the bus (a no-op without one). */
+  async listen(): Promise<void> {
+    const bus = this.options.bus;
+    if (!bus || this.stopListening) return;
+    this.stopListening = await bus.subscribe((event) => this.events.emit('change', event));
+  }
+
+  async stop(): Promise<void> {
+    await this.stopListening?.();
+    this.stopListening = undefined;
+  }
+
+  /**
+   * The store already holds the change, so a bus that is down only leaves consoles a step
+   * behind until their next refresh: it is logged, never thrown at the resident or agent.
+   */
   private emit(event: HandoffEvent): void {
-    this.events.emit('change', event);
+    const bus = this.options.bus;
+    if (!bus) {
+      this.events.emit('change', event);
+      return;
+    }
+    bus.publish(event).catch((error: unknown) => this.options.logger.warn({ err: summary(error), kind: event.kind }, 'handoff event not published'));
   }
 }
 

@@ -24,6 +24,7 @@ import { HandoffQueue } from './handoffQueue.js';
 import { HandoffMiddleware } from './middleware.js';
 import { HandoffService, type ProactiveAdapter, type RequestOutcome } from './handoffService.js';
 import type { Collected, HandoffMemory, HandoffRequestInput } from './types.js';
+import type { HandoffEvents } from './handoffEvents.js';
 
 export interface HandoffOptions {
   db: Db;
@@ -44,6 +45,8 @@ export interface HandoffOptions {
   /** How often the accept timers are checked (default 15 s). */
   sweepIntervalMs?: number;
   emitHandoffInitiate?: boolean;
+  /** Shares queue and message events between instances (RedisHandoffEvents); default in-process. */
+  events?: HandoffEvents;
 }
 
 export interface Handoff {
@@ -59,8 +62,8 @@ export interface Handoff {
   connect(adapters: Record<string, ProactiveAdapter | undefined>): void;
   registerRoutes(server: restify.Server): void;
   attachWebSockets(server: restify.Server): void;
-  /** Starts the periodic sweep of due timers (accept timeouts) and expired sessions. */
-  start(): void;
+  /** Starts hearing other instances and the periodic sweep of due timers and expired sessions. */
+  start(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -80,6 +83,7 @@ export function createHandoff(options: HandoffOptions): Handoff {
     councilPhone: options.councilPhone,
     now,
     ...(options.emitHandoffInitiate !== undefined ? { emitHandoffInitiate: options.emitHandoffInitiate } : {}),
+    ...(options.events ? { bus: options.events } : {}),
   });
   const accounts = new AgentAccounts(options.db);
   const sessionTtlMs = options.sessionTtlMs ?? 8 * 3_600_000;
@@ -105,8 +109,9 @@ export function createHandoff(options: HandoffOptions): Handoff {
     attachWebSockets(server) {
       sockets.attach(server.server);
     },
-    start() {
+    async start() {
       if (timer) return;
+      await service.listen();
       const sweep = () => {
         service.sweep().catch((err: unknown) => options.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'handoff sweep failed'));
         sessions.purgeExpired(now()).catch(() => undefined);
@@ -118,6 +123,7 @@ export function createHandoff(options: HandoffOptions): Handoff {
     async close() {
       if (timer) clearInterval(timer);
       await sockets.close();
+      await service.stop();
     },
   };
 }
