@@ -6,6 +6,8 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Middleware, TurnContext } from 'botbuilder';
 import type { SmsMetrics } from '../adapters/twilio/twilioSmsAdapter.js';
+import { databaseStatements } from '../store/database.js';
+import type { Dialect } from '../store/migrations/columns.js';
 
 export class AssistantMetrics {
   readonly registry = new Registry();
@@ -73,6 +75,24 @@ export class AssistantMetrics {
     help: 'Inbound SMS webhooks by outcome (processed, duplicate, opted-out, forbidden…)',
     labelNames: ['outcome'] as const,
     registers: [this.registry],
+  });
+
+  private readonly dbStatementsSeen: Record<Dialect, number> = { sqlite: 0, postgres: 0 };
+
+  readonly dbStatements = new Counter({
+    name: 'assistant_db_statements_total',
+    help: 'Statements sent to the database by this process: round trips on PostgreSQL (BEGIN/COMMIT included), statements run in-process on SQLite',
+    labelNames: ['dialect'] as const,
+    registers: [this.registry],
+    // Read from the store's own tally at each scrape, so store/ needs no prom-client.
+    collect: () => {
+      const now = databaseStatements();
+      for (const dialect of ['sqlite', 'postgres'] as const) {
+        const delta = now[dialect] - this.dbStatementsSeen[dialect];
+        if (delta > 0) this.dbStatements.inc({ dialect }, delta);
+        this.dbStatementsSeen[dialect] = now[dialect];
+      }
+    },
   });
 
   constructor() {

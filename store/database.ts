@@ -18,6 +18,12 @@ export type Db = Kysely<DatabaseSchema>;
 export interface Database {
   db: Db;
   dialect: Dialect;
+  /**
+   * Statements sent to this database since it was opened, migrations included. On PostgreSQL
+   * each is one network round trip (BEGIN, COMMIT and ROLLBACK count too); on SQLite they
+   * are statements run in-process, for comparison only.
+   */
+  statements(): number;
   /** True when the database answers a trivial query (used by /readyz). */
   ping(): Promise<boolean>;
   close(): Promise<void>;
@@ -27,12 +33,28 @@ export interface Database {
 // milliseconds, well inside Number's exact range.
 pg.types.setTypeParser(20, (value) => Number(value));
 
+/**
+ * Statements sent by every database this process opened, by dialect: what /metrics reports
+ * as assistant_db_statements_total (a process opens one database, so it is that database's).
+ */
+const processStatements: Record<Dialect, number> = { sqlite: 0, postgres: 0 };
+
+export function databaseStatements(): Readonly<Record<Dialect, number>> {
+  return processStatements;
+}
+
 export async function openDatabase(storageUrl: string): Promise<Database> {
-  const { db, dialect } = connect(storageUrl);
+  let statements = 0;
+  const counted = (dialect: Dialect) => {
+    statements++;
+    processStatements[dialect]++;
+  };
+  const { db, dialect } = connect(storageUrl, counted);
   await migrate(db, dialect);
   return {
     db,
     dialect,
+    statements: () => statements,
     async ping() {
       try {
         await sql`select 1`.execute(db);
@@ -45,12 +67,22 @@ export async function openDatabase(storageUrl: string): Promise<Database> {
   };
 }
 
-function connect(storageUrl: string): { db: Db; dialect: Dialect } {
+function connect(storageUrl: string, counted: (dialect: Dialect) => void): { db: Db; dialect: Dialect } {
   if (storageUrl.startsWith('postgres://') || storageUrl.startsWith('postgresql://')) {
     const pool = new pg.Pool({ connectionString: storageUrl, max: 10 });
     // An idle connection dropped by the server (a PostgreSQL restart, a failover) must not end
     // the process: the pool replaces it on next use, and /readyz reports the outage meanwhile.
     pool.on('error', () => undefined);
+    // Every query on a pooled client is one round trip, Kysely's own BEGIN/COMMIT/ROLLBACK
+    // included: they reach the server through the same client.query. 'connect' fires once per
+    // new client, before the pool hands it out.
+    pool.on('connect', (client) => {
+      const query = client.query;
+      client.query = function countedQuery(this: pg.PoolClient, ...args: unknown[]) {
+        counted('postgres');
+        return (query as (...a: unknown[]) => unknown).apply(this, args);
+      } as typeof client.query;
+    });
     return { db: new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' };
   }
   const file = sqliteFile(storageUrl);
@@ -62,7 +94,10 @@ function connect(storageUrl: string): { db: Db; dialect: Dialect } {
   database.pragma('synchronous = NORMAL');
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
-  return { db: new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database }) }), dialect: 'sqlite' };
+  // Kysely's log hears every statement it runs on the connection, begin/commit/rollback too
+  // (the pragmas above are not counted).
+  const log = () => counted('sqlite');
+  return { db: new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database }), log }), dialect: 'sqlite' };
 }
 
 /** `sqlite:./var/assistant.db`, `sqlite:///abs/path.db` or `sqlite::memory:` to a file path. */
