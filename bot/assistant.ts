@@ -26,7 +26,7 @@ import { createServer } from './server.js';
 import { openDatabase } from '../store/database.js';
 import { DatabaseStorage } from '../store/botStorage.js';
 import { DatabaseTranscriptStore } from '../store/transcriptStore.js';
-import { tokenSigningKey } from '../store/settings.js';
+import { deploymentId, tokenSigningKey } from '../store/settings.js';
 import { deleteExpiredPersonalData } from '../store/retention.js';
 import { Messages } from '../dialogs/content.js';
 import { MainDialog, type JobRoute } from '../dialogs/mainDialog.js';
@@ -129,15 +129,19 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
   const recogniser = await CouncilRecognizer.load();
   // Several instances share Redis: turns of one conversation never run on two at once, and a
   // Web Chat socket on one instance hears replies written by another. Alone, in-process parts do.
+  // Keys and channels are named per database, so councils sharing one Redis stay apart.
+  const redisNamespace = config.REDIS_URL ? `council-assistant:${await deploymentId(database.db)}:` : '';
   const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 }) : undefined;
   const onRedisError = (err: unknown) => logger.warn({ err }, 'redis');
   redis?.on('error', onRedisError);
-  const turnQueue = redis ? new RedisTurnQueue(redis, { onError: onRedisError }) : new InProcessTurnQueue();
+  const turnQueue = redis ? new RedisTurnQueue(redis, { onError: onRedisError, keyPrefix: `${redisNamespace}turn:` }) : new InProcessTurnQueue();
   const conversationEvents = config.REDIS_URL
-    ? new RedisConversationEvents(config.REDIS_URL, { onError: onRedisError })
+    ? new RedisConversationEvents(config.REDIS_URL, { onError: onRedisError, channelPrefix: `${redisNamespace}directline:` })
     : new InProcessConversationEvents();
   // An agent's console on one instance hears residents whose turns run on another.
-  const handoffEvents = config.REDIS_URL ? new RedisHandoffEvents(config.REDIS_URL, { onError: onRedisError }) : undefined;
+  const handoffEvents = config.REDIS_URL
+    ? new RedisHandoffEvents(config.REDIS_URL, { onError: onRedisError, channel: `${redisNamespace}handoff` })
+    : undefined;
 
   // Handoff to a person: the queue, the agent console and the relay both ways.
   const handoff = createHandoff({
@@ -237,7 +241,7 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
             greetAfterSilenceMs: config.SMS_GREET_AFTER_SILENCE_HOURS * 3_600_000,
             rateLimit: config.SMS_RATE_LIMIT_PER_MINUTE,
             // Shared across instances, so a number's texts count once however they are spread.
-            ...(redis ? { rateLimiter: new RedisPerNumberRateLimit(new RedisRateLimiter(redis, 'council-assistant:sms-rate:'), config.SMS_RATE_LIMIT_PER_MINUTE, 60_000) } : {}),
+            ...(redis ? { rateLimiter: new RedisPerNumberRateLimit(new RedisRateLimiter(redis, `${redisNamespace}sms-rate:`), config.SMS_RATE_LIMIT_PER_MINUTE, 60_000) } : {}),
             maxSegmentsPerText: config.SMS_MAX_SEGMENTS_PER_TEXT,
             webhookWaitMs: config.SMS_WEBHOOK_WAIT_MS,
             botName: messages.council.assistantName,

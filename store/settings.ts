@@ -20,3 +20,12 @@ export async function tokenSigningKey(db: Db): Promise<Uint8Array> {
   const encoded = await getOrCreateSetting(db, 'directline.token_signing_key', () => randomBytes(32).toString('base64'));
   return new Uint8Array(Buffer.from(encoded, 'base64'));
 }
+
+/**
+ * Names this deployment (one council's database) in Redis keys and channels, so instances that
+ * share a database share locks and events, while councils that share one Redis server never see
+ * each other's residents. Created once with the database, like the token key.
+ */
+export async function deploymentId(db: Db): Promise<string> {
+  return getOrCreateSetting(db, 'redis.namespace', () => randomBytes(6).toString('hex'));
+}

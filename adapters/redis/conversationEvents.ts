@@ -6,6 +6,7 @@
  * The stream re-reads the store, so a lost or repeated message only delays an activity.
  */
 import { Redis } from 'ioredis';
+import { whenReady } from './whenReady.js';
 import type { ActivityListener, ConversationEvents } from '../directline/conversationEvents.js';
 import type { StoredActivity } from '../directline/conversationStore.js';
 
@@ -85,6 +86,7 @@ export class RedisConversationEvents implements ConversationEvents {
     const next = previous.then(async () => {
       const wanted = (this.subscriptions.get(channel)?.size ?? 0) > 0;
       if (wanted && !this.subscribed.has(channel)) {
+        await whenReady(this.subscriber);
         await this.subscriber.subscribe(channel);
         this.subscribed.add(channel);
       } else if (!wanted && this.subscribed.has(channel)) {

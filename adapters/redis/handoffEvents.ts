@@ -7,6 +7,7 @@
  */
 import { Redis } from 'ioredis';
 import { z } from 'zod';
+import { whenReady } from './whenReady.js';
 import type { HandoffEvent, HandoffEvents, HandoffListener } from '../../services/handoff/handoffEvents.js';
 
 const handoffMessage = z.object({
@@ -64,7 +65,7 @@ export class RedisHandoffEvents implements HandoffEvents {
   async subscribe(listener: HandoffListener): Promise<() => Promise<void>> {
     this.listeners.add(listener);
     // One SUBSCRIBE for the life of the connection; ioredis re-subscribes after a reconnect.
-    this.subscribed ??= this.subscriber.subscribe(this.channel).catch((error: unknown) => {
+    this.subscribed ??= whenReady(this.subscriber).then(() => this.subscriber.subscribe(this.channel)).catch((error: unknown) => {
       this.subscribed = undefined;
       throw error;
     });

@@ -111,7 +111,12 @@ export function createHandoff(options: HandoffOptions): Handoff {
     },
     async start() {
       if (timer) return;
-      await service.listen();
+      // Consoles hear other instances once the bus is listening. A bus that is down at start
+      // must not keep the assistant from serving residents: wait a while, then carry on and
+      // let it join when it can.
+      const listening = service.listen();
+      listening.catch((err: unknown) => options.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'handoff events not listening'));
+      await Promise.race([listening.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
       const sweep = () => {
         service.sweep().catch((err: unknown) => options.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'handoff sweep failed'));
         sessions.purgeExpired(now()).catch(() => undefined);

@@ -78,6 +78,11 @@ export class AgentClient {
 
   constructor(private readonly url: string) {}
 
+  /** The session cookie, for opening the console's WebSocket as the page would. */
+  get cookieHeader(): string {
+    return this.cookie;
+  }
+
   async signIn(username: string, password: string): Promise<Response> {
     const response = await fetch(`${this.url}/agent/api/login`, {
       method: 'POST',

@@ -25,7 +25,10 @@ export function sqliteTestDatabase(): TestDatabase {
 }
 
 export async function postgresTestDatabase(): Promise<TestDatabase> {
-  const name = `ca_test_${randomBytes(6).toString('hex')}`;
+  // Named after the test run and the hour, so a run's clean-up drops only its own databases
+  // (and leftovers of crashed runs), never those of another run going on at the same time.
+  const run = process.env.CA_TEST_RUN ?? 'none';
+  const name = `ca_test_${Math.floor(Date.now() / 3_600_000)}_${run}_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);

@@ -17,9 +17,14 @@ export async function startAssistantProcess(port: number, env: Record<string, st
     env: { ...process.env, PORT: String(port), LOG_LEVEL: 'warn', NODE_ENV: 'test', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
+  // Kept so a failed start says why (and read, so a chatty process never blocks on a full pipe).
+  let stderr = '';
+  proc.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
-    if (proc.exitCode !== null) throw new Error(`assistant exited with ${proc.exitCode}`);
+    if (proc.exitCode !== null) throw new Error(`assistant exited with ${proc.exitCode}: ${stderr.replace(/.*DEP0111.*\n?|.*trace-deprecation.*\n?/g, '')}`);
     try {
       if ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok) return proc;
     } catch {

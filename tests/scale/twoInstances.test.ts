@@ -8,8 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { openConversation } from '../helpers/directLineRest.js';
 import { freePort, killHard, startAssistantProcess } from '../helpers/process.js';
+import { alwaysOpenDataDir } from '../helpers/councilData.js';
+import { AgentClient, eventually } from '../handoff/harness.js';
+import { WebSocket } from 'ws';
 
 const REDIS_URL = process.env.REDIS_TEST_URL ?? 'redis://127.0.0.1:6379';
+
+const AGENT_PASSWORD = 'correct horse battery staple';
 
 let database: TestDatabase;
 let first: ChildProcess | undefined;
@@ -19,7 +24,14 @@ let urlB = '';
 
 beforeAll(async () => {
   database = await postgresTestDatabase();
-  const env = { STORAGE_URL: database.url, REDIS_URL };
+  const env = {
+    STORAGE_URL: database.url,
+    REDIS_URL,
+    // Staffed round the clock, so a handoff reaches the queue whatever hour the test runs.
+    COUNCIL_DATA_DIR: alwaysOpenDataDir(),
+    DEMO_AGENT_USERNAME: 'sam',
+    DEMO_AGENT_PASSWORD: AGENT_PASSWORD,
+  };
   const [portA, portB] = [await freePort(), await freePort()];
   // One at a time: the first runs the migrations.
   first = await startAssistantProcess(portA, env);
@@ -45,6 +57,40 @@ describe('two instances on PostgreSQL and Redis', () => {
     expect(replies).toMatch(/didn't understand/i);
     expect(replies).toMatch(/still didn't understand/i);
   }, 60_000);
+  it('lets a resident on instance A and an agent on instance B chat both ways, live', async () => {
+    const resident = await openConversation(urlA);
+    const residentStream = await openStream(urlA, resident.conversationId, resident.token);
+    const agent = new AgentClient(urlB);
+    expect((await agent.signIn('sam', AGENT_PASSWORD)).status).toBe(200);
+    const console = await openAgentSocket(urlB, agent);
+    try {
+      // The resident's turn runs on A; B's console hears the queue change.
+      const told = (await resident.say('can I speak to a person please')).join('\n');
+      const position = Number(/number (\d+) in the queue/.exec(told)?.[1]);
+      await eventually(async () => console.events.some((e) => e.type === 'queue'));
+      // (The racing test's resident, misunderstood twice, may be waiting ahead of this one.)
+      const queue = await agent.json<{ waiting: { id: string; channel: string; position: number }[] }>('/queue');
+      const id = queue.waiting.find((w) => w.channel === 'web' && w.position === position)?.id ?? '';
+      expect(id).not.toBe('');
+
+      // Accepted on B: A's Web Chat socket shows who joined.
+      expect((await agent.post(`/handoffs/${id}/accept`)).status).toBe(200);
+      await eventually(async () => residentStream.texts.some((t) => /has joined/.test(t)));
+
+      // Resident (on A) to agent (on B), pushed to B's console as it happens.
+      await resident.say('my green bin was missed on Tuesday');
+      const heard = await eventually(async () => console.events.find((e) => e.type === 'message' && e.requestId === id && e.message?.text === 'my green bin was missed on Tuesday'));
+      expect(heard.message?.kind).toBe('resident');
+
+      // Agent (on B) to resident, pushed to A's socket.
+      expect((await agent.post(`/handoffs/${id}/messages`, { text: 'Sorry about that. I have booked a return visit for Thursday.' })).status).toBe(200);
+      await eventually(async () => residentStream.texts.some((text) => text.includes('Sorry about that. I have booked a return visit for Thursday.')));
+    } finally {
+      residentStream.close();
+      console.close();
+    }
+  }, 60_000);
+
   it('continue one conversation whichever instance each message reaches, and after one dies', async () => {
     const onA = await openConversation(urlA);
     const onB = await openConversation(urlB, { conversationId: onA.conversationId, token: onA.token });
@@ -59,3 +105,41 @@ describe('two instances on PostgreSQL and Redis', () => {
   }, 60_000);
 
 });
+
+interface ConsoleEvent {
+  type: string;
+  requestId?: string;
+  message?: { kind: string; text: string };
+}
+
+/** The agent console's live socket, as the page opens it (session cookie, same origin). */
+async function openAgentSocket(url: string, agent: AgentClient): Promise<{ events: ConsoleEvent[]; close(): void }> {
+  const events: ConsoleEvent[] = [];
+  const socket = new WebSocket(`${url.replace('http', 'ws')}/agent/api/socket`, { headers: { Cookie: agent.cookieHeader, Origin: url } });
+  socket.on('message', (data) => events.push(JSON.parse(String(data)) as ConsoleEvent));
+  await new Promise((resolve, reject) => {
+    socket.once('open', resolve);
+    socket.once('error', reject);
+  });
+  await eventually(async () => events.some((e) => e.type === 'hello'));
+  return { events, close: () => socket.close() };
+}
+
+/** A Web Chat-style WebSocket stream: every bot message text pushed to it, as it arrives. */
+async function openStream(url: string, conversationId: string, token: string): Promise<{ texts: string[]; close(): void }> {
+  const reconnect = await fetch(`${url}/v3/directline/conversations/${conversationId}?watermark=-`, { headers: { Authorization: `Bearer ${token}` } });
+  const { streamUrl } = (await reconnect.json()) as { streamUrl: string };
+  const texts: string[] = [];
+  const socket = new WebSocket(streamUrl);
+  socket.on('message', (data) => {
+    const raw = String(data);
+    if (!raw) return;
+    const set = JSON.parse(raw) as { activities?: { type: string; text?: string; from?: { role?: string } }[] };
+    for (const activity of set.activities ?? []) if (activity.type === 'message' && activity.from?.role !== 'user' && activity.text) texts.push(activity.text);
+  });
+  await new Promise((resolve, reject) => {
+    socket.once('open', resolve);
+    socket.once('error', reject);
+  });
+  return { texts, close: () => socket.close() };
+}
