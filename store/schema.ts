@@ -245,6 +245,13 @@ export interface AgentAuditTable {
   at: number;
 }
 
+export interface AgentSignInFailureTable {
+  username: string;
+  failures: number;
+  /** When the current window of failures began (ms). */
+  since: number;
+}
+
 export interface DatabaseSchema {
   bot_state: BotStateTable;
   transcript_activities: TranscriptActivityTable;
@@ -266,4 +273,5 @@ export interface DatabaseSchema {
   agent_accounts: AgentAccountTable;
   agent_sessions: AgentSessionTable;
   agent_audit: AgentAuditTable;
+  agent_sign_in_failures: AgentSignInFailureTable;
 }

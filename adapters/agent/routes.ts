@@ -15,6 +15,7 @@ import { HandoffError, type HandoffService } from '../../services/handoff/handof
 import { OUTCOMES, type Agent } from '../../services/handoff/types.js';
 import type { AgentAccounts } from './accounts.js';
 import type { AgentAudit } from './audit.js';
+import type { SignInFailures } from './signInFailures.js';
 import { contextView, summarise } from './context.js';
 import { HttpError, clearedCookie, cookieValue, readJson, sameOrigin, sessionCookie, textField, SESSION_COOKIE } from './http.js';
 import { csrfMatches, type AgentSessions, type Session } from './sessions.js';
@@ -27,6 +28,8 @@ export interface AgentRouteDeps {
   accounts: AgentAccounts;
   sessions: AgentSessions;
   audit: AgentAudit;
+  /** Shared by every instance, so guesses spread across them still count together. */
+  signInFailures: SignInFailures;
   db: Db;
   logger: pino.Logger;
   secureCookies: boolean;
@@ -42,12 +45,10 @@ interface Call {
 }
 
 const MAX_MESSAGE = 2000;
-const LOGIN_FAILURES_ALLOWED = 5;
-const LOGIN_WINDOW_MS = 15 * 60_000;
 
 export function registerAgentRoutes(server: restify.Server, deps: AgentRouteDeps): void {
   const { service } = deps;
-  const failures = new Map<string, { count: number; since: number }>();
+  const failures = deps.signInFailures;
 
   const send = (res: restify.Response, status: number, body: unknown) => {
     res.setHeader('Cache-Control', 'no-store');
@@ -105,17 +106,15 @@ export function registerAgentRoutes(server: restify.Server, deps: AgentRouteDeps
       const username = textField(body, 'username', 64).toLowerCase();
       const password = typeof body.password === 'string' ? body.password.slice(0, 1024) : '';
       const at = now();
-      const record = failures.get(username);
-      if (record && at - record.since < LOGIN_WINDOW_MS && record.count >= LOGIN_FAILURES_ALLOWED) {
+      if (await failures.isLockedOut(username, at)) {
         return send(res, 429, { error: 'Too many attempts. Try again in 15 minutes.' });
       }
       const agent = await deps.accounts.verify(username, password);
       if (!agent) {
-        const fresh = !record || at - record.since >= LOGIN_WINDOW_MS;
-        failures.set(username, { count: fresh ? 1 : (record?.count ?? 0) + 1, since: fresh ? at : (record?.since ?? at) });
+        await failures.record(username, at);
         return send(res, 401, { error: 'That username and password do not match.' });
       }
-      failures.delete(username);
+      await failures.clear(username);
       const { token, session } = await deps.sessions.create(agent, at);
       await deps.audit.record(agent.id, 'sign_in', at);
       res.setHeader('Set-Cookie', sessionCookie(token, Math.floor(deps.sessionTtlMs / 1000), deps.secureCookies));

@@ -18,6 +18,7 @@ import { AgentAccounts } from '../../adapters/agent/accounts.js';
 import { AgentAudit } from '../../adapters/agent/audit.js';
 import { registerAgentRoutes } from '../../adapters/agent/routes.js';
 import { AgentSessions } from '../../adapters/agent/sessions.js';
+import { SignInFailures } from '../../adapters/agent/signInFailures.js';
 import { AgentSockets } from '../../adapters/agent/sockets.js';
 import { ContactCentre } from './contactCentre.js';
 import { HandoffQueue } from './handoffQueue.js';
@@ -89,6 +90,7 @@ export function createHandoff(options: HandoffOptions): Handoff {
   const sessionTtlMs = options.sessionTtlMs ?? 8 * 3_600_000;
   const sessions = new AgentSessions(options.db, accounts, sessionTtlMs);
   const audit = new AgentAudit(options.db);
+  const signInFailures = new SignInFailures(options.db);
   const conversation = new HandoffConversation(service, memory);
   const sockets = new AgentSockets(service, sessions, options.logger, now);
   let timer: NodeJS.Timeout | undefined;
@@ -104,7 +106,7 @@ export function createHandoff(options: HandoffOptions): Handoff {
       for (const [channelId, adapter] of Object.entries(adapters)) if (adapter) service.connect(channelId, adapter);
     },
     registerRoutes(server) {
-      registerAgentRoutes(server, { service, accounts, sessions, audit, db: options.db, logger: options.logger, secureCookies: options.secureCookies ?? false, sessionTtlMs, now });
+      registerAgentRoutes(server, { service, accounts, sessions, audit, signInFailures, db: options.db, logger: options.logger, secureCookies: options.secureCookies ?? false, sessionTtlMs, now });
     },
     attachWebSockets(server) {
       sockets.attach(server.server);
@@ -120,6 +122,7 @@ export function createHandoff(options: HandoffOptions): Handoff {
       const sweep = () => {
         service.sweep().catch((err: unknown) => options.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'handoff sweep failed'));
         sessions.purgeExpired(now()).catch(() => undefined);
+        signInFailures.purge(now()).catch(() => undefined);
       };
       timer = setInterval(sweep, options.sweepIntervalMs ?? 15_000);
       timer.unref();

@@ -6,6 +6,7 @@ import { sms } from './003_sms.js';
 import { permits } from './004_permits.js';
 import { councilTaxCases } from './005_counciltax_cases.js';
 import { handoff } from './006_handoff.js';
+import { agentSignInFailures } from './007_agent_sign_in_failures.js';
 
 /**
  * Every migration, in order. Names are permanent: a migration that has run on a council's
@@ -19,5 +20,6 @@ export function allMigrations(dialect: Dialect): Record<string, Migration> {
     '004_permits': permits(),
     '005_counciltax_cases': councilTaxCases(),
     '006_handoff': handoff(dialect),
+    '007_agent_sign_in_failures': agentSignInFailures(),
   };
 }
