@@ -18,7 +18,11 @@ const EXTEND = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call(
 export interface RedisTurnQueueOptions {
   /** Prepended to the conversation key to name its lock. */
   keyPrefix?: string;
-  /** How long a lock outlives a dead holder; a live holder extends it every ttlMs/2. */
+  /**
+   * How long a lock outlives a dead holder; a live holder extends it every ttlMs/2. Default
+   * 10 s: a resident whose instance died mid-turn waits at most that long for the next answer,
+   * while a holder would have to stall for 5 s (far beyond any GC pause) to lose it.
+   */
   ttlMs?: number;
   /** Backoff between attempts to take a held lock: doubles from min up to max, with jitter. */
   retryMinMs?: number;
@@ -59,10 +63,10 @@ export class RedisTurnQueue implements ConversationTurnQueue {
     options: RedisTurnQueueOptions = {},
   ) {
     this.keyPrefix = options.keyPrefix ?? 'council-assistant:turn:';
-    this.ttlMs = options.ttlMs ?? 30_000;
+    this.ttlMs = options.ttlMs ?? 10_000;
     this.retryMinMs = options.retryMinMs ?? 10;
     this.retryMaxMs = options.retryMaxMs ?? 200;
-    this.acquireTimeoutMs = options.acquireTimeoutMs ?? 60_000;
+    this.acquireTimeoutMs = options.acquireTimeoutMs ?? 30_000;
     this.onError = options.onError ?? (() => undefined);
   }
 
