@@ -5,12 +5,13 @@
  *   b. one instance on PostgreSQL + Redis;
  *   c. two instances on the same PostgreSQL + Redis, every request (token, start, each POST
  *      and each GET) sent to the next instance in turn, as a balancer without sticky sessions.
- * Each PostgreSQL setup gets a fresh scratch database, dropped at the end. Printed per setup:
+ * Each PostgreSQL setup gets a fresh scratch database, dropped at the end. Each round starts
+ * N new conversations at once, then times their T turns; printed per setup, over all rounds:
  * turns/s, p50/p95/p99 turn latency (POST until the reply is readable), peak RSS of each
  * instance, and database statements per turn from assistant_db_statements_total on /metrics
  * (round trips on PostgreSQL; statements in-process on SQLite).
  *
- *   npm run bench:instances -- --residents 20 --turns 10
+ *   npm run bench:instances -- --residents 20 --turns 10 --rounds 5 --warmup 2
  */
 import { randomBytes } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
@@ -19,12 +20,16 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { Balancer, peakRssMb, percentile, startConversation, startServer, stopServer, talk, type Conversation } from './lib/directLine.js';
+import { Balancer, cpuMs, peakRssMb, percentile, startConversation, startServer, stopServer, talk, type Conversation } from './lib/directLine.js';
 
 const { values } = parseArgs({
   options: {
     residents: { type: 'string', default: '20' },
     turns: { type: 'string', default: '10' },
+    // Each round is the whole load again on new conversations; the figures pool all rounds.
+    rounds: { type: 'string', default: '5' },
+    // Unmeasured rounds first: an instance keeps getting faster for its first few hundred turns.
+    warmup: { type: 'string', default: '2' },
     port: { type: 'string', default: '3990' },
     postgres: { type: 'string', default: process.env.POSTGRES_BENCH_URL ?? 'postgres://postgres@127.0.0.1:5432/test' },
     redis: { type: 'string', default: process.env.REDIS_URL || 'redis://127.0.0.1:6379' },
@@ -32,8 +37,9 @@ const { values } = parseArgs({
 });
 const RESIDENTS = Number(values.residents);
 const TURNS = Number(values.turns);
+const ROUNDS = Number(values.rounds);
+const WARM_UP_ROUNDS = Number(values.warmup);
 const PORT = Number(values.port);
-const WARM_UP_TURNS = 5;
 
 interface Setup {
   name: string;
@@ -51,6 +57,8 @@ interface Figures {
   /** Statements (all instances) while the conversations were started, and during the turns. */
   startStatements: number;
   turnStatements: number;
+  /** CPU time of the instances (all of them) during the timed turns. */
+  turnCpuMs: number;
 }
 
 const SETUPS: Setup[] = [
@@ -113,20 +121,32 @@ async function run(setup: Setup): Promise<Figures> {
     const bases = ports.map((port) => `http://127.0.0.1:${port}`);
     const balancer = new Balancer(bases);
 
-    // Warm-up: a couple of residents, so every instance has run a few turns (JIT, model, caches).
-    await Promise.all(
-      Array.from({ length: 2 * setup.instances }, async () => talk(balancer, await startConversation(balancer), WARM_UP_TURNS, [])),
-    );
-
-    const beforeStart = await statements(bases);
-    const conversations: Conversation[] = await Promise.all(Array.from({ length: RESIDENTS }, () => startConversation(balancer)));
-    const beforeTurns = await statements(bases);
+    // Warm-up, not measured: the whole load a few times, so each instance has JIT-compiled its
+    // paths and opened its pool connections (with less, later rounds ran faster than the first).
+    for (let round = 0; round < WARM_UP_ROUNDS; round++) {
+      await Promise.all(Array.from({ length: RESIDENTS }, async () => talk(balancer, await startConversation(balancer), TURNS, [])));
+    }
 
     const latencies: number[] = [];
-    const t0 = performance.now();
-    const errors = (await Promise.all(conversations.map((c) => talk(balancer, c, TURNS, latencies)))).reduce((a, b) => a + b, 0);
-    const seconds = (performance.now() - t0) / 1000;
-    const afterTurns = await statements(bases);
+    let seconds = 0;
+    let errors = 0;
+    let startStatements = 0;
+    let turnStatements = 0;
+    let turnCpuMs = 0;
+    const instancesCpuMs = () => children.reduce((sum, child) => sum + cpuMs(child.pid ?? 0), 0);
+    for (let round = 0; round < ROUNDS; round++) {
+      const beforeStart = await statements(bases);
+      const conversations: Conversation[] = await Promise.all(Array.from({ length: RESIDENTS }, () => startConversation(balancer)));
+      const beforeTurns = await statements(bases);
+      const cpuBefore = instancesCpuMs();
+      const t0 = performance.now();
+      errors += (await Promise.all(conversations.map((c) => talk(balancer, c, TURNS, latencies)))).reduce((a, b) => a + b, 0);
+      seconds += (performance.now() - t0) / 1000;
+      turnCpuMs += instancesCpuMs() - cpuBefore;
+      const afterTurns = await statements(bases);
+      startStatements += beforeTurns - beforeStart;
+      turnStatements += afterTurns - beforeTurns;
+    }
 
     return {
       setup,
@@ -135,8 +155,9 @@ async function run(setup: Setup): Promise<Figures> {
       latenciesMs: latencies.sort((a, b) => a - b),
       errors,
       peakRssMb: children.map((child) => peakRssMb(child.pid ?? 0)),
-      startStatements: beforeTurns - beforeStart,
-      turnStatements: afterTurns - beforeTurns,
+      startStatements,
+      turnStatements,
+      turnCpuMs,
     };
   } finally {
     await Promise.all(children.map(stopServer));
@@ -158,7 +179,7 @@ function table(rows: string[][]): string {
 
 const cores = cpus().length;
 process.stdout.write(
-  `Instances bench: ${RESIDENTS} concurrent residents x ${TURNS} turns per setup (after ${WARM_UP_TURNS}-turn warm-up residents).\n` +
+  `Instances bench: ${RESIDENTS} concurrent residents x ${TURNS} turns, ${ROUNDS} rounds per setup after ${WARM_UP_ROUNDS} unmeasured warm-up rounds.\n` +
     `This machine has ${cores} CPU core${cores === 1 ? '' : 's'}; the instances, PostgreSQL, Redis and this client all share them.\n` +
     `Load average before the run: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (other work on the machine skews the figures).\n\n`,
 );
@@ -169,7 +190,7 @@ for (const setup of SETUPS) {
   results.push(await run(setup));
 }
 
-const header = ['setup', 'turns/s', 'p50 ms', 'p95 ms', 'p99 ms', 'peak RSS MB (each)', 'DB stmts/turn', 'DB stmts/start', 'errors'];
+const header = ['setup', 'turns/s', 'p50 ms', 'p95 ms', 'p99 ms', 'peak RSS MB (each)', 'CPU ms/turn', 'DB stmts/turn', 'DB stmts/start', 'errors'];
 const rows = results.map((f) => [
   f.setup.name,
   (f.turns / f.seconds).toFixed(1),
@@ -177,13 +198,15 @@ const rows = results.map((f) => [
   percentile(f.latenciesMs, 95).toFixed(1),
   percentile(f.latenciesMs, 99).toFixed(1),
   f.peakRssMb.map((mb) => mb.toFixed(0)).join(' / '),
+  (f.turnCpuMs / Math.max(1, f.turns)).toFixed(1),
   (f.turnStatements / Math.max(1, f.turns)).toFixed(1),
-  (f.startStatements / RESIDENTS).toFixed(1),
+  (f.startStatements / (RESIDENTS * ROUNDS)).toFixed(1),
   String(f.errors),
 ]);
 process.stdout.write(`\n${table([header, ...rows])}\n\n`);
 process.stdout.write(
   [
+    'CPU ms/turn: CPU time the instances used (summed) during the timed turns, divided by the turns.',
     'DB stmts/turn: assistant_db_statements_total over all instances during the timed turns, divided by the turns;',
     '  on PostgreSQL each statement is one network round trip (BEGIN/COMMIT included), on SQLite a statement in-process.',
     '  It excludes the conversation start (token, POST /conversations and the welcome turn): that is DB stmts/start,',

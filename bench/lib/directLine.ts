@@ -57,6 +57,14 @@ export function peakRssMb(pid: number): number {
   return kb / 1024;
 }
 
+/** CPU time the process has used so far (user + system), in ms. Linux only. */
+export function cpuMs(pid: number): number {
+  // Fields after the parenthesised command name; utime and stime are the 14th and 15th fields.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return ticks * 10; // USER_HZ is 100 on Linux
+}
+
 export const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
 /** Hands out base URLs in turn: every request goes to the next instance. */
