@@ -1,24 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RedisConversationEvents } from '../../adapters/redis/conversationEvents.js';
 import type { StoredActivity } from '../../adapters/directline/conversationStore.js';
-import { REDIS_URL, testPrefix } from './redisTest.js';
+import { collect as collectAny, REDIS_URL, testPrefix } from './redisTest.js';
 
-/** Resolves with the next `count` events a listener sees, or rejects after `ms`. */
-function collect(count: number, ms = 2_000): { listener: (event: StoredActivity) => void; done: Promise<StoredActivity[]> } {
-  const seen: StoredActivity[] = [];
-  let finish: (events: StoredActivity[]) => void = () => undefined;
-  const done = new Promise<StoredActivity[]>((resolve, reject) => {
-    finish = resolve;
-    setTimeout(() => reject(new Error(`saw ${seen.length} of ${count} events`)), ms);
-  });
-  return {
-    listener: (event) => {
-      seen.push(event);
-      if (seen.length === count) finish(seen);
-    },
-    done,
-  };
-}
+const collect = (count: number, ms?: number) => collectAny<StoredActivity>(count, ms);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -6,23 +6,9 @@ import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RedisHandoffEvents } from '../../adapters/redis/handoffEvents.js';
 import type { HandoffEvent } from '../../services/handoff/handoffEvents.js';
-import { REDIS_URL, testPrefix } from './redisTest.js';
+import { collect as collectAny, REDIS_URL, testPrefix } from './redisTest.js';
 
-function collect(count: number, ms = 2_000): { listener: (event: HandoffEvent) => void; done: Promise<HandoffEvent[]> } {
-  const seen: HandoffEvent[] = [];
-  let finish: (events: HandoffEvent[]) => void = () => undefined;
-  const done = new Promise<HandoffEvent[]>((resolve, reject) => {
-    finish = resolve;
-    setTimeout(() => reject(new Error(`saw ${seen.length} of ${count} events`)), ms);
-  });
-  return {
-    listener: (event) => {
-      seen.push(event);
-      if (seen.length === count) finish(seen);
-    },
-    done,
-  };
-}
+const collect = (count: number, ms?: number) => collectAny<HandoffEvent>(count, ms);
 
 const residentMessage: HandoffEvent = {
   kind: 'message',

@@ -17,3 +17,20 @@ export async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
     if (keys.length > 0) await redis.del(...keys);
   } while (cursor !== '0');
 }
+
+/** Resolves with the first `count` events a listener sees, or rejects after `ms`. */
+export function collect<T>(count: number, ms = 2_000): { listener: (event: T) => void; done: Promise<T[]> } {
+  const seen: T[] = [];
+  let finish: (events: T[]) => void = () => undefined;
+  const done = new Promise<T[]>((resolve, reject) => {
+    finish = resolve;
+    setTimeout(() => reject(new Error(`saw ${seen.length} of ${count} events`)), ms);
+  });
+  return {
+    listener: (event) => {
+      seen.push(event);
+      if (seen.length === count) finish(seen);
+    },
+    done,
+  };
+}
