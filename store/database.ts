@@ -73,10 +73,14 @@ function connect(storageUrl: string, counted: (dialect: Dialect) => void): { db:
     // An idle connection dropped by the server (a PostgreSQL restart, a failover) must not end
     // the process: the pool replaces it on next use, and /readyz reports the outage meanwhile.
     pool.on('error', () => undefined);
-    // Every query on a pooled client is one round trip, Kysely's own BEGIN/COMMIT/ROLLBACK
-    // included: they reach the server through the same client.query. 'connect' fires once per
-    // new client, before the pool hands it out.
+    // 'connect' fires once per new client, before the pool hands it out.
     pool.on('connect', (client) => {
+      // The pool only listens for errors on idle clients: a connection lost mid-query would
+      // otherwise emit an unhandled 'error' and end the process. The query itself still fails,
+      // and the pool drops the broken client once its socket has closed.
+      client.on('error', () => undefined);
+      // Every query on a pooled client is one round trip, Kysely's own BEGIN/COMMIT/ROLLBACK
+      // included: they reach the server through the same client.query.
       const query = client.query;
       client.query = function countedQuery(this: pg.PoolClient, ...args: unknown[]) {
         counted('postgres');
