@@ -8,8 +8,9 @@
  * Each PostgreSQL setup gets a fresh scratch database, dropped at the end. Each round starts
  * N new conversations at once, then times their T turns; printed per setup, over all rounds:
  * turns/s, p50/p95/p99 turn latency (POST until the reply is readable), peak RSS of each
- * instance, and database statements per turn from assistant_db_statements_total on /metrics
- * (round trips on PostgreSQL; statements in-process on SQLite).
+ * instance, the instances' CPU time per turn, and database statements per turn from
+ * assistant_db_statements_total on /metrics (round trips on PostgreSQL; statements in-process
+ * on SQLite).
  *
  *   npm run bench:instances -- --residents 20 --turns 10 --rounds 5 --warmup 2
  */
@@ -31,8 +32,9 @@ const { values } = parseArgs({
     // Unmeasured rounds first: an instance keeps getting faster for its first few hundred turns.
     warmup: { type: 'string', default: '2' },
     port: { type: 'string', default: '3990' },
-    postgres: { type: 'string', default: process.env.POSTGRES_BENCH_URL ?? 'postgres://postgres@127.0.0.1:5432/test' },
-    redis: { type: 'string', default: process.env.REDIS_URL || 'redis://127.0.0.1:6379' },
+    // The PostgreSQL server's admin database (the scratch database is made beside it), and Redis.
+    postgres: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/test' },
+    redis: { type: 'string', default: 'redis://127.0.0.1:6379' },
   },
 });
 const RESIDENTS = Number(values.residents);
@@ -98,6 +100,17 @@ async function scratchPostgres(): Promise<Scratch> {
   return { url: url.toString(), drop: () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
+// Ctrl-C stops the instances, then drops the scratch database.
+const running = new Set<ChildProcess>();
+const scratches = new Set<Scratch>();
+let interrupted = false;
+process.once('SIGINT', () => {
+  interrupted = true;
+  void Promise.allSettled([...running].map(stopServer))
+    .then(() => Promise.allSettled([...scratches].map((scratch) => scratch.drop())))
+    .then(() => process.exit(130));
+});
+
 // --- Measuring ---
 
 /** assistant_db_statements_total summed over the instances. */
@@ -112,12 +125,14 @@ async function statements(bases: string[]): Promise<number> {
 
 async function run(setup: Setup): Promise<Figures> {
   const scratch = setup.storage === 'sqlite' ? scratchSqlite() : await scratchPostgres();
+  scratches.add(scratch);
   const env = { STORAGE_URL: scratch.url, REDIS_URL: setup.storage === 'postgres' ? values.redis : '' };
   const ports = Array.from({ length: setup.instances }, (_, i) => PORT + i);
   const children: ChildProcess[] = [];
   try {
     // Started together, as a deployment would: migrations take a lock, the signing key's first writer wins.
     children.push(...(await Promise.all(ports.map((port) => startServer('bot/index.ts', port, env)))));
+    for (const child of children) running.add(child);
     const bases = ports.map((port) => `http://127.0.0.1:${port}`);
     const balancer = new Balancer(bases);
 
@@ -161,7 +176,9 @@ async function run(setup: Setup): Promise<Figures> {
     };
   } finally {
     await Promise.all(children.map(stopServer));
+    for (const child of children) running.delete(child);
     await scratch.drop();
+    scratches.delete(scratch);
   }
 }
 
@@ -187,7 +204,13 @@ process.stdout.write(
 const results: Figures[] = [];
 for (const setup of SETUPS) {
   process.stdout.write(`running ${setup.name}...\n`);
-  results.push(await run(setup));
+  try {
+    results.push(await run(setup));
+  } catch (error) {
+    // Requests fail once Ctrl-C has stopped the instances: wait for the clean-up to exit.
+    if (interrupted) await new Promise(() => undefined);
+    throw error;
+  }
 }
 
 const header = ['setup', 'turns/s', 'p50 ms', 'p95 ms', 'p99 ms', 'peak RSS MB (each)', 'CPU ms/turn', 'DB stmts/turn', 'DB stmts/start', 'errors'];
