@@ -5,6 +5,7 @@
  * feature-major (w[f * classes + c]) so scoring one sparse message reads contiguous memory.
  */
 import type { SparseVector } from '../nlp/features.js';
+import { mulberry32 } from './seededRandom.js';
 
 export interface SoftmaxWeights {
   classes: number;
@@ -21,18 +22,6 @@ export interface TrainOptions {
 }
 
 export const DEFAULT_TRAIN_OPTIONS: TrainOptions = { epochs: 40, learningRate: 0.5, l2: 1e-5, seed: 7 };
-
-/** Mulberry32: a small seeded generator so training is reproducible. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function scores(model: SoftmaxWeights, x: SparseVector, out: Float64Array = new Float64Array(model.classes)): Float64Array {
   const C = model.classes;
@@ -69,7 +58,7 @@ export function train(
     weights: new Float32Array(features * classes),
     bias: new Float32Array(classes),
   };
-  const rand = random(options.seed);
+  const rand = mulberry32(options.seed);
   const order = xs.map((_, i) => i);
   const p = new Float64Array(classes);
   // Classes are weighted so the large None class does not drown the small ones.

@@ -12,6 +12,7 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { mulberry32 } from '../../../intents/model/seededRandom.js';
 
 type Band = 'A' | 'B' | 'C' | 'D' | 'E' | 'F' | 'G' | 'H';
 /** The kind of street decides house names, flats and the usual council tax bands. */
@@ -112,18 +113,7 @@ const GARDEN_SHARE: Record<Kind, number> = { centre: 0.05, terrace: 0.25, suburb
 /** Letters Royal Mail uses in the unit part of a postcode (no C, I, K, M, O, V). */
 const UNIT_LETTERS = 'ABDEFGHJLNPQRSTUWXYZ';
 
-// mulberry32: a tiny seeded generator, so the output never depends on Math.random.
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const random = seeded(20261123);
+const random = mulberry32(20261123);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
 
 interface Row {
