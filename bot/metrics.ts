@@ -9,6 +9,9 @@ import type { SmsMetrics } from '../adapters/twilio/twilioSmsAdapter.js';
 import { databaseStatements } from '../store/database.js';
 import type { Dialect } from '../store/migrations/columns.js';
 
+/** Seconds, for turn and HTTP request durations alike (5 ms to 5 s). */
+const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
 export class AssistantMetrics {
   readonly registry = new Registry();
 
@@ -23,7 +26,7 @@ export class AssistantMetrics {
     name: 'assistant_turn_duration_seconds',
     help: 'Time to process one turn, from receipt to the last reply',
     labelNames: ['channel'] as const,
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    buckets: DURATION_BUCKETS,
     registers: [this.registry],
   });
 
@@ -38,7 +41,7 @@ export class AssistantMetrics {
     name: 'http_request_duration_seconds',
     help: 'HTTP requests by route and status',
     labelNames: ['method', 'route', 'status'] as const,
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    buckets: DURATION_BUCKETS,
     registers: [this.registry],
   });
 
