@@ -49,10 +49,10 @@ export interface HandoffServiceOptions {
   /** Send Bot Framework `handoff.initiate` events for an external agent hub (default true). */
   emitHandoffInitiate?: boolean;
   /**
-   * Where changes are announced so every instance's consoles hear them (Redis with several
-   * instances). Without it, `events` hears this process's changes directly.
+   * Where changes are announced so every instance's consoles hear them: in-process for one
+   * instance, Redis for several. `events` hears them back once `listen()` has run.
    */
-  bus?: HandoffEvents;
+  bus: HandoffEvents;
 }
 
 export class HandoffError extends Error {
@@ -358,11 +358,10 @@ export class HandoffService {
     await context.sendActivity({ type: ActivityTypes.Message, text: this.contactCentre.render(id, channelOf(context), values), inputHint: 'acceptingInput' });
   }
 
-  /** Starts hearing other instances' changes through the bus (a no-op without one). */
+  /** Starts hearing changes, this instance's and (through a shared bus) every other's. */
   async listen(): Promise<void> {
-    const bus = this.options.bus;
-    if (!bus || this.stopListening) return;
-    this.stopListening = await bus.subscribe((event) => this.events.emit('change', event));
+    if (this.stopListening) return;
+    this.stopListening = await this.options.bus.subscribe((event) => this.events.emit('change', event));
   }
 
   async stop(): Promise<void> {
@@ -375,12 +374,7 @@ export class HandoffService {
    * behind until their next refresh: it is logged, never thrown at the resident or agent.
    */
   private emit(event: HandoffEvent): void {
-    const bus = this.options.bus;
-    if (!bus) {
-      this.events.emit('change', event);
-      return;
-    }
-    bus.publish(event).catch((error: unknown) => this.options.logger.warn({ err: summary(error), kind: event.kind }, 'handoff event not published'));
+    this.options.bus.publish(event).catch((error: unknown) => this.options.logger.warn({ err: summary(error), kind: event.kind }, 'handoff event not published'));
   }
 }
 

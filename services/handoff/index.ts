@@ -25,7 +25,7 @@ import { HandoffQueue } from './handoffQueue.js';
 import { HandoffMiddleware } from './middleware.js';
 import { HandoffService, type ProactiveAdapter, type RequestOutcome } from './handoffService.js';
 import type { Collected, HandoffMemory, HandoffRequestInput } from './types.js';
-import type { HandoffEvents } from './handoffEvents.js';
+import { InProcessHandoffEvents, type HandoffEvents } from './handoffEvents.js';
 
 export interface HandoffOptions {
   db: Db;
@@ -84,7 +84,7 @@ export function createHandoff(options: HandoffOptions): Handoff {
     councilPhone: options.councilPhone,
     now,
     ...(options.emitHandoffInitiate !== undefined ? { emitHandoffInitiate: options.emitHandoffInitiate } : {}),
-    ...(options.events ? { bus: options.events } : {}),
+    bus: options.events ?? new InProcessHandoffEvents(),
   });
   const accounts = new AgentAccounts(options.db);
   const sessionTtlMs = options.sessionTtlMs ?? 8 * 3_600_000;
