@@ -30,7 +30,8 @@ const handoffEvent = z.discriminatedUnion('kind', [
     status: z.string(),
     previousAgentId: z.string().nullable().optional(),
   }),
-]);
+  // Checked against the service's own type, so the two cannot drift apart.
+]) satisfies z.ZodType<HandoffEvent>;
 
 export interface RedisHandoffEventsOptions {
   channel?: string;
