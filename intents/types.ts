@@ -25,10 +25,6 @@ export const INTENT_NAMES = [
 
 export type IntentName = (typeof INTENT_NAMES)[number];
 
-export function isIntentName(value: string): value is IntentName {
-  return (INTENT_NAMES as readonly string[]).includes(value);
-}
-
 /** Where an entity was found: `text` is the span exactly as typed, `end` is exclusive. */
 interface Span {
   text: string;
