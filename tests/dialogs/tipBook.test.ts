@@ -6,25 +6,21 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runConversation, type Turn } from '../helpers/conversationTable.js';
-import { startTestCouncil, type Resident, type TestCouncil } from '../helpers/residents.js';
-import { openDatabase, type Database } from '../../store/database.js';
-import { DatabasePermits } from '../../services/tip/databasePermits.js';
-import { demo, london, placesIn, sites, tipData } from '../tip/tipFixtures.js';
+import type { Resident, TestCouncil } from '../helpers/residents.js';
+import type { DatabasePermits } from '../../services/tip/databasePermits.js';
+import { councilWithPermits, demo, london, placesIn, tipData } from '../tip/tipFixtures.js';
 import { countSegments, encodingOf } from '../../adapters/twilio/gsm.js';
 
 const now = new Date('2026-11-23T10:00:00Z');
 let council: TestCouncil;
-let database: Database;
 let permits: DatabasePermits;
+let close: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-  council = await startTestCouncil({}, undefined, () => now);
-  database = await openDatabase(council.assistant.database.url);
-  permits = new DatabasePermits({ db: database.db, addresses: demo.addressLookup, sites, policy: tipData.policy });
+  ({ council, permits, close } = await councilWithPermits(now));
 });
 afterAll(async () => {
-  await database?.close();
-  await council?.close();
+  await close?.();
 });
 
 const resident = async (channel: 'web' | 'sms', number?: string): Promise<Resident> =>

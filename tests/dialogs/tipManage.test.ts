@@ -5,24 +5,20 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runConversation } from '../helpers/conversationTable.js';
-import { startTestCouncil, type Resident, type TestCouncil } from '../helpers/residents.js';
-import { openDatabase, type Database } from '../../store/database.js';
-import { DatabasePermits } from '../../services/tip/databasePermits.js';
-import { demo, FIXTURES, london, sites, tipData } from '../tip/tipFixtures.js';
+import type { Resident, TestCouncil } from '../helpers/residents.js';
+import type { DatabasePermits } from '../../services/tip/databasePermits.js';
+import { councilWithPermits, FIXTURES, london } from '../tip/tipFixtures.js';
 
 const now = new Date('2026-11-23T10:00:00Z');
 let council: TestCouncil;
-let database: Database;
 let permits: DatabasePermits;
+let close: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-  council = await startTestCouncil({}, undefined, () => now);
-  database = await openDatabase(council.assistant.database.url);
-  permits = new DatabasePermits({ db: database.db, addresses: demo.addressLookup, sites, policy: tipData.policy });
+  ({ council, permits, close } = await councilWithPermits(now));
 });
 afterAll(async () => {
-  await database?.close();
-  await council?.close();
+  await close?.();
 });
 
 const NOW = london('2026-11-23T10:00');

@@ -1,10 +1,14 @@
-/** The demo council's tip data and a Permits service over a fresh database, for the tip tests. */
+/**
+ * The demo council's tip data and a Permits service over a fresh database, or over the
+ * database of a running assistant, for the tip tests.
+ */
 import { join } from 'node:path';
 import { EmbeddedTipSites } from '../../services/tip/embeddedTipSites.js';
 import { DatabasePermits } from '../../services/tip/databasePermits.js';
 import { loadTipData } from '../../services/tip/tipData.js';
 import { openDatabase, type Database } from '../../store/database.js';
 import type { TestDatabase } from '../helpers/databases.js';
+import { startTestCouncil, type TestCouncil } from '../helpers/residents.js';
 import { DEMO_DIR, demo } from '../services/demoData.js';
 
 export { demo, FIXTURES, london } from '../services/demoData.js';
@@ -19,16 +23,41 @@ export interface PermitsHarness {
   close(): Promise<void>;
 }
 
+function permitsOver(database: Database): DatabasePermits {
+  return new DatabasePermits({ db: database.db, addresses: demo.addressLookup, sites, policy: tipData.policy });
+}
+
 export async function permitsOn(create: () => Promise<TestDatabase>): Promise<PermitsHarness> {
   const testDb = await create();
   const database = await openDatabase(testDb.url);
-  const permits = new DatabasePermits({ db: database.db, addresses: demo.addressLookup, sites, policy: tipData.policy });
+  const permits = permitsOver(database);
   return {
     database,
     permits,
     close: async () => {
       await database.close();
       await testDb.drop();
+    },
+  };
+}
+
+export interface CouncilWithPermits {
+  council: TestCouncil;
+  /** Over the assistant's own database, to take places or read permits beside the conversations. */
+  permits: DatabasePermits;
+  close(): Promise<void>;
+}
+
+/** The whole assistant with its clock fixed at `now`, and a Permits service over its database. */
+export async function councilWithPermits(now: Date): Promise<CouncilWithPermits> {
+  const council = await startTestCouncil({}, undefined, () => now);
+  const database = await openDatabase(council.assistant.database.url);
+  return {
+    council,
+    permits: permitsOver(database),
+    close: async () => {
+      await database.close();
+      await council.close();
     },
   };
 }
