@@ -1,5 +1,6 @@
 /** Small HTTP helpers for the agent hub: cookies, same-origin checks and bounded JSON bodies. */
 import type { IncomingHttpHeaders } from 'node:http';
+import { BodyTooLargeError, readBody, type RequestBody } from '../readBody.js';
 
 /** Just what these helpers read: restify's and Node's requests (and ws upgrades) all fit. */
 interface WithHeaders {
@@ -47,19 +48,18 @@ export function sameOrigin(req: WithHeaders): boolean {
 }
 
 /** A JSON object body, at most MAX_BODY_BYTES; only application/json (forms cannot send it cross-site without a preflight). */
-export async function readJson(req: WithHeaders & AsyncIterable<unknown>): Promise<Record<string, unknown>> {
+export async function readJson(req: RequestBody): Promise<Record<string, unknown>> {
   if (!(req.headers['content-type'] ?? '').toLowerCase().startsWith('application/json')) throw new HttpError(415, 'Send JSON (Content-Type: application/json).');
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
-    size += buffer.length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, 'Request body too large.');
-    chunks.push(buffer);
+  let body: Buffer;
+  try {
+    body = await readBody(req, MAX_BODY_BYTES);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) throw new HttpError(413, 'Request body too large.');
+    throw error;
   }
   let value: unknown;
   try {
-    value = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+    value = JSON.parse(body.toString('utf8') || '{}');
   } catch {
     throw new HttpError(400, 'The body is not valid JSON.');
   }
