@@ -4,7 +4,7 @@
  * at the key's first hit and is timed by Redis's clock, not this server's.
  */
 import type { Redis } from 'ioredis';
-import type { RateDecision } from '../twilio/rateLimit.js';
+import { decisionForCount, type RateDecision } from '../twilio/rateLimit.js';
 
 /** Counts the hit and starts the window on the first one, atomically; returns {count, ms left}. */
 const HIT = `
@@ -59,7 +59,6 @@ export class RedisPerNumberRateLimit {
   /** `now` is accepted for the same call shape and ignored: Redis's clock times the window. */
   async check(key: string, _now?: number): Promise<RateDecision> {
     const { count } = await this.limiter.hit(key, this.limit, this.windowMs);
-    if (count <= this.limit) return 'allow';
-    return count === this.limit + 1 ? 'warn' : 'drop';
+    return decisionForCount(count, this.limit);
   }
 }

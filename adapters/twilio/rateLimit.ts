@@ -11,6 +11,12 @@ export interface PerNumberLimiter {
   check(key: string, now: number): RateDecision | Promise<RateDecision>;
 }
 
+/** The decision for the `count`th message in a window: within the limit, the one just over it, or later. */
+export function decisionForCount(count: number, limit: number): RateDecision {
+  if (count <= limit) return 'allow';
+  return count === limit + 1 ? 'warn' : 'drop';
+}
+
 export class PerNumberRateLimit implements PerNumberLimiter {
   private readonly windows = new Map<string, { start: number; count: number }>();
 
@@ -27,8 +33,7 @@ export class PerNumberRateLimit implements PerNumberLimiter {
     }
     window.count += 1;
     if (this.windows.size > 10_000) this.sweep(now);
-    if (window.count <= this.limit) return 'allow';
-    return window.count === this.limit + 1 ? 'warn' : 'drop';
+    return decisionForCount(window.count, this.limit);
   }
 
   private sweep(now: number): void {
