@@ -71,19 +71,39 @@ export function auroc(positives: number[], negatives: number[]): number {
   return ratio(rankSum - (n1 * (n1 + 1)) / 2, n1 * n0);
 }
 
+type Judged<T extends Example> = T & { predicted: IntentName; inScopeScore: number };
+
+/** The recogniser's decision on an example, and its best in-scope score (for AUROC). */
+function judge<T extends Example>(recogniser: CouncilRecognizer, example: T): Judged<T> {
+  const { intent, intents } = recogniser.classify(example.text);
+  return { ...example, predicted: intent.intent, inScopeScore: intents.find((i) => i.intent !== 'None')?.score ?? 0 };
+}
+
+/** A line that (later) also appears in training would flatter a figure: it is left out (and counted). */
+function notInTraining<T extends Example>(examples: T[], trained: Set<string>): T[] {
+  return examples.filter((e) => !trained.has(e.text.toLowerCase()));
+}
+
+const rejectedShare = (rs: { predicted: IntentName }[]) => ratio(rs.filter((r) => r.predicted === 'None').length, rs.length);
+
+/** A blind in-scope set's figures: `judged` are the lines of `all` not also in training. */
+function blindInScope(all: Example[], judged: Judged<Example>[]) {
+  return {
+    count: judged.length,
+    duplicatesOfTraining: all.length - judged.length,
+    accuracy: ratio(judged.filter((r) => r.predicted === r.intent).length, judged.length),
+    rejected: rejectedShare(judged),
+  };
+}
+
 export function evaluate(recogniser: CouncilRecognizer): Evaluation {
   const { train, test } = split(loadCorpus());
   const trained = new Set(train.map((e) => e.text.toLowerCase()));
   const blindAll = loadBlindInScope();
-  const blindSet = blindAll.filter((e) => !trained.has(e.text.toLowerCase()));
-  const blindResults = blindSet.map((e) => ({ ...e, predicted: recogniser.classify(e.text).intent.intent }));
-  const unseen = loadHeldoutNone('test');
-  const all: (Example & { unseen: boolean })[] = [...test.map((e) => ({ ...e, unseen: false })), ...unseen.map((e) => ({ ...e, unseen: true }))];
-  const results = all.map((example) => {
-    const { intent, intents } = recogniser.classify(example.text);
-    const inScopeScore = intents.find((i) => i.intent !== 'None')?.score ?? 0;
-    return { ...example, predicted: intent.intent, inScopeScore };
-  });
+  const blindResults = notInTraining(blindAll, trained).map((e) => judge(recogniser, e));
+  const unseenTopics = loadHeldoutNone('test');
+  const all: (Example & { unseen: boolean })[] = [...test.map((e) => ({ ...e, unseen: false })), ...unseenTopics.map((e) => ({ ...e, unseen: true }))];
+  const results = all.map((e) => judge(recogniser, e));
   const inScope = results.filter((r) => r.intent !== 'None');
   const none = results.filter((r) => r.intent === 'None');
   const noneSplit = none.filter((r) => !r.unseen);
@@ -121,10 +141,7 @@ export function evaluate(recogniser: CouncilRecognizer): Evaluation {
     confusions: [...confusionMap.values()].sort((a, b) => b.count - a.count).slice(0, 12),
     decision: recogniser.decision,
     blind: {
-      count: blindSet.length,
-      duplicatesOfTraining: blindAll.length - blindSet.length,
-      accuracy: ratio(blindResults.filter((r) => r.predicted === r.intent).length, blindResults.length),
-      rejected: ratio(blindResults.filter((r) => r.predicted === 'None').length, blindResults.length),
+      ...blindInScope(blindAll, blindResults),
       misses: blindResults.filter((r) => r.predicted !== r.intent).map((r) => `${r.intent} -> ${r.predicted}: ${JSON.stringify(r.text)}`),
     },
     blind2: evaluateBlind2(recogniser, trained),
@@ -132,24 +149,13 @@ export function evaluate(recogniser: CouncilRecognizer): Evaluation {
 }
 
 function evaluateBlind2(recogniser: CouncilRecognizer, trained: Set<string>): Evaluation['blind2'] {
-  const judge = <T extends Example>(e: T) => {
-    const { intent, intents } = recogniser.classify(e.text);
-    return { ...e, predicted: intent.intent, inScopeScore: intents.find((i) => i.intent !== 'None')?.score ?? 0 };
-  };
-  // A line that (later) also appears in training would flatter the figure: it is left out and counted.
   const inScopeAll = loadBlindInScope(BLIND_2026_11.inScope);
   const noneAll = loadBlindNone(BLIND_2026_11.none);
-  const inScope = inScopeAll.filter((e) => !trained.has(e.text.toLowerCase())).map(judge);
-  const none = noneAll.filter((e) => !trained.has(e.text.toLowerCase())).map(judge);
+  const inScope = notInTraining(inScopeAll, trained).map((e) => judge(recogniser, e));
+  const none = notInTraining(noneAll, trained).map((e) => judge(recogniser, e));
   const sections = [...new Set(none.map((r) => r.section))];
-  const rejectedShare = (rs: { predicted: IntentName }[]) => ratio(rs.filter((r) => r.predicted === 'None').length, rs.length);
   return {
-    inScope: {
-      count: inScope.length,
-      duplicatesOfTraining: inScopeAll.length - inScope.length,
-      accuracy: ratio(inScope.filter((r) => r.predicted === r.intent).length, inScope.length),
-      rejected: rejectedShare(inScope),
-    },
+    inScope: blindInScope(inScopeAll, inScope),
     none: {
       count: none.length,
       duplicatesOfTraining: noneAll.length - none.length,
