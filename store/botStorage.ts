@@ -38,18 +38,19 @@ export class DatabaseStorage implements Storage {
     await this.db.transaction().execute(async (trx) => {
       for (const [key, item] of entries) {
         const { eTag, ...document } = (item ?? {}) as { eTag?: string } & Record<string, unknown>;
-        const row = { key, etag: randomUUID(), document: JSON.stringify(document), updated_at: Date.now() };
+        const fields = { etag: randomUUID(), document: JSON.stringify(document), updated_at: Date.now() };
+        const row = { key, ...fields };
         if (!eTag || eTag === '*') {
           await trx
             .insertInto('bot_state')
             .values(row)
-            .onConflict((oc) => oc.column('key').doUpdateSet({ etag: row.etag, document: row.document, updated_at: row.updated_at }))
+            .onConflict((oc) => oc.column('key').doUpdateSet(fields))
             .execute();
           continue;
         }
         const updated = await trx
           .updateTable('bot_state')
-          .set({ etag: row.etag, document: row.document, updated_at: row.updated_at })
+          .set(fields)
           .where('key', '=', key)
           .where('etag', '=', eTag)
           .executeTakeFirst();
