@@ -80,6 +80,14 @@ export class AgentSockets {
 
   private readonly onChange = (event: HandoffEvent): void => {
     const now = this.now();
+    // The same frame for every agent it concerns: built once per event, not once per socket.
+    const frame = JSON.stringify(
+      event.kind === 'queue'
+        ? { type: 'queue' }
+        : event.kind === 'message'
+          ? { type: 'message', requestId: event.requestId, message: event.message }
+          : { type: 'request', requestId: event.requestId, status: event.status, agentId: event.agentId },
+    );
     for (const client of this.clients) {
       if (client.expiresAt <= now) {
         client.ws.close(4401, 'session expired');
@@ -90,13 +98,7 @@ export class AgentSockets {
       if (!involved) {
         continue;
       }
-      const payload =
-        event.kind === 'queue'
-          ? { type: 'queue' }
-          : event.kind === 'message'
-            ? { type: 'message', requestId: event.requestId, message: event.message }
-            : { type: 'request', requestId: event.requestId, status: event.status, agentId: event.agentId };
-      if (client.ws.readyState === client.ws.OPEN) client.ws.send(JSON.stringify(payload));
+      if (client.ws.readyState === client.ws.OPEN) client.ws.send(frame);
     }
   };
 
