@@ -92,7 +92,10 @@ export class MainDialog extends ComponentDialog {
         return inner.beginDialog(target, { understanding } satisfies JobOptions);
       }
     }
-    return super.onContinueDialog(inner);
+    const result = await super.onContinueDialog(inner);
+    // A job that got a new question instead of the answer it waited for hands the message back.
+    if (result.status === DialogTurnStatus.complete && result.result === NEW_QUESTION) return inner.beginDialog(ROUTE);
+    return result;
   }
 
   /** Runs one message turn: continue the dialog in progress, or start by understanding it. */
@@ -164,6 +167,13 @@ export class MainDialog extends ComponentDialog {
     return step.beginDialog(person, { reason: 'misunderstood', priority: 'normal', topic: 'Not understood twice' });
   }
 }
+
+/**
+ * What a job ends with when the message it was waiting on is a new question rather than an
+ * answer ("I live on my own now" where one of the choices was expected): MainDialog
+ * understands that message afresh, as if no job had been in progress.
+ */
+export const NEW_QUESTION = 'main.newQuestion';
 
 /** What MainDialog passes to a job dialog it begins. */
 export interface JobOptions {

@@ -30,13 +30,12 @@ import { ADDRESS_DIALOG, AddressDialog, type AddressResult } from '../address/ad
 import { channelOf } from '../channel.js';
 import type { Messages } from '../content.js';
 import { InterruptibleDialog } from '../interruptions.js';
-import type { JobOptions } from '../mainDialog.js';
+import { NEW_QUESTION, type JobOptions } from '../mainDialog.js';
 import { say } from '../reply.js';
 import type { AccountRequests } from './accountRequests.js';
 import { ACTION_DIALOG, ActionDialog, type ActionOptions } from './actionDialog.js';
 import { answerActivity, choicesThatFit, fitsSms } from './answerActivity.js';
 import type { PersonRequest } from './personRequest.js';
-import { rerouteToMain } from './reroute.js';
 import { VERIFY_DIALOG, VerifyDialog, type VerifyResult } from './verifyDialog.js';
 
 export const COUNCIL_TAX_DIALOG = 'counciltax';
@@ -194,7 +193,7 @@ export class CouncilTaxDialog extends InterruptibleDialog {
     const typed = text.toLowerCase();
     const actions = values.offered.filter((o) => o.action);
     const choice = values.offered.find((o) => o.label.toLowerCase() === typed) ?? (actions.length === 1 && parseYesNo(text) === true ? actions[0] : undefined);
-    if (!choice) return rerouteToMain(step);
+    if (!choice) return step.endDialog(NEW_QUESTION);
     const next: CouncilTaxOptions = {
       said: values.said,
       ...(values.verified ? { verified: values.verified } : {}),
