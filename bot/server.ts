@@ -108,12 +108,21 @@ function registerBotFrameworkRoute(server: restify.Server, parts: ServerParts): 
 }
 
 function registerDemoPage(server: restify.Server, parts: ServerParts): void {
-  const sendFile = (file: string, type: string, cache: string) => async (_req: restify.Request, res: restify.Response): Promise<void> => {
-    const body = await readFile(file);
-    res.setHeader('Content-Type', type);
-    res.setHeader('Cache-Control', cache);
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.sendRaw(200, body);
+  const sendFile = (file: string, type: string, cache: string) => {
+    // Read on the first request and kept (the Web Chat bundle alone is about 4 MB); a failed read is tried again.
+    let contents: Promise<Buffer> | undefined;
+    const read = () =>
+      (contents ??= readFile(file).catch((error: unknown) => {
+        contents = undefined;
+        throw error;
+      }));
+    return async (_req: restify.Request, res: restify.Response): Promise<void> => {
+      const body = await read();
+      res.setHeader('Content-Type', type);
+      res.setHeader('Cache-Control', cache);
+      res.setHeader('X-Content-Type-Options', 'nosniff');
+      res.sendRaw(200, body);
+    };
   };
   server.get('/', sendFile(join(webDir, 'index.html'), 'text/html; charset=utf-8', 'no-cache'));
   server.get('/assets/demo.css', sendFile(join(webDir, 'demo.css'), 'text/css; charset=utf-8', 'public, max-age=300'));
