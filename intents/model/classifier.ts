@@ -76,12 +76,8 @@ export class IntentClassifier {
     return order.slice(0, n).map((i) => ({ intent: this.data.labels[i] ?? 'None', score: probabilities[i] ?? 0 }));
   }
 
-  decide(probabilities: Float64Array, decision: Decision = this.decision): IntentScore {
-    return decideIntent(probabilities, this.data.labels, this.noneIndex, decision);
-  }
-
-  classify(text: string): IntentScore {
-    return this.decide(this.probabilities(text));
+  decide(probabilities: Float64Array): IntentScore {
+    return decideIntent(probabilities, this.data.labels, this.noneIndex, this.decision);
   }
 }
 
