@@ -106,10 +106,10 @@ export async function startConversation(balancer: Balancer): Promise<Conversatio
  * `turns` messages from the script, one after another; each turn's latency (POST until the
  * bot's reply is readable) goes into `latencies`. Returns how many turns failed.
  */
-export async function talk(balancer: Balancer, conversation: Conversation, turns: number, latencies: number[], firstLine = 0): Promise<number> {
+export async function talk(balancer: Balancer, conversation: Conversation, turns: number, latencies: number[]): Promise<number> {
   let errors = 0;
   for (let turn = 0; turn < turns; turn++) {
-    const text = SCRIPT[(firstLine + turn) % SCRIPT.length];
+    const text = SCRIPT[turn % SCRIPT.length];
     const t0 = performance.now();
     const posted = await fetch(`${balancer.base()}${conversation.path}`, {
       method: 'POST',
