@@ -14,9 +14,11 @@ import { keywordRule } from './rules.js';
 const MODEL_VERSION = 'softmax-tfidf-w12-c35-v2';
 const FOLDS = 5;
 
+/** The data files training reads besides the corpus: normalisation, and the keyword rules that calibration skips. */
+const TRAINING_DATA = ['./data/normalise.json', './data/rules.json'];
+
 export function fingerprint(): string {
-  const normalise = readFileSync(new URL('./data/normalise.json', import.meta.url), 'utf8');
-  return corpusFingerprint([MODEL_VERSION, normalise]);
+  return corpusFingerprint([MODEL_VERSION, ...TRAINING_DATA.map((file) => readFileSync(new URL(file, import.meta.url), 'utf8'))]);
 }
 
 /**
