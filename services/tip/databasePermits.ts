@@ -197,10 +197,13 @@ export class DatabasePermits implements Permits {
         .set({ status: 'cancelled', cancelled_at: instantMs(now), updated_at: instantMs(now) })
         .where('reference', '=', row.reference)
         .where('status', '=', 'booked')
+        .returning(['site_id', 'visit_date', 'time_window'])
         .executeTakeFirst();
-      if (Number(cancelled.numUpdatedRows) !== 1) refuse(this.rules.refusal('already_cancelled', { reference: row.reference }));
-      await freePlace(trx, row.site_id, row.visit_date, row.time_window);
-      return { ok: true as const, permit: toPermit({ ...row, status: 'cancelled', cancelled_at: instantMs(now) }) };
+      if (!cancelled) return refuse(this.rules.refusal('already_cancelled', { reference: row.reference }));
+      // The place the permit holds as cancelled, not as read above: on PostgreSQL a change of
+      // day that committed while this update waited for the row has moved it.
+      await freePlace(trx, cancelled.site_id, cancelled.visit_date, cancelled.time_window);
+      return { ok: true as const, permit: toPermit({ ...row, ...cancelled, status: 'cancelled', cancelled_at: instantMs(now) }) };
     });
   }
 
