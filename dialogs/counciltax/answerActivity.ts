@@ -25,8 +25,8 @@ export function choicesThatFit(text: string, choices: Choice[], channel: Channel
   return kept;
 }
 
-export function answerActivity(text: string, choices: Choice[], channel: Channel): Partial<Activity> {
-  const fitting = choicesThatFit(text, choices, channel);
+/** The answer with choices already fitted to the channel (choicesThatFit); the answer alone when there are none. */
+export function answerActivity(text: string, fitting: Choice[]): Partial<Activity> {
   if (fitting.length === 0) return { type: 'message', text, inputHint: 'acceptingInput' };
   return choicesActivity(text, fitting);
 }

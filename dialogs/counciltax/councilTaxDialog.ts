@@ -233,7 +233,7 @@ export class CouncilTaxDialog extends InterruptibleDialog {
     const choices = offered.map((o) => ({ label: o.label, value: o.label }));
     const fitting = choicesThatFit(text, choices, channel);
     values.offered = offered.filter((o) => fitting.some((c) => c.label === o.label));
-    const activity = answerActivity(text, fitting, channel);
+    const activity = answerActivity(text, fitting);
     if (values.offered.length === 0) {
       await step.context.sendActivity(activity);
       return step.endDialog();
