@@ -5,6 +5,11 @@ import { isUniqueViolation } from '../../store/references.js';
 import type { Agent } from '../../services/handoff/types.js';
 import { DUMMY_HASH, MIN_PASSWORD_LENGTH, hashPassword, verifyPassword } from './passwords.js';
 
+/** An account row as the handoff service sees it (never the password hash). */
+function toAgent(row: { id: string; username: string; display_name: string }): Agent {
+  return { id: row.id, username: row.username, displayName: row.display_name };
+}
+
 export const USERNAME = /^[a-z0-9][a-z0-9._-]{1,62}$/;
 
 export class AgentAccounts {
@@ -40,22 +45,22 @@ export class AgentAccounts {
       .where('disabled_at', 'is', null)
       .executeTakeFirst();
     const ok = await verifyPassword(password, row?.password_hash ?? DUMMY_HASH);
-    return row && ok ? { id: row.id, username: row.username, displayName: row.display_name } : null;
+    return row && ok ? toAgent(row) : null;
   }
 
   async get(id: string): Promise<Agent | null> {
     const row = await this.db.selectFrom('agent_accounts').selectAll().where('id', '=', id).where('disabled_at', 'is', null).executeTakeFirst();
-    return row ? { id: row.id, username: row.username, displayName: row.display_name } : null;
+    return row ? toAgent(row) : null;
   }
 
   async byUsername(username: string): Promise<Agent | null> {
     const row = await this.db.selectFrom('agent_accounts').selectAll().where('username', '=', username.trim().toLowerCase()).executeTakeFirst();
-    return row ? { id: row.id, username: row.username, displayName: row.display_name } : null;
+    return row ? toAgent(row) : null;
   }
 
   async list(): Promise<Agent[]> {
     const rows = await this.db.selectFrom('agent_accounts').selectAll().where('disabled_at', 'is', null).orderBy('username').execute();
-    return rows.map((row) => ({ id: row.id, username: row.username, displayName: row.display_name }));
+    return rows.map(toAgent);
   }
 
   /** Disables an account and ends its sessions. */
