@@ -6,10 +6,7 @@ import { readBody, type RequestBody } from '../readBody.js';
 
 export { BodyTooLargeError } from '../readBody.js';
 
-/** An incoming request as far as reading its body goes (restify's Request and Node's both fit). */
-export type FormRequest = RequestBody;
-
-export async function readFormBody(req: FormRequest, maxBytes: number): Promise<Record<string, string>> {
+export async function readFormBody(req: RequestBody, maxBytes: number): Promise<Record<string, string>> {
   const params: Record<string, string> = {};
   for (const [key, value] of new URLSearchParams((await readBody(req, maxBytes)).toString('utf8'))) params[key] = value;
   return params;
