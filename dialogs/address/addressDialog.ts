@@ -106,8 +106,7 @@ export class AddressDialog extends Dialog<AddressOptions> {
       await say(context, this.messages, 'address.askPostcode');
       return;
     }
-    const properties = (await Promise.all(state.propertyIds.map((id) => this.addresses.getProperty(id)))).filter((p): p is Property => p !== null);
-    await context.sendActivity(this.listActivity(context, state, properties, 'address.choose'));
+    await context.sendActivity(this.listActivity(context, state, await this.propertiesOf(state), 'address.choose'));
   }
 
   private async askPostcode(dc: DialogContext): Promise<DialogTurnResult> {
