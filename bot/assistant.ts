@@ -26,7 +26,8 @@ import { createServer } from './server.js';
 import { openDatabase } from '../store/database.js';
 import { DatabaseStorage } from '../store/botStorage.js';
 import { DatabaseTranscriptStore } from '../store/transcriptStore.js';
-import { deploymentId, tokenSigningKey } from '../store/settings.js';
+import { tokenSigningKey } from '../store/settings.js';
+import { crossInstance } from './crossInstance.js';
 import { deleteExpiredPersonalData } from '../store/retention.js';
 import { Messages } from '../dialogs/content.js';
 import { MainDialog, type JobRoute } from '../dialogs/mainDialog.js';
@@ -41,13 +42,6 @@ import { AccountRequests } from '../dialogs/counciltax/accountRequests.js';
 import { CouncilRecognizer } from '../intents/recogniser.js';
 import { DirectLineAdapter } from '../adapters/directline/directLineAdapter.js';
 import { DatabaseConversationStore } from '../adapters/directline/conversationStore.js';
-import { InProcessConversationEvents } from '../adapters/directline/conversationEvents.js';
-import { InProcessTurnQueue } from '../adapters/turnQueue.js';
-import { Redis } from 'ioredis';
-import { RedisTurnQueue } from '../adapters/redis/turnQueue.js';
-import { RedisConversationEvents } from '../adapters/redis/conversationEvents.js';
-import { RedisHandoffEvents } from '../adapters/redis/handoffEvents.js';
-import { RedisPerNumberRateLimit, RedisRateLimiter } from '../adapters/redis/rateLimit.js';
 import { TwilioSmsAdapter } from '../adapters/twilio/twilioSmsAdapter.js';
 import { createHandoff, type Handoff } from '../services/handoff/index.js';
 import { seedDemoAgent } from '../adapters/agent/demoAgent.js';
@@ -127,21 +121,8 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
   // Content, understanding and dialogs
   const messages = Messages.load(dataDir);
   const recogniser = await CouncilRecognizer.load();
-  // Several instances share Redis: turns of one conversation never run on two at once, and a
-  // Web Chat socket on one instance hears replies written by another. Alone, in-process parts do.
-  // Keys and channels are named per database, so councils sharing one Redis stay apart.
-  const redisNamespace = config.REDIS_URL ? `council-assistant:${await deploymentId(database.db)}:` : '';
-  const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 }) : undefined;
-  const onRedisError = (err: unknown) => logger.warn({ err }, 'redis');
-  redis?.on('error', onRedisError);
-  const turnQueue = redis ? new RedisTurnQueue(redis, { onError: onRedisError, keyPrefix: `${redisNamespace}turn:` }) : new InProcessTurnQueue();
-  const conversationEvents = config.REDIS_URL
-    ? new RedisConversationEvents(config.REDIS_URL, { onError: onRedisError, channelPrefix: `${redisNamespace}directline:` })
-    : new InProcessConversationEvents();
-  // An agent's console on one instance hears residents whose turns run on another.
-  const handoffEvents = config.REDIS_URL
-    ? new RedisHandoffEvents(config.REDIS_URL, { onError: onRedisError, channel: `${redisNamespace}handoff` })
-    : undefined;
+  // Shared with the council's other instances through Redis, or in-process when alone.
+  const shared = await crossInstance(config.REDIS_URL, database.db, logger);
 
   // Handoff to a person: the queue, the agent console and the relay both ways.
   const handoff = createHandoff({
@@ -154,7 +135,7 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
     cases,
     now: () => clock().getTime(),
     secureCookies: config.PUBLIC_BASE_URL?.startsWith('https://') ?? false,
-    ...(handoffEvents ? { events: handoffEvents } : {}),
+    events: shared.handoffEvents,
   });
   const jobs: JobRoute[] = [
     { intents: ['bins.next_collection'], dialog: new BinDayDialog(council.addressLookup, council.binCollections, messages, clock) },
@@ -209,8 +190,8 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
   const directLine = prepare(
     new DirectLineAdapter({
       store: new DatabaseConversationStore(database.db),
-      events: conversationEvents,
-      turnQueue,
+      events: shared.conversationEvents,
+      turnQueue: shared.turnQueue,
       logger: logger.child({ channel: 'directline' }),
       tokenSigningKey: await tokenSigningKey(database.db),
       secret: config.DIRECTLINE_SECRET,
@@ -229,7 +210,7 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
       ? prepare(
           new TwilioSmsAdapter({
             db: database.db,
-            turnQueue,
+            turnQueue: shared.turnQueue,
             logger: logger.child({ channel: 'sms' }),
             accountSid: config.TWILIO_ACCOUNT_SID,
             authToken: config.TWILIO_AUTH_TOKEN,
@@ -239,9 +220,8 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
             maxBodyBytes: config.MAX_BODY_BYTES,
             dataDir,
             greetAfterSilenceMs: config.SMS_GREET_AFTER_SILENCE_HOURS * 3_600_000,
-            rateLimit: config.SMS_RATE_LIMIT_PER_MINUTE,
             // Shared across instances, so a number's texts count once however they are spread.
-            ...(redis ? { rateLimiter: new RedisPerNumberRateLimit(new RedisRateLimiter(redis, `${redisNamespace}sms-rate:`), config.SMS_RATE_LIMIT_PER_MINUTE, 60_000) } : {}),
+            rateLimiter: shared.smsRateLimiter(config.SMS_RATE_LIMIT_PER_MINUTE),
             maxSegmentsPerText: config.SMS_MAX_SEGMENTS_PER_TEXT,
             webhookWaitMs: config.SMS_WEBHOOK_WAIT_MS,
             botName: messages.council.assistantName,
@@ -257,7 +237,7 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
     config,
     logger,
     metrics,
-    isReady: async () => (await database.ping()) && (!redis || (await redis.ping().then(() => true, () => false))),
+    isReady: async () => (await database.ping()) && (await shared.isReady()),
     botLogic: (context) => bot.run(context),
     cloudAdapter,
     channels: sms ? [directLine, sms] : [directLine],
@@ -274,7 +254,7 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
     server.listen(config.PORT, '0.0.0.0', () => resolveListen());
   });
   const port = (server.address() as AddressInfo).port;
-  logger.info({ port, storage: database.dialect, redis: Boolean(redis), dataDir, sms: Boolean(sms) }, 'council-assistant is listening');
+  logger.info({ port, storage: database.dialect, redis: shared.shared, dataDir, sms: Boolean(sms) }, 'council-assistant is listening');
 
   // Housekeeping on timers that never keep the process alive by themselves.
   const idleTimer = setInterval(() => {
@@ -313,9 +293,7 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
       await directLine.close();
       await sms?.close(config.SHUTDOWN_GRACE_SECONDS * 1000);
       await handoff.close();
-      await conversationEvents.close();
-      await handoffEvents?.close();
-      await redis?.quit().catch(() => undefined);
+      await shared.close();
       await Promise.race([closed, new Promise((r) => setTimeout(r, 1000))]);
       await database.close();
       logger.info('stopped');

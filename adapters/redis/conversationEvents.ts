@@ -38,6 +38,8 @@ export class RedisConversationEvents implements ConversationEvents {
     this.onError = options.onError ?? (() => undefined);
     this.publisher = new Redis(url);
     this.subscriber = new Redis(url);
+    this.publisher.on('error', this.onError);
+    this.subscriber.on('error', this.onError);
     this.subscriber.on('message', (channel: string, message: string) => this.deliver(channel, message));
   }
 

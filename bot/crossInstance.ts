@@ -1,0 +1,65 @@
+/**
+ * What instances of one council share. With REDIS_URL: turns of one conversation never run on
+ * two instances at once, a Web Chat socket or agent console on one instance hears what another
+ * wrote, and a number's texts count once. Alone, the in-process parts do the same for one
+ * process. Redis keys and channels are named per database, so councils sharing one Redis
+ * server stay apart.
+ */
+import { Redis } from 'ioredis';
+import type pino from 'pino';
+import { InProcessConversationEvents, type ConversationEvents } from '../adapters/directline/conversationEvents.js';
+import { InProcessTurnQueue, type ConversationTurnQueue } from '../adapters/turnQueue.js';
+import { PerNumberRateLimit, type PerNumberLimiter } from '../adapters/twilio/rateLimit.js';
+import { RedisConversationEvents } from '../adapters/redis/conversationEvents.js';
+import { RedisHandoffEvents } from '../adapters/redis/handoffEvents.js';
+import { RedisPerNumberRateLimit, RedisRateLimiter } from '../adapters/redis/rateLimit.js';
+import { RedisTurnQueue } from '../adapters/redis/turnQueue.js';
+import { InProcessHandoffEvents, type HandoffEvents } from '../services/handoff/handoffEvents.js';
+import type { Db } from '../store/database.js';
+import { deploymentId } from '../store/settings.js';
+
+export interface CrossInstance {
+  /** True when shared through Redis. */
+  shared: boolean;
+  turnQueue: ConversationTurnQueue;
+  conversationEvents: ConversationEvents;
+  handoffEvents: HandoffEvents;
+  /** Texts per number per minute before "please slow down". */
+  smsRateLimiter(limitPerMinute: number): PerNumberLimiter;
+  /** For /readyz: Redis answers (always true alone). */
+  isReady(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export async function crossInstance(redisUrl: string | undefined, db: Db, logger: pino.Logger): Promise<CrossInstance> {
+  if (!redisUrl) {
+    return {
+      shared: false,
+      turnQueue: new InProcessTurnQueue(),
+      conversationEvents: new InProcessConversationEvents(),
+      handoffEvents: new InProcessHandoffEvents(),
+      smsRateLimiter: (limit) => new PerNumberRateLimit(limit, 60_000),
+      isReady: async () => true,
+      close: async () => undefined,
+    };
+  }
+  const namespace = `council-assistant:${await deploymentId(db)}:`;
+  const onError = (err: unknown) => logger.warn({ err }, 'redis');
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
+  redis.on('error', onError);
+  const conversationEvents = new RedisConversationEvents(redisUrl, { onError, channelPrefix: `${namespace}directline:` });
+  const handoffEvents = new RedisHandoffEvents(redisUrl, { onError, channel: `${namespace}handoff` });
+  return {
+    shared: true,
+    turnQueue: new RedisTurnQueue(redis, { onError, keyPrefix: `${namespace}turn:` }),
+    conversationEvents,
+    handoffEvents,
+    smsRateLimiter: (limit) => new RedisPerNumberRateLimit(new RedisRateLimiter(redis, `${namespace}sms-rate:`), limit, 60_000),
+    isReady: () => redis.ping().then(() => true, () => false),
+    async close() {
+      await conversationEvents.close();
+      await handoffEvents.close();
+      await redis.quit().catch(() => undefined);
+    },
+  };
+}
