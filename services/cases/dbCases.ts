@@ -5,8 +5,6 @@ import { withNewReference } from '../../store/references.js';
 import type { CaseTable } from '../../store/schema.js';
 import { CASE_PRIORITIES, type Case, type CasePriority, type Cases, type NewCase } from './cases.js';
 
-const RANK: Record<CasePriority, number> = { urgent: 0, high: 1, normal: 2 };
-
 function isPriority(value: string): value is CasePriority {
   return (CASE_PRIORITIES as readonly string[]).includes(value);
 }
@@ -91,9 +89,4 @@ export class DbCases implements Cases {
       .executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;
   }
-}
-
-/** For code that sorts cases it already holds the same way listOpen does. */
-export function compareCases(a: Case, b: Case): number {
-  return RANK[a.priority] - RANK[b.priority] || a.createdAt.getTime() - b.createdAt.getTime() || a.reference.localeCompare(b.reference);
 }

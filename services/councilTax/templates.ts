@@ -50,10 +50,6 @@ export function fill(template: string, values: TemplateValues): string {
   return template.replace(PATTERN, (whole, name: string) => (isPlaceholder(name) ? values[name] ?? whole : whole));
 }
 
-export function unfilled(text: string): string[] {
-  return placeholdersIn(text).filter(isPlaceholder);
-}
-
 /** Why an SMS text cannot be sent as it is, or undefined when it is fine. */
 export function smsProblem(text: string): string | undefined {
   const { encoding, segments, units } = countSegments(text);
