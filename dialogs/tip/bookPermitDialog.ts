@@ -4,6 +4,7 @@
  * has visits left, then gathers the details (BookingDialog) and issues a TP- permit.
  */
 import { WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { escapeRegExp } from '../../intents/entities/words.js';
 import type { AddressLookup } from '../../services/addresses/addressLookup.js';
 import { ADDRESS_DIALOG, AddressDialog, type AddressResult } from '../address/addressDialog.js';
 import type { Messages } from '../content.js';
@@ -73,7 +74,7 @@ export class BookPermitDialog extends InterruptibleDialog {
     // "1 High Street, Demoford" names the town, not the tip the council calls "Demoford tip".
     const siteText = [found.property.town, found.property.street, found.property.locality ?? '']
       .filter(Boolean)
-      .reduce((t, words) => t.replace(new RegExp(escape(words), 'gi'), ' '), text);
+      .reduce((t, words) => t.replace(new RegExp(escapeRegExp(words), 'gi'), ' '), text);
     const site = text ? await this.tip.sites.findSite(siteText) : null;
     const phone: unknown = step.context.activity.channelData?.phone;
     const options: BookingOptions = {
@@ -95,8 +96,4 @@ export class BookPermitDialog extends InterruptibleDialog {
   private async done(step: WaterfallStepContext) {
     return step.endDialog();
   }
-}
-
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -9,6 +9,7 @@ import { DbCases } from '../../services/cases/dbCases.js';
 import { HandoffQueue } from '../../services/handoff/handoffQueue.js';
 import type { Case } from '../../services/cases/cases.js';
 import { formatPounds } from '../../services/councilTax/money.js';
+import { escapeRegExp } from '../../intents/entities/words.js';
 import { startTestCouncil, type Resident, type TestCouncil } from '../helpers/residents.js';
 import { runConversation } from '../helpers/conversationTable.js';
 import { councilTax, data, FIXTURES, HIGH_STREET_ACCOUNT } from '../councilTax/councilTaxData.js';
@@ -32,8 +33,6 @@ afterAll(async () => {
   await council?.close();
 });
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
 /** A resident on the channel; by SMS past the first-contact greeting, so each reply below is the answer alone. */
 async function resident(channel: 'web' | 'sms', number?: string): Promise<Resident> {
   if (channel === 'web') return council.webResident();
@@ -52,7 +51,7 @@ async function caseIn(replies: string[]): Promise<Case> {
 
 const account = data.accounts.get(HIGH_STREET_ACCOUNT.accountNumber);
 if (!account) throw new Error('the 50001234 fixture account is missing');
-const balance = new RegExp(escape(formatPounds(account.balance)));
+const balance = new RegExp(escapeRegExp(formatPounds(account.balance)));
 
 describe.each(['web', 'sms'] as const)('council tax on %s', (channel) => {
   it.each([
@@ -65,7 +64,7 @@ describe.each(['web', 'sms'] as const)('council tax on %s', (channel) => {
     await runConversation(await resident(channel), [
       {
         say: text,
-        expect: [new RegExp(escape(band.address.split(',')[0] ?? '')), new RegExp(`band \\**${band.band}\\b`), new RegExp(escape(formatPounds(band.annualCharge))), new RegExp(escape(band.year))],
+        expect: [new RegExp(escapeRegExp(band.address.split(',')[0] ?? '')), new RegExp(`band \\**${band.band}\\b`), new RegExp(escapeRegExp(formatPounds(band.annualCharge))), new RegExp(escapeRegExp(band.year))],
         never: [/postcode\?/i],
       },
     ]);
