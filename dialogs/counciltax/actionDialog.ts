@@ -19,11 +19,11 @@ import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-di
 import type { Preference } from '../../intents/entities/dates.js';
 import type { Cases } from '../../services/cases/cases.js';
 import type { Action, ActionField, CouncilTaxReplies } from '../../services/councilTax/replies.js';
-import { channelOf } from '../channel.js';
+import { channelOf, smsPhoneOf } from '../channel.js';
 import type { Messages } from '../content.js';
 import { choicesActivity, say } from '../reply.js';
 import { readChoice, readContact, readDate, readText } from './fieldAnswers.js';
-import { smsPhoneOf, type PersonRequest } from './personRequest.js';
+import type { PersonRequest } from './personRequest.js';
 
 export const ACTION_DIALOG = 'counciltax.action';
 

@@ -6,10 +6,10 @@
  */
 import type { TurnContext } from 'botbuilder';
 import type { Cases } from '../../services/cases/cases.js';
-import { channelOf } from '../channel.js';
+import { channelOf, smsPhoneOf } from '../channel.js';
 import type { Channel, Messages } from '../content.js';
 import { say } from '../reply.js';
-import { smsPhoneOf, type PersonRequest, type PersonRequestDetails } from './personRequest.js';
+import type { PersonRequest, PersonRequestDetails } from './personRequest.js';
 
 export class CallbackPersonRequest implements PersonRequest {
   constructor(
@@ -24,7 +24,7 @@ export class CallbackPersonRequest implements PersonRequest {
 
   async request(context: TurnContext, request: PersonRequestDetails): Promise<void> {
     const channel = channelOf(context);
-    const contact = request.contact ?? (channel === 'sms' ? smsPhoneOf(context) : undefined);
+    const contact = request.contact ?? smsPhoneOf(context);
     const { reference } = await this.cases.open(
       {
         kind: 'callback',

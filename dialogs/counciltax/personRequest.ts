@@ -32,10 +32,3 @@ export interface PersonRequest {
   /** Passes the request on and tells the resident what happens next. */
   request(context: TurnContext, request: PersonRequestDetails): Promise<void>;
 }
-
-/** The resident's own number on SMS (the Twilio adapter puts it in channelData), never logged. */
-export function smsPhoneOf(context: TurnContext): string | undefined {
-  const data: unknown = context.activity.channelData;
-  if (data === null || typeof data !== 'object' || !('phone' in data)) return undefined;
-  return typeof data.phone === 'string' ? data.phone : undefined;
-}

@@ -9,6 +9,7 @@ import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
 import { parsePhone } from '../../intents/entities/index.js';
 import type { HandoffService } from '../../services/handoff/handoffService.js';
 import type { HandoffMemory, HandoffRequest } from '../../services/handoff/types.js';
+import { smsPhoneOf } from '../channel.js';
 
 const EMAIL = /\b[^\s@]+@[^\s@]+\.[a-z]{2,}\b/i;
 const MAX_CONTACT_ATTEMPTS = 2;
@@ -103,7 +104,7 @@ export class HandoffConversation {
 
   /** Yes to a callback: SMS residents are texted back on their number; web residents give a contact. */
   private async startCallback(context: TurnContext, memory: HandoffMemory, request?: HandoffRequest): Promise<void> {
-    const smsNumber = context.activity.channelId === 'sms' ? smsPhoneOf(context) : undefined;
+    const smsNumber = smsPhoneOf(context);
     const next: HandoffMemory = { ...memory, ...(request ? { requestId: request.id } : {}) };
     if (smsNumber) {
       await this.book(context, next, smsNumber, 'howSms');
@@ -130,11 +131,4 @@ export class HandoffConversation {
   private councilPhone(): string {
     return this.handoff.councilPhone;
   }
-}
-
-/** The Twilio adapter puts the resident's E.164 number in channelData.phone. */
-function smsPhoneOf(context: TurnContext): string | undefined {
-  const data: unknown = context.activity.channelData;
-  if (data === null || typeof data !== 'object' || !('phone' in data)) return undefined;
-  return typeof data.phone === 'string' ? data.phone : undefined;
 }

@@ -7,6 +7,7 @@ import { WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { escapeRegExp } from '../../intents/entities/words.js';
 import type { AddressLookup } from '../../services/addresses/addressLookup.js';
 import { ADDRESS_DIALOG, AddressDialog, type AddressResult } from '../address/addressDialog.js';
+import { smsPhoneOf } from '../channel.js';
 import type { Messages } from '../content.js';
 import { InterruptibleDialog } from '../interruptions.js';
 import type { JobOptions } from '../mainDialog.js';
@@ -76,7 +77,7 @@ export class BookPermitDialog extends InterruptibleDialog {
       .filter(Boolean)
       .reduce((t, words) => t.replace(new RegExp(escapeRegExp(words), 'gi'), ' '), text);
     const site = text ? await this.tip.sites.findSite(siteText) : null;
-    const phone: unknown = step.context.activity.channelData?.phone;
+    const phone = smsPhoneOf(step.context);
     const options: BookingOptions = {
       propertyId: found.property.id,
       address: found.property.label,
@@ -86,7 +87,7 @@ export class BookPermitDialog extends InterruptibleDialog {
       ...(date && { date: date.value }),
       ...(date?.dayPart && { dayPart: date.dayPart }),
       ...(site && { siteId: site.id }),
-      ...(step.context.activity.channelId === 'sms' && typeof phone === 'string' && { phone }),
+      ...(phone && { phone }),
       // One key per booking: a confirmation retried after a failure cannot issue twice.
       idempotencyKey: `tip:${step.context.activity.conversation.id}:${step.context.activity.id ?? now.getTime()}`,
     };

@@ -9,7 +9,7 @@ import { Dialog, DialogTurnStatus, type DialogContext, type DialogTurnResult } f
 import { findDates, parsePostcode, parseReference, parseYesNo } from '../../intents/entities/index.js';
 import type { Permit, PermitCredentials } from '../../services/tip/permits.js';
 import { normaliseRegistration } from '../../services/tip/registration.js';
-import { channelOf } from '../channel.js';
+import { channelOf, smsPhoneOf } from '../channel.js';
 import type { Messages } from '../content.js';
 import { InterruptibleDialog } from '../interruptions.js';
 import type { JobOptions } from '../mainDialog.js';
@@ -71,7 +71,7 @@ class ManageSteps extends Dialog<JobOptions> {
     if (reference) state.reference = reference;
     const postcode = entityOf(options?.understanding, 'postcode')?.value;
 
-    const phone = this.smsPhone(dc);
+    const phone = smsPhoneOf(dc.context);
     if (phone) {
       const mine = (await this.tip.permits.findForPhone(phone)).filter((p) => p.status === 'booked' && p.date >= this.today());
       const chosen = reference ? mine.find((p) => p.reference === reference) : mine.length === 1 ? mine[0] : undefined;
@@ -109,7 +109,7 @@ class ManageSteps extends Dialog<JobOptions> {
       }
       case 'choosePermit': {
         const reference = parseReference(text, 'permitRef');
-        const phone = this.smsPhone(dc);
+        const phone = smsPhoneOf(dc.context);
         const permit = reference && phone ? (await this.tip.permits.findForPhone(phone)).find((p) => p.reference === reference) : undefined;
         if (!permit || !phone) return this.again(dc, state, 'choosePermit');
         Object.assign(state, { reference: permit.reference, credentials: { phone } });
@@ -297,12 +297,6 @@ class ManageSteps extends Dialog<JobOptions> {
   private async notFound(dc: DialogContext): Promise<DialogTurnResult> {
     await dc.context.sendActivity(this.tip.policy.message('not_found'));
     return dc.endDialog();
-  }
-
-  /** The resident's own number, on SMS only: on the web anyone could type any number. */
-  private smsPhone(dc: DialogContext): string | undefined {
-    const phone: unknown = dc.context.activity.channelData?.phone;
-    return dc.context.activity.channelId === 'sms' && typeof phone === 'string' ? phone : undefined;
   }
 
   private today(): string {
