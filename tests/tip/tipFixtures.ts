@@ -51,7 +51,10 @@ export interface CouncilWithPermits {
 /** The whole assistant with its clock fixed at `now`, and a Permits service over its database. */
 export async function councilWithPermits(now: Date): Promise<CouncilWithPermits> {
   const council = await startTestCouncil({}, undefined, () => now);
-  const database = await openDatabase(council.assistant.database.url);
+  const database = await openDatabase(council.assistant.database.url).catch(async (error: unknown) => {
+    await council.close();
+    throw error;
+  });
   return {
     council,
     permits: permitsOver(database),
