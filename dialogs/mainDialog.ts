@@ -42,6 +42,8 @@ const SWITCH_JOB_MIN_WORDS = 3;
 
 /** How many misunderstandings in a row before the resident is offered a person. */
 const MISUNDERSTANDINGS_BEFORE_PERSON = 2;
+/** Where a turn keeps what its message was understood as. */
+const UNDERSTOOD = Symbol('main.understood');
 
 interface MainMemory {
   misunderstandings: number;
@@ -78,7 +80,7 @@ export class MainDialog extends ComponentDialog {
     const activity = inner.context.activity;
     const active = inner.activeDialog?.id;
     if (activity.type === ActivityTypes.Message && active && active !== ROUTE) {
-      const understanding = this.recogniser.recognise(activity.text ?? '', this.options.clock?.() ?? new Date());
+      const understanding = this.understand(inner.context);
       const target = this.dialogByIntent.get(understanding.intent);
       const person = understanding.intent === 'agent.request';
       const clearNewQuestion =
@@ -107,10 +109,23 @@ export class MainDialog extends ComponentDialog {
     if (result.status === DialogTurnStatus.empty) await dialogContext.beginDialog(this.id);
   }
 
+  /**
+   * The message understood once per turn: a message handed back by a job (NEW_QUESTION) is
+   * routed afresh in the same turn and must not be recognised a second time.
+   */
+  private understand(context: TurnContext): Understanding {
+    const known = context.turnState.get(UNDERSTOOD) as Understanding | undefined;
+    if (known) return known;
+    const text = context.activity.type === ActivityTypes.Message ? (context.activity.text ?? '') : '';
+    const understanding = this.recogniser.recognise(text, this.options.clock?.() ?? new Date());
+    context.turnState.set(UNDERSTOOD, understanding);
+    return understanding;
+  }
+
   private async route(step: WaterfallStepContext) {
     const context = step.context;
     const text = context.activity.type === ActivityTypes.Message ? (context.activity.text ?? '') : '';
-    const understanding = this.recogniser.recognise(text, this.options.clock?.() ?? new Date());
+    const understanding = this.understand(context);
     this.options.onUnderstood?.(understanding);
     const memory = await this.memory.get(context, { misunderstandings: 0 });
 
