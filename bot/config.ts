@@ -35,6 +35,10 @@ const configSchema = z.object({
   CORS_ORIGIN: z.union([z.literal('*'), z.url({ protocol: /^https?$/ })]).default('*'),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(65_536),
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(1).max(120).default(10),
+  // A request's headers and body must arrive within this; a connection idle twice as long is closed.
+  REQUEST_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(300).default(30),
+  // Open connections (Web Chat and agent sockets included) before new ones are refused.
+  MAX_CONNECTIONS: z.coerce.number().int().min(10).max(100_000).default(2000),
 
   // Azure Bot Service channels and the Emulator, on /api/messages.
   MICROSOFT_APP_ID: optionalText,

@@ -13,6 +13,7 @@ import type { Logger } from 'pino';
 import type { CloudAdapter, TurnContext } from 'botbuilder';
 import type { Config } from './config.js';
 import type { AssistantMetrics } from './metrics.js';
+import { applyServerLimits } from './serverLimits.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const webDir = join(here, '..', 'web');
@@ -39,6 +40,12 @@ export interface ServerParts {
 export function createServer(parts: ServerParts): restify.Server {
   const { config, logger, metrics } = parts;
   const server = restify.createServer({ name: 'council-assistant', handleUncaughtExceptions: false, ignoreTrailingSlash: true });
+  applyServerLimits(server.server, {
+    headersTimeoutMs: Math.min(10_000, config.REQUEST_TIMEOUT_SECONDS * 1000),
+    requestTimeoutMs: config.REQUEST_TIMEOUT_SECONDS * 1000,
+    idleTimeoutMs: config.REQUEST_TIMEOUT_SECONDS * 2000,
+    maxConnections: config.MAX_CONNECTIONS,
+  });
 
   const httpLogger = pinoHttp({
     logger,

@@ -10,8 +10,9 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type pino from 'pino';
 import type { HandoffEvent, HandoffService } from '../../services/handoff/handoffService.js';
+import { claimUpgrade, parseUpgradeTarget, refuseUpgrade } from '../upgrade.js';
 import { cookieValue, sameOrigin, SESSION_COOKIE } from './http.js';
-import type { AgentSessions } from './sessions.js';
+import type { AgentSessions, Session } from './sessions.js';
 
 const SOCKET_PATH = '/agent/api/socket';
 
@@ -19,6 +20,8 @@ interface Client {
   ws: WebSocket;
   agentId: string;
   expiresAt: number;
+  /** The session cookie, kept to re-check the session while the socket is open. */
+  token: string;
   alive: boolean;
 }
 
@@ -52,31 +55,50 @@ export class AgentSockets {
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
 
+  /** Never throws: a malformed upgrade is refused with a status, whatever it holds. */
   private readonly onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (!path.startsWith('/agent')) return;
-    if (path !== SOCKET_PATH) return refuse(socket, 404, 'Not Found');
-    if (!sameOrigin(req)) return refuse(socket, 403, 'Forbidden');
-    this.sessions.find(cookieValue(req, SESSION_COOKIE), this.now()).then(
-      (session) => {
-        if (!session) return refuse(socket, 401, 'Unauthorized');
-        this.wss.handleUpgrade(req, socket, head, (ws) => {
-          const client: Client = { ws, agentId: session.agent.id, expiresAt: session.expiresAt, alive: true };
-          this.clients.add(client);
-          ws.on('pong', () => (client.alive = true));
-          ws.on('close', () => this.clients.delete(client));
-          ws.on('error', () => this.clients.delete(client));
-          // Agents do not talk over the socket: anything they send is ignored.
-          ws.on('message', () => undefined);
-          ws.send(JSON.stringify({ type: 'hello' }));
+    const target = parseUpgradeTarget(req);
+    if (!target) {
+      // An unreadable request line aimed at the console is ours to refuse; anything else is left to the server.
+      if ((req.url ?? '').includes('/agent')) {
+        claimUpgrade(socket);
+        refuseUpgrade(socket, 400);
+      }
+      return;
+    }
+    if (!target.pathname.startsWith('/agent')) return;
+    claimUpgrade(socket);
+    try {
+      if (target.pathname !== SOCKET_PATH) return refuseUpgrade(socket, 404);
+      if (!sameOrigin(req)) return refuseUpgrade(socket, 403);
+      const token = cookieValue(req, SESSION_COOKIE);
+      this.sessions
+        .find(token, this.now())
+        .then((session) => {
+          if (!session || !token) return refuseUpgrade(socket, 401);
+          if (socket.destroyed) return;
+          this.wss.handleUpgrade(req, socket, head, (ws) => this.open(ws, session, token));
+        })
+        .catch((error: unknown) => {
+          this.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'agent socket upgrade failed');
+          refuseUpgrade(socket, 500);
         });
-      },
-      (error: unknown) => {
-        this.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'agent socket upgrade failed');
-        refuse(socket, 500, 'Internal Server Error');
-      },
-    );
+    } catch (error) {
+      this.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'agent socket upgrade failed');
+      refuseUpgrade(socket, 500);
+    }
   };
+
+  private open(ws: WebSocket, session: Session, token: string): void {
+    const client: Client = { ws, agentId: session.agent.id, expiresAt: session.expiresAt, token, alive: true };
+    this.clients.add(client);
+    ws.on('pong', () => (client.alive = true));
+    ws.on('close', () => this.clients.delete(client));
+    ws.on('error', () => this.clients.delete(client));
+    // Agents do not talk over the socket: anything they send is ignored.
+    ws.on('message', () => undefined);
+    ws.send(JSON.stringify({ type: 'hello' }));
+  }
 
   private readonly onChange = (event: HandoffEvent): void => {
     const now = this.now();
@@ -115,6 +137,3 @@ export class AgentSockets {
   }
 }
 
-function refuse(socket: Duplex, status: number, reason: string): void {
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-}
