@@ -14,6 +14,7 @@ import type { CloudAdapter, TurnContext } from 'botbuilder';
 import type { Config } from './config.js';
 import type { AssistantMetrics } from './metrics.js';
 import { applyServerLimits } from './serverLimits.js';
+import { readActivityBody } from './botFrameworkBody.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const webDir = join(here, '..', 'web');
@@ -95,23 +96,28 @@ export function createServer(parts: ServerParts): restify.Server {
 function registerBotFrameworkRoute(server: restify.Server, parts: ServerParts): void {
   const { config } = parts;
   const authConfigured = Boolean(config.MICROSOFT_APP_ID);
-  server.post(
-    '/api/messages',
-    restify.plugins.bodyParser({ maxBodySize: config.MAX_BODY_BYTES, mapParams: false }),
-    async (req: restify.Request, res: restify.Response) => {
-      if (!authConfigured && !config.ALLOW_UNAUTHENTICATED_BOT_FRAMEWORK) {
-        // Without an app id CloudAdapter would accept anyone's activities as if from Azure.
-        res.send(401, {
-          error: {
-            code: 'BotFrameworkAuthNotConfigured',
-            message: 'Set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD, or ALLOW_UNAUTHENTICATED_BOT_FRAMEWORK=true for local development with the Emulator.',
-          },
-        });
-        return;
-      }
-      await parts.cloudAdapter.process(req, res, parts.botLogic);
-    },
-  );
+  server.post('/api/messages', async (req: restify.Request, res: restify.Response) => {
+    if (!authConfigured && !config.ALLOW_UNAUTHENTICATED_BOT_FRAMEWORK) {
+      // Without an app id CloudAdapter would accept anyone's activities as if from Azure.
+      // Refused before any of the body is read.
+      res.setHeader('Connection', 'close');
+      res.send(401, {
+        error: {
+          code: 'BotFrameworkAuthNotConfigured',
+          message: 'Set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD, or ALLOW_UNAUTHENTICATED_BOT_FRAMEWORK=true for local development with the Emulator.',
+        },
+      });
+      return;
+    }
+    const body = await readActivityBody(req, config.MAX_BODY_BYTES);
+    if (!body.ok) {
+      if (body.status !== 400) res.setHeader('Connection', 'close');
+      res.send(body.status, { error: { code: 'BadRequest', message: body.message } });
+      return;
+    }
+    req.body = body.value;
+    await parts.cloudAdapter.process(req, res, parts.botLogic);
+  });
 }
 
 function registerDemoPage(server: restify.Server, parts: ServerParts): void {

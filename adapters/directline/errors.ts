@@ -12,6 +12,9 @@ export type DirectLineErrorCode =
   | 'ConversationNotFound'
   | 'ConversationClosed'
   | 'BadJson'
+  | 'TooDeep'
+  | 'TooManyRequests'
+  | 'TooManyStreams'
   | 'BadArgument'
   | 'BodyTooLarge'
   | 'TextTooLong'
@@ -48,6 +51,10 @@ export const Errors = {
       `This conversation was closed after ${idleMinutes} minutes without activity. Please start a new conversation.`,
     ),
   badJson: () => new DirectLineError(400, 'BadJson', 'The request body is not valid JSON.'),
+  tooDeep: (limit: number) => new DirectLineError(400, 'TooDeep', `The request body nests deeper than ${limit} levels.`),
+  tooManyRequests: (retryAfterSeconds: number) =>
+    new DirectLineError(429, 'TooManyRequests', `Too many requests. Please try again in ${retryAfterSeconds} seconds.`),
+  tooManyStreams: () => new DirectLineError(429, 'TooManyStreams', 'Too many connections are open to this conversation. Close one and try again.'),
   badArgument: (detail: string) => new DirectLineError(400, 'BadArgument', detail),
   bodyTooLarge: (limit: number) => new DirectLineError(413, 'BodyTooLarge', `The request body is larger than ${limit} bytes.`),
   textTooLong: (limit: number) =>
