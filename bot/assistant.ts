@@ -196,6 +196,7 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
       tokenSigningKey: await tokenSigningKey(database.db),
       secret: config.DIRECTLINE_SECRET,
       tokenTtlSeconds: config.DIRECTLINE_TOKEN_TTL_SECONDS,
+      tokenMaxAgeSeconds: Math.round(config.DIRECTLINE_TOKEN_MAX_AGE_HOURS * 3600),
       conversationIdleMinutes: config.CONVERSATION_IDLE_MINUTES,
       maxBodyBytes: config.MAX_BODY_BYTES,
       botId: 'council-assistant',

@@ -30,6 +30,8 @@ const configSchema = z.object({
   // Web Chat over our own Direct Line 3.0 endpoint.
   DIRECTLINE_SECRET: optionalText.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   DIRECTLINE_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(1800),
+  // A conversation's tokens are not refreshed past this age, counted from its first token.
+  DIRECTLINE_TOKEN_MAX_AGE_HOURS: z.coerce.number().min(1).max(168).default(12),
   CONVERSATION_IDLE_MINUTES: z.coerce.number().int().min(1).max(10_080).default(60),
   DEMO_PAGE: booleanFlag.default(true),
   CORS_ORIGIN: z.union([z.literal('*'), z.url({ protocol: /^https?$/ })]).default('*'),

@@ -40,6 +40,7 @@ export class DirectLineError extends Error {
 export const Errors = {
   missingAuthorization: () => new DirectLineError(401, 'MissingAuthorization', 'Send "Authorization: Bearer <token or secret>".'),
   tokenInvalid: () => new DirectLineError(403, 'TokenInvalid', 'The token is not valid.'),
+  tokenTooOld: () => new DirectLineError(403, 'TokenExpired', 'This conversation has lasted as long as it can. Please start a new conversation.'),
   tokenExpired: () => new DirectLineError(403, 'TokenExpired', 'The token has expired. Get a new one from the page.'),
   forbidden: () => new DirectLineError(403, 'Forbidden', 'This token does not give access to that conversation.'),
   secretRequired: () => new DirectLineError(403, 'SecretRequired', 'This operation needs the Direct Line secret.'),

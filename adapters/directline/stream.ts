@@ -24,12 +24,15 @@ export interface StreamDeps {
   events: ConversationEvents;
   logger: pino.Logger;
   keepAliveMs: number;
+  /** Web Chat holds one socket per conversation (two briefly while reconnecting). */
+  maxStreamsPerConversation: number;
 }
 
 export class DirectLineStreams {
   /** Clients only send empty keep-alives; anything large is not a Direct Line client. */
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
   private readonly connections = new Set<StreamConnection>();
+  private readonly perConversation = new Map<string, number>();
   private readonly keepAlive: NodeJS.Timeout;
   private readonly servers: Server[] = [];
   private closing = false;
@@ -97,6 +100,10 @@ export class DirectLineStreams {
       .authorizeStream(query.get('t'), conversationId)
       .then(() => {
         if (socket.destroyed) return;
+        if ((this.perConversation.get(conversationId) ?? 0) >= this.deps.maxStreamsPerConversation) {
+          reject(socket, Errors.tooManyStreams());
+          return;
+        }
         this.wss.handleUpgrade(req, socket, head, (ws) => {
           this.open(ws, conversationId, parseWatermark(query.get('watermark')));
         });
@@ -112,8 +119,12 @@ export class DirectLineStreams {
   private open(ws: WebSocket, conversationId: string, watermark: number | undefined): void {
     const connection = new StreamConnection(ws, conversationId, watermark, this.deps);
     this.connections.add(connection);
+    this.perConversation.set(conversationId, (this.perConversation.get(conversationId) ?? 0) + 1);
     ws.once('close', () => {
       this.connections.delete(connection);
+      const left = (this.perConversation.get(conversationId) ?? 1) - 1;
+      if (left > 0) this.perConversation.set(conversationId, left);
+      else this.perConversation.delete(conversationId);
       void connection.stop();
       this.deps.logger.debug({ conversationId, open: this.connections.size }, 'stream closed');
     });
