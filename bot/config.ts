@@ -59,6 +59,25 @@ const configSchema = z.object({
   SMS_MAX_SEGMENTS_PER_TEXT: z.coerce.number().int().min(1).max(10).default(2),
   SMS_WEBHOOK_WAIT_MS: z.coerce.number().int().min(100).max(14_000).default(10_000),
 
+  // Behind our own proxies: how many of them append to X-Forwarded-For (0: trust none and use
+  // the connection's address). "true" means one proxy, "false" none.
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .transform((value) => (value === 'true' ? 1 : value === 'false' || value === '' ? 0 : Number(value)))
+    .pipe(z.number().int('must be true, false or a number of proxies from 0 to 5').min(0).max(5))
+    .default(0),
+  // Velocity limits: per client address, and for everyone together.
+  LIMIT_TOKENS_PER_CLIENT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(20),
+  LIMIT_TOKENS_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(600),
+  LIMIT_CONVERSATIONS_PER_CLIENT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(10),
+  LIMIT_CONVERSATIONS_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(300),
+  LIMIT_LOOKUPS_PER_CLIENT_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(20),
+  LIMIT_LOOKUPS_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(120),
+  LIMIT_PERMIT_REFERENCE_FAILURES_PER_HOUR: z.coerce.number().int().min(1).max(1000).default(5),
+  LIMIT_HANDOFFS_PER_CLIENT_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(5),
+  LIMIT_HANDOFFS_PER_MINUTE: z.coerce.number().int().min(0).max(100_000).default(30),
+
   // Agent console demo account (real agents are added with `npm run agents -- add <name>`).
   DEMO_AGENT_USERNAME: z.string().regex(/^[a-z0-9._-]{3,40}$/, 'lower-case letters, digits, dot, dash or underscore').default('demo-agent'),
   DEMO_AGENT_PASSWORD: optionalText.pipe(z.string().min(12, 'must be at least 12 characters').optional()),

@@ -15,6 +15,8 @@ import type { Config } from './config.js';
 import type { AssistantMetrics } from './metrics.js';
 import { applyServerLimits } from './serverLimits.js';
 import { readActivityBody } from './botFrameworkBody.js';
+import { limitResidentRoutes } from './limits/httpLimits.js';
+import type { VelocityLimits } from './limits/velocityLimits.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const webDir = join(here, '..', 'web');
@@ -34,6 +36,8 @@ export interface ServerParts {
   botLogic(context: TurnContext): Promise<void>;
   cloudAdapter: CloudAdapter;
   channels: ChannelRoutes[];
+  /** Velocity limits on token minting and conversation starts (and the client for deeper ones). */
+  limits: VelocityLimits;
   /** Mints a Web Chat token for the demo page, as a council's own web backend would. */
   issueDemoToken?(): Promise<{ token: string; conversationId: string; expires_in: number }>;
 }
@@ -60,6 +64,12 @@ export function createServer(parts: ServerParts): restify.Server {
     const stop = metrics.httpRequests.startTimer({ method: req.method });
     res.once('finish', () => stop({ route: String(req.getRoute?.()?.path ?? 'unmatched'), status: String(res.statusCode) }));
     next();
+  });
+  limitResidentRoutes(server, {
+    limits: parts.limits,
+    trustProxy: config.TRUST_PROXY,
+    allowedOrigin: config.CORS_ORIGIN,
+    ...(config.DIRECTLINE_SECRET ? { secret: config.DIRECTLINE_SECRET } : {}),
   });
   server.use(restify.plugins.queryParser({ mapParams: false }));
 
