@@ -77,6 +77,7 @@ const configSchema = z.object({
   LIMIT_PERMIT_REFERENCE_FAILURES_PER_HOUR: z.coerce.number().int().min(1).max(1000).default(5),
   LIMIT_HANDOFFS_PER_CLIENT_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(5),
   LIMIT_HANDOFFS_PER_MINUTE: z.coerce.number().int().min(0).max(100_000).default(30),
+  LIMIT_SIGN_INS_PER_CLIENT_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(60),
 
   // Agent console demo account (real agents are added with `npm run agents -- add <name>`).
   DEMO_AGENT_USERNAME: z.string().regex(/^[a-z0-9._-]{3,40}$/, 'lower-case letters, digits, dot, dash or underscore').default('demo-agent'),

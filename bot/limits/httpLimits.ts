@@ -1,6 +1,7 @@
 /**
  * Velocity limits on the HTTP routes that cost the most for the least: minting a Web Chat
- * token and starting a conversation. Over a limit: 429 with Retry-After, in Direct Line's error
+ * token, starting a conversation, and signing in to the agent console (per address, whatever
+ * the username). Over a limit: 429 with Retry-After, in Direct Line's error
  * shape (and CORS headers, so Web Chat can read it). Also makes each resident request's client
  * known to the turn it runs (runAsClient), so limits deeper in (account checks, permit
  * lookups, handoffs) count per client too. Bot Framework channels and Twilio are left out:
@@ -15,6 +16,7 @@ const LIMITED: { method: string; path: string; limit: LimitName }[] = [
   { method: 'POST', path: '/demo/token', limit: 'tokens' },
   { method: 'POST', path: '/v3/directline/tokens/generate', limit: 'tokens' },
   { method: 'POST', path: '/v3/directline/conversations', limit: 'conversations' },
+  { method: 'POST', path: '/agent/api/login', limit: 'signIns' },
 ];
 
 export interface HttpLimitOptions {
@@ -36,10 +38,10 @@ export function limitResidentRoutes(server: restify.Server, options: HttpLimitOp
   server.pre((req: restify.Request, res: restify.Response, next: restify.Next) => {
     const path = (req.getPath() || '/').replace(/\/+$/, '') || '/';
     const resident = path.startsWith('/v3/directline/') || path.startsWith('/demo/');
-    if (!resident) return next();
-    const client = clientKey(clientAddress(req, options.trustProxy));
-    const proceed = () => runAsClient(client, () => next());
     const rule = LIMITED.find((r) => r.method === req.method && r.path === path);
+    if (!resident && !rule) return next();
+    const client = clientKey(clientAddress(req, options.trustProxy));
+    const proceed = () => (resident ? runAsClient(client, () => next()) : next());
     if (!rule) return proceed();
     options.limits.admit(rule.limit, bearsSecret(req) ? null : client).then(
       (admission) => {

@@ -11,7 +11,7 @@ import { RateLimiterRes } from 'rate-limiter-flexible';
 import type { Counter } from 'prom-client';
 import type pino from 'pino';
 
-export const LIMIT_NAMES = ['tokens', 'conversations', 'lookups', 'handoffs', 'referenceFailures'] as const;
+export const LIMIT_NAMES = ['tokens', 'conversations', 'lookups', 'handoffs', 'referenceFailures', 'signIns'] as const;
 export type LimitName = (typeof LIMIT_NAMES)[number];
 
 export interface LimitRule {
@@ -104,6 +104,7 @@ export function limitRules(config: {
   LIMIT_PERMIT_REFERENCE_FAILURES_PER_HOUR: number;
   LIMIT_HANDOFFS_PER_CLIENT_PER_HOUR: number;
   LIMIT_HANDOFFS_PER_MINUTE: number;
+  LIMIT_SIGN_INS_PER_CLIENT_PER_HOUR: number;
 }): LimitRules {
   return {
     tokens: { perClient: config.LIMIT_TOKENS_PER_CLIENT_PER_MINUTE, perClientSeconds: 60, global: config.LIMIT_TOKENS_PER_MINUTE, globalSeconds: 60 },
@@ -112,5 +113,7 @@ export function limitRules(config: {
     // Per reference, not per client: misses on one permit reference from anyone.
     referenceFailures: { perClient: config.LIMIT_PERMIT_REFERENCE_FAILURES_PER_HOUR, perClientSeconds: 3600, global: 0, globalSeconds: 60 },
     handoffs: { perClient: config.LIMIT_HANDOFFS_PER_CLIENT_PER_HOUR, perClientSeconds: 3600, global: config.LIMIT_HANDOFFS_PER_MINUTE, globalSeconds: 60 },
+    // Agent sign-ins per address, whatever the username: a guesser cycling through usernames.
+    signIns: { perClient: config.LIMIT_SIGN_INS_PER_CLIENT_PER_HOUR, perClientSeconds: 3600, global: 0, globalSeconds: 60 },
   };
 }
