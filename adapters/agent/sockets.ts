@@ -30,16 +30,22 @@ export class AgentSockets {
   private readonly clients = new Set<Client>();
   private readonly servers: Server[] = [];
   private readonly keepAlive: NodeJS.Timeout;
+  private readonly recheck: NodeJS.Timeout;
+  private rechecking = false;
 
   constructor(
     private readonly service: HandoffService,
     private readonly sessions: AgentSessions,
     private readonly logger: pino.Logger,
     private readonly now: () => number,
+    /** How often each open socket's session is looked up again (sign-out, disabled account, expiry). */
+    recheckMs = 5_000,
   ) {
     service.events.on('change', this.onChange);
     this.keepAlive = setInterval(() => this.ping(), 30_000);
     this.keepAlive.unref();
+    this.recheck = setInterval(() => void this.recheckSessions(), recheckMs);
+    this.recheck.unref();
   }
 
   attach(server: Server): void {
@@ -49,6 +55,7 @@ export class AgentSockets {
 
   async close(): Promise<void> {
     clearInterval(this.keepAlive);
+    clearInterval(this.recheck);
     this.service.events.off('change', this.onChange);
     for (const server of this.servers) server.off('upgrade', this.onUpgrade);
     for (const client of this.clients) client.ws.close(1001, 'server shutting down');
@@ -123,6 +130,32 @@ export class AgentSockets {
       if (client.ws.readyState === client.ws.OPEN) client.ws.send(frame);
     }
   };
+
+  /**
+   * A socket lives no longer than its session: once the agent signs out, is disabled or the
+   * session expires, residents' messages stop reaching it within a few seconds, on whichever
+   * instance the sign-out happened.
+   */
+  private async recheckSessions(): Promise<void> {
+    if (this.rechecking || this.clients.size === 0) return;
+    this.rechecking = true;
+    try {
+      const now = this.now();
+      for (const client of [...this.clients]) {
+        const session = await this.sessions.find(client.token, now).catch((error: unknown) => {
+          // The store not answering is no reason to cut agents off; the next round tries again.
+          this.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'agent session re-check failed');
+          return undefined;
+        });
+        if (session === null || (session && session.agent.id !== client.agentId)) {
+          this.clients.delete(client);
+          client.ws.close(4401, 'signed out');
+        }
+      }
+    } finally {
+      this.rechecking = false;
+    }
+  }
 
   private ping(): void {
     for (const client of this.clients) {
