@@ -33,7 +33,8 @@ const configSchema = z.object({
   // A conversation's tokens are not refreshed past this age, counted from its first token.
   DIRECTLINE_TOKEN_MAX_AGE_HOURS: z.coerce.number().min(1).max(168).default(12),
   CONVERSATION_IDLE_MINUTES: z.coerce.number().int().min(1).max(10_080).default(60),
-  DEMO_PAGE: booleanFlag.default(true),
+  // Defaults to true, except with NODE_ENV=production (see loadConfig).
+  DEMO_PAGE: z.preprocess((value) => (value === '' ? undefined : value), booleanFlag.optional()),
   CORS_ORIGIN: z.union([z.literal('*'), z.url({ protocol: /^https?$/ })]).default('*'),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(65_536),
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(1).max(120).default(10),
@@ -87,7 +88,7 @@ const configSchema = z.object({
   RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
 });
 
-export type Config = z.infer<typeof configSchema>;
+export type Config = Omit<z.infer<typeof configSchema>, 'DEMO_PAGE'> & { DEMO_PAGE: boolean };
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -104,7 +105,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       parsed.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`),
     );
   }
-  const config = parsed.data;
+  // The demo page mints tokens for anyone who asks: on by default for trying the assistant,
+  // off by default in production, where a council's own website mints them.
+  const config: Config = { ...parsed.data, DEMO_PAGE: parsed.data.DEMO_PAGE ?? parsed.data.NODE_ENV !== 'production' };
   const problems: string[] = [];
   if (config.MICROSOFT_APP_ID && !config.MICROSOFT_APP_PASSWORD && config.MICROSOFT_APP_TYPE !== 'UserAssignedMSI') {
     problems.push('MICROSOFT_APP_PASSWORD: required when MICROSOFT_APP_ID is set');

@@ -12,6 +12,7 @@ import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
 import type { CloudAdapter, TurnContext } from 'botbuilder';
 import type { Config } from './config.js';
+import { httpSerializers } from './logger.js';
 import type { AssistantMetrics } from './metrics.js';
 import { applyServerLimits } from './serverLimits.js';
 import { readActivityBody } from './botFrameworkBody.js';
@@ -54,6 +55,9 @@ export function createServer(parts: ServerParts): restify.Server {
 
   const httpLogger = pinoHttp({
     logger,
+    // pino-http's own serializers would write every header (cookies, CSRF tokens, user agents)
+    // and the client's address on every line.
+    serializers: httpSerializers,
     // Health checks and metrics scrapes every few seconds would drown the useful lines.
     autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
     customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
@@ -130,6 +134,24 @@ function registerBotFrameworkRoute(server: restify.Server, parts: ServerParts): 
   });
 }
 
+/**
+ * The demo page's policy: the narrowest Web Chat works under (checked by the browser test).
+ * Web Chat's bundle is served from here and needs inline styles (its CSS-in-JS), data: and
+ * blob: images (avatars, attachments preview), and its stream to this same origin.
+ */
+const DEMO_PAGE_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "media-src 'self' blob:",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
 function registerDemoPage(server: restify.Server, parts: ServerParts): void {
   const sendFile = (file: string, type: string, cache: string) => {
     // Read on the first request and kept (the Web Chat bundle alone is about 4 MB); a failed read is tried again.
@@ -144,6 +166,11 @@ function registerDemoPage(server: restify.Server, parts: ServerParts): void {
       res.setHeader('Content-Type', type);
       res.setHeader('Cache-Control', cache);
       res.setHeader('X-Content-Type-Options', 'nosniff');
+      res.setHeader('Referrer-Policy', 'no-referrer');
+      if (type.startsWith('text/html')) {
+        res.setHeader('Content-Security-Policy', DEMO_PAGE_CSP);
+        res.setHeader('X-Frame-Options', 'DENY');
+      }
       res.sendRaw(200, body);
     };
   };

@@ -163,7 +163,9 @@ export class HandoffService {
     }
     await this.say(context, request.priority === 'urgent' ? 'queuedUrgent' : 'queued', { position, minutes });
     if (this.options.emitHandoffInitiate ?? true) await this.sendInitiation(context, request, channel);
-    this.options.logger.info({ requestId: request.id, conversationId, priority: request.priority, reason: request.reason, topic: request.topic }, 'handoff queued');
+    // Only whether it is urgent: the topic or the reason (self-harm, abuse, "sensitive"…) says
+    // something about the resident, and the queue in the database is where an agent reads it.
+    this.options.logger.info({ requestId: request.id, conversationId, urgent: request.priority === 'urgent' }, 'handoff queued');
     this.emit({ kind: 'queue' });
     return { kind: 'queued', request, position, created };
   }
