@@ -55,6 +55,10 @@ import { BookPermitDialog } from '../dialogs/tip/bookPermitDialog.js';
 import { SiteInfoDialog } from '../dialogs/tip/siteInfoDialog.js';
 import { ManagePermitDialog } from '../dialogs/tip/managePermitDialog.js';
 import type { TipServices } from '../dialogs/tip/tipServices.js';
+import { VelocityLimits, limitRules } from './limits/velocityLimits.js';
+import { LimitedAccounts } from './limits/limitedAccounts.js';
+import { LimitedPermits } from './limits/limitedPermits.js';
+import { currentClient } from '../adapters/requestClient.js';
 
 export interface RunningAssistant {
   config: Config;
@@ -124,6 +128,13 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
   // Shared with the council's other instances through Redis, or in-process when alone.
   const shared = await crossInstance(config.REDIS_URL, database.db, logger);
 
+  // Velocity limits: what one client (or everyone together) may ask for, counted where the
+  // instances share counts. Lookups that reveal personal data are wrapped here, so neither
+  // the services nor the dialogs need to know about clients or limits.
+  const limits = new VelocityLimits(limitRules(config), shared.limiter, metrics.rateLimited, logger.child({ part: 'limits' }));
+  const limitedCouncilTax = { ...councilTax, accounts: new LimitedAccounts(councilTax.accounts, limits) };
+  tip.permits = new LimitedPermits(tip.permits, limits);
+
   // Handoff to a person: the queue, the agent console and the relay both ways.
   const handoff = createHandoff({
     db: database.db,
@@ -136,6 +147,7 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
     now: () => clock().getTime(),
     secureCookies: config.PUBLIC_BASE_URL?.startsWith('https://') ?? false,
     events: shared.handoffEvents,
+    admitNewRequest: async (conversationId) => (await limits.admit('handoffs', currentClient() ?? `conversation:${conversationId}`)).allowed,
   });
   const jobs: JobRoute[] = [
     { intents: ['bins.next_collection'], dialog: new BinDayDialog(council.addressLookup, council.binCollections, messages, clock) },
@@ -149,7 +161,7 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
     {
       intents: COUNCIL_TAX_INTENTS,
       dialog: new CouncilTaxDialog({
-        services: councilTax, addresses: council.addressLookup, cases, person: new LivePersonRequest(handoff, clock),
+        services: limitedCouncilTax, addresses: council.addressLookup, cases, person: new LivePersonRequest(handoff, clock),
         accountRequests: AccountRequests.load(dataDir), messages, clock,
       }),
     },
@@ -196,6 +208,7 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
       tokenSigningKey: await tokenSigningKey(database.db),
       secret: config.DIRECTLINE_SECRET,
       tokenTtlSeconds: config.DIRECTLINE_TOKEN_TTL_SECONDS,
+      tokenMaxAgeSeconds: Math.round(config.DIRECTLINE_TOKEN_MAX_AGE_HOURS * 3600),
       conversationIdleMinutes: config.CONVERSATION_IDLE_MINUTES,
       maxBodyBytes: config.MAX_BODY_BYTES,
       botId: 'council-assistant',
@@ -242,6 +255,7 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
     cloudAdapter,
     channels: sms ? [directLine, sms] : [directLine],
     issueDemoToken: () => directLine.issueToken(),
+    limits,
   });
   directLine.attachWebSockets(server);
   handoff.registerRoutes(server);

@@ -30,11 +30,18 @@ const configSchema = z.object({
   // Web Chat over our own Direct Line 3.0 endpoint.
   DIRECTLINE_SECRET: optionalText.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   DIRECTLINE_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(1800),
+  // A conversation's tokens are not refreshed past this age, counted from its first token.
+  DIRECTLINE_TOKEN_MAX_AGE_HOURS: z.coerce.number().min(1).max(168).default(12),
   CONVERSATION_IDLE_MINUTES: z.coerce.number().int().min(1).max(10_080).default(60),
-  DEMO_PAGE: booleanFlag.default(true),
+  // Defaults to true, except with NODE_ENV=production (see loadConfig).
+  DEMO_PAGE: z.preprocess((value) => (value === '' ? undefined : value), booleanFlag.optional()),
   CORS_ORIGIN: z.union([z.literal('*'), z.url({ protocol: /^https?$/ })]).default('*'),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(65_536),
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(1).max(120).default(10),
+  // A request's headers and body must arrive within this; a connection idle twice as long is closed.
+  REQUEST_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(300).default(30),
+  // Open connections (Web Chat and agent sockets included) before new ones are refused.
+  MAX_CONNECTIONS: z.coerce.number().int().min(10).max(100_000).default(2000),
 
   // Azure Bot Service channels and the Emulator, on /api/messages.
   MICROSOFT_APP_ID: optionalText,
@@ -53,6 +60,26 @@ const configSchema = z.object({
   SMS_MAX_SEGMENTS_PER_TEXT: z.coerce.number().int().min(1).max(10).default(2),
   SMS_WEBHOOK_WAIT_MS: z.coerce.number().int().min(100).max(14_000).default(10_000),
 
+  // Behind our own proxies: how many of them append to X-Forwarded-For (0: trust none and use
+  // the connection's address). "true" means one proxy, "false" none.
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .transform((value) => (value === 'true' ? 1 : value === 'false' || value === '' ? 0 : Number(value)))
+    .pipe(z.number().int('must be true, false or a number of proxies from 0 to 5').min(0).max(5))
+    .default(0),
+  // Velocity limits: per client address, and for everyone together.
+  LIMIT_TOKENS_PER_CLIENT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(20),
+  LIMIT_TOKENS_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(600),
+  LIMIT_CONVERSATIONS_PER_CLIENT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(10),
+  LIMIT_CONVERSATIONS_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(300),
+  LIMIT_LOOKUPS_PER_CLIENT_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(20),
+  LIMIT_LOOKUPS_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(120),
+  LIMIT_PERMIT_REFERENCE_FAILURES_PER_HOUR: z.coerce.number().int().min(1).max(1000).default(5),
+  LIMIT_HANDOFFS_PER_CLIENT_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(5),
+  LIMIT_HANDOFFS_PER_MINUTE: z.coerce.number().int().min(0).max(100_000).default(30),
+  LIMIT_SIGN_INS_PER_CLIENT_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(60),
+
   // Agent console demo account (real agents are added with `npm run agents -- add <name>`).
   DEMO_AGENT_USERNAME: z.string().regex(/^[a-z0-9._-]{3,40}$/, 'lower-case letters, digits, dot, dash or underscore').default('demo-agent'),
   DEMO_AGENT_PASSWORD: optionalText.pipe(z.string().min(12, 'must be at least 12 characters').optional()),
@@ -61,7 +88,7 @@ const configSchema = z.object({
   RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
 });
 
-export type Config = z.infer<typeof configSchema>;
+export type Config = Omit<z.infer<typeof configSchema>, 'DEMO_PAGE'> & { DEMO_PAGE: boolean };
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -78,7 +105,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       parsed.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`),
     );
   }
-  const config = parsed.data;
+  // The demo page mints tokens for anyone who asks: on by default for trying the assistant,
+  // off by default in production, where a council's own website mints them.
+  const config: Config = { ...parsed.data, DEMO_PAGE: parsed.data.DEMO_PAGE ?? parsed.data.NODE_ENV !== 'production' };
   const problems: string[] = [];
   if (config.MICROSOFT_APP_ID && !config.MICROSOFT_APP_PASSWORD && config.MICROSOFT_APP_TYPE !== 'UserAssignedMSI') {
     problems.push('MICROSOFT_APP_PASSWORD: required when MICROSOFT_APP_ID is set');

@@ -6,6 +6,8 @@
  * server stay apart.
  */
 import { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
+import type { LimiterFactory } from './limits/velocityLimits.js';
 import type pino from 'pino';
 import { InProcessConversationEvents, type ConversationEvents } from '../adapters/directline/conversationEvents.js';
 import { InProcessTurnQueue, type ConversationTurnQueue } from '../adapters/turnQueue.js';
@@ -26,6 +28,8 @@ export interface CrossInstance {
   handoffEvents: HandoffEvents;
   /** Texts per number per minute before "please slow down". */
   smsRateLimiter(limitPerMinute: number): PerNumberLimiter;
+  /** Velocity limiters: counted in Redis, or in memory alone. */
+  limiter: LimiterFactory;
   /** For /readyz: Redis answers (always true alone). */
   isReady(): Promise<boolean>;
   close(): Promise<void>;
@@ -39,6 +43,7 @@ export async function crossInstance(redisUrl: string | undefined, db: Db, logger
       conversationEvents: new InProcessConversationEvents(),
       handoffEvents: new InProcessHandoffEvents(),
       smsRateLimiter: (limit) => new PerNumberRateLimit(limit, 60_000),
+      limiter: (options) => new RateLimiterMemory(options),
       isReady: async () => true,
       close: async () => undefined,
     };
@@ -55,6 +60,9 @@ export async function crossInstance(redisUrl: string | undefined, db: Db, logger
     conversationEvents,
     handoffEvents,
     smsRateLimiter: (limit) => new RedisPerNumberRateLimit(new RedisRateLimiter(redis, `${namespace}sms-rate:`), limit, 60_000),
+    // Should Redis stop answering, each instance counts alone for a while rather than let everything through.
+    limiter: (options) =>
+      new RateLimiterRedis({ ...options, storeClient: redis, keyPrefix: `${namespace}${options.keyPrefix}`, insuranceLimiter: new RateLimiterMemory(options) }),
     isReady: () => redis.ping().then(() => true, () => false),
     async close() {
       await conversationEvents.close();

@@ -6,9 +6,13 @@
 import { existsSync } from 'node:fs';
 import { ConfigError } from './config.js';
 import { startAssistant, type RunningAssistant } from './assistant.js';
+import { keepServingOnEscapedErrors } from './lastResort.js';
 
 // Settings may also come from a .env file (copied from .env.example); the real environment wins.
 if (existsSync('.env')) process.loadEnvFile('.env');
+
+let running: RunningAssistant | undefined;
+keepServingOnEscapedErrors(() => running?.logger);
 
 const starting = startAssistant();
 
@@ -31,8 +35,7 @@ process.once('SIGTERM', () => shutdown('SIGTERM'));
 process.once('SIGINT', () => shutdown('SIGINT'));
 
 try {
-  const assistant = await starting;
-  process.on('unhandledRejection', (reason) => assistant.logger.error({ err: reason }, 'unhandled promise rejection'));
+  running = await starting;
 } catch (error) {
   // The logger may not exist yet (its level is configuration too), so write plainly.
   const message = error instanceof ConfigError ? error.message : `council-assistant could not start: ${(error as Error).stack ?? String(error)}`;

@@ -12,7 +12,8 @@ export const SENSITIVE_KEYS = [
   'phone', 'phoneNumber', 'mobile', 'address', 'addressLabel', 'postcode', 'email',
   'registration', 'vrm', 'accountNumber', 'account', 'password', 'token', 'secret',
   'authorization', 'cookie', 'set-cookie', 'x-twilio-signature', 'attachments', 'value',
-  'channelData', 'contact',
+  'channelData', 'contact', 'x-csrf-token', 'csrfToken', 'topic', 'remoteAddress', 'x-forwarded-for',
+  'user-agent',
 ] as const;
 
 function redactPaths(): string[] {
@@ -28,6 +29,20 @@ function redactPaths(): string[] {
   return paths;
 }
 
+/**
+ * What a request or response log line says about it: the method, the path without its query
+ * (Direct Line stream URLs carry tokens) and the status. Never the headers (cookies, CSRF
+ * tokens, user agents) nor the client's address.
+ */
+export const httpSerializers = {
+  req: (req: { method?: string; url?: string; id?: unknown }) => ({
+    id: req.id,
+    method: req.method,
+    url: typeof req.url === 'string' ? req.url.split('?')[0] : req.url,
+  }),
+  res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
+};
+
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
   return pino(
     {
@@ -36,12 +51,7 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       redact: { paths: redactPaths(), censor: '[redacted]' },
       serializers: {
         err: pino.stdSerializers.err,
-        req: (req: { method?: string; url?: string; id?: unknown }) => ({
-          id: req.id,
-          method: req.method,
-          url: typeof req.url === 'string' ? req.url.split('?')[0] : req.url,
-        }),
-        res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
+        ...httpSerializers,
       },
       timestamp: pino.stdTimeFunctions.isoTime,
     },

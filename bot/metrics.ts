@@ -80,6 +80,13 @@ export class AssistantMetrics {
     registers: [this.registry],
   });
 
+  readonly rateLimited = new Counter({
+    name: 'assistant_rate_limited_total',
+    help: 'Requests refused by a velocity limit, by limit and scope (client or global)',
+    labelNames: ['limit', 'scope'] as const,
+    registers: [this.registry],
+  });
+
   private readonly dbStatementsSeen: Record<Dialect, number> = { sqlite: 0, postgres: 0 };
 
   readonly dbStatements = new Counter({

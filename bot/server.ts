@@ -12,7 +12,12 @@ import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
 import type { CloudAdapter, TurnContext } from 'botbuilder';
 import type { Config } from './config.js';
+import { httpSerializers } from './logger.js';
 import type { AssistantMetrics } from './metrics.js';
+import { applyServerLimits } from './serverLimits.js';
+import { readActivityBody } from './botFrameworkBody.js';
+import { limitResidentRoutes } from './limits/httpLimits.js';
+import type { VelocityLimits } from './limits/velocityLimits.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const webDir = join(here, '..', 'web');
@@ -32,6 +37,8 @@ export interface ServerParts {
   botLogic(context: TurnContext): Promise<void>;
   cloudAdapter: CloudAdapter;
   channels: ChannelRoutes[];
+  /** Velocity limits on token minting and conversation starts (and the client for deeper ones). */
+  limits: VelocityLimits;
   /** Mints a Web Chat token for the demo page, as a council's own web backend would. */
   issueDemoToken?(): Promise<{ token: string; conversationId: string; expires_in: number }>;
 }
@@ -39,9 +46,18 @@ export interface ServerParts {
 export function createServer(parts: ServerParts): restify.Server {
   const { config, logger, metrics } = parts;
   const server = restify.createServer({ name: 'council-assistant', handleUncaughtExceptions: false, ignoreTrailingSlash: true });
+  applyServerLimits(server.server, {
+    headersTimeoutMs: Math.min(10_000, config.REQUEST_TIMEOUT_SECONDS * 1000),
+    requestTimeoutMs: config.REQUEST_TIMEOUT_SECONDS * 1000,
+    idleTimeoutMs: config.REQUEST_TIMEOUT_SECONDS * 2000,
+    maxConnections: config.MAX_CONNECTIONS,
+  });
 
   const httpLogger = pinoHttp({
     logger,
+    // pino-http's own serializers would write every header (cookies, CSRF tokens, user agents)
+    // and the client's address on every line.
+    serializers: httpSerializers,
     // Health checks and metrics scrapes every few seconds would drown the useful lines.
     autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
     customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
@@ -52,6 +68,12 @@ export function createServer(parts: ServerParts): restify.Server {
     const stop = metrics.httpRequests.startTimer({ method: req.method });
     res.once('finish', () => stop({ route: String(req.getRoute?.()?.path ?? 'unmatched'), status: String(res.statusCode) }));
     next();
+  });
+  limitResidentRoutes(server, {
+    limits: parts.limits,
+    trustProxy: config.TRUST_PROXY,
+    allowedOrigin: config.CORS_ORIGIN,
+    ...(config.DIRECTLINE_SECRET ? { secret: config.DIRECTLINE_SECRET } : {}),
   });
   server.use(restify.plugins.queryParser({ mapParams: false }));
 
@@ -88,24 +110,47 @@ export function createServer(parts: ServerParts): restify.Server {
 function registerBotFrameworkRoute(server: restify.Server, parts: ServerParts): void {
   const { config } = parts;
   const authConfigured = Boolean(config.MICROSOFT_APP_ID);
-  server.post(
-    '/api/messages',
-    restify.plugins.bodyParser({ maxBodySize: config.MAX_BODY_BYTES, mapParams: false }),
-    async (req: restify.Request, res: restify.Response) => {
-      if (!authConfigured && !config.ALLOW_UNAUTHENTICATED_BOT_FRAMEWORK) {
-        // Without an app id CloudAdapter would accept anyone's activities as if from Azure.
-        res.send(401, {
-          error: {
-            code: 'BotFrameworkAuthNotConfigured',
-            message: 'Set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD, or ALLOW_UNAUTHENTICATED_BOT_FRAMEWORK=true for local development with the Emulator.',
-          },
-        });
-        return;
-      }
-      await parts.cloudAdapter.process(req, res, parts.botLogic);
-    },
-  );
+  server.post('/api/messages', async (req: restify.Request, res: restify.Response) => {
+    if (!authConfigured && !config.ALLOW_UNAUTHENTICATED_BOT_FRAMEWORK) {
+      // Without an app id CloudAdapter would accept anyone's activities as if from Azure.
+      // Refused before any of the body is read.
+      res.setHeader('Connection', 'close');
+      res.send(401, {
+        error: {
+          code: 'BotFrameworkAuthNotConfigured',
+          message: 'Set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD, or ALLOW_UNAUTHENTICATED_BOT_FRAMEWORK=true for local development with the Emulator.',
+        },
+      });
+      return;
+    }
+    const body = await readActivityBody(req, config.MAX_BODY_BYTES);
+    if (!body.ok) {
+      if (body.status !== 400) res.setHeader('Connection', 'close');
+      res.send(body.status, { error: { code: 'BadRequest', message: body.message } });
+      return;
+    }
+    req.body = body.value;
+    await parts.cloudAdapter.process(req, res, parts.botLogic);
+  });
 }
+
+/**
+ * The demo page's policy: the narrowest Web Chat works under (checked by the browser test).
+ * Web Chat's bundle is served from here and needs inline styles (its CSS-in-JS), data: and
+ * blob: images (avatars, attachments preview), and its stream to this same origin.
+ */
+const DEMO_PAGE_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "media-src 'self' blob:",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
 
 function registerDemoPage(server: restify.Server, parts: ServerParts): void {
   const sendFile = (file: string, type: string, cache: string) => {
@@ -121,6 +166,11 @@ function registerDemoPage(server: restify.Server, parts: ServerParts): void {
       res.setHeader('Content-Type', type);
       res.setHeader('Cache-Control', cache);
       res.setHeader('X-Content-Type-Options', 'nosniff');
+      res.setHeader('Referrer-Policy', 'no-referrer');
+      if (type.startsWith('text/html')) {
+        res.setHeader('Content-Security-Policy', DEMO_PAGE_CSP);
+        res.setHeader('X-Frame-Options', 'DENY');
+      }
       res.sendRaw(200, body);
     };
   };

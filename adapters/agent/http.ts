@@ -1,6 +1,7 @@
 /** Small HTTP helpers for the agent hub: cookies, same-origin checks and bounded JSON bodies. */
 import type { IncomingHttpHeaders } from 'node:http';
 import { BodyTooLargeError, readBody, type RequestBody } from '../readBody.js';
+import { parseJsonText } from '../jsonText.js';
 
 /** Just what these helpers read: restify's and Node's requests (and ws upgrades) all fit. */
 interface WithHeaders {
@@ -19,7 +20,13 @@ export class HttpError extends Error {
 export function cookieValue(req: WithHeaders, name: string): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const [key, ...rest] = part.trim().split('=');
-    if (key === name) return decodeURIComponent(rest.join('='));
+    if (key !== name) continue;
+    // A malformed value (`%E0%A4%A`) is no session at all, never an exception.
+    try {
+      return decodeURIComponent(rest.join('='));
+    } catch {
+      return undefined;
+    }
   }
   return undefined;
 }
@@ -57,12 +64,9 @@ export async function readJson(req: RequestBody): Promise<Record<string, unknown
     if (error instanceof BodyTooLargeError) throw new HttpError(413, 'Request body too large.');
     throw error;
   }
-  let value: unknown;
-  try {
-    value = JSON.parse(body.toString('utf8') || '{}');
-  } catch {
-    throw new HttpError(400, 'The body is not valid JSON.');
-  }
+  const parsed = parseJsonText(body.toString('utf8') || '{}');
+  if (!parsed.ok) throw new HttpError(400, parsed.reason === 'depth' ? 'The body nests too deeply.' : 'The body is not valid JSON.');
+  const value = parsed.value;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new HttpError(400, 'The body must be a JSON object.');
   return { ...value };
 }

@@ -14,7 +14,7 @@ import type { Db } from '../../store/database.js';
 import { HandoffError, type HandoffService } from '../../services/handoff/handoffService.js';
 import { OUTCOMES, type Agent } from '../../services/handoff/types.js';
 import type { AgentAccounts } from './accounts.js';
-import type { AgentAudit } from './audit.js';
+import { UNKNOWN_AGENT, type AgentAudit } from './audit.js';
 import type { SignInFailures } from './signInFailures.js';
 import { contextView, summarise } from './context.js';
 import { HttpError, clearedCookie, cookieValue, readJson, sameOrigin, sessionCookie, textField, SESSION_COOKIE } from './http.js';
@@ -82,6 +82,9 @@ export function registerAgentRoutes(server: restify.Server, deps: AgentRouteDeps
     return request;
   };
   const now = () => deps.now();
+  // A failed sign-in is audited against the account it tried, or a placeholder: what was typed
+  // as a username may be anything (even a password typed in the wrong box), so it is not kept.
+  const auditIdFor = async (username: string) => (await deps.accounts.byUsername(username))?.id ?? UNKNOWN_AGENT;
 
   // ---- page --------------------------------------------------------------------------------
   const file = (name: string, type: string) => async (_req: restify.Request, res: restify.Response) => {
@@ -106,15 +109,18 @@ export function registerAgentRoutes(server: restify.Server, deps: AgentRouteDeps
       const username = textField(body, 'username', 64).toLowerCase();
       const password = typeof body.password === 'string' ? body.password.slice(0, 1024) : '';
       const at = now();
-      if (await failures.isLockedOut(username, at)) {
+      // Counted before the password is checked: a burst of guesses checks at most the limit.
+      const attempt = await failures.begin(username, at);
+      if (!attempt.allowed) {
+        await deps.audit.record(await auditIdFor(username), 'sign_in_locked', at);
         return send(res, 429, { error: 'Too many attempts. Try again in 15 minutes.' });
       }
       const agent = await deps.accounts.verify(username, password);
       if (!agent) {
-        await failures.record(username, at);
+        await deps.audit.record(await auditIdFor(username), 'sign_in_failed', at);
         return send(res, 401, { error: 'That username and password do not match.' });
       }
-      await failures.clear(username);
+      await failures.succeeded(username, attempt.ticket);
       const { token, session } = await deps.sessions.create(agent, at);
       await deps.audit.record(agent.id, 'sign_in', at);
       res.setHeader('Set-Cookie', sessionCookie(token, Math.floor(deps.sessionTtlMs / 1000), deps.secureCookies));

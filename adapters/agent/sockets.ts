@@ -10,8 +10,9 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type pino from 'pino';
 import type { HandoffEvent, HandoffService } from '../../services/handoff/handoffService.js';
+import { claimUpgrade, parseUpgradeTarget, refuseUpgrade } from '../upgrade.js';
 import { cookieValue, sameOrigin, SESSION_COOKIE } from './http.js';
-import type { AgentSessions } from './sessions.js';
+import type { AgentSessions, Session } from './sessions.js';
 
 const SOCKET_PATH = '/agent/api/socket';
 
@@ -19,6 +20,8 @@ interface Client {
   ws: WebSocket;
   agentId: string;
   expiresAt: number;
+  /** The session cookie, kept to re-check the session while the socket is open. */
+  token: string;
   alive: boolean;
 }
 
@@ -27,16 +30,22 @@ export class AgentSockets {
   private readonly clients = new Set<Client>();
   private readonly servers: Server[] = [];
   private readonly keepAlive: NodeJS.Timeout;
+  private readonly recheck: NodeJS.Timeout;
+  private rechecking = false;
 
   constructor(
     private readonly service: HandoffService,
     private readonly sessions: AgentSessions,
     private readonly logger: pino.Logger,
     private readonly now: () => number,
+    /** How often each open socket's session is looked up again (sign-out, disabled account, expiry). */
+    recheckMs = 5_000,
   ) {
     service.events.on('change', this.onChange);
     this.keepAlive = setInterval(() => this.ping(), 30_000);
     this.keepAlive.unref();
+    this.recheck = setInterval(() => void this.recheckSessions(), recheckMs);
+    this.recheck.unref();
   }
 
   attach(server: Server): void {
@@ -46,37 +55,57 @@ export class AgentSockets {
 
   async close(): Promise<void> {
     clearInterval(this.keepAlive);
+    clearInterval(this.recheck);
     this.service.events.off('change', this.onChange);
     for (const server of this.servers) server.off('upgrade', this.onUpgrade);
     for (const client of this.clients) client.ws.close(1001, 'server shutting down');
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
 
+  /** Never throws: a malformed upgrade is refused with a status, whatever it holds. */
   private readonly onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (!path.startsWith('/agent')) return;
-    if (path !== SOCKET_PATH) return refuse(socket, 404, 'Not Found');
-    if (!sameOrigin(req)) return refuse(socket, 403, 'Forbidden');
-    this.sessions.find(cookieValue(req, SESSION_COOKIE), this.now()).then(
-      (session) => {
-        if (!session) return refuse(socket, 401, 'Unauthorized');
-        this.wss.handleUpgrade(req, socket, head, (ws) => {
-          const client: Client = { ws, agentId: session.agent.id, expiresAt: session.expiresAt, alive: true };
-          this.clients.add(client);
-          ws.on('pong', () => (client.alive = true));
-          ws.on('close', () => this.clients.delete(client));
-          ws.on('error', () => this.clients.delete(client));
-          // Agents do not talk over the socket: anything they send is ignored.
-          ws.on('message', () => undefined);
-          ws.send(JSON.stringify({ type: 'hello' }));
+    const target = parseUpgradeTarget(req);
+    if (!target) {
+      // An unreadable request line aimed at the console is ours to refuse; anything else is left to the server.
+      if ((req.url ?? '').includes('/agent')) {
+        claimUpgrade(socket);
+        refuseUpgrade(socket, 400);
+      }
+      return;
+    }
+    if (!target.pathname.startsWith('/agent')) return;
+    claimUpgrade(socket);
+    try {
+      if (target.pathname !== SOCKET_PATH) return refuseUpgrade(socket, 404);
+      if (!sameOrigin(req)) return refuseUpgrade(socket, 403);
+      const token = cookieValue(req, SESSION_COOKIE);
+      this.sessions
+        .find(token, this.now())
+        .then((session) => {
+          if (!session || !token) return refuseUpgrade(socket, 401);
+          if (socket.destroyed) return;
+          this.wss.handleUpgrade(req, socket, head, (ws) => this.open(ws, session, token));
+        })
+        .catch((error: unknown) => {
+          this.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'agent socket upgrade failed');
+          refuseUpgrade(socket, 500);
         });
-      },
-      (error: unknown) => {
-        this.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'agent socket upgrade failed');
-        refuse(socket, 500, 'Internal Server Error');
-      },
-    );
+    } catch (error) {
+      this.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'agent socket upgrade failed');
+      refuseUpgrade(socket, 500);
+    }
   };
+
+  private open(ws: WebSocket, session: Session, token: string): void {
+    const client: Client = { ws, agentId: session.agent.id, expiresAt: session.expiresAt, token, alive: true };
+    this.clients.add(client);
+    ws.on('pong', () => (client.alive = true));
+    ws.on('close', () => this.clients.delete(client));
+    ws.on('error', () => this.clients.delete(client));
+    // Agents do not talk over the socket: anything they send is ignored.
+    ws.on('message', () => undefined);
+    ws.send(JSON.stringify({ type: 'hello' }));
+  }
 
   private readonly onChange = (event: HandoffEvent): void => {
     const now = this.now();
@@ -102,6 +131,32 @@ export class AgentSockets {
     }
   };
 
+  /**
+   * A socket lives no longer than its session: once the agent signs out, is disabled or the
+   * session expires, residents' messages stop reaching it within a few seconds, on whichever
+   * instance the sign-out happened.
+   */
+  private async recheckSessions(): Promise<void> {
+    if (this.rechecking || this.clients.size === 0) return;
+    this.rechecking = true;
+    try {
+      const now = this.now();
+      for (const client of [...this.clients]) {
+        const session = await this.sessions.find(client.token, now).catch((error: unknown) => {
+          // The store not answering is no reason to cut agents off; the next round tries again.
+          this.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'agent session re-check failed');
+          return undefined;
+        });
+        if (session === null || (session && session.agent.id !== client.agentId)) {
+          this.clients.delete(client);
+          client.ws.close(4401, 'signed out');
+        }
+      }
+    } finally {
+      this.rechecking = false;
+    }
+  }
+
   private ping(): void {
     for (const client of this.clients) {
       if (!client.alive) {
@@ -115,6 +170,3 @@ export class AgentSockets {
   }
 }
 
-function refuse(socket: Duplex, status: number, reason: string): void {
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-}

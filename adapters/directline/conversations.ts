@@ -52,6 +52,8 @@ export interface ConversationsOptions {
   credentials: Credentials;
   logger: pino.Logger;
   tokenTtlSeconds: number;
+  /** A conversation's tokens are not renewed past this age (counted from the first token). */
+  tokenMaxAgeSeconds: number;
   conversationIdleMinutes: number;
   maxTextLength: number;
   bot: ChannelAccount;
@@ -95,10 +97,17 @@ export class DirectLineConversations {
     return this.issueToken({ userId: parsed?.user?.id, userName: parsed?.user?.name });
   }
 
-  /** POST /tokens/refresh: a valid token buys a fresh one for the same conversation. */
+  /**
+   * POST /tokens/refresh: a valid token buys a fresh one for the same conversation, unless the
+   * conversation has been closed or its first token is older than the maximum age: a token
+   * must not keep a finished conversation's history readable for ever.
+   */
   async refreshToken(caller: Caller): Promise<ConversationGrant> {
     if (caller.kind !== 'token') throw Errors.badArgument('Refresh needs a token, not the secret.');
-    return this.grant(caller.claims.conv, caller.claims.user, caller.claims.name);
+    const record = await this.options.store.getConversation(caller.claims.conv);
+    if (record?.closedAt != null) throw Errors.closed(this.options.conversationIdleMinutes);
+    this.assertYoungEnough(caller);
+    return this.grant(caller.claims.conv, caller.claims.user, caller.claims.name, caller.claims.born);
   }
 
   /**
@@ -132,9 +141,14 @@ export class DirectLineConversations {
   /** GET /conversations/{id}?watermark=: Web Chat reconnecting wants a fresh streamUrl (and token). */
   async reconnect(caller: Caller, conversationId: string, watermark: number | undefined, origin: Origin): Promise<object> {
     const record = await this.require(caller, conversationId);
+    // Reconnecting hands out a fresh token too, so the same limits as refresh apply.
+    if (caller.kind === 'token') {
+      if (record.closedAt !== null) throw Errors.closed(this.options.conversationIdleMinutes);
+      this.assertYoungEnough(caller);
+    }
     const userId = caller.kind === 'token' ? caller.claims.user : (record.userId ?? newUserId());
     const name = caller.kind === 'token' ? caller.claims.name : undefined;
-    const grant = await this.grant(conversationId, userId, name);
+    const grant = await this.grant(conversationId, userId, name, caller.kind === 'token' ? caller.claims.born : undefined);
     return { ...grant, streamUrl: await this.streamUrl(origin, conversationId, userId, watermark) };
   }
 
@@ -261,10 +275,16 @@ export class DirectLineConversations {
     });
   }
 
-  private async grant(conversationId: string, userId: string, userName?: string): Promise<ConversationGrant> {
-    const ttl = this.options.tokenTtlSeconds;
-    const token = await this.options.tokens.sign({ conv: conversationId, user: userId, name: userName, scope: 'conversation' }, ttl);
+  private async grant(conversationId: string, userId: string, userName?: string, born?: number): Promise<ConversationGrant> {
+    // Never past the line's maximum age: the last refresh buys only what is left of it.
+    const left = born === undefined ? Infinity : born + this.options.tokenMaxAgeSeconds - Math.floor(this.now() / 1000);
+    const ttl = Math.max(1, Math.min(this.options.tokenTtlSeconds, left));
+    const token = await this.options.tokens.sign({ conv: conversationId, user: userId, name: userName, scope: 'conversation', born }, ttl);
     return { conversationId, token, expires_in: ttl };
+  }
+
+  private assertYoungEnough(caller: Extract<Caller, { kind: 'token' }>): void {
+    if (Math.floor(this.now() / 1000) - caller.claims.born >= this.options.tokenMaxAgeSeconds) throw Errors.tokenTooOld();
   }
 
   private async streamUrl(origin: Origin, conversationId: string, userId: string, watermark: number | undefined): Promise<string> {

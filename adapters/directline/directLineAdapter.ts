@@ -37,6 +37,10 @@ export interface DirectLineOptions {
   /** DIRECTLINE_SECRET: allowed for tokens/generate and starting conversations. */
   secret?: string;
   tokenTtlSeconds: number;
+  /** Tokens are not refreshed past this age from a conversation's first token; default 12 hours. */
+  tokenMaxAgeSeconds?: number;
+  /** Open streams per conversation on this instance before more are refused (429); default 5. */
+  maxStreamsPerConversation?: number;
   /** Conversations idle this long are closed by closeIdleConversations; posting then gets 410. */
   conversationIdleMinutes: number;
   /** Request bodies above this get 413. */
@@ -77,6 +81,7 @@ export class DirectLineAdapter extends BotAdapter {
       credentials: new Credentials(tokens, options.secret),
       logger: options.logger,
       tokenTtlSeconds: options.tokenTtlSeconds,
+      tokenMaxAgeSeconds: options.tokenMaxAgeSeconds ?? 12 * 3600,
       conversationIdleMinutes: options.conversationIdleMinutes,
       maxTextLength: options.maxTextLength ?? DEFAULT_MAX_TEXT_LENGTH,
       bot: this.bot,
@@ -87,6 +92,7 @@ export class DirectLineAdapter extends BotAdapter {
       events: options.events,
       logger: options.logger,
       keepAliveMs: options.keepAliveMs ?? 30_000,
+      maxStreamsPerConversation: options.maxStreamsPerConversation ?? 5,
     });
   }
 

@@ -4,6 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BodyTooLargeError, readBody, type RequestBody } from '../readBody.js';
+import { MAX_JSON_DEPTH, parseJsonText } from '../jsonText.js';
 import { DirectLineError, Errors } from './errors.js';
 
 /**
@@ -48,11 +49,9 @@ export async function readJsonBody(req: RequestBody, maxBytes: number): Promise<
   }
   const text = body.toString('utf8');
   if (text.trim() === '') return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw Errors.badJson();
-  }
+  const parsed = parseJsonText(text);
+  if (!parsed.ok) throw parsed.reason === 'depth' ? Errors.tooDeep(MAX_JSON_DEPTH) : Errors.badJson();
+  return parsed.value;
 }
 
 /** `https://host` as the browser sees it, honouring a reverse proxy's X-Forwarded-* headers. */

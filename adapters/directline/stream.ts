@@ -15,6 +15,7 @@ import type { StoredActivity } from './conversationStore.js';
 import { PAGE_SIZE, errorSummary, type DirectLineConversations } from './conversations.js';
 import { DirectLineError, Errors } from './errors.js';
 import { parseWatermark } from './http.js';
+import { claimUpgrade, decodeSegment, parseUpgradeTarget, refuseUpgrade } from '../upgrade.js';
 
 const STREAM_PATH = /^\/v3\/directline\/conversations\/([^/]+)\/stream\/?$/;
 
@@ -23,12 +24,15 @@ export interface StreamDeps {
   events: ConversationEvents;
   logger: pino.Logger;
   keepAliveMs: number;
+  /** Web Chat holds one socket per conversation (two briefly while reconnecting). */
+  maxStreamsPerConversation: number;
 }
 
 export class DirectLineStreams {
   /** Clients only send empty keep-alives; anything large is not a Direct Line client. */
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
   private readonly connections = new Set<StreamConnection>();
+  private readonly perConversation = new Map<string, number>();
   private readonly keepAlive: NodeJS.Timeout;
   private readonly servers: Server[] = [];
   private closing = false;
@@ -59,36 +63,68 @@ export class DirectLineStreams {
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
 
+  /**
+   * Never throws: anything unexpected while answering one upgrade is logged and refused, so
+   * no request can take the process (and every other resident's conversation) down with it.
+   */
   private readonly onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const match = STREAM_PATH.exec(url.pathname);
-    // Other upgrade handlers (the agent console) share this server: leave their paths alone.
-    if (!match?.[1]) return;
-    const conversationId = decodeURIComponent(match[1]);
-    if (this.closing) {
-      reject(socket, Errors.unavailable());
+    const target = parseUpgradeTarget(req);
+    const match = target ? STREAM_PATH.exec(target.pathname) : null;
+    if (!target && (req.url ?? '').includes('/v3/directline/')) {
+      claimUpgrade(socket);
+      reject(socket, Errors.badArgument('The stream URL is not valid.'));
       return;
     }
-    this.deps.conversations.authorizeStream(url.searchParams.get('t'), conversationId).then(
-      () => {
+    // Other upgrade handlers (the agent console) share this server: leave their paths alone.
+    if (!target || !match?.[1]) return;
+    claimUpgrade(socket);
+    try {
+      const conversationId = decodeSegment(match[1]);
+      if (conversationId === null) {
+        reject(socket, Errors.badArgument('The conversation id in the stream URL is not valid.'));
+        return;
+      }
+      if (this.closing) {
+        reject(socket, Errors.unavailable());
+        return;
+      }
+      this.authorize(req, socket, head, conversationId, target.searchParams);
+    } catch (error) {
+      this.deps.logger.error({ err: errorSummary(error) }, 'stream upgrade failed');
+      reject(socket, Errors.serviceError());
+    }
+  };
+
+  private authorize(req: IncomingMessage, socket: Duplex, head: Buffer, conversationId: string, query: URLSearchParams): void {
+    this.deps.conversations
+      .authorizeStream(query.get('t'), conversationId)
+      .then(() => {
+        if (socket.destroyed) return;
+        if ((this.perConversation.get(conversationId) ?? 0) >= this.deps.maxStreamsPerConversation) {
+          reject(socket, Errors.tooManyStreams());
+          return;
+        }
         this.wss.handleUpgrade(req, socket, head, (ws) => {
-          this.open(ws, conversationId, parseWatermark(url.searchParams.get('watermark')));
+          this.open(ws, conversationId, parseWatermark(query.get('watermark')));
         });
-      },
-      (error: unknown) => {
+      })
+      .catch((error: unknown) => {
         if (!(error instanceof DirectLineError)) this.deps.logger.error({ err: errorSummary(error), conversationId }, 'stream upgrade failed');
         const failure = error instanceof DirectLineError ? error : Errors.serviceError();
         this.deps.logger.debug({ conversationId, status: failure.status }, 'stream refused');
         reject(socket, failure);
-      },
-    );
-  };
+      });
+  }
 
   private open(ws: WebSocket, conversationId: string, watermark: number | undefined): void {
     const connection = new StreamConnection(ws, conversationId, watermark, this.deps);
     this.connections.add(connection);
+    this.perConversation.set(conversationId, (this.perConversation.get(conversationId) ?? 0) + 1);
     ws.once('close', () => {
       this.connections.delete(connection);
+      const left = (this.perConversation.get(conversationId) ?? 1) - 1;
+      if (left > 0) this.perConversation.set(conversationId, left);
+      else this.perConversation.delete(conversationId);
       void connection.stop();
       this.deps.logger.debug({ conversationId, open: this.connections.size }, 'stream closed');
     });
@@ -202,9 +238,5 @@ class StreamConnection {
 }
 
 function reject(socket: Duplex, error: DirectLineError): void {
-  const reason = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 503: 'Service Unavailable' }[error.status] ?? 'Internal Server Error';
-  const body = JSON.stringify(error.toBody());
-  socket.end(
-    `HTTP/1.1 ${error.status} ${reason}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-  );
+  refuseUpgrade(socket, error.status, { contentType: 'application/json', text: JSON.stringify(error.toBody()) });
 }

@@ -19,6 +19,7 @@ import type { CountryCode } from 'libphonenumber-js';
 import type pino from 'pino';
 import type restify from 'restify';
 import type { DatabaseSchema } from '../../store/schema.js';
+import { runAsClient } from '../requestClient.js';
 import type { ConversationTurnQueue } from '../turnQueue.js';
 import type { Encoding } from './gsm.js';
 import { Outbox } from './outbox.js';
@@ -238,7 +239,8 @@ export class TwilioSmsAdapter extends BotAdapter {
     if (!phone) return 'unroutable';
     const key = this.key ?? (await this.keyPromise);
     const conversationId = conversationIdFor(phone, key);
-    return this.options.turnQueue.run(conversationId, async () => {
+    // The number is the client for velocity limits (the webhook's address is Twilio's own).
+    return runAsClient(`sms:${conversationId}`, () => this.options.turnQueue.run(conversationId, async () => {
       const now = this.now();
       if (!(await this.store.claimInbound(messageSid, conversationId, now))) return 'duplicate';
       try {
@@ -248,7 +250,7 @@ export class TwilioSmsAdapter extends BotAdapter {
         await this.store.releaseInbound(messageSid).catch(() => undefined);
         throw error;
       }
-    });
+    }));
   }
 
   private async processInbound(conversationId: string, phone: string, params: Record<string, string>, logic: Logic, now: number): Promise<InboundOutcome> {

@@ -21,6 +21,7 @@ import { findHouseNumbers } from '../../intents/entities/houseNumber.js';
 import { findPostcodes } from '../../intents/entities/postcode.js';
 import { channelOf } from '../channel.js';
 import type { Messages } from '../content.js';
+import { quoteTyped } from '../quote.js';
 import { choicesActivity, say } from '../reply.js';
 import { entityOf, type Understanding } from '../understanding.js';
 
@@ -72,7 +73,7 @@ export class AddressDialog extends Dialog<AddressOptions> {
 
     if (state.stage === 'postcode') {
       if (postcode) return this.usePostcode(dc, state, postcode, findHouseNumbers(text)[0]?.value, text);
-      return this.failure(dc, state, 'address.badPostcode', 'address.badPostcodeAgain', { typed: text.slice(0, 40) });
+      return this.failure(dc, state, 'address.badPostcode', 'address.badPostcodeAgain', { typed: quoteTyped(text, 40) });
     }
 
     // Choosing from the list. A different postcode typed now starts the search again.

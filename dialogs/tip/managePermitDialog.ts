@@ -4,6 +4,7 @@
  * booked it (by SMS) or its reference with the address's postcode can reach it; anyone else
  * gets the same "not found" as for no permit at all.
  */
+import { TooManyAttempts } from '../../services/tooManyAttempts.js';
 import { ActivityTypes } from 'botbuilder';
 import { Dialog, DialogTurnStatus, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
 import { findDates, parsePostcode, parseReference, parseYesNo } from '../../intents/entities/index.js';
@@ -174,7 +175,14 @@ class ManageSteps extends Dialog<JobOptions> {
   }
 
   private async withPostcode(dc: DialogContext, state: ManageState, postcode: string): Promise<DialogTurnResult> {
-    const permit = await this.tip.permits.findByReference(state.reference ?? '', postcode);
+    let permit: Permit | null;
+    try {
+      permit = await this.tip.permits.findByReference(state.reference ?? '', postcode);
+    } catch (error) {
+      if (!(error instanceof TooManyAttempts)) throw error;
+      await say(dc.context, this.messages, 'tip.manage.tooManyLookups');
+      return dc.endDialog();
+    }
     if (!permit) return this.notFound(dc);
     state.credentials = { postcode };
     return this.act(dc, state, permit);

@@ -21,6 +21,12 @@ export interface VerifyInput {
   subject: string;
   /** Decides how long the grant lasts (shorter on SMS: a phone can change hands). */
   channel: Channel;
+  /**
+   * Where the check comes from (a client address, already reduced to a key), when known:
+   * failures are counted per client too, so one address spraying account numbers across
+   * many conversations is stopped.
+   */
+  client?: string;
 }
 
 export interface AccountSummary {

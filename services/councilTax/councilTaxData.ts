@@ -42,6 +42,11 @@ export const settingsFileSchema = documentedObject({
   timeZone: z.string().refine((zone) => IANAZone.isValidZone(zone), { error: 'is not a time zone like Europe/London' }),
   verification: documentedObject({
     maxFailedAttempts: z.number().int().min(1).max(10),
+    // Failures on one account number (per channel, from anyone) and from one client address
+    // before they lock too: higher than a conversation's own limit, so one person cannot lock a
+    // resident out, while many guesses at one account or from one address are still stopped.
+    maxFailedPerAccount: z.number().int().min(1).max(100).default(10),
+    maxFailedPerClient: z.number().int().min(1).max(100).default(10),
     lockMinutes: z.number().int().min(1).max(24 * 60),
     grantMinutes: documentedObject({ sms: z.number().int().min(1).max(60), web: z.number().int().min(1).max(240) }),
   }),

@@ -15,8 +15,14 @@ export class EmbeddedAccounts implements Accounts {
   async verify(input: VerifyInput, now: Date): Promise<VerifyResult> {
     const accountNumber = input.accountNumber.replace(/[\s-]/g, '');
     const postcode = normalisePostcode(input.postcode);
-    // Only a well-formed number gets its own counter: a malformed one opens no account.
-    const keys = [`subject:${input.subject}`, ...(/^\d{8}$/.test(accountNumber) ? [`account:${accountNumber}`] : [])];
+    // Only a well-formed number gets its own counter: a malformed one opens no account. The
+    // account's counter is per channel, so guesses on the web cannot lock its holder out of
+    // checking by text (and the phone line is never locked).
+    const keys = [
+      `subject:${input.subject}`,
+      ...(input.client ? [`client:${input.client}`] : []),
+      ...(/^\d{8}$/.test(accountNumber) ? [`account:${input.channel}:${accountNumber}`] : []),
+    ];
 
     const gate = await this.attempts.begin(keys, now);
     if (!gate.allowed) return { ok: false, reason: 'locked', lockedUntil: gate.lockedUntil };

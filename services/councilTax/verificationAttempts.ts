@@ -1,5 +1,6 @@
 /**
- * Counts account checks per key ("subject:<conversation>", "account:<number>") in the store,
+ * Counts account checks per key ("subject:<conversation>", "client:<address>",
+ * "account:<channel>:<number>") in the store, each kind with its own limit,
  * so the limit holds across restarts and across instances. Every check is counted before the
  * details are compared, and a success clears the counters: so however many checks arrive at
  * once, no more than the limit are ever compared in one window.
@@ -8,7 +9,12 @@ import { sql } from 'kysely';
 import type { Db } from '../../store/database.js';
 
 export interface AttemptLimits {
+  /** Per conversation. */
   maxFailedAttempts: number;
+  /** Per account number and channel, whoever tries; defaults to maxFailedAttempts. */
+  maxFailedPerAccount?: number;
+  /** Per client address; defaults to maxFailedAttempts. */
+  maxFailedPerClient?: number;
   lockMinutes: number;
 }
 
@@ -47,7 +53,7 @@ export class VerificationAttempts {
       if (row.locked_until !== null && row.locked_until > at) return { allowed: false, lockedUntil: new Date(row.locked_until) };
       // Over the limit without a lock yet: another check reached the limit a moment ago and has
       // not recorded its failure; lock now rather than compare a check too many.
-      if (row.attempts > this.limits.maxFailedAttempts) return { allowed: false, lockedUntil: new Date(await this.lock([key], at)) };
+      if (row.attempts > this.limitFor(key)) return { allowed: false, lockedUntil: new Date(await this.lock([key], at)) };
     }
     return { allowed: true };
   }
@@ -55,12 +61,8 @@ export class VerificationAttempts {
   /** Records that the check failed; returns when the keys unlock if that was the last try allowed. */
   async fail(keys: string[], now: Date): Promise<Date | null> {
     const at = now.getTime();
-    const full = await this.db
-      .selectFrom('counciltax_verification_attempts')
-      .select('key')
-      .where('key', 'in', keys)
-      .where('attempts', '>=', this.limits.maxFailedAttempts)
-      .execute();
+    const rows = await this.db.selectFrom('counciltax_verification_attempts').select(['key', 'attempts']).where('key', 'in', keys).execute();
+    const full = rows.filter((row) => row.attempts >= this.limitFor(row.key));
     if (full.length === 0) return null;
     return new Date(await this.lock(full.map((r) => r.key), at));
   }
@@ -83,6 +85,12 @@ export class VerificationAttempts {
       )
       .executeTakeFirst();
     return Number(result.numDeletedRows);
+  }
+
+  private limitFor(key: string): number {
+    if (key.startsWith('account:')) return this.limits.maxFailedPerAccount ?? this.limits.maxFailedAttempts;
+    if (key.startsWith('client:')) return this.limits.maxFailedPerClient ?? this.limits.maxFailedAttempts;
+    return this.limits.maxFailedAttempts;
   }
 
   /** Locks the keys that are not locked yet; returns the latest lock end among them. */

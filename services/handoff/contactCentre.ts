@@ -25,7 +25,7 @@ const message = z.object({ web: z.string().min(1), sms: z.string().min(1) });
 export const HANDOFF_MESSAGE_IDS = [
   'queued', 'queuedUrgent', 'stillQueued', 'alreadyQueued', 'accepted', 'agentSays', 'left', 'endedByResident', 'ended',
   'ratingThanks', 'transferred', 'outOfHours', 'timedOut', 'askContact', 'contactNotUnderstood', 'callbackBooked',
-  'callbackDeclined', 'howPhone', 'howEmail', 'howSms',
+  'callbackDeclined', 'howPhone', 'howEmail', 'howSms', 'busy', 'busyUrgent',
 ] as const;
 export type HandoffMessageId = (typeof HANDOFF_MESSAGE_IDS)[number];
 

@@ -32,7 +32,9 @@ export type { HandoffEvent } from './handoffEvents.js';
 
 export type RequestOutcome =
   | { kind: 'queued'; request: HandoffRequest; position: number; created: boolean }
-  | { kind: 'closed' };
+  | { kind: 'closed' }
+  /** Over the limit on new requests: told to call instead (and, when urgent, given the emergency contacts). */
+  | { kind: 'limited' };
 
 export interface HandoffServiceOptions {
   queue: HandoffQueue;
@@ -53,6 +55,11 @@ export interface HandoffServiceOptions {
    * instance, Redis for several. `events` hears them back once `listen()` has run.
    */
   bus: HandoffEvents;
+  /**
+   * Whether this conversation may take a new place in the queue (a velocity limit, so a flood
+   * of fake requests cannot push real residents down it); every request is admitted without it.
+   */
+  admitNewRequest?: (conversationId: string) => Promise<boolean>;
 }
 
 export class HandoffError extends Error {
@@ -121,6 +128,13 @@ export class HandoffService {
     const reference = TurnContext.getConversationReference(context.activity);
     const conversationId = context.activity.conversation?.id;
     if (!conversationId) throw new Error('requestHandoff needs a conversation id');
+    const admit = this.options.admitNewRequest;
+    if (admit && !(await this.queue.activeFor(conversationId)) && !(await admit(conversationId))) {
+      await this.say(context, input.priority === 'urgent' ? 'busyUrgent' : 'busy', { phone: this.options.councilPhone });
+      // Only whether it was urgent: the topic (self-harm, abuse…) never reaches the log.
+      this.options.logger.info({ conversationId, urgent: input.priority === 'urgent' }, 'handoff refused: over the limit');
+      return { kind: 'limited' };
+    }
     const { request, created } = await this.queue.enqueue(
       {
         conversationId,
@@ -149,7 +163,9 @@ export class HandoffService {
     }
     await this.say(context, request.priority === 'urgent' ? 'queuedUrgent' : 'queued', { position, minutes });
     if (this.options.emitHandoffInitiate ?? true) await this.sendInitiation(context, request, channel);
-    this.options.logger.info({ requestId: request.id, conversationId, priority: request.priority, reason: request.reason, topic: request.topic }, 'handoff queued');
+    // Only whether it is urgent: the topic or the reason (self-harm, abuse, "sensitive"…) says
+    // something about the resident, and the queue in the database is where an agent reads it.
+    this.options.logger.info({ requestId: request.id, conversationId, urgent: request.priority === 'urgent' }, 'handoff queued');
     this.emit({ kind: 'queue' });
     return { kind: 'queued', request, position, created };
   }

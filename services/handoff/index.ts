@@ -48,6 +48,8 @@ export interface HandoffOptions {
   emitHandoffInitiate?: boolean;
   /** Shares queue and message events between instances (RedisHandoffEvents); default in-process. */
   events?: HandoffEvents;
+  /** A velocity limit on new queue places (see HandoffService); none by default. */
+  admitNewRequest?: (conversationId: string) => Promise<boolean>;
 }
 
 export interface Handoff {
@@ -85,6 +87,7 @@ export function createHandoff(options: HandoffOptions): Handoff {
     now,
     ...(options.emitHandoffInitiate !== undefined ? { emitHandoffInitiate: options.emitHandoffInitiate } : {}),
     bus: options.events ?? new InProcessHandoffEvents(),
+    ...(options.admitNewRequest ? { admitNewRequest: options.admitNewRequest } : {}),
   });
   const accounts = new AgentAccounts(options.db);
   const sessionTtlMs = options.sessionTtlMs ?? 8 * 3_600_000;

@@ -39,3 +39,31 @@ describe('logs', () => {
     expect(logs).not.toContain(conversation.token);
   });
 });
+
+describe('request and handoff log lines', () => {
+  it('carry no headers, cookies, CSRF tokens, user agents or client addresses', async () => {
+    const csrf = 'csrf-token-that-must-not-be-logged-123';
+    const cookie = 'agent_session=session-cookie-that-must-not-be-logged';
+    await fetch(`${assistant.url}/agent/api/handoffs/nothing/accept`, {
+      method: 'POST',
+      headers: { 'X-CSRF-Token': csrf, Cookie: cookie, 'User-Agent': 'ResidentsBrowser/9.9 (unique-agent-string)', 'Content-Type': 'application/json' },
+      body: '{}',
+    });
+    await fetch(`${assistant.url}/v3/directline/conversations`, { method: 'POST', headers: { 'User-Agent': 'ResidentsBrowser/9.9 (unique-agent-string)' } });
+    const logs = assistant.logLines.join('\n');
+    expect(logs).toContain('"url":"/agent/api/handoffs/nothing/accept"');
+    for (const secret of [csrf, 'session-cookie-that-must-not-be-logged', 'unique-agent-string', '127.0.0.1']) expect(logs).not.toContain(secret);
+    expect(logs).not.toMatch(/"headers":/);
+    expect(logs).not.toMatch(/"remoteAddress":"[^[]/);
+  });
+
+  it('say only that a handoff is urgent, never its safeguarding topic', async () => {
+    const conversation = await openConversation(assistant.url);
+    await conversation.say("I'm going to be homeless tonight");
+    const lines = assistant.logLines.filter((line) => line.includes('handoff'));
+    expect(lines.join('\n')).not.toMatch(/homeless|self_harm|abuse|"topic"|"reason"/);
+    // Queued, or (out of hours) offered a callback: either way no topic.
+    const queued = lines.filter((line) => line.includes('handoff queued'));
+    for (const line of queued) expect(JSON.parse(line)).toMatchObject({ urgent: true });
+  });
+});

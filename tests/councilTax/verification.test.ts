@@ -102,15 +102,31 @@ for (const engine of ENGINES) {
       expect(await accounts.verify(input(who), lockedUntil)).toMatchObject({ ok: true });
     });
 
-    it('locks an account number tried from many conversations, for everyone, even with the right postcode', async () => {
+    it('locks an account number tried from many conversations on one channel, but not on the other', async () => {
       const account = { accountNumber: '50005027', postcode: 'DF2 6HT' };
-      for (let i = 0; i < MAX; i++) await accounts.verify(input(subject(), { ...account, postcode: 'DF1 1AA' }), at(i * MINUTE));
+      const PER_ACCOUNT = data.verification.maxFailedPerAccount;
+      expect(PER_ACCOUNT).toBeGreaterThan(MAX);
+      for (let i = 0; i < PER_ACCOUNT; i++) await accounts.verify(input(subject(), { ...account, postcode: 'DF1 1AA' }), at(i * MINUTE));
       const owner = subject();
-      const refused = await accounts.verify(input(owner, account), at(5 * MINUTE));
+      const refused = await accounts.verify(input(owner, account), at(PER_ACCOUNT * MINUTE));
       expect(refused).toMatchObject({ ok: false, reason: 'locked' });
-      // Other accounts are unaffected.
-      expect(await accounts.verify(input(subject()), at(5 * MINUTE))).toMatchObject({ ok: true });
-      expect(await accounts.verify(input(owner, account), at((MAX - 1) * MINUTE + LOCK))).toMatchObject({ ok: true });
+      // The holder can still check by text, and other accounts are unaffected.
+      expect(await accounts.verify(input(`sms-${owner}`, { ...account, channel: 'sms' }), at(PER_ACCOUNT * MINUTE))).toMatchObject({ ok: true });
+      expect(await accounts.verify(input(subject()), at(PER_ACCOUNT * MINUTE))).toMatchObject({ ok: true });
+      expect(await accounts.verify(input(owner, account), at((PER_ACCOUNT - 1) * MINUTE + LOCK))).toMatchObject({ ok: true });
+    });
+
+    it('lets no one person lock a resident out: fewer failures than the account limit leave the account open', async () => {
+      const account = { accountNumber: '50005027', postcode: 'DF2 6HT' };
+      // One attacker, many conversations from one address: the client limit stops them first.
+      const client = 'attacker-address';
+      const results = [];
+      for (let i = 0; i < data.verification.maxFailedPerAccount + 5; i++) {
+        results.push(await accounts.verify(input(subject(), { ...account, postcode: 'DF1 1AA', client }), at(i * MINUTE)));
+      }
+      expect(results.filter((r) => !r.ok && r.reason === 'locked').length).toBeGreaterThan(0);
+      // The resident, from their own address, still gets in.
+      expect(await accounts.verify(input(subject(), { ...account, client: 'resident-address' }), at(30 * MINUTE))).toMatchObject({ ok: true });
     });
 
     it('does not let a locked-out conversation use up another account\'s tries', async () => {
@@ -123,9 +139,10 @@ for (const engine of ENGINES) {
 
     it('locks a made-up account number the same way, so a lock does not reveal which numbers exist', async () => {
       const made = { accountNumber: '59999999', postcode: 'DF1 1AA' };
+      const PER_ACCOUNT = data.verification.maxFailedPerAccount;
       const results = [];
-      for (let i = 0; i <= MAX; i++) results.push(await accounts.verify(input(subject(), made), at(i)));
-      expect(results.map((r) => (r.ok ? 'ok' : r.reason))).toEqual([...Array(MAX - 1).fill('no_match'), 'locked', 'locked']);
+      for (let i = 0; i <= PER_ACCOUNT; i++) results.push(await accounts.verify(input(subject(), made), at(i)));
+      expect(results.map((r) => (r.ok ? 'ok' : r.reason))).toEqual([...Array(PER_ACCOUNT - 1).fill('no_match'), 'locked', 'locked']);
     });
 
     it('forgets failures once the window has passed without a lock', async () => {

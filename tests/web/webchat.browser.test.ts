@@ -25,7 +25,15 @@ describe('demo page with Web Chat', () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(assistant.url);
+    // The page's Content-Security-Policy must allow everything Web Chat does: a refusal shows
+    // in the console, and is as much a failure as an exception.
+    const cspViolations: string[] = [];
+    page.on('console', (message) => {
+      if (/Content Security Policy|Refused to/i.test(message.text())) cspViolations.push(message.text());
+    });
+    const response = await page.goto(assistant.url);
+    expect(response?.headers()['content-security-policy']).toMatch(/frame-ancestors 'none'/);
+    expect(response?.headers()['referrer-policy']).toBe('no-referrer');
 
     await expect(page.getByRole('heading', { name: 'Ask us online' }).isVisible()).resolves.toBe(true);
     // The welcome arrives without the resident typing anything.
@@ -41,6 +49,7 @@ describe('demo page with Web Chat', () => {
     await page.waitForTimeout(500);
     expect(await page.getByText(/send failed/i).count()).toBe(0);
     expect(pageErrors).toEqual([]);
+    expect(cspViolations).toEqual([]);
 
     // Quick replies are offered on the web; choosing one is like typing it.
     await page.getByRole('button', { name: 'Council tax' }).first().waitFor();

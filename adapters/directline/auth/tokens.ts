@@ -18,6 +18,11 @@ export interface TokenClaims {
   scope: TokenScope;
   /** Expiry, epoch seconds. */
   exp: number;
+  /**
+   * When the first token of this line was issued, epoch seconds. Refreshes carry it forward,
+   * so a conversation's tokens cannot be renewed for ever.
+   */
+  born: number;
 }
 
 export type TokenFailure = 'expired' | 'invalid';
@@ -37,9 +42,9 @@ export class TokenService {
     if (key.byteLength < 32) throw new Error('Direct Line token signing key must be at least 32 bytes');
   }
 
-  async sign(claims: { conv: string; user: string; name?: string; scope: TokenScope }, ttlSeconds: number): Promise<string> {
+  async sign(claims: { conv: string; user: string; name?: string; scope: TokenScope; born?: number }, ttlSeconds: number): Promise<string> {
     const issuedAt = Math.floor(this.now() / 1000);
-    const payload: Record<string, string> = { conv: claims.conv, user: claims.user, scope: claims.scope };
+    const payload: Record<string, string | number> = { conv: claims.conv, user: claims.user, scope: claims.scope, born: claims.born ?? issuedAt };
     if (claims.name) payload.name = claims.name;
     return new SignJWT(payload)
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
@@ -58,11 +63,13 @@ export class TokenService {
         currentDate: new Date(this.now()),
         clockTolerance: 0,
       });
-      const { conv, user, name, exp } = payload;
+      const { conv, user, name, exp, born, iat } = payload;
       if (typeof conv !== 'string' || typeof user !== 'string' || typeof exp !== 'number' || payload.scope !== scope) {
         throw new TokenError('invalid');
       }
-      return { conv, user, scope, exp, ...(typeof name === 'string' ? { name } : {}) };
+      // Tokens from before `born` existed count from their own issue time.
+      const bornAt = typeof born === 'number' ? born : typeof iat === 'number' ? iat : 0;
+      return { conv, user, scope, exp, born: bornAt, ...(typeof name === 'string' ? { name } : {}) };
     } catch (error) {
       if (error instanceof TokenError) throw error;
       if (error instanceof errors.JWTExpired) throw new TokenError('expired');
