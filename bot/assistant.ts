@@ -55,6 +55,8 @@ import { BookPermitDialog } from '../dialogs/tip/bookPermitDialog.js';
 import { SiteInfoDialog } from '../dialogs/tip/siteInfoDialog.js';
 import { ManagePermitDialog } from '../dialogs/tip/managePermitDialog.js';
 import type { TipServices } from '../dialogs/tip/tipServices.js';
+import { UrgentTopics } from '../services/safeguarding/urgentTopics.js';
+import { UrgentDialog } from '../dialogs/urgent/urgentDialog.js';
 
 export interface RunningAssistant {
   config: Config;
@@ -121,6 +123,7 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
   // Content, understanding and dialogs
   const messages = Messages.load(dataDir);
   const recogniser = await CouncilRecognizer.load();
+  const urgentTopics = UrgentTopics.load(dataDir);
   // Shared with the council's other instances through Redis, or in-process when alone.
   const shared = await crossInstance(config.REDIS_URL, database.db, logger);
 
@@ -136,6 +139,7 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
     now: () => clock().getTime(),
     secureCookies: config.PUBLIC_BASE_URL?.startsWith('https://') ?? false,
     events: shared.handoffEvents,
+    urgentTopics,
   });
   const jobs: JobRoute[] = [
     { intents: ['bins.next_collection'], dialog: new BinDayDialog(council.addressLookup, council.binCollections, messages, clock) },
@@ -158,8 +162,11 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
   const mainDialog = new MainDialog(recogniser, messages, conversationState.createProperty('mainMemory'), jobs, {
     clock,
     onUnderstood: (understanding) => metrics.intents.inc({ intent: understanding.intent }),
+    urgent: { topics: urgentTopics, dialog: new UrgentDialog(urgentTopics, messages, handoff) },
   });
-  const bot = options.replaceBot?.(conversationState) ?? new CouncilBot(conversationState, userState, mainDialog, messages);
+  const bot =
+    options.replaceBot?.(conversationState) ??
+    new CouncilBot(conversationState, userState, mainDialog, messages, { answersAlone: (text) => Boolean(urgentTopics.topicIn(text)) });
 
   // Adapters: every channel gets the same middleware and the same error handling.
   const onTurnError = createTurnErrorHandler(logger, messages, conversationState);

@@ -28,6 +28,16 @@ export interface MainDialogOptions {
   clock?: () => Date;
   /** Told what each message was understood as (metrics count intents). */
   onUnderstood?: (understanding: Understanding) => void;
+  /**
+   * Urgent and safeguarding topics and the dialog that answers them: checked before anything
+   * else on every message, whatever job is running.
+   */
+  urgent?: { topics: UrgentTopicFinder; dialog: Dialog };
+}
+
+/** Finds an urgent topic in a message (services/safeguarding/urgentTopics.ts). */
+export interface UrgentTopicFinder {
+  topicIn(text: string | undefined): { id: string } | undefined;
 }
 
 /** A job the assistant can do: the dialog to begin for each intent it handles. */
@@ -47,6 +57,8 @@ const UNDERSTOOD = Symbol('main.understood');
 
 interface MainMemory {
   misunderstandings: number;
+  /** The urgent topic being answered, so a reply to its question does not start it over. */
+  urgentTopic?: string;
 }
 
 export class MainDialog extends ComponentDialog {
@@ -60,6 +72,7 @@ export class MainDialog extends ComponentDialog {
     private readonly options: MainDialogOptions = {},
   ) {
     super(MAIN_DIALOG);
+    if (options.urgent) this.addDialog(options.urgent.dialog);
     for (const job of jobs) {
       this.addDialog(job.dialog);
       for (const intent of job.intents) this.dialogByIntent.set(intent, job.dialog.id);
@@ -79,6 +92,11 @@ export class MainDialog extends ComponentDialog {
   override async onContinueDialog(inner: DialogContext): Promise<DialogTurnResult> {
     const activity = inner.context.activity;
     const active = inner.activeDialog?.id;
+    const urgent = await this.urgentInterruption(inner.context, active);
+    if (urgent) {
+      await inner.cancelAllDialogs();
+      return inner.beginDialog(urgent.dialog, urgent.options);
+    }
     if (activity.type === ActivityTypes.Message && active && active !== ROUTE) {
       const understanding = this.understand(inner.context);
       const target = this.dialogByIntent.get(understanding.intent);
@@ -122,9 +140,28 @@ export class MainDialog extends ComponentDialog {
     return understanding;
   }
 
+  /**
+   * The urgent dialog to begin for this message, if it names an urgent topic: first in the
+   * turn, before any job or menu. A message to the urgent dialog about its own topic (the
+   * answer to "is it safe to call you?") is that dialog's to read.
+   */
+  private async urgentInterruption(context: TurnContext, active: string | undefined): Promise<{ dialog: string; options: { topic: string } } | undefined> {
+    const urgent = this.options.urgent;
+    if (!urgent || context.activity.type !== ActivityTypes.Message) return undefined;
+    const topic = urgent.topics.topicIn(context.activity.text);
+    if (!topic) return undefined;
+    const memory = await this.memory.get(context, { misunderstandings: 0 });
+    if (active === urgent.dialog.id && memory.urgentTopic === topic.id) return undefined;
+    memory.urgentTopic = topic.id;
+    memory.misunderstandings = 0;
+    return { dialog: urgent.dialog.id, options: { topic: topic.id } };
+  }
+
   private async route(step: WaterfallStepContext) {
     const context = step.context;
     const text = context.activity.type === ActivityTypes.Message ? (context.activity.text ?? '') : '';
+    const urgent = await this.urgentInterruption(context, undefined);
+    if (urgent) return step.beginDialog(urgent.dialog, urgent.options);
     const understanding = this.understand(context);
     this.options.onUnderstood?.(understanding);
     const memory = await this.memory.get(context, { misunderstandings: 0 });

@@ -49,6 +49,11 @@ export class HandoffConversation {
     }
   }
 
+  /** Drops an open handoff question (the resident has moved on to something more pressing). */
+  async forget(context: TurnContext): Promise<void> {
+    await this.memory.set(context, {});
+  }
+
   /** A message while a handoff question is open; false when it is not an answer to it. */
   async answer(context: TurnContext, text: string): Promise<boolean> {
     const centre = this.handoff.contactCentre;

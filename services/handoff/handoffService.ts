@@ -46,6 +46,8 @@ export interface HandoffServiceOptions {
   now?: () => number;
   /** The council's phone number, for residents who decline a callback. */
   councilPhone: string;
+  /** Plain words for a topic id, for the agent console ("self_harm" -> "Self-harm or suicide"). */
+  topicLabel?: (topic: string) => string;
   /** Send Bot Framework `handoff.initiate` events for an external agent hub (default true). */
   emitHandoffInitiate?: boolean;
   /**
@@ -82,6 +84,11 @@ export class HandoffService {
     return this.options.councilPhone;
   }
 
+  /** What a request is about, in the words an agent reads (the topic id when there are none). */
+  topicLabel(topic: string): string {
+    return this.options.topicLabel?.(topic) ?? topic;
+  }
+
   get contactCentre(): ContactCentre {
     return this.options.contactCentre;
   }
@@ -115,7 +122,8 @@ export class HandoffService {
     const memory = await this.options.memory.get(context, {});
     if (!this.contactCentre.isOpen(new Date(now))) {
       await this.options.memory.set(context, { stage: 'callbackOffer', pending: { ...input, collected } });
-      await this.say(context, 'outOfHours');
+      // An urgent resident has just been given the numbers that answer now; the callback is extra.
+      await this.say(context, input.priority === 'urgent' ? 'outOfHoursUrgent' : 'outOfHours');
       return { kind: 'closed' };
     }
     const reference = TurnContext.getConversationReference(context.activity);
@@ -149,7 +157,9 @@ export class HandoffService {
     }
     await this.say(context, request.priority === 'urgent' ? 'queuedUrgent' : 'queued', { position, minutes });
     if (this.options.emitHandoffInitiate ?? true) await this.sendInitiation(context, request, channel);
-    this.options.logger.info({ requestId: request.id, conversationId, priority: request.priority, reason: request.reason, topic: request.topic }, 'handoff queued');
+    // An urgent topic (self-harm, abuse…) is a safeguarding matter: the logs say only "urgent".
+    const topic = request.priority === 'urgent' ? 'urgent' : request.topic;
+    this.options.logger.info({ requestId: request.id, conversationId, priority: request.priority, reason: request.reason, topic }, 'handoff queued');
     this.emit({ kind: 'queue' });
     return { kind: 'queued', request, position, created };
   }

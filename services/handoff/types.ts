@@ -29,6 +29,11 @@ export interface Collected {
   intent?: string;
   /** How to contact them, if they gave it. */
   contact?: string;
+  /**
+   * Asked of a resident who spoke of abuse: false means never call or text them (someone
+   * else may see the phone); true means they said it is safe.
+   */
+  safeToContact?: boolean;
 }
 
 export interface HandoffRequestInput {

@@ -10,7 +10,7 @@ import { openConversation } from '../helpers/directLineRest.js';
 import { AgentClient, MONDAY_10AM, MONDAY_7PM, eventually, startHandoffCouncil, type HandoffCouncil } from './harness.js';
 
 interface QueueView {
-  waiting: { id: string; channel: string; topic: string; priority: string; position: number; callbackOffered: boolean }[];
+  waiting: { id: string; channel: string; topic: string; topicLabel: string; priority: string; position: number; callbackOffered: boolean }[];
 }
 
 const running: HandoffCouncil[] = [];
@@ -100,9 +100,10 @@ describe('priority, hours and timers', () => {
     const urgent = await council.web();
     const reply = await urgent.say("I'm going to be homeless tonight");
     expect(reply.join('\n')).toMatch(/number 1 in the queue/);
-    expect(reply.join('\n')).toMatch(/116 123/);
+    // The council's 24-hour homelessness line comes first, before the queue.
+    expect(reply[0]).toMatch(/01632 960999/);
     const queue = (await agent.json<QueueView>('/queue')).waiting;
-    expect(queue.map((w) => [w.priority, w.topic])).toEqual([['urgent', 'homeless'], ['normal', 'agent.request']]);
+    expect(queue.map((w) => [w.priority, w.topic, w.topicLabel])).toEqual([['urgent', 'homeless', 'Homeless tonight'], ['normal', 'agent.request', 'agent.request']]);
     expect(queue.map((w) => w.position)).toEqual([1, 2]);
   });
 
