@@ -57,6 +57,8 @@ import { ManagePermitDialog } from '../dialogs/tip/managePermitDialog.js';
 import type { TipServices } from '../dialogs/tip/tipServices.js';
 import { UrgentTopics } from '../services/safeguarding/urgentTopics.js';
 import { UrgentDialog } from '../dialogs/urgent/urgentDialog.js';
+import { Signposts, signpostMessageId } from '../services/signposts/signposts.js';
+import { ConversationWords } from '../services/words/conversationWords.js';
 
 export interface RunningAssistant {
   config: Config;
@@ -124,6 +126,11 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
   const messages = Messages.load(dataDir);
   const recogniser = await CouncilRecognizer.load();
   const urgentTopics = UrgentTopics.load(dataDir);
+  const signposts = Signposts.load(dataDir);
+  const words = ConversationWords.load(dataDir);
+  // Every signpost and language the data names must have its words, for web and SMS, before start.
+  messages.require([...signposts.all.map((s) => signpostMessageId(s.id)), 'signpost.otherCouncil'], 'signposts/messages.json');
+  messages.require([...words.languageCodes.map((code) => `language.${code}`), 'frustrated', 'frustratedNoPerson', 'smallTalk'], 'conversation/messages.json');
   // Shared with the council's other instances through Redis, or in-process when alone.
   const shared = await crossInstance(config.REDIS_URL, database.db, logger);
 
@@ -163,10 +170,15 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
     clock,
     onUnderstood: (understanding) => metrics.intents.inc({ intent: understanding.intent }),
     urgent: { topics: urgentTopics, dialog: new UrgentDialog(urgentTopics, messages, handoff) },
+    signposts,
+    words,
+    coversPostcode: (postcode) => council.addressLookup.coversPostcode(postcode),
   });
   const bot =
     options.replaceBot?.(conversationState) ??
-    new CouncilBot(conversationState, userState, mainDialog, messages, { answersAlone: (text) => Boolean(urgentTopics.topicIn(text)) });
+    new CouncilBot(conversationState, userState, mainDialog, messages, {
+      answersAlone: (text) => Boolean(urgentTopics.topicIn(text) || words.languageOf(text)),
+    });
 
   // Adapters: every channel gets the same middleware and the same error handling.
   const onTurnError = createTurnErrorHandler(logger, messages, conversationState);

@@ -53,8 +53,7 @@ export class UrgentDialog extends InterruptibleDialog {
     super(URGENT_DIALOG, messages);
     // Every topic's words must exist for both channels before a resident at risk needs them.
     const ids = [...topics.data.topics.map((topic) => urgentMessageId(topic.id)), 'urgent.safeToContact', 'urgent.safeToContactAgain', 'urgent.noContact'];
-    const missing = ids.filter((id) => !messages.has(id));
-    if (missing.length) throw new Error(`safeguarding/messages.json: messages missing: ${missing.join(', ')}`);
+    messages.require(ids, 'safeguarding/messages.json');
     this.addDialog(new TextPrompt(SAFE_PROMPT, this.validateSafe.bind(this)));
     this.addDialog(new WaterfallDialog(STEPS, [this.giveContacts.bind(this), this.findPerson.bind(this)]));
     this.initialDialogId = STEPS;
