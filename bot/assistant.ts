@@ -162,6 +162,7 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
       dialog: new CouncilTaxDialog({
         services: councilTax, addresses: council.addressLookup, cases, person: new LivePersonRequest(handoff, clock),
         accountRequests: AccountRequests.load(dataDir), messages, clock,
+        remember: (context, partial) => handoff.rememberCollected(context, partial),
       }),
     },
   ];

@@ -19,6 +19,8 @@ export interface Reply extends ChannelMessage {
 export interface ActionField {
   id: string;
   type: FieldData['type'];
+  /** Its name when the answers are read back. */
+  label: string;
   options?: string[];
   web: string;
   sms: string;
@@ -76,7 +78,7 @@ export class CouncilTaxReplies {
       if (!field) throw new Error(`No field "${fieldId}" in actions.json`);
       const options = field.options === 'paymentDays' ? this.data.payments.paymentDays.map(ordinal) : field.options;
       const all = this.data.globals;
-      return { id: fieldId, type: field.type, ...(options ? { options } : {}), web: fill(field.web, all), sms: fill(field.sms, all) };
+      return { id: fieldId, type: field.type, label: field.label ?? fieldId, ...(options ? { options } : {}), web: fill(field.web, all), sms: fill(field.sms, all) };
     });
     return {
       id: action.id,

@@ -67,8 +67,8 @@ describe('council tax replies by SMS', () => {
   });
 
   it('offers the actions the issue asks for: cases for discounts, moves and 12 instalments; a person quickly for bailiffs', () => {
-    expect(replies.action('single_person_discount')).toMatchObject({ kind: 'case', fields: [{ id: 'name' }, { id: 'onlyAdultSince', type: 'date' }, { id: 'contact' }] });
-    expect(replies.action('report_move').fields.map((f) => f.id)).toEqual(expect.arrayContaining(['movingDate', 'newAddress', 'contact']));
+    expect(replies.action('single_person_discount')).toMatchObject({ kind: 'case', fields: [{ id: 'property', type: 'property' }, { id: 'name' }, { id: 'onlyAdultSince', type: 'date' }, { id: 'contact' }] });
+    expect(replies.action('report_move').fields.map((f) => f.id)).toEqual(expect.arrayContaining(['oldAddress', 'newAddress', 'movingDate', 'contact']));
     expect(replies.action('switch_to_12_instalments').fields.find((f) => f.id === 'paymentDay')?.options).toEqual(['1st', '8th', '15th', '22nd', '28th']);
     expect(replies.action('bailiffs')).toMatchObject({ kind: 'handoff', priority: 'urgent' });
     expect(councilTax.answer('summons_bailiffs').offers).toBe('bailiffs');
