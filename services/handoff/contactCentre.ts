@@ -25,7 +25,8 @@ const message = z.object({ web: z.string().min(1), sms: z.string().min(1) });
 export const HANDOFF_MESSAGE_IDS = [
   'queued', 'queuedUrgent', 'stillQueued', 'alreadyQueued', 'accepted', 'agentSays', 'left', 'endedByResident', 'ended',
   'ratingThanks', 'transferred', 'outOfHours', 'timedOut', 'askContact', 'contactNotUnderstood', 'callbackBooked',
-  'callbackDeclined', 'howPhone', 'howEmail', 'howSms', 'outOfHoursUrgent',
+  'callbackDeclined', 'howPhone', 'howEmail', 'howSms', 'outOfHoursUrgent', 'askAbout', 'callbackTimeHonoured',
+  'callbackTimeDeclined',
 ] as const;
 export type HandoffMessageId = (typeof HANDOFF_MESSAGE_IDS)[number];
 
@@ -82,6 +83,21 @@ export class ContactCentre {
   acceptTimeoutMs(priority: 'urgent' | 'normal'): number {
     const q = this.data.queue;
     return (priority === 'urgent' ? q.urgentAcceptTimeoutMinutes : q.acceptTimeoutMinutes) * 60_000;
+  }
+
+  /**
+   * Whether a callback can be made at the time a resident asked for: some opening day must
+   * leave at least half an hour inside both the preference and the hours.
+   */
+  canCallAt(preference: { from?: number; until?: number }): boolean {
+    const from = preference.from ?? 0;
+    const until = preference.until ?? 24 * 60;
+    return Object.values(this.data.hours.weekly).some((day) => {
+      if (!day) return false;
+      const [open, close] = day.map((hhmm) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3)));
+      if (open === undefined || close === undefined) return false;
+      return Math.min(until, close) - Math.max(from, open) >= 30;
+    });
   }
 
   saysNotHelped(text: string): boolean {

@@ -217,7 +217,14 @@ export class HandoffService {
   }
 
   /** Opens an HC- case for a callback (Cases port); null when no Cases service is wired. */
-  async openCallback(input: { context: TurnContext; request?: HandoffRequest; pending?: HandoffRequestInput; contact: string }): Promise<string | null> {
+  async openCallback(input: {
+    context: TurnContext;
+    request?: HandoffRequest;
+    pending?: HandoffRequestInput;
+    contact: string;
+    about?: string;
+    preferredTime?: { text: string; honoured: boolean };
+  }): Promise<string | null> {
     const cases = this.options.cases;
     if (!cases) return null;
     const { context, request, pending } = input;
@@ -233,7 +240,13 @@ export class HandoffService {
         ...(collected.propertyId ? { propertyId: collected.propertyId } : {}),
         ...(collected.verified ? { accountNumber: collected.verified.accountNumber } : {}),
         verified: Boolean(collected.verified),
-        details: { ...collected, reason: request?.reason ?? pending?.reason ?? 'asked', handoffId: request?.id ?? null },
+        details: {
+          ...collected,
+          reason: request?.reason ?? pending?.reason ?? 'asked',
+          handoffId: request?.id ?? null,
+          ...(input.about ? { about: input.about } : {}),
+          ...(input.preferredTime ? { preferredTime: input.preferredTime.text, preferredTimeHonoured: input.preferredTime.honoured } : {}),
+        },
         contact: input.contact,
       },
       new Date(now),

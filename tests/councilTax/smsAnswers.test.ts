@@ -63,7 +63,7 @@ describe('council tax replies by SMS', () => {
     const locked = replies.locked(new Date('2026-11-24T00:20:00Z'), now).sms;
     expect(locked).toContain('12:20am on Tuesday 24 November');
     expectSendable(locked, 'verifyLocked');
-    for (const id of Object.keys(data.messages)) expectSendable(replies.message(id, { time: '9:05pm', last4: '1234', balance: '£1.00', credit: '£1.00', nextAmount: '£1.00', nextDate: 'Monday 1 March', reference: 'HC-000001', days: '5' }).sms, id);
+    for (const id of Object.keys(data.messages)) expectSendable(replies.message(id, { time: '9:05pm', last4: '1234', balance: '£1.00', credit: '£1.00', nextAmount: '£1.00', nextDate: 'Monday 1 March', reference: 'HC-000001', days: '5', within: '5 working days' }).sms, id);
   });
 
   it('offers the actions the issue asks for: cases for discounts, moves and 12 instalments; a person quickly for bailiffs', () => {

@@ -120,11 +120,12 @@ describe('priority, hours and timers', () => {
     running.push(council);
     const resident = await council.web();
     expect((await resident.say('can I speak to a person')).join('\n')).toMatch(/closed just now \(Monday to Friday, 9am to 5pm\)/);
-    expect((await resident.say('yes')).join('\n')).toMatch(/phone number or email/);
+    expect((await resident.say('yes')).join('\n')).toMatch(/what would you like us to contact you about/i);
+    expect((await resident.say('a refund on my council tax')).join('\n')).toMatch(/phone number or email/);
     const booked = (await resident.say('01632 960123')).join('\n');
     const reference = /HC-\d{6}/.exec(booked)?.[0];
     expect(reference).toBeDefined();
-    expect(booked).toMatch(/call you on \+441632960123/);
+    expect(booked).toMatch(/call you on 01632 960123/);
     const row = await council.database.db.selectFrom('cases').selectAll().where('reference', '=', reference ?? '').executeTakeFirst();
     expect(row).toMatchObject({ kind: 'callback', contact: '+441632960123', status: 'open' });
     expect(await council.handoff.service.queue.waiting()).toEqual([]);
@@ -144,7 +145,8 @@ describe('priority, hours and timers', () => {
     // A second sweep (or another instance's) does not tell them twice.
     expect(await council.handoff.service.sweep()).toBe(0);
     await eventually(async () => council.fakeTwilio.sentTo(number).some((m) => /nobody is free yet/.test(m.body)));
-    const booked = (await text('yes')).join('\n');
+    expect((await text('yes')).join('\n')).toMatch(/what would you like us to contact you about/i);
+    const booked = (await text('changing the date of my tip permit')).join('\n');
     expect(booked).toMatch(/HC-\d{6}/);
     expect(booked).toMatch(/text you on this number/);
     const request = (await council.handoff.service.queue.history((await council.database.db.selectFrom('handoff_requests').select('conversation_id').executeTakeFirstOrThrow()).conversation_id))[0];
