@@ -59,6 +59,10 @@ import { VelocityLimits, limitRules } from './limits/velocityLimits.js';
 import { LimitedAccounts } from './limits/limitedAccounts.js';
 import { LimitedPermits } from './limits/limitedPermits.js';
 import { currentClient } from '../adapters/requestClient.js';
+import { UrgentTopics } from '../services/safeguarding/urgentTopics.js';
+import { UrgentDialog } from '../dialogs/urgent/urgentDialog.js';
+import { Signposts, signpostMessageId } from '../services/signposts/signposts.js';
+import { ConversationWords } from '../services/words/conversationWords.js';
 
 export interface RunningAssistant {
   config: Config;
@@ -125,6 +129,12 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
   // Content, understanding and dialogs
   const messages = Messages.load(dataDir);
   const recogniser = await CouncilRecognizer.load();
+  const urgentTopics = UrgentTopics.load(dataDir);
+  const signposts = Signposts.load(dataDir);
+  const words = ConversationWords.load(dataDir);
+  // Every signpost and language the data names must have its words, for web and SMS, before start.
+  messages.require([...signposts.all.map((s) => signpostMessageId(s.id)), 'signpost.otherCouncil'], 'signposts/messages.json');
+  messages.require([...words.languageCodes.map((code) => `language.${code}`), 'frustrated', 'frustratedNoPerson', 'smallTalk'], 'conversation/messages.json');
   // Shared with the council's other instances through Redis, or in-process when alone.
   const shared = await crossInstance(config.REDIS_URL, database.db, logger);
 
@@ -148,6 +158,7 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
     secureCookies: config.PUBLIC_BASE_URL?.startsWith('https://') ?? false,
     events: shared.handoffEvents,
     admitNewRequest: async (conversationId) => (await limits.admit('handoffs', currentClient() ?? `conversation:${conversationId}`)).allowed,
+    urgentTopics,
   });
   const jobs: JobRoute[] = [
     { intents: ['bins.next_collection'], dialog: new BinDayDialog(council.addressLookup, council.binCollections, messages, clock) },
@@ -163,6 +174,7 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
       dialog: new CouncilTaxDialog({
         services: limitedCouncilTax, addresses: council.addressLookup, cases, person: new LivePersonRequest(handoff, clock),
         accountRequests: AccountRequests.load(dataDir), messages, clock,
+        remember: (context, partial) => handoff.rememberCollected(context, partial),
       }),
     },
   ];
@@ -170,8 +182,16 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
   const mainDialog = new MainDialog(recogniser, messages, conversationState.createProperty('mainMemory'), jobs, {
     clock,
     onUnderstood: (understanding) => metrics.intents.inc({ intent: understanding.intent }),
+    urgent: { topics: urgentTopics, dialog: new UrgentDialog(urgentTopics, messages, handoff) },
+    signposts,
+    words,
+    coversPostcode: (postcode) => council.addressLookup.coversPostcode(postcode),
   });
-  const bot = options.replaceBot?.(conversationState) ?? new CouncilBot(conversationState, userState, mainDialog, messages);
+  const bot =
+    options.replaceBot?.(conversationState) ??
+    new CouncilBot(conversationState, userState, mainDialog, messages, {
+      answersAlone: (text) => Boolean(urgentTopics.topicIn(text) || words.languageOf(text)),
+    });
 
   // Adapters: every channel gets the same middleware and the same error handling.
   const onTurnError = createTurnErrorHandler(logger, messages, conversationState);

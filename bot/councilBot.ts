@@ -16,17 +16,29 @@ import type { Messages } from '../dialogs/content.js';
 import type { MainDialog } from '../dialogs/mainDialog.js';
 import { say } from '../dialogs/reply.js';
 
+export interface CouncilBotOptions {
+  /**
+   * A first message that must be answered alone, without the welcome in front of it: a
+   * resident at risk reads the help first, not the bin and tip menu.
+   */
+  answersAlone?: (text: string) => boolean;
+}
+
 export class CouncilBot extends ActivityHandler {
   private readonly dialogState: StatePropertyAccessor<DialogState>;
+  /** SMS only: a greeting owed, said before the answer to the first message (or not at all). */
+  private readonly greetingOwed: StatePropertyAccessor<boolean>;
 
   constructor(
     private readonly conversationState: ConversationState,
     private readonly userState: UserState,
     private readonly mainDialog: MainDialog,
     private readonly messages: Messages,
+    private readonly options: CouncilBotOptions = {},
   ) {
     super();
     this.dialogState = conversationState.createProperty<DialogState>('dialogState');
+    this.greetingOwed = conversationState.createProperty<boolean>('greetingOwed');
 
     this.onMembersAdded(async (context, next) => {
       const residentJoined = (context.activity.membersAdded ?? []).some(
@@ -36,12 +48,19 @@ export class CouncilBot extends ActivityHandler {
         // A new conversation, or (on SMS) one resumed after a long silence: start afresh rather
         // than carry on a half-finished question the resident has forgotten.
         await this.dialogState.set(context, { dialogStack: [] });
-        await say(context, this.messages, 'welcome');
+        // By SMS the conversation starts with the resident's own text, which the welcome would
+        // otherwise precede in the same reply: the message turn decides whether to say it.
+        if (context.activity.channelId === 'sms') await this.greetingOwed.set(context, true);
+        else await say(context, this.messages, 'welcome');
       }
       await next();
     });
 
     this.onMessage(async (context, next) => {
+      if (await this.greetingOwed.get(context, false)) {
+        await this.greetingOwed.delete(context);
+        if (!this.options.answersAlone?.(context.activity.text ?? '')) await say(context, this.messages, 'welcome');
+      }
       await this.mainDialog.run(context, this.dialogState);
       await next();
     });

@@ -90,6 +90,12 @@ export class Messages {
     return id in this.messages;
   }
 
+  /** Stops start-up when a message a dialog will need is missing (both channels are required per message). */
+  require(ids: readonly string[], where: string): void {
+    const missing = ids.filter((id) => !this.has(id));
+    if (missing.length) throw new Error(`${where}: messages missing: ${missing.join(', ')}`);
+  }
+
   /** The message for the channel with {placeholders} filled from the council and `values`. */
   render(id: MessageId, channel: Channel, values: Record<string, string | number> = {}): RenderedMessage {
     const message = this.messages[id];

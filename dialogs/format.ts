@@ -18,3 +18,17 @@ export function formatTime(hhmm: string): string {
   if (!time.isValid) return hhmm;
   return time.toFormat(time.minute === 0 ? 'ha' : 'h:mma').toLowerCase();
 }
+
+/**
+ * A UK number as people write it: "+447700900123" -> "07700 900123", "+441632960000" ->
+ * "01632 960000". Anything else (an email, a number from abroad) is shown as it is.
+ */
+export function formatPhone(value: string): string {
+  const national = /^\+44(\d{10})$/.exec(value.replace(/\s+/g, ''))?.[1];
+  if (!national) return value;
+  const digits = `0${national}`;
+  if (digits.startsWith('07')) return `${digits.slice(0, 5)} ${digits.slice(5)}`;
+  if (/^02/.test(digits)) return `${digits.slice(0, 3)} ${digits.slice(3, 7)} ${digits.slice(7)}`;
+  if (/^0[358]/.test(digits)) return `${digits.slice(0, 4)} ${digits.slice(4, 7)} ${digits.slice(7)}`;
+  return `${digits.slice(0, 5)} ${digits.slice(5)}`;
+}

@@ -18,7 +18,7 @@ import {
 import type { Messages } from './content.js';
 import { interruptionIn } from './interruptions.js';
 import { say } from './reply.js';
-import type { IntentRecogniser, Understanding } from './understanding.js';
+import { entityOf, type IntentRecogniser, type Understanding } from './understanding.js';
 
 export const MAIN_DIALOG = 'main';
 const ROUTE = 'main.route';
@@ -28,6 +28,26 @@ export interface MainDialogOptions {
   clock?: () => Date;
   /** Told what each message was understood as (metrics count intents). */
   onUnderstood?: (understanding: Understanding) => void;
+  /**
+   * Urgent and safeguarding topics and the dialog that answers them: checked before anything
+   * else on every message, whatever job is running.
+   */
+  urgent?: { topics: UrgentTopicFinder; dialog: Dialog };
+  /** Services the assistant does not do, and where to go for them (services/signposts). */
+  signposts?: { signpostIn(text: string): { id: string; url: string } | undefined };
+  /** Frustration, small talk and other languages (services/words/conversationWords.ts). */
+  words?: {
+    isFrustrated(text: string, asksForAJob: boolean): boolean;
+    isSmallTalk(text: string): boolean;
+    languageOf(text: string): string | undefined;
+  };
+  /** Whether a postcode is in the borough: one that is not gets "another council looks after it". */
+  coversPostcode?: (postcode: string) => Promise<boolean>;
+}
+
+/** Finds an urgent topic in a message (services/safeguarding/urgentTopics.ts). */
+export interface UrgentTopicFinder {
+  topicIn(text: string | undefined): { id: string } | undefined;
 }
 
 /** A job the assistant can do: the dialog to begin for each intent it handles. */
@@ -47,6 +67,8 @@ const UNDERSTOOD = Symbol('main.understood');
 
 interface MainMemory {
   misunderstandings: number;
+  /** The urgent topic being answered, so a reply to its question does not start it over. */
+  urgentTopic?: string;
 }
 
 export class MainDialog extends ComponentDialog {
@@ -60,6 +82,7 @@ export class MainDialog extends ComponentDialog {
     private readonly options: MainDialogOptions = {},
   ) {
     super(MAIN_DIALOG);
+    if (options.urgent) this.addDialog(options.urgent.dialog);
     for (const job of jobs) {
       this.addDialog(job.dialog);
       for (const intent of job.intents) this.dialogByIntent.set(intent, job.dialog.id);
@@ -79,6 +102,11 @@ export class MainDialog extends ComponentDialog {
   override async onContinueDialog(inner: DialogContext): Promise<DialogTurnResult> {
     const activity = inner.context.activity;
     const active = inner.activeDialog?.id;
+    const urgent = await this.urgentInterruption(inner.context, active);
+    if (urgent) {
+      await inner.cancelAllDialogs();
+      return inner.beginDialog(urgent.dialog, urgent.options);
+    }
     if (activity.type === ActivityTypes.Message && active && active !== ROUTE) {
       const understanding = this.understand(inner.context);
       const target = this.dialogByIntent.get(understanding.intent);
@@ -122,9 +150,28 @@ export class MainDialog extends ComponentDialog {
     return understanding;
   }
 
+  /**
+   * The urgent dialog to begin for this message, if it names an urgent topic: first in the
+   * turn, before any job or menu. A message to the urgent dialog about its own topic (the
+   * answer to "is it safe to call you?") is that dialog's to read.
+   */
+  private async urgentInterruption(context: TurnContext, active: string | undefined): Promise<{ dialog: string; options: { topic: string } } | undefined> {
+    const urgent = this.options.urgent;
+    if (!urgent || context.activity.type !== ActivityTypes.Message) return undefined;
+    const topic = urgent.topics.topicIn(context.activity.text);
+    if (!topic) return undefined;
+    const memory = await this.memory.get(context, { misunderstandings: 0 });
+    if (active === urgent.dialog.id && memory.urgentTopic === topic.id) return undefined;
+    memory.urgentTopic = topic.id;
+    memory.misunderstandings = 0;
+    return { dialog: urgent.dialog.id, options: { topic: topic.id } };
+  }
+
   private async route(step: WaterfallStepContext) {
     const context = step.context;
     const text = context.activity.type === ActivityTypes.Message ? (context.activity.text ?? '') : '';
+    const urgent = await this.urgentInterruption(context, undefined);
+    if (urgent) return step.beginDialog(urgent.dialog, urgent.options);
     const understanding = this.understand(context);
     this.options.onUnderstood?.(understanding);
     const memory = await this.memory.get(context, { misunderstandings: 0 });
@@ -136,7 +183,20 @@ export class MainDialog extends ComponentDialog {
     const menu = this.messages.menuFor(text);
     if (menu) return this.answer(step, memory, menu);
 
+    const { words, signposts } = this.options;
     const job = this.dialogByIntent.get(understanding.intent);
+    const language = words?.languageOf(text);
+    if (language) return this.answer(step, memory, `language.${language}`);
+    if (words?.isFrustrated(text, Boolean(job) && understanding.intent !== 'agent.request')) return this.frustrated(step, memory);
+    const signpost = signposts?.signpostIn(text);
+    if (signpost) return this.answer(step, memory, `signpost.${signpost.id}`, { url: signpost.url });
+    // A job asks for the address itself and says so when it is not ours; anything else with a
+    // postcode from elsewhere ("I'm in OX1 1AA") is for another council.
+    const postcode = entityOf(understanding, 'postcode')?.value;
+    if (!job && postcode && this.options.coversPostcode && !(await this.options.coversPostcode(postcode))) {
+      return this.answer(step, memory, 'signpost.otherCouncil', { postcode });
+    }
+
     if (job) {
       memory.misunderstandings = 0;
       return step.beginDialog(job, { understanding } satisfies JobOptions);
@@ -151,17 +211,39 @@ export class MainDialog extends ComponentDialog {
       case 'help':
         return this.answer(step, memory, 'help');
       case 'None':
-        return this.misunderstood(step, memory);
+        return this.notOurs(step, memory, text);
       default:
         // A job we recognise but this council has not switched on: say how else to get it done.
         return this.answer(step, memory, 'notYetAvailable');
     }
   }
 
-  private async answer(step: WaterfallStepContext, memory: MainMemory, id: string) {
+  private async answer(step: WaterfallStepContext, memory: MainMemory, id: string, values?: Record<string, string>) {
     memory.misunderstandings = 0;
-    await say(step.context, this.messages, id);
+    await say(step.context, this.messages, id, values);
     return step.endDialog();
+  }
+
+  /**
+   * Something the assistant does not do and no signpost names: chat ("lol", "who are you")
+   * gets a kind answer and never counts towards a handoff, so small talk cannot end in a
+   * callback; anything else is misunderstood.
+   */
+  private async notOurs(step: WaterfallStepContext, memory: MainMemory, text: string) {
+    if (this.options.words?.isSmallTalk(text)) return this.answer(step, memory, 'smallTalk');
+    return this.misunderstood(step, memory);
+  }
+
+  /** Had enough ("useless", "rubbish bot"): an apology and a person at once, not another try. */
+  private async frustrated(step: WaterfallStepContext, memory: MainMemory) {
+    memory.misunderstandings = 0;
+    const person = this.dialogByIntent.get('agent.request');
+    if (!person) {
+      await say(step.context, this.messages, 'frustratedNoPerson');
+      return step.endDialog();
+    }
+    await say(step.context, this.messages, 'frustrated');
+    return step.beginDialog(person, { reason: 'frustrated', priority: 'normal', topic: 'Resident frustrated' });
   }
 
   private async misunderstood(step: WaterfallStepContext, memory: MainMemory) {

@@ -21,6 +21,8 @@ export interface HandoffSummary {
   priority: string;
   reason: string;
   topic: string;
+  /** The topic in plain words ("Homeless tonight"), as the console shows it. */
+  topicLabel: string;
   queuedAt: number;
   waitingSeconds: number;
   position: number;
@@ -49,6 +51,7 @@ export async function summarise(service: HandoffService, request: HandoffRequest
     priority: request.priority,
     reason: request.reason,
     topic: request.topic,
+    topicLabel: service.topicLabel(request.topic),
     queuedAt: request.queuedAt,
     waitingSeconds: Math.max(0, Math.round(((request.assignedAt ?? now) - request.queuedAt) / 1000)),
     position: await service.queue.position(request),

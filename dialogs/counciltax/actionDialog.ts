@@ -3,10 +3,16 @@
  *
  *   kind "case": asks each question in turn, then opens a case for the council tax team and
  *     gives the HC- reference:
+ *       Assistant: Which property is this about?      Resident: 1 High Street DF1 1AA
  *       Assistant: What is your full name?            Resident: Sam Taylor
  *       Assistant: From what date have you been…?     Resident: 1 October
  *       Assistant: What phone number or email…?       Resident: sam@example.com
+ *       Assistant: Please check these details: …      Resident: the date is wrong
+ *       Assistant: From what date have you been…?     Resident: 1 September
+ *       Assistant: Please check these details: …      Resident: yes
  *       Assistant: Thank you. Your reference is HC-123456. We'll be in touch within 10 working days.
+ *     The property is not asked when it is already known (the account check, or an address
+ *     given earlier in the conversation): every case names the property a person must act on.
  *   kind "handoff": passes the resident to a person through the PersonRequest port, with its
  *     priority, the reason and what is known (asking first how to reach them when the port
  *     needs that).
@@ -18,6 +24,11 @@ import { ActivityTypes, type TurnContext } from 'botbuilder';
 import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
 import type { Preference } from '../../intents/entities/dates.js';
 import type { Cases } from '../../services/cases/cases.js';
+import type { AddressLookup } from '../../services/addresses/addressLookup.js';
+import { matchAddress } from '../../services/addresses/matchAddress.js';
+import { parsePostcode } from '../../intents/entities/postcode.js';
+import { parseYesNo } from '../../intents/entities/index.js';
+import { formatDate, formatPhone } from '../format.js';
 import type { Action, ActionField, CouncilTaxReplies } from '../../services/councilTax/replies.js';
 import { channelOf, smsPhoneOf } from '../channel.js';
 import type { Messages } from '../content.js';
@@ -31,6 +42,20 @@ const FAILURES_BEFORE_PHONE = 3;
 /** Dates that look back: "since 1 October" is this autumn, not next year's. Others look ahead. */
 const DATE_PREFERENCE: Record<string, Preference> = { onlyAdultSince: 'past' };
 const CONTACT_FIELD = 'contact';
+/** How many times the details can be corrected before the resident is given the phone number. */
+const MAX_CORRECTIONS = 5;
+/** Words a resident may use for a detail of each type ("the date is wrong"). */
+const TYPE_WORDS: Record<ActionField['type'], string[]> = {
+  date: ['date', 'when', 'day'],
+  contact: ['contact', 'phone', 'number', 'email', 'mobile'],
+  property: ['address', 'property', 'house', 'postcode'],
+  address: ['address', 'postcode'],
+  choice: [],
+  text: [],
+};
+
+/** Where a case is noted for the agent console (the handoff's collected context). */
+export type CaseMemory = (context: TurnContext, partial: { references: string[]; propertyId?: string; address?: string }) => Promise<void>;
 
 export interface ActionOptions {
   actionId: string;
@@ -40,6 +65,8 @@ export interface ActionOptions {
   reason?: string;
   /** What the resident said that led here, for the person who picks it up. */
   said?: string;
+  /** A property the resident already named in this conversation (a band question, say). */
+  property?: { id: string; address: string };
 }
 
 interface ActionState {
@@ -47,22 +74,37 @@ interface ActionState {
   index: number;
   answers: Record<string, string>;
   failures: number;
+  /** The property the case is about, once known. */
+  propertyId?: string;
+  /** 'confirm': the answers have been read back; 'which': asked which one to change. */
+  stage?: 'confirm' | 'which';
+  /** Set while one answer is being corrected: back to the read-back after it. */
+  correcting?: boolean;
+  corrections: number;
 }
 
 export class ActionDialog extends Dialog<ActionOptions> {
   constructor(
     private readonly replies: CouncilTaxReplies,
     private readonly cases: Cases,
+    private readonly addresses: AddressLookup,
     private readonly person: PersonRequest,
     private readonly messages: Messages,
     private readonly clock: () => Date,
+    private readonly remember?: CaseMemory,
   ) {
     super(ACTION_DIALOG);
   }
 
   override async beginDialog(dc: DialogContext, options?: ActionOptions): Promise<DialogTurnResult> {
     if (!options) throw new Error('ActionDialog needs the action to do');
-    const state: ActionState = { options, index: 0, answers: {}, failures: 0 };
+    const state: ActionState = { options, index: 0, answers: {}, failures: 0, corrections: 0 };
+    const known = options.verified ? await this.addresses.getProperty(options.verified.propertyId) : null;
+    const property = known ? { id: known.id, address: known.label } : options.property;
+    if (property) {
+      state.propertyId = property.id;
+      state.answers.property = property.address;
+    }
     dc.activeDialog!.state = state;
     return this.next(dc, state);
   }
@@ -70,9 +112,10 @@ export class ActionDialog extends Dialog<ActionOptions> {
   override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
     if (dc.context.activity.type !== ActivityTypes.Message) return Dialog.EndOfTurn;
     const state = dc.activeDialog!.state as ActionState;
+    if (state.stage) return this.checkDetails(dc, state);
     const field = this.fields(dc.context, state)[state.index];
     if (!field) return this.finish(dc, state);
-    const value = this.read(dc.context, field, dc.context.activity.text ?? '');
+    const value = await this.read(dc.context, state, field, dc.context.activity.text ?? '');
     if (value === null) {
       state.failures += 1;
       if (state.failures >= FAILURES_BEFORE_PHONE) {
@@ -85,7 +128,68 @@ export class ActionDialog extends Dialog<ActionOptions> {
     state.answers[field.id] = value;
     state.index += 1;
     state.failures = 0;
+    if (state.correcting) {
+      state.correcting = false;
+      return this.readBack(dc, state);
+    }
     return this.next(dc, state);
+  }
+
+  /** The answers read back, for the resident to confirm or correct before anything is opened. */
+  private async readBack(dc: DialogContext, state: ActionState): Promise<DialogTurnResult> {
+    const channel = channelOf(dc.context);
+    const lines = this.fields(dc.context, state)
+      .filter((field) => state.answers[field.id] !== undefined)
+      .map((field) => `${field.label}: ${this.shown(field, state.answers[field.id] ?? '', channel)}`);
+    state.stage = 'confirm';
+    await say(dc.context, this.messages, 'counciltax.readBack', { details: channel === 'web' ? lines.map((l) => `- ${l}`).join('\n') : lines.join('; ') });
+    return Dialog.EndOfTurn;
+  }
+
+  private shown(field: ActionField, value: string, channel: 'web' | 'sms'): string {
+    if (field.type === 'date') return formatDate(value, channel, this.clock());
+    if (field.type === 'contact') return formatPhone(value);
+    return value;
+  }
+
+  /** "yes" opens the case; a detail named ("the date", "my name") is asked again. */
+  private async checkDetails(dc: DialogContext, state: ActionState): Promise<DialogTurnResult> {
+    const text = dc.context.activity.text ?? '';
+    const fields = this.fields(dc.context, state);
+    if (state.stage === 'confirm' && parseYesNo(text) === true && !/change|wrong/i.test(text)) return this.finish(dc, state);
+    const named = this.fieldNamed(fields, text);
+    if (!named) {
+      state.corrections += 1;
+      if (state.corrections > MAX_CORRECTIONS) {
+        await say(dc.context, this.messages, 'counciltax.field.giveUp');
+        return dc.endDialog();
+      }
+      state.stage = 'which';
+      const channel = channelOf(dc.context);
+      const text = this.messages.render('counciltax.whichToChange', channel, { fields: fields.map((f) => f.label).join(', ') }).text;
+      await dc.context.sendActivity(channel === 'web' ? choicesActivity(text, fields.map((f) => ({ label: f.label, value: f.label }))) : text);
+      return Dialog.EndOfTurn;
+    }
+    state.corrections += 1;
+    delete state.stage;
+    state.correcting = true;
+    state.index = fields.indexOf(named);
+    if (named.type === 'property') delete state.propertyId;
+    await this.ask(dc.context, named);
+    return Dialog.EndOfTurn;
+  }
+
+  /** The detail a correction names, by its label's words or the words for its type. */
+  private fieldNamed(fields: ActionField[], text: string): ActionField | undefined {
+    const said = text.toLowerCase().replace(/[^a-z0-9 ]/g, ' ').split(/\s+/).filter((w) => w.length > 2);
+    const exact = fields.find((f) => f.label.toLowerCase() === text.trim().toLowerCase());
+    if (exact) return exact;
+    const byLabel = fields.filter((f) => f.label.toLowerCase().split(/\s+/).some((w) => w.length > 2 && said.includes(w)));
+    if (byLabel.length === 1) return byLabel[0];
+    const byType = fields.filter((f) => TYPE_WORDS[f.type].some((w) => said.includes(w)));
+    if (byType.length === 1) return byType[0];
+    if (said.includes('name')) return fields.find((f) => f.id === 'name');
+    return undefined;
   }
 
   override async repromptDialog(context: TurnContext, instance: { state: unknown }): Promise<void> {
@@ -105,12 +209,15 @@ export class ActionDialog extends Dialog<ActionOptions> {
     if (!this.person.needsContact(channelOf(context))) return [];
     const ask = this.messages.render('counciltax.handoff.askContact', 'web').text;
     const askSms = this.messages.render('counciltax.handoff.askContact', 'sms').text;
-    return [{ id: CONTACT_FIELD, type: 'contact', web: ask, sms: askSms }];
+    return [{ id: CONTACT_FIELD, type: 'contact', label: 'Contact', web: ask, sms: askSms }];
   }
 
   private async next(dc: DialogContext, state: ActionState): Promise<DialogTurnResult> {
-    const field = this.fields(dc.context, state)[state.index];
-    if (!field) return this.finish(dc, state);
+    const fields = this.fields(dc.context, state);
+    // A property already known (an earlier answer) is not asked again.
+    while (fields[state.index]?.type === 'property' && state.answers[fields[state.index]?.id ?? ''] !== undefined) state.index += 1;
+    const field = fields[state.index];
+    if (!field) return this.action(state).kind === 'case' ? this.readBack(dc, state) : this.finish(dc, state);
     await this.ask(dc.context, field);
     return Dialog.EndOfTurn;
   }
@@ -125,24 +232,44 @@ export class ActionDialog extends Dialog<ActionOptions> {
     await context.sendActivity({ type: ActivityTypes.Message, text: field[channel], inputHint: 'expectingInput' });
   }
 
-  private read(context: TurnContext, field: ActionField, text: string): string | null {
+  private async read(context: TurnContext, state: ActionState, field: ActionField, text: string): Promise<string | null> {
     switch (field.type) {
+      case 'property': {
+        const property = await this.findProperty(text);
+        if (!property) return null;
+        state.propertyId = property.id;
+        return property.label;
+      }
       case 'date':
         return readDate(text, this.clock(), DATE_PREFERENCE[field.id] ?? 'future');
       case 'contact':
         return readContact(text, smsPhoneOf(context));
       case 'choice':
         return readChoice(text, field.options ?? []);
-      case 'address':
-        return readText(text, 6);
+      case 'address': {
+        const typed = readText(text, 6);
+        // Moving within or out of the borough: the address here is the property the case is about.
+        if (typed && !state.propertyId) state.propertyId = (await this.findProperty(typed))?.id;
+        return typed;
+      }
       case 'text':
         return readText(text, 2);
     }
   }
 
+  /** The borough's property at an address typed with its postcode, when exactly one matches. */
+  private async findProperty(text: string) {
+    const postcode = parsePostcode(text);
+    if (!postcode) return null;
+    const found = matchAddress(await this.addresses.findByPostcode(postcode), text);
+    return found.kind === 'one' ? found.property : null;
+  }
+
   private async explain(context: TurnContext, field: ActionField): Promise<void> {
     const channel = channelOf(context);
     switch (field.type) {
+      case 'property':
+        return say(context, this.messages, 'counciltax.field.badProperty');
       case 'date':
         return say(context, this.messages, 'counciltax.field.badDate');
       case 'contact':
@@ -162,6 +289,7 @@ export class ActionDialog extends Dialog<ActionOptions> {
     const action = this.action(state);
     const { verified, said } = state.options;
     const { [CONTACT_FIELD]: contact, ...answers } = state.answers;
+    const propertyId = verified?.propertyId ?? state.propertyId;
     const details: Record<string, string> = { ...answers, ...(said ? { said: said.slice(0, 500) } : {}) };
     const context = dc.context;
     if (action.kind === 'handoff') {
@@ -169,7 +297,8 @@ export class ActionDialog extends Dialog<ActionOptions> {
         reason: state.options.reason ?? action.label,
         priority: action.priority,
         topic: action.id,
-        ...(verified ? { verifiedAccount: verified.accountNumber, propertyId: verified.propertyId } : {}),
+        ...(verified ? { verifiedAccount: verified.accountNumber } : {}),
+        ...(propertyId ? { propertyId } : {}),
         ...(contact ? { contact } : {}),
         details,
       });
@@ -183,12 +312,14 @@ export class ActionDialog extends Dialog<ActionOptions> {
         channel: context.activity.channelId ?? channelOf(context),
         conversationId: context.activity.conversation.id,
         verified: verified !== undefined,
-        ...(verified ? { accountNumber: verified.accountNumber, propertyId: verified.propertyId } : {}),
+        ...(verified ? { accountNumber: verified.accountNumber } : {}),
+        ...(propertyId ? { propertyId } : {}),
         ...(contact ? { contact } : {}),
         details,
       },
       this.clock(),
     );
+    await this.remember?.(context, { references: [reference], ...(propertyId ? { propertyId } : {}), ...(answers.property ? { address: answers.property } : {}) });
     await context.sendActivity(this.replies.caseOpened(action.id, reference)[channelOf(context)]);
     return dc.endDialog();
   }

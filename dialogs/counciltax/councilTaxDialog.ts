@@ -33,7 +33,7 @@ import { InterruptibleDialog } from '../interruptions.js';
 import { NEW_QUESTION, type JobOptions } from '../mainDialog.js';
 import { say } from '../reply.js';
 import type { AccountRequests } from './accountRequests.js';
-import { ACTION_DIALOG, ActionDialog, type ActionOptions } from './actionDialog.js';
+import { type CaseMemory, ACTION_DIALOG, ActionDialog, type ActionOptions } from './actionDialog.js';
 import { answerActivity, choicesThatFit, fitsSms } from './answerActivity.js';
 import type { PersonRequest } from './personRequest.js';
 import { VERIFY_DIALOG, VerifyDialog, type VerifyResult } from './verifyDialog.js';
@@ -61,6 +61,8 @@ export interface CouncilTaxDialogDeps {
   accountRequests: AccountRequests;
   messages: Messages;
   clock?: () => Date;
+  /** Keeps what a case was about for the person who later picks the conversation up (handoff). */
+  remember?: CaseMemory;
 }
 
 type Verified = { accountNumber: string; propertyId: string };
@@ -71,6 +73,8 @@ export interface CouncilTaxOptions extends Partial<JobOptions> {
   action?: string;
   verified?: Verified;
   said?: string;
+  /** A property named earlier in this conversation (a band question), for a case about it. */
+  property?: { id: string; address: string };
 }
 
 interface Offered {
@@ -84,6 +88,7 @@ interface Values {
   said: string;
   topic?: string;
   verified?: Verified;
+  property?: { id: string; address: string };
   /** The action to do once the account check passes. */
   pending?: { actionId: string; reason?: string };
   offered: Offered[];
@@ -100,7 +105,7 @@ export class CouncilTaxDialog extends InterruptibleDialog {
     this.replies = deps.services.replies;
     this.addDialog(new AddressDialog(deps.addresses, deps.messages));
     this.addDialog(new VerifyDialog(deps.services.accounts, deps.services.replies, deps.messages, clock));
-    this.addDialog(new ActionDialog(deps.services.replies, deps.cases, deps.person, deps.messages, clock));
+    this.addDialog(new ActionDialog(deps.services.replies, deps.cases, deps.addresses, deps.person, deps.messages, clock, deps.remember));
     this.addDialog(new TextPrompt(CHOICE_PROMPT));
     this.addDialog(new WaterfallDialog(STEPS, [this.start.bind(this), this.present.bind(this), this.chosen.bind(this)]));
     this.initialDialogId = STEPS;
@@ -112,6 +117,13 @@ export class CouncilTaxDialog extends InterruptibleDialog {
     values.said = options.said ?? options.understanding?.text ?? '';
     values.offered = [];
     if (options.verified) values.verified = options.verified;
+    else {
+      // Proved earlier in this conversation (the grant lasts a short while): a case opened now
+      // carries the account and its property, so nobody has to call back to ask.
+      const granted = await this.deps.services.accounts.balance(step.context.activity.conversation.id, this.deps.clock?.() ?? new Date());
+      if (granted) values.verified = { accountNumber: granted.accountNumber, propertyId: granted.propertyId };
+    }
+    if (options.property) values.property = options.property;
 
     if (options.action) {
       const action = this.replies.action(options.action);
@@ -156,6 +168,7 @@ export class CouncilTaxDialog extends InterruptibleDialog {
       case 'band': {
         const found = step.result as AddressResult | undefined;
         if (!found) return step.endDialog();
+        values.property = { id: found.property.id, address: found.property.label };
         const answer = await this.councilTax.bandAnswer(found.property.id);
         if (!answer) {
           await say(step.context, this.messages, 'counciltax.bandUnknown');
@@ -197,6 +210,7 @@ export class CouncilTaxDialog extends InterruptibleDialog {
     const next: CouncilTaxOptions = {
       said: values.said,
       ...(values.verified ? { verified: values.verified } : {}),
+      ...(values.property ? { property: values.property } : {}),
       ...(choice.action ? { action: choice.action } : { topic: choice.topic ?? '' }),
     };
     return step.replaceDialog(STEPS, next);
@@ -242,6 +256,6 @@ export class CouncilTaxDialog extends InterruptibleDialog {
   }
 
   private actionOptions(values: Values, actionId: string): ActionOptions {
-    return { actionId, said: values.said, ...(values.verified ? { verified: values.verified } : {}) };
+    return { actionId, said: values.said, ...(values.verified ? { verified: values.verified } : {}), ...(values.property ? { property: values.property } : {}) };
   }
 }

@@ -10,9 +10,15 @@ import { parsePhone } from '../../intents/entities/index.js';
 import type { HandoffService } from '../../services/handoff/handoffService.js';
 import type { HandoffMemory, HandoffRequest } from '../../services/handoff/types.js';
 import { smsPhoneOf } from '../channel.js';
+import { formatPhone } from '../format.js';
+import { countOf } from '../../services/words/plural.js';
+import { parseTimePreference } from '../../services/handoff/timePreference.js';
+import type { HandoffRequestInput } from '../../services/handoff/types.js';
 
 const EMAIL = /\b[^\s@]+@[^\s@]+\.[a-z]{2,}\b/i;
 const MAX_CONTACT_ATTEMPTS = 2;
+/** Reasons that say nothing of what the resident needs: the callback asks what it is about. */
+const VAGUE_REASONS = new Set(['asked', 'misunderstood', 'frustrated', 'not_helped']);
 
 export class HandoffConversation {
   constructor(
@@ -38,6 +44,9 @@ export class HandoffConversation {
       await this.startCallback(context, memory, request);
       return;
     }
+    // Still in the queue while saying what the callback is about and how to reach them.
+    const callbackQuestion = memory.stage === 'callbackAbout' || memory.stage === 'callbackContact';
+    if (request.status === 'queued' && callbackQuestion && memory.requestId === request.id && (await this.answer(context, text))) return;
     if (request.status === 'queued' && memory.stage === 'callbackOffer' && centre.isWord('no', text)) {
       // They chose to keep waiting.
       await this.memory.set(context, {});
@@ -47,6 +56,11 @@ export class HandoffConversation {
       const position = await this.handoff.queue.position(request);
       await this.handoff.say(context, 'stillQueued', { position, minutes: centre.estimateMinutes(position) });
     }
+  }
+
+  /** Drops an open handoff question (the resident has moved on to something more pressing). */
+  async forget(context: TurnContext): Promise<void> {
+    await this.memory.set(context, {});
   }
 
   /** A message while a handoff question is open; false when it is not an answer to it. */
@@ -74,6 +88,16 @@ export class HandoffConversation {
         }
         return false;
       }
+      case 'callbackAbout': {
+        if (centre.isWord('leave', text)) {
+          await this.memory.set(context, {});
+          await this.handoff.say(context, 'callbackDeclined', { phone: this.councilPhone() });
+          return true;
+        }
+        const about = text.trim().slice(0, 500);
+        await this.askContactOrBook(context, { ...memory, about, ...this.preferenceIn(text, memory) });
+        return true;
+      }
       case 'callbackContact': {
         if (centre.isWord('leave', text) || centre.isWord('no', text)) {
           await this.memory.set(context, {});
@@ -94,7 +118,7 @@ export class HandoffConversation {
           }
           return true;
         }
-        await this.book(context, memory, contact, phone ? 'howPhone' : 'howEmail');
+        await this.book(context, { ...memory, ...this.preferenceIn(text, memory) }, contact, phone ? 'howPhone' : 'howEmail');
         return true;
       }
       default:
@@ -102,10 +126,23 @@ export class HandoffConversation {
     }
   }
 
-  /** Yes to a callback: SMS residents are texted back on their number; web residents give a contact. */
+  /**
+   * Yes to a callback: first what it is about, when nothing said so yet (a bare "can I talk to
+   * someone"); then SMS residents are texted back on their number and web residents give a contact.
+   */
   private async startCallback(context: TurnContext, memory: HandoffMemory, request?: HandoffRequest): Promise<void> {
-    const smsNumber = smsPhoneOf(context);
     const next: HandoffMemory = { ...memory, ...(request ? { requestId: request.id } : {}) };
+    const reason: HandoffRequestInput['reason'] | undefined = request?.reason ?? memory.pending?.reason;
+    if (!next.about && reason !== undefined && VAGUE_REASONS.has(reason)) {
+      await this.memory.set(context, { ...next, stage: 'callbackAbout' });
+      await this.handoff.say(context, 'askAbout');
+      return;
+    }
+    await this.askContactOrBook(context, next);
+  }
+
+  private async askContactOrBook(context: TurnContext, next: HandoffMemory): Promise<void> {
+    const smsNumber = smsPhoneOf(context);
     if (smsNumber) {
       await this.book(context, next, smsNumber, 'howSms');
       return;
@@ -117,15 +154,35 @@ export class HandoffConversation {
   private async book(context: TurnContext, memory: HandoffMemory, contact: string, how: 'howPhone' | 'howEmail' | 'howSms'): Promise<void> {
     const request = memory.requestId ? ((await this.handoff.queue.get(memory.requestId)) ?? undefined) : undefined;
     const active = request && request.status === 'queued' ? request : undefined;
-    const reference = await this.handoff.openCallback({ context, ...(active ? { request: active } : {}), ...(memory.pending ? { pending: memory.pending } : {}), contact });
+    const reference = await this.handoff.openCallback({
+      context,
+      ...(active ? { request: active } : {}),
+      ...(memory.pending ? { pending: memory.pending } : {}),
+      contact,
+      ...(memory.about ? { about: memory.about } : {}),
+      ...(memory.preferredTime ? { preferredTime: memory.preferredTime } : {}),
+    });
     await this.memory.set(context, {});
     if (!reference) {
       await this.handoff.say(context, 'callbackDeclined', { phone: this.councilPhone() });
       return;
     }
     const channel = context.activity.channelId === 'sms' ? 'sms' : 'web';
-    const howText = this.handoff.contactCentre.render(how, channel, { contact });
-    await this.handoff.say(context, 'callbackBooked', { reference, how: howText, days: this.handoff.contactCentre.data.queue.callbackWithinWorkingDays });
+    const centre = this.handoff.contactCentre;
+    const howText = centre.render(how, channel, { contact: formatPhone(contact) });
+    const days = centre.data.queue.callbackWithinWorkingDays;
+    const preference = memory.preferredTime;
+    const when = preference
+      ? centre.render(preference.honoured ? 'callbackTimeHonoured' : 'callbackTimeDeclined', channel, { preference: preference.text, phone: this.councilPhone() })
+      : '';
+    await this.handoff.say(context, 'callbackBooked', { reference, how: howText, days, within: countOf(days, 'working day'), when });
+  }
+
+  /** A time the resident asked to be called at, if this message gives one, and whether we can. */
+  private preferenceIn(text: string, memory: HandoffMemory): Pick<HandoffMemory, 'preferredTime'> {
+    const preference = parseTimePreference(text);
+    if (!preference) return memory.preferredTime ? { preferredTime: memory.preferredTime } : {};
+    return { preferredTime: { text: preference.text, honoured: this.handoff.contactCentre.canCallAt(preference) } };
   }
 
   private councilPhone(): string {

@@ -87,7 +87,9 @@ export const ACCOUNT_STATUSES = ['up_to_date', 'paid_in_full', 'in_credit', 'rem
 export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
 
 const fieldSchema = documentedObject({
-  type: z.enum(['text', 'date', 'contact', 'address', 'choice']),
+  type: z.enum(['text', 'date', 'contact', 'address', 'property', 'choice']),
+  /** What the field is called when the answers are read back ("Moving date"). */
+  label: text.max(40).optional(),
   options: z.union([z.array(text).min(2), z.literal('paymentDays')]).optional(),
   ...channelText,
 });

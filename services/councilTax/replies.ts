@@ -4,6 +4,7 @@
  * and the confirmation with a case reference. All from the data files, filled in here so the
  * dialogs only choose which reply to send.
  */
+import { countOf } from '../words/plural.js';
 import { DateTime } from 'luxon';
 import type { AccountSummary } from './accounts.js';
 import type { ActionData, ChannelMessage, CouncilTaxData, FieldData } from './councilTaxData.js';
@@ -19,6 +20,8 @@ export interface Reply extends ChannelMessage {
 export interface ActionField {
   id: string;
   type: FieldData['type'];
+  /** Its name when the answers are read back. */
+  label: string;
   options?: string[];
   web: string;
   sms: string;
@@ -76,7 +79,7 @@ export class CouncilTaxReplies {
       if (!field) throw new Error(`No field "${fieldId}" in actions.json`);
       const options = field.options === 'paymentDays' ? this.data.payments.paymentDays.map(ordinal) : field.options;
       const all = this.data.globals;
-      return { id: fieldId, type: field.type, ...(options ? { options } : {}), web: fill(field.web, all), sms: fill(field.sms, all) };
+      return { id: fieldId, type: field.type, label: field.label ?? fieldId, ...(options ? { options } : {}), web: fill(field.web, all), sms: fill(field.sms, all) };
     });
     return {
       id: action.id,
@@ -93,7 +96,9 @@ export class CouncilTaxReplies {
   caseOpened(actionId: string, reference: string): Reply {
     const action = this.data.actions.get(actionId);
     if (!action?.confirm) throw new Error(`Council tax action "${actionId}" does not open a case`);
-    return this.message(action.confirm, { reference, days: String(action.respondWithinWorkingDays ?? '') });
+    // {days} stays for a council's older wording; {within} reads "1 working day", "10 working days".
+    const days = action.respondWithinWorkingDays ?? 0;
+    return this.message(action.confirm, { reference, days: String(days), within: countOf(days, 'working day') });
   }
 
   private day(isoDate: string): string {

@@ -30,6 +30,7 @@ export const PLACEHOLDERS = {
   nextDate: 'Wednesday 30 September',
   reference: 'HC-123456',
   days: '10',
+  within: '10 working days',
 } as const satisfies Record<string, string>;
 
 export type Placeholder = keyof typeof PLACEHOLDERS;

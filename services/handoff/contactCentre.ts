@@ -1,8 +1,8 @@
 /**
  * The contact centre's settings, which belong to the council (data/<council>/contact-centre.json):
  * opening hours, the queue estimate per position, how long before a waiting resident is offered
- * a callback, the phrases that route straight to a person, and every word said to the resident
- * about the handoff. Validated at load so a typo stops start-up naming the file and field.
+ * a callback, the phrases that mean "that didn't help", and every word said to the resident
+ * about the handoff. Urgent and safeguarding topics are in safeguarding/topics.json. Validated at load so a typo stops start-up naming the file and field.
  */
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
@@ -25,7 +25,8 @@ const message = z.object({ web: z.string().min(1), sms: z.string().min(1) });
 export const HANDOFF_MESSAGE_IDS = [
   'queued', 'queuedUrgent', 'stillQueued', 'alreadyQueued', 'accepted', 'agentSays', 'left', 'endedByResident', 'ended',
   'ratingThanks', 'transferred', 'outOfHours', 'timedOut', 'askContact', 'contactNotUnderstood', 'callbackBooked',
-  'callbackDeclined', 'howPhone', 'howEmail', 'howSms', 'busy', 'busyUrgent',
+  'callbackDeclined', 'howPhone', 'howEmail', 'howSms', 'busy', 'busyUrgent', 'outOfHoursUrgent', 'askAbout',
+  'callbackTimeHonoured', 'callbackTimeDeclined',
 ] as const;
 export type HandoffMessageId = (typeof HANDOFF_MESSAGE_IDS)[number];
 
@@ -43,7 +44,6 @@ const schema = z.object({
     callbackWithinWorkingDays: z.number().int().positive().max(30),
   }),
   triggers: z.object({
-    urgent: z.array(z.object({ topic: z.string().min(1), pattern })).min(1),
     notHelped: pattern,
   }),
   words: z.object({ leave: z.array(z.string().min(1)).min(1), yes: z.array(z.string().min(1)), no: z.array(z.string().min(1)) }),
@@ -54,11 +54,9 @@ export type ContactCentreData = z.infer<typeof schema>;
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
 export class ContactCentre {
-  private readonly urgent: { topic: string; pattern: RegExp }[];
   private readonly notHelped: RegExp;
 
   constructor(readonly data: ContactCentreData) {
-    this.urgent = data.triggers.urgent.map((t) => ({ topic: t.topic, pattern: new RegExp(t.pattern, 'iu') }));
     this.notHelped = new RegExp(data.triggers.notHelped, 'iu');
   }
 
@@ -87,9 +85,19 @@ export class ContactCentre {
     return (priority === 'urgent' ? q.urgentAcceptTimeoutMinutes : q.acceptTimeoutMinutes) * 60_000;
   }
 
-  /** The urgent topic a message is about (self-harm, abuse, homeless tonight, bailiffs…), if any. */
-  urgentTopicIn(text: string): string | undefined {
-    return this.urgent.find((t) => t.pattern.test(text))?.topic;
+  /**
+   * Whether a callback can be made at the time a resident asked for: some opening day must
+   * leave at least half an hour inside both the preference and the hours.
+   */
+  canCallAt(preference: { from?: number; until?: number }): boolean {
+    const from = preference.from ?? 0;
+    const until = preference.until ?? 24 * 60;
+    return Object.values(this.data.hours.weekly).some((day) => {
+      if (!day) return false;
+      const [open, close] = day.map((hhmm) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3)));
+      if (open === undefined || close === undefined) return false;
+      return Math.min(until, close) - Math.max(from, open) >= 30;
+    });
   }
 
   saysNotHelped(text: string): boolean {

@@ -48,6 +48,8 @@ export interface HandoffServiceOptions {
   now?: () => number;
   /** The council's phone number, for residents who decline a callback. */
   councilPhone: string;
+  /** Plain words for a topic id, for the agent console ("self_harm" -> "Self-harm or suicide"). */
+  topicLabel?: (topic: string) => string;
   /** Send Bot Framework `handoff.initiate` events for an external agent hub (default true). */
   emitHandoffInitiate?: boolean;
   /**
@@ -89,6 +91,11 @@ export class HandoffService {
     return this.options.councilPhone;
   }
 
+  /** What a request is about, in the words an agent reads (the topic id when there are none). */
+  topicLabel(topic: string): string {
+    return this.options.topicLabel?.(topic) ?? topic;
+  }
+
   get contactCentre(): ContactCentre {
     return this.options.contactCentre;
   }
@@ -122,7 +129,8 @@ export class HandoffService {
     const memory = await this.options.memory.get(context, {});
     if (!this.contactCentre.isOpen(new Date(now))) {
       await this.options.memory.set(context, { stage: 'callbackOffer', pending: { ...input, collected } });
-      await this.say(context, 'outOfHours');
+      // An urgent resident has just been given the numbers that answer now; the callback is extra.
+      await this.say(context, input.priority === 'urgent' ? 'outOfHoursUrgent' : 'outOfHours');
       return { kind: 'closed' };
     }
     const reference = TurnContext.getConversationReference(context.activity);
@@ -223,7 +231,14 @@ export class HandoffService {
   }
 
   /** Opens an HC- case for a callback (Cases port); null when no Cases service is wired. */
-  async openCallback(input: { context: TurnContext; request?: HandoffRequest; pending?: HandoffRequestInput; contact: string }): Promise<string | null> {
+  async openCallback(input: {
+    context: TurnContext;
+    request?: HandoffRequest;
+    pending?: HandoffRequestInput;
+    contact: string;
+    about?: string;
+    preferredTime?: { text: string; honoured: boolean };
+  }): Promise<string | null> {
     const cases = this.options.cases;
     if (!cases) return null;
     const { context, request, pending } = input;
@@ -239,7 +254,13 @@ export class HandoffService {
         ...(collected.propertyId ? { propertyId: collected.propertyId } : {}),
         ...(collected.verified ? { accountNumber: collected.verified.accountNumber } : {}),
         verified: Boolean(collected.verified),
-        details: { ...collected, reason: request?.reason ?? pending?.reason ?? 'asked', handoffId: request?.id ?? null },
+        details: {
+          ...collected,
+          reason: request?.reason ?? pending?.reason ?? 'asked',
+          handoffId: request?.id ?? null,
+          ...(input.about ? { about: input.about } : {}),
+          ...(input.preferredTime ? { preferredTime: input.preferredTime.text, preferredTimeHonoured: input.preferredTime.honoured } : {}),
+        },
         contact: input.contact,
       },
       new Date(now),

@@ -50,6 +50,8 @@ export interface HandoffOptions {
   events?: HandoffEvents;
   /** A velocity limit on new queue places (see HandoffService); none by default. */
   admitNewRequest?: (conversationId: string) => Promise<boolean>;
+  /** Urgent and safeguarding topics: such a message is never an answer to a handoff question. */
+  urgentTopics?: { topicIn(text: string): { id: string } | undefined; label(id: string): string };
 }
 
 export interface Handoff {
@@ -85,6 +87,7 @@ export function createHandoff(options: HandoffOptions): Handoff {
     logger: options.logger,
     councilPhone: options.councilPhone,
     now,
+    ...(options.urgentTopics ? { topicLabel: (topic: string) => options.urgentTopics?.label(topic) ?? topic } : {}),
     ...(options.emitHandoffInitiate !== undefined ? { emitHandoffInitiate: options.emitHandoffInitiate } : {}),
     bus: options.events ?? new InProcessHandoffEvents(),
     ...(options.admitNewRequest ? { admitNewRequest: options.admitNewRequest } : {}),
@@ -101,7 +104,7 @@ export function createHandoff(options: HandoffOptions): Handoff {
   return {
     service,
     accounts,
-    middleware: new HandoffMiddleware(service, conversation, options.conversationState, collected),
+    middleware: new HandoffMiddleware(service, conversation, options.conversationState, collected, (text) => Boolean(options.urgentTopics?.topicIn(text))),
     dialog: new HandoffRequestDialog(service),
     requestHandoff: (context, input) => service.requestHandoff(context, input),
     rememberCollected: (context, partial) => service.rememberCollected(context, partial),

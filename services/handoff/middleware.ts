@@ -4,8 +4,9 @@
  * - while the conversation is queued or with an agent, every message is kept and relayed to
  *   the agent instead of the assistant ('back' leaves the queue);
  * - an open handoff question (callback yes/no, a contact, a rating) gets its answer;
- * - urgent words (self-harm, abuse, homeless tonight, bailiffs, summons, hardship) and "that
- *   didn't help" go straight to a person, whatever dialog was running.
+ * - "that didn't help" goes straight to a person, whatever dialog was running.
+ * An urgent message (self-harm, abuse, homeless tonight…) is never taken as the answer to an
+ * open handoff question: it goes on to the dialogs, which answer it first (dialogs/urgent).
  * Otherwise the turn carries on to the bot. Bot Framework `handoff.status` events from an
  * external agent hub are honoured here too.
  */
@@ -24,6 +25,7 @@ export class HandoffMiddleware implements Middleware {
     private readonly conversation: HandoffConversation,
     private readonly conversationState: ConversationState,
     private readonly collected: StatePropertyAccessor<Collected>,
+    private readonly isUrgent: (text: string) => boolean = () => false,
   ) {}
 
   async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
@@ -47,15 +49,15 @@ export class HandoffMiddleware implements Middleware {
       await this.conversation.whileActive(context, active, text);
       return this.save(context);
     }
-    if (await this.conversation.answer(context, text)) return this.save(context);
-
-    const centre = this.handoff.contactCentre;
-    const urgent = centre.urgentTopicIn(text);
-    if (urgent) {
-      await this.handoff.requestHandoff(context, { reason: 'sensitive', priority: 'urgent', topic: urgent });
+    if (this.isUrgent(text)) {
+      // "what number should we call?" - "he hits me, I need to get out": the help comes first.
+      await this.conversation.forget(context);
+      await next();
       return this.save(context);
     }
-    if (centre.saysNotHelped(text)) {
+    if (await this.conversation.answer(context, text)) return this.save(context);
+
+    if (this.handoff.contactCentre.saysNotHelped(text)) {
       const collected = await this.collected.get(context, {});
       await this.handoff.requestHandoff(context, { reason: 'not_helped', priority: 'normal', topic: collected.intent ?? 'general' });
       return this.save(context);

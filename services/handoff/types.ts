@@ -29,6 +29,11 @@ export interface Collected {
   intent?: string;
   /** How to contact them, if they gave it. */
   contact?: string;
+  /**
+   * Asked of a resident who spoke of abuse: false means never call or text them (someone
+   * else may see the phone); true means they said it is safe.
+   */
+  safeToContact?: boolean;
 }
 
 export interface HandoffRequestInput {
@@ -80,12 +85,16 @@ export type Outcome = (typeof OUTCOMES)[number];
 /** What the handoff keeps in conversation state between turns (beside the main dialogs). */
 export interface HandoffMemory {
   /** A question the handoff asked and is waiting for an answer to. */
-  stage?: 'callbackOffer' | 'callbackContact' | 'rating';
+  stage?: 'callbackOffer' | 'callbackAbout' | 'callbackContact' | 'rating';
   /** The request the stage is about (rating, a callback after a timeout). */
   requestId?: string;
   /** For a callback offered out of hours (no request was queued). */
   pending?: HandoffRequestInput;
   contactAttempts?: number;
+  /** What the resident wants the callback to be about, in their words (personal data). */
+  about?: string;
+  /** When they would like it ("after 6pm"), and whether the hours allow it. */
+  preferredTime?: { text: string; honoured: boolean };
 }
 
 /** Someone signed in to the agent console. */

@@ -2,7 +2,7 @@
 import { addDays, isoWeekday, type IsoDate } from '../bins/dates.js';
 import { WEEKDAY_NUMBER } from '../data/schemas.js';
 import { fillTemplate } from './format.js';
-import { PhraseMatcher } from './phraseMatcher.js';
+import { PhraseMatcher } from '../words/phraseMatcher.js';
 import type { MaterialAnswer, Opening, TipSite, TipSites } from './sites.js';
 import { inMonthDayRange, type MaterialRecord, type SiteRecord, type TipData } from './tipData.js';
 

@@ -8,7 +8,7 @@ import { DateTime } from 'luxon';
 import { addDays, localNow, type Instant, type IsoDate } from '../bins/dates.js';
 import { fillTemplate, formatDate, orList } from './format.js';
 import type { Eligibility, Refusal, RefusalDetails, VisitsUsed } from './permits.js';
-import { PhraseMatcher } from './phraseMatcher.js';
+import { PhraseMatcher } from '../words/phraseMatcher.js';
 import type { TipSite, TipSites, VanWindow } from './sites.js';
 import type { MessageKey, TipPolicy, VehicleRule } from './tipData.js';
 

@@ -66,7 +66,7 @@ describe('council tax data files', () => {
   });
 
   it('refuse a case action collecting a field that is not defined', () => {
-    const error = loadError('actions.json', (t) => t.replace('"collect": ["name", "onlyAdultSince", "contact"]', '"collect": ["name", "onlyAdultDate", "contact"]'));
+    const error = loadError('actions.json', (t) => t.replace('"collect": ["property", "name", "onlyAdultSince", "contact"]', '"collect": ["property", "name", "onlyAdultDate", "contact"]'));
     expect(error.message).toMatch(/actions\.json actions\[0\] \(id single_person_discount\): collect: "onlyAdultDate" is not one of the fields/);
   });
 });

@@ -63,12 +63,12 @@ describe('council tax replies by SMS', () => {
     const locked = replies.locked(new Date('2026-11-24T00:20:00Z'), now).sms;
     expect(locked).toContain('12:20am on Tuesday 24 November');
     expectSendable(locked, 'verifyLocked');
-    for (const id of Object.keys(data.messages)) expectSendable(replies.message(id, { time: '9:05pm', last4: '1234', balance: '£1.00', credit: '£1.00', nextAmount: '£1.00', nextDate: 'Monday 1 March', reference: 'HC-000001', days: '5' }).sms, id);
+    for (const id of Object.keys(data.messages)) expectSendable(replies.message(id, { time: '9:05pm', last4: '1234', balance: '£1.00', credit: '£1.00', nextAmount: '£1.00', nextDate: 'Monday 1 March', reference: 'HC-000001', days: '5', within: '5 working days' }).sms, id);
   });
 
   it('offers the actions the issue asks for: cases for discounts, moves and 12 instalments; a person quickly for bailiffs', () => {
-    expect(replies.action('single_person_discount')).toMatchObject({ kind: 'case', fields: [{ id: 'name' }, { id: 'onlyAdultSince', type: 'date' }, { id: 'contact' }] });
-    expect(replies.action('report_move').fields.map((f) => f.id)).toEqual(expect.arrayContaining(['movingDate', 'newAddress', 'contact']));
+    expect(replies.action('single_person_discount')).toMatchObject({ kind: 'case', fields: [{ id: 'property', type: 'property' }, { id: 'name' }, { id: 'onlyAdultSince', type: 'date' }, { id: 'contact' }] });
+    expect(replies.action('report_move').fields.map((f) => f.id)).toEqual(expect.arrayContaining(['oldAddress', 'newAddress', 'movingDate', 'contact']));
     expect(replies.action('switch_to_12_instalments').fields.find((f) => f.id === 'paymentDay')?.options).toEqual(['1st', '8th', '15th', '22nd', '28th']);
     expect(replies.action('bailiffs')).toMatchObject({ kind: 'handoff', priority: 'urgent' });
     expect(councilTax.answer('summons_bailiffs').offers).toBe('bailiffs');

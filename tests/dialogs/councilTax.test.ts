@@ -95,21 +95,85 @@ describe.each(['web', 'sms'] as const)('council tax on %s', (channel) => {
     await runConversation(await resident(channel), [{ say: text, expect: [answer, next] }]);
   });
 
-  it('takes a single person discount application and opens a case with a reference', async () => {
+  it('takes a single person discount application for a property, reads it back and opens a case with a reference', async () => {
     now = START;
     const transcript = await runConversation(await resident(channel), [
       { say: 'I live on my own now', expect: [/25% off/, /Apply for single person discount/] },
-      { say: channel === 'web' ? 'Apply for single person discount' : '1', expect: [/full name/i] },
+      { say: channel === 'web' ? 'Apply for single person discount' : '1', expect: [/which property/i] },
+      { say: 'somewhere in town', expect: [/couldn't find that address/i] },
+      { say: '22 mill lane df2 4qt', expect: [/full name/i] },
       { say: 'Sam Taylor', expect: [/only adult/i] },
       { say: 'last week', expect: [/didn't recognise that as a date/i] },
       // "Since 16 November" looks back: this month, not next year's.
       { say: 'since 16 November', expect: [/phone number or email/i] },
       { say: 'not sure', expect: [/phone number or an email/i] },
-      { say: 'sam.taylor@example.com', expect: [/Your reference is \**HC-\d{6}/, /10 working days/] },
+      {
+        say: 'sam.taylor@example.com',
+        expect: [/check/i, /22 Mill Lane, Demoford, DF2 4QT/, /Sam Taylor/, /16 Nov/, /sam\.taylor@example\.com/, /Is that right/i],
+        never: [/HC-\d{6}/],
+      },
+      { say: 'yes', expect: [/Your reference is \**HC-\d{6}/, /10 working days/] },
     ]);
     const opened = await caseIn(transcript.at(-1) ?? []);
-    expect(opened).toMatchObject({ kind: 'council_tax_request', topic: 'single_person_discount', priority: 'normal', contact: 'sam.taylor@example.com', verified: false });
+    expect(opened).toMatchObject({ kind: 'council_tax_request', topic: 'single_person_discount', priority: 'normal', contact: 'sam.taylor@example.com', verified: false, propertyId: FIXTURES.millLane22 });
     expect(opened.details).toMatchObject({ name: 'Sam Taylor', onlyAdultSince: '2026-11-16' });
+  });
+
+  it('lets the resident correct a detail before the reference is issued', async () => {
+    now = START;
+    const transcript = await runConversation(await resident(channel, channel === 'sms' ? '+447700900123' : undefined), [
+      { say: 'I want to pay in 12 instalments', expect: [/Pay in 12 instalments/] },
+      { say: channel === 'web' ? 'Pay in 12 instalments' : '1', expect: [/which property/i] },
+      { say: '1 High Street, DF1 1AA', expect: [/full name/i] },
+      { say: 'Jo Bloggs', expect: [/day of the month/i] },
+      { say: '8th', expect: [/phone number or email/i] },
+      { say: channel === 'web' ? '07700900123' : 'SAME', expect: [/Payment day: 8th/, /07700 900123/], never: [/HC-\d{6}/, /\+44/] },
+      { say: 'no the payment day is wrong', expect: [/day of the month/i], never: [/HC-\d{6}/] },
+      { say: '15th', expect: [/Payment day: 15th/, /Is that right/i], never: [/HC-\d{6}/] },
+      { say: 'change my name', expect: [/full name/i] },
+      { say: 'Joanna Bloggs', expect: [/Name: Joanna Bloggs/] },
+      { say: "yes that's right", expect: [/HC-\d{6}/] },
+    ]);
+    const opened = await caseIn(transcript.at(-1) ?? []);
+    expect(opened).toMatchObject({ topic: 'switch_to_12_instalments', propertyId: FIXTURES.highStreet1 });
+    expect(opened.details).toMatchObject({ name: 'Joanna Bloggs', paymentDay: '15th' });
+  });
+
+  it('a case after the account check carries the account and its property without asking', async () => {
+    now = START;
+    const person = await resident(channel);
+    await runConversation(person, [
+      { say: 'how much council tax do I owe', expect: [/account number/i] },
+      { say: `${HIGH_STREET_ACCOUNT.accountNumber} ${HIGH_STREET_ACCOUNT.postcode}`, expect: [balance] },
+    ]);
+    const transcript = await runConversation(person, [
+      { say: 'I live on my own now', expect: [/Apply for single person discount/] },
+      { say: channel === 'web' ? 'Apply for single person discount' : '1', expect: [/full name/i], never: [/which property/i] },
+      { say: 'Priya Sharma', expect: [/only adult/i] },
+      { say: '1 October', expect: [/phone number or email/i] },
+      { say: channel === 'web' ? 'priya@example.com' : 'SAME', expect: [/1 High Street/] },
+      { say: 'yes', expect: [/HC-\d{6}/] },
+    ]);
+    const opened = await caseIn(transcript.at(-1) ?? []);
+    expect(opened).toMatchObject({ verified: true, accountNumber: HIGH_STREET_ACCOUNT.accountNumber, propertyId: FIXTURES.highStreet1 });
+  });
+
+  it('a case opened in the conversation is in front of the agent who picks it up later', async () => {
+    now = START;
+    const person = await resident(channel);
+    const transcript = await runConversation(person, [
+      { say: 'can my kid be exempt, they are a student', expect: [/Tell us about students/] },
+      { say: channel === 'web' ? 'Tell us about students' : '1', expect: [/which property/i] },
+      { say: '22 Mill Lane DF2 4QT', expect: [/full name/i] },
+      { say: 'Kim Lee', expect: [/phone number or email/i] },
+      { say: channel === 'web' ? 'kim@example.com' : 'SAME', expect: [/Is that right/i] },
+      { say: 'yes', expect: [/HC-\d{6}/] },
+    ]);
+    const opened = await caseIn(transcript.at(-1) ?? []);
+    await runConversation(person, [{ say: 'can I speak to a person please', expect: [/in the queue/] }]);
+    const waiting = (await queue.waiting()).filter((r) => r.collected.references?.includes(opened.reference));
+    expect(waiting).toHaveLength(1);
+    expect(waiting[0]?.collected).toMatchObject({ propertyId: FIXTURES.millLane22, address: '22 Mill Lane, Demoford, DF2 4QT' });
   });
 
   it('takes a move, with the direction as a choice, and on SMS the number texting us as the contact', async () => {
@@ -119,15 +183,23 @@ describe.each(['web', 'sms'] as const)('council tax on %s', (channel) => {
       { say: 'I am moving out next month', expect: [/date you move/] },
       { say: channel === 'web' ? "Tell us you're moving" : '1', expect: [/full name/i] },
       { say: 'Alex Morgan', expect: [/into, out of, or within/i] },
-      { say: channel === 'web' ? 'Moving out of Demoford' : '2', expect: [/what date/i] },
-      { say: '12 December', expect: [/new address/i] },
-      { say: '5 Station Road, Othertown, OT1 2AB', expect: [/phone number or email/i] },
-      { say: channel === 'web' ? '07700 900777' : 'SAME', expect: [/HC-\d{6}/] },
+      { say: channel === 'web' ? 'Moving out of Demoford' : '2', expect: [/moving from/i] },
+      { say: '22 Mill Lane DF2 4QT', expect: [/moving to/i] },
+      { say: '5 Station Road, Othertown, OT1 2AB', expect: [/what date/i] },
+      { say: '12 December', expect: [/phone number or email/i] },
+      {
+        say: channel === 'web' ? '07700 900777' : 'SAME',
+        expect: [/Moving from: 22 Mill Lane DF2 4QT/, /Moving to: 5 Station Road, Othertown, OT1 2AB/, /Moving date: Sat(urday)? 12 Dec/, /07700 900777/],
+        never: [/HC-\d{6}/],
+      },
+      { say: 'yep', expect: [/HC-\d{6}/] },
     ]);
     const opened = await caseIn(transcript.at(-1) ?? []);
     expect(opened.topic).toBe('report_move');
     expect(opened.contact).toBe(number);
-    expect(opened.details).toMatchObject({ movingDirection: 'Moving out of Demoford', movingDate: '2026-12-12', newAddress: '5 Station Road, Othertown, OT1 2AB' });
+    expect(opened.details).toMatchObject({ movingDirection: 'Moving out of Demoford', movingDate: '2026-12-12', oldAddress: '22 Mill Lane DF2 4QT', newAddress: '5 Station Road, Othertown, OT1 2AB' });
+    // The address in the borough is the property the council tax team acts on.
+    expect(opened.propertyId).toBe(FIXTURES.millLane22);
   });
 
   it('shows nothing of an account before the check, and the balance after it', async () => {

@@ -10,7 +10,7 @@ import { openConversation } from '../helpers/directLineRest.js';
 import { AgentClient, MONDAY_10AM, MONDAY_7PM, eventually, startHandoffCouncil, type HandoffCouncil } from './harness.js';
 
 interface QueueView {
-  waiting: { id: string; channel: string; topic: string; priority: string; position: number; callbackOffered: boolean }[];
+  waiting: { id: string; channel: string; topic: string; topicLabel: string; priority: string; position: number; callbackOffered: boolean }[];
 }
 
 const running: HandoffCouncil[] = [];
@@ -100,9 +100,10 @@ describe('priority, hours and timers', () => {
     const urgent = await council.web();
     const reply = await urgent.say("I'm going to be homeless tonight");
     expect(reply.join('\n')).toMatch(/number 1 in the queue/);
-    expect(reply.join('\n')).toMatch(/116 123/);
+    // The council's 24-hour homelessness line comes first, before the queue.
+    expect(reply[0]).toMatch(/01632 960999/);
     const queue = (await agent.json<QueueView>('/queue')).waiting;
-    expect(queue.map((w) => [w.priority, w.topic])).toEqual([['urgent', 'homeless'], ['normal', 'agent.request']]);
+    expect(queue.map((w) => [w.priority, w.topic, w.topicLabel])).toEqual([['urgent', 'homeless', 'Homeless tonight'], ['normal', 'agent.request', 'agent.request']]);
     expect(queue.map((w) => w.position)).toEqual([1, 2]);
   });
 
@@ -119,11 +120,12 @@ describe('priority, hours and timers', () => {
     running.push(council);
     const resident = await council.web();
     expect((await resident.say('can I speak to a person')).join('\n')).toMatch(/closed just now \(Monday to Friday, 9am to 5pm\)/);
-    expect((await resident.say('yes')).join('\n')).toMatch(/phone number or email/);
+    expect((await resident.say('yes')).join('\n')).toMatch(/what would you like us to contact you about/i);
+    expect((await resident.say('a refund on my council tax')).join('\n')).toMatch(/phone number or email/);
     const booked = (await resident.say('01632 960123')).join('\n');
     const reference = /HC-\d{6}/.exec(booked)?.[0];
     expect(reference).toBeDefined();
-    expect(booked).toMatch(/call you on \+441632960123/);
+    expect(booked).toMatch(/call you on 01632 960123/);
     const row = await council.database.db.selectFrom('cases').selectAll().where('reference', '=', reference ?? '').executeTakeFirst();
     expect(row).toMatchObject({ kind: 'callback', contact: '+441632960123', status: 'open' });
     expect(await council.handoff.service.queue.waiting()).toEqual([]);
@@ -143,7 +145,8 @@ describe('priority, hours and timers', () => {
     // A second sweep (or another instance's) does not tell them twice.
     expect(await council.handoff.service.sweep()).toBe(0);
     await eventually(async () => council.fakeTwilio.sentTo(number).some((m) => /nobody is free yet/.test(m.body)));
-    const booked = (await text('yes')).join('\n');
+    expect((await text('yes')).join('\n')).toMatch(/what would you like us to contact you about/i);
+    const booked = (await text('changing the date of my tip permit')).join('\n');
     expect(booked).toMatch(/HC-\d{6}/);
     expect(booked).toMatch(/text you on this number/);
     const request = (await council.handoff.service.queue.history((await council.database.db.selectFrom('handoff_requests').select('conversation_id').executeTakeFirstOrThrow()).conversation_id))[0];

@@ -79,14 +79,14 @@
       row.append(
         el('td', item.priority === 'urgent' ? 'Urgent' : 'Normal', item.priority === 'urgent' ? 'urgent' : ''),
         el('td', CHANNEL[item.channel] || item.channel),
-        el('td', item.topic),
+        el('td', item.topicLabel || item.topic),
         el('td', minutes(item.waitingSeconds)),
         el('td', String(item.position)),
       );
       const actions = el('td');
       const view = el('button', 'View');
       view.type = 'button';
-      view.setAttribute('aria-label', 'View conversation about ' + item.topic);
+      view.setAttribute('aria-label', 'View conversation about ' + (item.topicLabel || item.topic));
       view.onclick = () => openConversation(item.id, true);
       actions.append(view);
       row.append(actions);
@@ -97,7 +97,7 @@
     mine.replaceChildren();
     for (const item of queue.mine) {
       const li = el('li');
-      const open = el('button', (CHANNEL[item.channel] || item.channel) + ': ' + item.topic);
+      const open = el('button', (CHANNEL[item.channel] || item.channel) + ': ' + (item.topicLabel || item.topic));
       open.type = 'button';
       open.onclick = () => openConversation(item.id, true);
       li.append(open);
@@ -116,6 +116,8 @@
     if (collected.references && collected.references.length) out.push(['References', collected.references.join(', ')]);
     out.push(['Verification', collected.verified ? 'Verified account ' + collected.verified.accountNumber : collected.verificationFailed ? 'Failed the account check' : 'Not verified']);
     if (collected.contact) out.push(['Contact', collected.contact]);
+    if (collected.safeToContact === false) out.push(['Safe to call or text', 'No: do not call or text this resident']);
+    if (collected.safeToContact === true) out.push(['Safe to call or text', 'Yes, the resident said so']);
     return out;
   }
 
@@ -131,13 +133,13 @@
     if (!focus && state.selected !== id) return;
     state.selected = id;
     $('conversation').hidden = false;
-    $('conversation-heading').textContent = (CHANNEL[view.channel] || view.channel) + ': ' + view.topic + (view.priority === 'urgent' ? ' (urgent)' : '');
+    $('conversation-heading').textContent = (CHANNEL[view.channel] || view.channel) + ': ' + (view.topicLabel || view.topic) + (view.priority === 'urgent' ? ' (urgent)' : '');
     const rows = [
       ['Who', view.who.description + (view.who.phone ? ', ' + view.who.phone : '')],
       ['Channel', CHANNEL[view.channel] || view.channel],
       ['Status', view.status],
       ['Reason', view.reason],
-      ['Topic', view.topic],
+      ['Topic', view.topicLabel || view.topic],
       ['Waiting', minutes(view.waitingSeconds)],
       ...describeCollected(view.collected),
     ];

@@ -23,10 +23,28 @@ function singular(word: string): string {
   return word;
 }
 
+/**
+ * One letter left out, one too many, or two neighbours swapped ("homless", "suicidde",
+ * "homelsess"): the slips of a hurried thumb. A changed letter is not among them, because that
+ * makes other real words ("hopeless" for "homeless").
+ */
+export function isSlip(typed: string, listed: string): boolean {
+  if (typed.length === listed.length) {
+    const diff = [...typed].flatMap((c, i) => (c === listed[i] ? [] : [i]));
+    return diff.length === 2 && diff[1] === (diff[0] as number) + 1 && typed[diff[0] as number] === listed[diff[1] as number] && typed[diff[1] as number] === listed[diff[0] as number];
+  }
+  const [shorter, longer] = typed.length < listed.length ? [typed, listed] : [listed, typed];
+  if (longer.length - shorter.length !== 1) return false;
+  for (let i = 0; i < longer.length; i++) if (longer.slice(0, i) + longer.slice(i + 1) === shorter) return true;
+  return false;
+}
+
 /** 0 for an exact (or plural) match, 1 for a typo, -1 for no match. */
-function wordDistance(typed: string, listed: string): number {
+function wordDistance(typed: string, listed: string, slips: boolean): number {
   if (typed === listed || singular(typed) === singular(listed)) return 0;
-  if (typed.length >= FUZZY_MIN_LENGTH && listed.length >= FUZZY_MIN_LENGTH && !/\d/.test(typed) && jaroWinkler(typed, listed) >= FUZZY_THRESHOLD) return 1;
+  if (typed.length < FUZZY_MIN_LENGTH || listed.length < FUZZY_MIN_LENGTH || /\d/.test(typed)) return -1;
+  if (jaroWinkler(typed, listed) >= FUZZY_THRESHOLD) return 1;
+  if (slips && isSlip(typed, listed)) return 1;
   return -1;
 }
 
@@ -40,7 +58,14 @@ interface Hit<T> {
 export class PhraseMatcher<T> {
   private readonly phrases: { value: T; words: string[] }[];
 
-  constructor(entries: Iterable<{ value: T; phrases: readonly string[] }>) {
+  /**
+   * @param options.slips also forgive a letter left out, added or swapped (see isSlip), for
+   * words where missing a match costs more than a false alarm (urgent topics).
+   */
+  constructor(
+    entries: Iterable<{ value: T; phrases: readonly string[] }>,
+    private readonly options: { slips?: boolean } = {},
+  ) {
     this.phrases = [...entries].flatMap(({ value, phrases }) => phrases.map((p) => ({ value, words: words(p) })).filter((p) => p.words.length > 0));
   }
 
@@ -52,7 +77,7 @@ export class PhraseMatcher<T> {
       for (let start = 0; start + phrase.words.length <= typed.length; start++) {
         let typos = 0;
         const matched = phrase.words.every((w, i) => {
-          const d = wordDistance(typed[start + i] as string, w);
+          const d = wordDistance(typed[start + i] as string, w, this.options.slips ?? false);
           typos += Math.max(d, 0);
           return d >= 0;
         });
