@@ -5,6 +5,8 @@
 import { Writable } from 'node:stream';
 import { startAssistant, type RunningAssistant } from '../../bot/assistant.js';
 import { testDatabase, type TestDatabase } from './databases.js';
+import { GENEROUS_LIMITS } from './limits.js';
+
 
 export interface TestAssistant extends RunningAssistant {
   logLines: string[];
@@ -22,7 +24,7 @@ export async function startTestAssistant(env: Record<string, string> = {}, datab
     },
   });
   const running = await startAssistant({
-    env: { NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'debug', STORAGE_URL: db.url, ...env },
+    env: { NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'debug', STORAGE_URL: db.url, ...GENEROUS_LIMITS, ...env },
     logDestination: capture,
     ...(clock ? { clock } : {}),
   });

@@ -1,5 +1,6 @@
 /** The assistant as a real process (npm start's entry point), for kill -9 and several-instance tests. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { GENEROUS_LIMITS } from './limits.js';
 import { createServer } from 'node:net';
 
 export async function freePort(): Promise<number> {
@@ -14,7 +15,7 @@ export async function freePort(): Promise<number> {
 /** Starts `bot/index.ts` on `port` with `env` and resolves once /readyz answers 200. */
 export async function startAssistantProcess(port: number, env: Record<string, string>): Promise<ChildProcess> {
   const proc = spawn(process.execPath, ['--import', 'tsx', 'bot/index.ts'], {
-    env: { ...process.env, PORT: String(port), LOG_LEVEL: 'warn', NODE_ENV: 'test', ...env },
+    env: { ...process.env, PORT: String(port), LOG_LEVEL: 'warn', NODE_ENV: 'test', ...GENEROUS_LIMITS, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   // Kept so a failed start says why (and read, so a chatty process never blocks on a full pipe).
@@ -22,7 +23,9 @@ export async function startAssistantProcess(port: number, env: Record<string, st
   proc.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
   });
-  const deadline = Date.now() + 30_000;
+  // A start trains nothing (the model is cached) but on a busy 2-core machine loading the
+  // council's data and TypeScript can take tens of seconds: this only bounds a start that hangs.
+  const deadline = Date.now() + 180_000;
   while (Date.now() < deadline) {
     if (proc.exitCode !== null) throw new Error(`assistant exited with ${proc.exitCode}: ${stderr.replace(/.*DEP0111.*\n?|.*trace-deprecation.*\n?/g, '')}`);
     try {

@@ -1,0 +1,15 @@
+/**
+ * Every test talks from 127.0.0.1, so the velocity limits per client would count a whole test
+ * file as one very busy resident. Tests of the limits set their own values over these.
+ */
+export const GENEROUS_LIMITS = {
+  LIMIT_TOKENS_PER_CLIENT_PER_MINUTE: '100000',
+  LIMIT_TOKENS_PER_MINUTE: '1000000',
+  LIMIT_CONVERSATIONS_PER_CLIENT_PER_MINUTE: '100000',
+  LIMIT_CONVERSATIONS_PER_MINUTE: '1000000',
+  LIMIT_LOOKUPS_PER_CLIENT_PER_HOUR: '100000',
+  LIMIT_LOOKUPS_PER_MINUTE: '1000000',
+  LIMIT_HANDOFFS_PER_CLIENT_PER_HOUR: '10000',
+  LIMIT_HANDOFFS_PER_MINUTE: '100000',
+  LIMIT_SIGN_INS_PER_CLIENT_PER_HOUR: '100000',
+};
