@@ -25,6 +25,7 @@ import { createTurnErrorHandler } from './turnErrorHandler.js';
 import { createServer } from './server.js';
 import { openDatabase } from '../store/database.js';
 import { DatabaseStorage } from '../store/botStorage.js';
+import { DeferredStateWrites } from '../store/deferredStateWrites.js';
 import { DatabaseTranscriptStore } from '../store/transcriptStore.js';
 import { tokenSigningKey } from '../store/settings.js';
 import { crossInstance } from './crossInstance.js';
@@ -89,7 +90,9 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
 
   // Store
   const database = await openDatabase(config.STORAGE_URL);
-  const storage = new DatabaseStorage(database.db);
+  // A channel that keeps an inbox commits a turn's state with "answered" (see DeferredStateWrites).
+  const stateWrites = new DeferredStateWrites();
+  const storage = new DatabaseStorage(database.db, stateWrites);
   const transcripts = new DatabaseTranscriptStore(database.db);
   const conversationState = new ConversationState(storage);
   const userState = new UserState(storage);
@@ -226,11 +229,19 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
             webhookWaitMs: config.SMS_WEBHOOK_WAIT_MS,
             botName: messages.council.assistantName,
             metrics: metrics.smsMetrics(),
+            stateWrites,
+            leaseMs: config.INBOX_LEASE_SECONDS * 1000,
+            // SQLite means one instance: at start, every unfinished text is its own from before.
+            singleInstance: database.dialect === 'sqlite',
+            outboxSchedule: { retries: config.SMS_SEND_RETRIES, minTimeoutMs: config.SMS_SEND_RETRY_FIRST_MS, maxTimeoutMs: config.SMS_SEND_RETRY_MAX_MS },
+            onUndeliverable: (conversationId) =>
+              handoff.service.unreachable(conversationId, 'sms', 'Replies to this resident could not be sent by text, even after retrying for several minutes. Please phone them.'),
           }),
         )
       : undefined;
 
   handoff.connect({ directline: directLine, ...(sms ? { sms } : {}) });
+  if (sms) metrics.smsOutbox(() => sms.outboxCounts());
 
   // Server
   const server = createServer({

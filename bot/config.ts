@@ -35,6 +35,9 @@ const configSchema = z.object({
   CORS_ORIGIN: z.union([z.literal('*'), z.url({ protocol: /^https?$/ })]).default('*'),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(65_536),
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(1).max(120).default(10),
+  // How long an instance's hold on a resident's message (or a text being sent) outlives it:
+  // after a crash, another instance (or this one restarted) finishes the work after this long.
+  INBOX_LEASE_SECONDS: z.coerce.number().int().min(2).max(600).default(30),
 
   // Azure Bot Service channels and the Emulator, on /api/messages.
   MICROSOFT_APP_ID: optionalText,
@@ -52,6 +55,10 @@ const configSchema = z.object({
   SMS_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(600).default(20),
   SMS_MAX_SEGMENTS_PER_TEXT: z.coerce.number().int().min(1).max(10).default(2),
   SMS_WEBHOOK_WAIT_MS: z.coerce.number().int().min(100).max(14_000).default(10_000),
+  // Retries of a text Twilio's API did not take: the first wait, doubling up to the longest.
+  SMS_SEND_RETRIES: z.coerce.number().int().min(0).max(30).default(10),
+  SMS_SEND_RETRY_FIRST_MS: z.coerce.number().int().min(1).max(600_000).default(1000),
+  SMS_SEND_RETRY_MAX_MS: z.coerce.number().int().min(1).max(3_600_000).default(60_000),
 
   // Agent console demo account (real agents are added with `npm run agents -- add <name>`).
   DEMO_AGENT_USERNAME: z.string().regex(/^[a-z0-9._-]{3,40}$/, 'lower-case letters, digits, dot, dash or underscore').default('demo-agent'),
