@@ -60,7 +60,7 @@ import type { TipServices } from '../dialogs/tip/tipServices.js';
 export interface RunningAssistant {
   config: Config;
   logger: pino.Logger;
-  /** http://127.0.0.1:<port> */
+  /** http://<HOST, or 127.0.0.1 when listening on every address>:<port> */
   url: string;
   port: number;
   /** Graceful stop: refuse new requests, finish turns in flight, close storage. */
@@ -262,10 +262,11 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
 
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
-    server.listen(config.PORT, '0.0.0.0', () => resolveListen());
+    server.listen(config.PORT, config.HOST, () => resolveListen());
   });
   const port = (server.address() as AddressInfo).port;
-  logger.info({ port, storage: database.dialect, redis: shared.shared, dataDir, sms: Boolean(sms) }, 'council-assistant is listening');
+  const listening = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
+  logger.info({ host: config.HOST, port, storage: database.dialect, redis: shared.shared, dataDir, sms: Boolean(sms) }, 'council-assistant is listening');
 
   // Housekeeping on timers that never keep the process alive by themselves.
   const idleTimer = setInterval(() => {
@@ -312,5 +313,6 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
     return stopping;
   };
 
-  return { config, logger, url: `http://127.0.0.1:${port}`, port, stop, handoff };
+  const urlHost = listening.includes(':') ? `[${listening}]` : listening;
+  return { config, logger, url: `http://${urlHost}:${port}`, port, stop, handoff };
 }

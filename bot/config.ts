@@ -18,6 +18,9 @@ const optionalText = z
 const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+  // The address to listen on: every interface by default (as a container needs); one address,
+  // such as 127.0.0.1 behind a proxy on the same machine, to be reachable only there.
+  HOST: z.union([z.ipv4(), z.ipv6(), z.literal('localhost')], { error: 'must be an IP address (such as 0.0.0.0, 127.0.0.1 or ::) or localhost' }).default('0.0.0.0'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   STORAGE_URL: z
     .string()
