@@ -204,6 +204,7 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
       botId: 'council-assistant',
       botName: messages.council.assistantName,
       allowedOrigin: config.CORS_ORIGIN,
+      inbox: { db: database.db, leaseMs: config.INBOX_LEASE_SECONDS * 1000, singleInstance: database.dialect === 'sqlite', stateWrites },
     }),
   );
 
@@ -282,6 +283,7 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
       deleteExpiredPersonalData(database.db, config.RETENTION_DAYS, now),
       transcripts.deleteOlderThan(cutoff),
       sms?.deleteOlderThan(cutoff),
+      directLine.deleteOlderThan(cutoff),
       handoff.service.queue.deleteOlderThan(cutoff.getTime()),
       councilTax.attempts.purge(now),
       councilTax.grants.purgeExpired(now),
