@@ -20,6 +20,7 @@ import { loadConfig, type Config } from './config.js';
 import { createLogger } from './logger.js';
 import { AssistantMetrics } from './metrics.js';
 import { InflightTurns } from './inflightTurns.js';
+import { Draining } from './draining.js';
 import { CouncilBot } from './councilBot.js';
 import { createTurnErrorHandler } from './turnErrorHandler.js';
 import { createServer } from './server.js';
@@ -255,6 +256,9 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
     channels: sms ? [directLine, sms] : [directLine],
     issueDemoToken: () => directLine.issueToken(),
   });
+  // Health, metrics and Twilio's webhooks carry on while draining; everything else answers 503.
+  const draining = new Draining((path) => path === '/healthz' || path === '/metrics' || path.startsWith('/api/sms/twilio'));
+  draining.attach(server);
   directLine.attachWebSockets(server);
   handoff.registerRoutes(server);
   handoff.attachWebSockets(server);
@@ -300,15 +304,22 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
       clearInterval(idleTimer);
       clearInterval(retentionTimer);
       clearTimeout(firstRetention);
-      logger.info({ inflight: inflight.size }, 'shutting down: finishing turns in progress');
+      logger.info({ inflight: inflight.size, requests: draining.inFlight }, 'shutting down: finishing turns in progress');
+      const graceMs = config.SHUTDOWN_GRACE_SECONDS * 1000;
+      // No new turn starts on any connection from here: new connections are refused, requests on
+      // kept-alive ones answer 503 (texts are kept for later), idle sockets are closed.
       const closed = new Promise<void>((done) => server.close(() => done()));
-      const drained = await inflight.drain(config.SHUTDOWN_GRACE_SECONDS * 1000);
-      if (!drained) logger.warn({ inflight: inflight.size }, 'turns still running at the end of the grace period');
+      sms?.stopAccepting();
+      draining.start(server);
+      const [turnsDone, requestsDone] = await Promise.all([inflight.drain(graceMs), draining.idle(graceMs)]);
+      if (!turnsDone || !requestsDone) logger.warn({ inflight: inflight.size, requests: draining.inFlight }, 'turns still running at the end of the grace period');
       await directLine.close();
-      await sms?.close(config.SHUTDOWN_GRACE_SECONDS * 1000);
+      await sms?.close(graceMs);
       await handoff.close();
-      await shared.close();
+      // Whatever connection is still open (a socket that never sent its request) goes now, before storage closes.
+      server.server.closeAllConnections();
       await Promise.race([closed, new Promise((r) => setTimeout(r, 1000))]);
+      await shared.close();
       await database.close();
       logger.info('stopped');
     })();

@@ -49,6 +49,18 @@ export class SmsInbox {
     return row?.state === 'answered' || row?.state === 'failed' ? 'answered' : 'busy';
   }
 
+  /** Stores a text nobody is working on yet (this instance is stopping): the next sweep anywhere takes it. */
+  async keep(messageSid: string, conversationId: string, params: Record<string, string>, now: number): Promise<void> {
+    await this.db
+      .insertInto('sms_inbox')
+      .values({
+        message_sid: messageSid, conversation_id: conversationId, params: JSON.stringify(params), state: 'processing',
+        lease_owner: null, lease_until: 0, attempts: 0, received_at: now, answered_at: null,
+      })
+      .onConflict((oc) => oc.column('message_sid').doNothing())
+      .execute();
+  }
+
   /**
    * Takes an unfinished text whose lease ran out (or any unfinished one with `anyLease`, for
    * a single instance at start); false when someone holds it or it is done.

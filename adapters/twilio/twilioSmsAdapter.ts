@@ -217,6 +217,7 @@ export class TwilioSmsAdapter extends BotAdapter {
       isClosing: () => this.closing,
       track: (work) => this.track(work),
       inbound: (params) => this.handleInbound(params, logic),
+      keepForLater: (params) => this.keepForLater(params),
       status: (params) => this.handleStatus(params),
     });
   }
@@ -282,8 +283,21 @@ export class TwilioSmsAdapter extends BotAdapter {
     await this.worker.idle();
   }
 
+  /** Stops starting turns (a shutdown has begun): texts that arrive now are kept in the inbox for later. */
+  stopAccepting(): void {
+    this.closing = true;
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+  }
+
+  private async keepForLater(params: Record<string, string>): Promise<void> {
+    const phone = toE164(params.From, this.options.defaultCountry ?? 'GB');
+    if (!phone) return;
+    const key = this.key ?? (await this.keyPromise);
+    await this.inbox.keep(params.MessageSid ?? '', conversationIdFor(phone, key), params, this.now());
+  }
+
   /**
-   * Refuses new webhooks (503), waits for turns in progress and texts being sent, up to
+   * Keeps new webhooks' texts for later, waits for turns in progress and texts being sent, up to
    * `graceMs`; whatever is left stays in the inbox and outbox for another instance.
    */
   async close(graceMs = 10_000): Promise<void> {
