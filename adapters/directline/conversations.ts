@@ -195,13 +195,17 @@ export class DirectLineConversations {
         // Web Chat posting the same message again (its first response was lost): one turn.
         const earlier = await inbox.inbox.byClientId(conversationId, clientActivityId);
         if (earlier) {
-          if (earlier.state === 'processing') await this.finishUnanswered(conversationId, earlier.watermark, logic);
+          if (earlier.state === 'processing') await this.finishUnanswered(conversationId, earlier.watermark, logic, true);
           return { id: activityId(conversationId, earlier.watermark) };
         }
       }
-      // Anything a dead instance left unanswered in this conversation is answered first.
+      // Anything a dead instance left unanswered in this conversation is answered first. Holding
+      // the conversation's turn lock means nobody alive is answering it (a turn holds the lock
+      // from storing the message to "answered"), so its lease need not have run out.
       if (inbox) {
-        for (const left of await inbox.inbox.unfinished(this.now(), { conversationId })) await this.finishUnanswered(conversationId, left.watermark, logic);
+        for (const left of await inbox.inbox.unfinished(this.now(), { conversationId, anyLease: true })) {
+          await this.finishUnanswered(conversationId, left.watermark, logic, true);
+        }
       }
       const stored = await this.append(
         conversationId,

@@ -361,13 +361,15 @@ export class TwilioSmsAdapter extends BotAdapter {
     const key = this.key ?? (await this.keyPromise);
     const conversationId = conversationIdFor(phone, key);
     const outcome = await this.options.turnQueue.run(conversationId, async () => {
+      // Holding the conversation's turn lock means nobody alive is working on its texts (a turn
+      // holds it from claim to answer), so an unfinished one is a dead instance's, whatever its lease.
       const claim = await this.inbox.claim(messageSid, conversationId, params, this.owner, this.now(), this.leaseMs);
-      // Answered already, or being answered by an instance that is alive: a Twilio retry.
-      if (claim !== 'claimed') return 'duplicate' as const;
+      if (claim === 'answered') return 'duplicate' as const;
+      if (claim === 'busy' && !(await this.inbox.takeOver(messageSid, this.owner, this.now(), this.leaseMs, true))) return 'duplicate' as const;
       // Anything this number sent earlier that a dead instance left unanswered goes first.
-      for (const earlier of await this.inbox.unfinished(this.now(), { conversationId })) {
+      for (const earlier of await this.inbox.unfinished(this.now(), { conversationId, everyLease: true })) {
         if (earlier.messageSid === messageSid) continue;
-        if (!(await this.inbox.takeOver(earlier.messageSid, this.owner, this.now(), this.leaseMs))) continue;
+        if (!(await this.inbox.takeOver(earlier.messageSid, this.owner, this.now(), this.leaseMs, true))) continue;
         await this.processClaimed(earlier.messageSid, earlier.params, logic);
       }
       return this.processClaimed(messageSid, params, logic);

@@ -125,6 +125,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       ...options.adapter,
     });
     server = restify.createServer({ handleUncaughtExceptions: false });
+    // The client (fetch) and this server share one busy process: with Node's 5 s default, a
+    // lagging event loop lets the server drop a kept-alive socket the client is reusing.
+    server.server.keepAliveTimeout = 65_000;
     adapter.registerRoutes(server, logic);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -69,14 +69,25 @@ describe('SMS inbox: every text answered once', () => {
     expect(h.fake.sentTo(resident)).toHaveLength(1);
   });
 
-  it('a retry while the first instance is still working on the text (live lease) does not run it again', async () => {
-    h = await startHarness({ logic: countingLogic(harness), adapter: { sweepEveryMs: 3_600_000 } });
+  it('a retry while the first delivery is still being answered waits for it, then is a duplicate', async () => {
+    h = await startHarness({ delayMs: 300, adapter: { sweepEveryMs: 3_600_000 } });
     const resident = residentNumber(61);
+    const params = inboundParams(resident, 'hello', { MessageSid: messageSid() });
+    const [first, retry] = await Promise.all([h.post(PATH, params, sign(PATH, params)), h.post(PATH, params, sign(PATH, params))]);
+    expect([first.status, retry.status]).toEqual([200, 200]);
+    await h.adapter.outboxIdle();
+    expect(h.fake.sentTo(resident).map((m) => m.body)).toEqual(['Hello from Demoford Council.\nYou said: hello']);
+    expect(h.seen.filter((s) => s.type === 'message')).toHaveLength(1);
+  });
+
+  it('holding the number’s turn lock, a text left under a lease that has not run out is a dead instance’s and is taken over', async () => {
+    h = await startHarness({ logic: countingLogic(harness), adapter: { sweepEveryMs: 3_600_000 } });
+    const resident = residentNumber(66);
     const sid = await leftByDeadInstance(h, resident, 'hello', Date.now() + 60_000);
     const params = inboundParams(resident, 'hello', { MessageSid: sid });
     expect((await h.post(PATH, params, sign(PATH, params))).status).toBe(200);
-    expect(h.fake.sentTo(resident)).toEqual([]);
-    expect(await inboxState(h, sid)).toBe('processing');
+    expect(h.fake.sentTo(resident).map((m) => m.body)).toEqual(['Message number 1: hello']);
+    expect(await inboxState(h, sid)).toBe('answered');
   });
 
   it('the sweep answers a dead instance’s text nobody retried, once, at start-up on a single instance', async () => {
