@@ -12,6 +12,10 @@ import { openDatabase } from '../../store/database.js';
 import { postgresTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { freePort, killHard, startAssistantProcess } from '../helpers/process.js';
 
+/** These files pick their own engines; `npm run test:postgres` (the suite again on PostgreSQL) need not run them twice. */
+const reliability = describe.skipIf(process.env.TEST_STORAGE === 'postgres');
+
+
 const REDIS_URL = process.env.REDIS_TEST_URL ?? 'redis://127.0.0.1:6379';
 const RESIDENTS = 30;
 
@@ -47,7 +51,7 @@ interface Outcome {
   clientActivityId: string;
 }
 
-describe('SIGTERM under 30 keep-alive residents (PostgreSQL + Redis)', () => {
+reliability('SIGTERM under 30 keep-alive residents (PostgreSQL + Redis)', () => {
   it('stops taking turns on every connection at once, answers every accepted message, no 500, and exits promptly', async () => {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
