@@ -14,7 +14,7 @@ import type { TokenService } from './auth/tokens.js';
 import type { ConversationEvents } from './conversationEvents.js';
 import type { ConversationRecord, DirectLineConversationStore, StoredActivity } from './conversationStore.js';
 import { Errors } from './errors.js';
-import type { ConversationTurnQueue } from '../turnQueue.js';
+import { TurnQueueUnavailableError, type ConversationTurnQueue } from '../turnQueue.js';
 import type { Kysely } from 'kysely';
 import type { DatabaseSchema } from '../../store/schema.js';
 import type { StateWriteDeferral } from '../../store/deferredStateWrites.js';
@@ -190,7 +190,7 @@ export class DirectLineConversations {
     const clientActivityId = clientActivityIdOf(fields.channelData);
     const inbox = this.options.inbox;
 
-    return this.options.turnQueue.run(turnQueueKey(conversationId), async () => {
+    const received = this.options.turnQueue.run(turnQueueKey(conversationId), async () => {
       if (inbox && clientActivityId) {
         // Web Chat posting the same message again (its first response was lost): one turn.
         const earlier = await inbox.inbox.byClientId(conversationId, clientActivityId);
@@ -229,6 +229,11 @@ export class DirectLineConversations {
         'activity processed',
       );
       return { id };
+    });
+    // Nothing was stored: Web Chat shows the message as not sent and tries again after the 503.
+    return received.catch((error: unknown) => {
+      if (error instanceof TurnQueueUnavailableError) throw Errors.busy();
+      throw error;
     });
   }
 

@@ -26,7 +26,7 @@ import type pino from 'pino';
 import type restify from 'restify';
 import type { DatabaseSchema } from '../../store/schema.js';
 import type { StateWriteDeferral } from '../../store/deferredStateWrites.js';
-import type { ConversationTurnQueue } from '../turnQueue.js';
+import { TurnQueueUnavailableError, type ConversationTurnQueue } from '../turnQueue.js';
 import type { Encoding } from './gsm.js';
 import { Outbox } from './outbox.js';
 import { conversationIdFor, toE164 } from './phone.js';
@@ -117,7 +117,7 @@ export interface SmsMetrics {
 }
 
 export type InboundOutcome =
-  | 'processed' | 'duplicate' | 'opted-out' | 'opted-in' | 'ignored-opted-out' | 'rate-limited' | 'unroutable';
+  | 'processed' | 'duplicate' | 'opted-out' | 'opted-in' | 'ignored-opted-out' | 'rate-limited' | 'unroutable' | 'kept-for-later';
 
 type Logic = (context: TurnContext) => Promise<void>;
 
@@ -360,7 +360,7 @@ export class TwilioSmsAdapter extends BotAdapter {
     if (!phone) return 'unroutable';
     const key = this.key ?? (await this.keyPromise);
     const conversationId = conversationIdFor(phone, key);
-    const outcome = await this.options.turnQueue.run(conversationId, async () => {
+    const queued = this.options.turnQueue.run(conversationId, async () => {
       // Holding the conversation's turn lock means nobody alive is working on its texts (a turn
       // holds it from claim to answer), so an unfinished one is a dead instance's, whatever its lease.
       const claim = await this.inbox.claim(messageSid, conversationId, params, this.owner, this.now(), this.leaseMs);
@@ -374,6 +374,16 @@ export class TwilioSmsAdapter extends BotAdapter {
       }
       return this.processClaimed(messageSid, params, logic);
     });
+    let outcome: InboundOutcome;
+    try {
+      outcome = await queued;
+    } catch (error) {
+      if (!(error instanceof TurnQueueUnavailableError)) throw error;
+      // Turns cannot be ordered just now (Redis is away): keep the text; a sweep answers it when they can.
+      await this.keepForLater(params);
+      this.logger.warn({ messageSid, conversationId }, 'SMS kept for later: turn ordering is unavailable');
+      return 'kept-for-later';
+    }
     // The webhook answers once the replies went (or after webhookWaitMs): they are stored either way.
     if (outcome !== 'duplicate') await this.worker.drainNow(conversationId);
     return outcome;
