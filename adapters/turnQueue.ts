@@ -9,6 +9,18 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 
+/**
+ * The queue cannot order turns just now (its Redis is away). Thrown at once rather than after
+ * seconds of waiting, so a channel can answer quickly: Web Chat gets 503 with Retry-After, a
+ * text is kept in the inbox for when ordering is back.
+ */
+export class TurnQueueUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super('Conversation turn ordering is unavailable (Redis does not answer)', { cause });
+    this.name = 'TurnQueueUnavailableError';
+  }
+}
+
 export interface ConversationTurnQueue {
   /** Runs `fn` after every earlier `run` with the same key has settled; resolves with its result. */
   run<T>(key: string, fn: () => Promise<T>): Promise<T>;

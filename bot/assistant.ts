@@ -20,11 +20,13 @@ import { loadConfig, type Config } from './config.js';
 import { createLogger } from './logger.js';
 import { AssistantMetrics } from './metrics.js';
 import { InflightTurns } from './inflightTurns.js';
+import { Draining } from './draining.js';
 import { CouncilBot } from './councilBot.js';
 import { createTurnErrorHandler } from './turnErrorHandler.js';
 import { createServer } from './server.js';
 import { openDatabase } from '../store/database.js';
 import { DatabaseStorage } from '../store/botStorage.js';
+import { DeferredStateWrites } from '../store/deferredStateWrites.js';
 import { DatabaseTranscriptStore } from '../store/transcriptStore.js';
 import { tokenSigningKey } from '../store/settings.js';
 import { crossInstance } from './crossInstance.js';
@@ -67,7 +69,7 @@ import { ConversationWords } from '../services/words/conversationWords.js';
 export interface RunningAssistant {
   config: Config;
   logger: pino.Logger;
-  /** http://127.0.0.1:<port> */
+  /** http://<HOST, or 127.0.0.1 when listening on every address>:<port> */
   url: string;
   port: number;
   /** Graceful stop: refuse new requests, finish turns in flight, close storage. */
@@ -97,7 +99,9 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
 
   // Store
   const database = await openDatabase(config.STORAGE_URL);
-  const storage = new DatabaseStorage(database.db);
+  // A channel that keeps an inbox commits a turn's state with "answered" (see DeferredStateWrites).
+  const stateWrites = new DeferredStateWrites();
+  const storage = new DatabaseStorage(database.db, stateWrites);
   const transcripts = new DatabaseTranscriptStore(database.db);
   const conversationState = new ConversationState(storage);
   const userState = new UserState(storage);
@@ -234,6 +238,7 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
       botId: 'council-assistant',
       botName: messages.council.assistantName,
       allowedOrigin: config.CORS_ORIGIN,
+      inbox: { db: database.db, leaseMs: config.INBOX_LEASE_SECONDS * 1000, singleInstance: database.dialect === 'sqlite', stateWrites },
     }),
   );
 
@@ -259,11 +264,19 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
             webhookWaitMs: config.SMS_WEBHOOK_WAIT_MS,
             botName: messages.council.assistantName,
             metrics: metrics.smsMetrics(),
+            stateWrites,
+            leaseMs: config.INBOX_LEASE_SECONDS * 1000,
+            // SQLite means one instance: at start, every unfinished text is its own from before.
+            singleInstance: database.dialect === 'sqlite',
+            outboxSchedule: { retries: config.SMS_SEND_RETRIES, minTimeoutMs: config.SMS_SEND_RETRY_FIRST_MS, maxTimeoutMs: config.SMS_SEND_RETRY_MAX_MS },
+            onUndeliverable: (conversationId) =>
+              handoff.service.unreachable(conversationId, 'sms', 'Replies to this resident could not be sent by text, even after retrying for several minutes. Please phone them.'),
           }),
         )
       : undefined;
 
   handoff.connect({ directline: directLine, ...(sms ? { sms } : {}) });
+  if (sms) metrics.smsOutbox(() => sms.outboxCounts());
 
   // Server
   const server = createServer({
@@ -277,6 +290,9 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
     issueDemoToken: () => directLine.issueToken(),
     limits,
   });
+  // Health, metrics and Twilio's webhooks carry on while draining; everything else answers 503.
+  const draining = new Draining((path) => path === '/healthz' || path === '/metrics' || path.startsWith('/api/sms/twilio'));
+  draining.attach(server);
   directLine.attachWebSockets(server);
   handoff.registerRoutes(server);
   handoff.attachWebSockets(server);
@@ -285,10 +301,11 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
 
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
-    server.listen(config.PORT, '0.0.0.0', () => resolveListen());
+    server.listen(config.PORT, config.HOST, () => resolveListen());
   });
   const port = (server.address() as AddressInfo).port;
-  logger.info({ port, storage: database.dialect, redis: shared.shared, dataDir, sms: Boolean(sms) }, 'council-assistant is listening');
+  const listening = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
+  logger.info({ host: config.HOST, port, storage: database.dialect, redis: shared.shared, dataDir, sms: Boolean(sms) }, 'council-assistant is listening');
 
   // Housekeeping on timers that never keep the process alive by themselves.
   const idleTimer = setInterval(() => {
@@ -304,6 +321,7 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
       deleteExpiredPersonalData(database.db, config.RETENTION_DAYS, now),
       transcripts.deleteOlderThan(cutoff),
       sms?.deleteOlderThan(cutoff),
+      directLine.deleteOlderThan(cutoff),
       handoff.service.queue.deleteOlderThan(cutoff.getTime()),
       councilTax.attempts.purge(now),
       councilTax.grants.purgeExpired(now),
@@ -320,20 +338,28 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
       clearInterval(idleTimer);
       clearInterval(retentionTimer);
       clearTimeout(firstRetention);
-      logger.info({ inflight: inflight.size }, 'shutting down: finishing turns in progress');
+      logger.info({ inflight: inflight.size, requests: draining.inFlight }, 'shutting down: finishing turns in progress');
+      const graceMs = config.SHUTDOWN_GRACE_SECONDS * 1000;
+      // No new turn starts on any connection from here: new connections are refused, requests on
+      // kept-alive ones answer 503 (texts are kept for later), idle sockets are closed.
       const closed = new Promise<void>((done) => server.close(() => done()));
-      const drained = await inflight.drain(config.SHUTDOWN_GRACE_SECONDS * 1000);
-      if (!drained) logger.warn({ inflight: inflight.size }, 'turns still running at the end of the grace period');
+      sms?.stopAccepting();
+      draining.start(server);
+      const [turnsDone, requestsDone] = await Promise.all([inflight.drain(graceMs), draining.idle(graceMs)]);
+      if (!turnsDone || !requestsDone) logger.warn({ inflight: inflight.size, requests: draining.inFlight }, 'turns still running at the end of the grace period');
       await directLine.close();
-      await sms?.close(config.SHUTDOWN_GRACE_SECONDS * 1000);
+      await sms?.close(graceMs);
       await handoff.close();
-      await shared.close();
+      // Whatever connection is still open (a socket that never sent its request) goes now, before storage closes.
+      server.server.closeAllConnections();
       await Promise.race([closed, new Promise((r) => setTimeout(r, 1000))]);
+      await shared.close();
       await database.close();
       logger.info('stopped');
     })();
     return stopping;
   };
 
-  return { config, logger, url: `http://127.0.0.1:${port}`, port, stop, handoff };
+  const urlHost = listening.includes(':') ? `[${listening}]` : listening;
+  return { config, logger, url: `http://${urlHost}:${port}`, port, stop, handoff };
 }

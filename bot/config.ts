@@ -18,6 +18,9 @@ const optionalText = z
 const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+  // The address to listen on: every interface by default (as a container needs); one address,
+  // such as 127.0.0.1 behind a proxy on the same machine, to be reachable only there.
+  HOST: z.union([z.ipv4(), z.ipv6(), z.literal('localhost')], { error: 'must be an IP address (such as 0.0.0.0, 127.0.0.1 or ::) or localhost' }).default('0.0.0.0'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   STORAGE_URL: z
     .string()
@@ -42,6 +45,9 @@ const configSchema = z.object({
   REQUEST_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(300).default(30),
   // Open connections (Web Chat and agent sockets included) before new ones are refused.
   MAX_CONNECTIONS: z.coerce.number().int().min(10).max(100_000).default(2000),
+  // How long an instance's hold on a resident's message (or a text being sent) outlives it:
+  // after a crash, another instance (or this one restarted) finishes the work after this long.
+  INBOX_LEASE_SECONDS: z.coerce.number().int().min(2).max(600).default(30),
 
   // Azure Bot Service channels and the Emulator, on /api/messages.
   MICROSOFT_APP_ID: optionalText,
@@ -59,6 +65,10 @@ const configSchema = z.object({
   SMS_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(600).default(20),
   SMS_MAX_SEGMENTS_PER_TEXT: z.coerce.number().int().min(1).max(10).default(2),
   SMS_WEBHOOK_WAIT_MS: z.coerce.number().int().min(100).max(14_000).default(10_000),
+  // Retries of a text Twilio's API did not take: the first wait, doubling up to the longest.
+  SMS_SEND_RETRIES: z.coerce.number().int().min(0).max(30).default(10),
+  SMS_SEND_RETRY_FIRST_MS: z.coerce.number().int().min(1).max(600_000).default(1000),
+  SMS_SEND_RETRY_MAX_MS: z.coerce.number().int().min(1).max(3_600_000).default(60_000),
 
   // Behind our own proxies: how many of them append to X-Forwarded-For (0: trust none and use
   // the connection's address). "true" means one proxy, "false" none.

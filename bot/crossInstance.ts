@@ -52,22 +52,28 @@ export async function crossInstance(redisUrl: string | undefined, db: Db, logger
   const onError = (err: unknown) => logger.warn({ err }, 'redis');
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
   redis.on('error', onError);
+  // The turn lock's own connection fails at once while Redis is away (no offline queue), so a
+  // turn is refused in milliseconds (Web Chat: 503 and Retry-After; SMS: kept in the inbox)
+  // instead of every resident waiting seconds for a 500.
+  const locks = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+  locks.on('error', onError);
   const conversationEvents = new RedisConversationEvents(redisUrl, { onError, channelPrefix: `${namespace}directline:` });
   const handoffEvents = new RedisHandoffEvents(redisUrl, { onError, channel: `${namespace}handoff` });
   return {
     shared: true,
-    turnQueue: new RedisTurnQueue(redis, { onError, keyPrefix: `${namespace}turn:` }),
+    turnQueue: new RedisTurnQueue(locks, { onError, keyPrefix: `${namespace}turn:` }),
     conversationEvents,
     handoffEvents,
     smsRateLimiter: (limit) => new RedisPerNumberRateLimit(new RedisRateLimiter(redis, `${namespace}sms-rate:`), limit, 60_000),
     // Should Redis stop answering, each instance counts alone for a while rather than let everything through.
     limiter: (options) =>
       new RateLimiterRedis({ ...options, storeClient: redis, keyPrefix: `${namespace}${options.keyPrefix}`, insuranceLimiter: new RateLimiterMemory(options) }),
-    isReady: () => redis.ping().then(() => true, () => false),
+    isReady: () => (locks.status === 'ready' ? redis.ping().then(() => true, () => false) : Promise.resolve(false)),
     async close() {
       await conversationEvents.close();
       await handoffEvents.close();
       await redis.quit().catch(() => undefined);
+      await locks.quit().catch(() => undefined);
     },
   };
 }

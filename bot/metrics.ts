@@ -3,7 +3,7 @@
  * long they take, which intents residents ask for and how often turns fail. Served as text at
  * GET /metrics. Labels never carry personal data.
  */
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Middleware, TurnContext } from 'botbuilder';
 import type { SmsMetrics } from '../adapters/twilio/twilioSmsAdapter.js';
 import { databaseStatements } from '../store/database.js';
@@ -107,6 +107,27 @@ export class AssistantMetrics {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  /**
+   * assistant_sms_outbox_texts{state="queued"|"sent"|"failed"}: the outbox as the database holds
+   * it (every instance's), read at each scrape. Queued growing means Twilio is not taking texts.
+   */
+  smsOutbox(counts: () => Promise<Record<string, number>>): void {
+    new Gauge({
+      name: 'assistant_sms_outbox_texts',
+      help: 'Texts in the SMS outbox (all instances), by state: queued, sent or failed after the last retry',
+      labelNames: ['state'] as const,
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        try {
+          for (const [state, count] of Object.entries(await counts())) this.set({ state }, count);
+        } catch {
+          // The database is away: /readyz says so; the scrape still answers.
+        }
+      },
+    });
   }
 
   /** The SMS adapter's counts, as prom-client metrics. */

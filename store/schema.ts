@@ -83,6 +83,63 @@ export interface SmsInboundMessageTable {
   received_at: number;
 }
 
+/**
+ * Every inbound text and how far it got (008): `processing` under an instance's lease, then
+ * `answered` in the transaction that queues its replies. `params` is what Twilio posted (the
+ * text and the number: personal data, deleted with retention), so an unfinished message can
+ * be run again by another instance.
+ */
+export interface SmsInboxTable {
+  message_sid: string;
+  conversation_id: string;
+  params: string | null;
+  state: string;
+  lease_owner: string | null;
+  lease_until: number | null;
+  attempts: Generated<number>;
+  received_at: number;
+  answered_at: number | null;
+}
+
+/** Texts waiting to be sent, sent or given up on (008), in order per conversation (by id). */
+export interface SmsOutboxTable {
+  id: Generated<number>;
+  conversation_id: string;
+  /** The inbound text this answers; null for a proactive message. */
+  message_sid: string | null;
+  kind: string;
+  body: string;
+  segments: number;
+  encoding: string;
+  /** queued, sent or failed. */
+  state: string;
+  attempts: Generated<number>;
+  lease_owner: string | null;
+  lease_until: number | null;
+  sid: string | null;
+  last_status: number | null;
+  last_code: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/**
+ * Every activity a resident posted on Web Chat and how far it got (009): the same states as
+ * the SMS inbox. The client's own clientActivityID is unique per conversation, so a POST Web
+ * Chat repeats is answered with the first one's id instead of running twice.
+ */
+export interface DirectLineInboxTable {
+  conversation_id: string;
+  watermark: number;
+  client_activity_id: string | null;
+  state: string;
+  lease_owner: string | null;
+  lease_until: number | null;
+  attempts: Generated<number>;
+  received_at: number;
+  answered_at: number | null;
+}
+
 /** Every message sent through Twilio's REST API and its latest delivery status. */
 export interface SmsOutboundMessageTable {
   sid: string;
@@ -262,6 +319,9 @@ export interface DatabaseSchema {
   sms_conversations: SmsConversationTable;
   sms_inbound_messages: SmsInboundMessageTable;
   sms_outbound_messages: SmsOutboundMessageTable;
+  sms_inbox: SmsInboxTable;
+  sms_outbox: SmsOutboxTable;
+  directline_inbox: DirectLineInboxTable;
   tip_permits: TipPermitTable;
   tip_slots: TipSlotTable;
   tip_households: TipHouseholdTable;

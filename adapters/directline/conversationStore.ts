@@ -6,7 +6,7 @@
  * PostgreSQL database, can never give two activities the same watermark.
  */
 import type { Activity } from 'botbuilder';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { DatabaseSchema } from '../../store/schema.js';
 
 export interface ConversationRecord {
@@ -30,9 +30,14 @@ export interface DirectLineConversationStore {
   /**
    * Takes the conversation's next watermark and stores `build(watermark)` under it, in one
    * transaction; also marks the conversation active at `now`. Throws when the conversation
-   * does not exist.
+   * does not exist. `alsoInTransaction` records more about it atomically (the inbox row).
    */
-  appendActivity(conversationId: string, build: (watermark: number) => Partial<Activity>, now: number): Promise<StoredActivity>;
+  appendActivity(
+    conversationId: string,
+    build: (watermark: number) => Partial<Activity>,
+    now: number,
+    alsoInTransaction?: (trx: Transaction<DatabaseSchema>, watermark: number) => Promise<void>,
+  ): Promise<StoredActivity>;
   /** Activities with a watermark above `after` (all when undefined), oldest first. */
   activitiesAfter(conversationId: string, after: number | undefined, limit: number): Promise<StoredActivity[]>;
   /** Closes open conversations last active before `cutoff`; returns their ids. */
@@ -71,7 +76,12 @@ export class DatabaseConversationStore implements DirectLineConversationStore {
     };
   }
 
-  async appendActivity(conversationId: string, build: (watermark: number) => Partial<Activity>, now: number): Promise<StoredActivity> {
+  async appendActivity(
+    conversationId: string,
+    build: (watermark: number) => Partial<Activity>,
+    now: number,
+    alsoInTransaction?: (trx: Transaction<DatabaseSchema>, watermark: number) => Promise<void>,
+  ): Promise<StoredActivity> {
     return this.db.transaction().execute(async (trx) => {
       const taken = await trx
         .updateTable('directline_conversations')
@@ -86,6 +96,7 @@ export class DatabaseConversationStore implements DirectLineConversationStore {
         .insertInto('directline_activities')
         .values({ conversation_id: conversationId, watermark, activity: JSON.stringify(activity) })
         .execute();
+      await alsoInTransaction?.(trx, watermark);
       return { watermark, activity };
     });
   }

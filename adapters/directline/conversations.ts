@@ -14,7 +14,11 @@ import type { TokenService } from './auth/tokens.js';
 import type { ConversationEvents } from './conversationEvents.js';
 import type { ConversationRecord, DirectLineConversationStore, StoredActivity } from './conversationStore.js';
 import { Errors } from './errors.js';
-import type { ConversationTurnQueue } from '../turnQueue.js';
+import { TurnQueueUnavailableError, type ConversationTurnQueue } from '../turnQueue.js';
+import type { Kysely } from 'kysely';
+import type { DatabaseSchema } from '../../store/schema.js';
+import type { StateWriteDeferral } from '../../store/deferredStateWrites.js';
+import { MAX_ATTEMPTS, type DirectLineInbox } from './inbox.js';
 
 export const CHANNEL_ID = 'directline';
 /** Activities per GET or stream frame; clients come back with the new watermark for more. */
@@ -30,8 +34,23 @@ const startBody = z
   .optional();
 
 export type Logic = (context: TurnContext) => Promise<void>;
-/** Runs one turn through the adapter's middleware; the caller already holds the turn queue. */
-export type TurnRunner = (activity: Partial<Activity>, logic: Logic) => Promise<void>;
+/**
+ * Runs one turn through the adapter's middleware; the caller already holds the turn queue.
+ * `skipReplies`: a message run again after a crash does not store again the replies its first
+ * run already stored (the turn, from the same state, sends the same ones first).
+ */
+export type TurnRunner = (activity: Partial<Activity>, logic: Logic, skipReplies?: number) => Promise<void>;
+
+/** Keeping every message in the inbox until its turn has finished (see inbox.ts). */
+export interface InboxParts {
+  inbox: DirectLineInbox;
+  db: Kysely<DatabaseSchema>;
+  /** Holds the turn's state writes back so they commit with "answered". */
+  stateWrites?: StateWriteDeferral;
+  /** This instance's name on the leases it takes. */
+  owner: string;
+  leaseMs: number;
+}
 
 export interface ConversationGrant {
   conversationId: string;
@@ -58,6 +77,7 @@ export interface ConversationsOptions {
   maxTextLength: number;
   bot: ChannelAccount;
   runTurn: TurnRunner;
+  inbox?: InboxParts;
   now?: () => number;
 }
 
@@ -181,36 +201,131 @@ export class DirectLineConversations {
     const userName = from?.name ?? (caller.kind === 'token' ? caller.claims.name : undefined);
     const started = this.now();
 
-    return this.options.turnQueue.run(turnQueueKey(conversationId), async () => {
-      const stored = await this.append(conversationId, (watermark) => ({
-        ...fields,
-        ...localTime(localTimestamp),
-        id: activityId(conversationId, watermark),
-        timestamp: new Date(this.now()),
-        serviceUrl: origin.http,
-        channelId: CHANNEL_ID,
-        conversation: { id: conversationId, isGroup: false, conversationType: 'personal', name: '' },
-        from: { id: userId, name: userName ?? '', role: 'user' },
-        recipient: this.options.bot,
-      }));
-      const id = stored.activity.id ?? activityId(conversationId, stored.watermark);
-      try {
-        await this.options.runTurn(stored.activity, logic);
-      } catch (error) {
-        // Only reaches here when onTurnError is missing or itself failed.
-        this.options.logger.error({ err: errorSummary(error), conversationId, watermark: stored.watermark }, 'turn failed without a handler');
+    const clientActivityId = clientActivityIdOf(fields.channelData);
+    const inbox = this.options.inbox;
+
+    const received = this.options.turnQueue.run(turnQueueKey(conversationId), async () => {
+      if (inbox && clientActivityId) {
+        // Web Chat posting the same message again (its first response was lost): one turn.
+        const earlier = await inbox.inbox.byClientId(conversationId, clientActivityId);
+        if (earlier) {
+          if (earlier.state === 'processing') await this.finishUnanswered(conversationId, earlier.watermark, logic, true);
+          return { id: activityId(conversationId, earlier.watermark) };
+        }
       }
+      // Anything a dead instance left unanswered in this conversation is answered first. Holding
+      // the conversation's turn lock means nobody alive is answering it (a turn holds the lock
+      // from storing the message to "answered"), so its lease need not have run out.
+      if (inbox) {
+        for (const left of await inbox.inbox.unfinished(this.now(), { conversationId, anyLease: true })) {
+          await this.finishUnanswered(conversationId, left.watermark, logic, true);
+        }
+      }
+      const stored = await this.append(
+        conversationId,
+        (watermark) => ({
+          ...fields,
+          ...localTime(localTimestamp),
+          id: activityId(conversationId, watermark),
+          timestamp: new Date(this.now()),
+          serviceUrl: origin.http,
+          channelId: CHANNEL_ID,
+          conversation: { id: conversationId, isGroup: false, conversationType: 'personal', name: '' },
+          from: { id: userId, name: userName ?? '', role: 'user' },
+          recipient: this.options.bot,
+        }),
+        inbox && ((trx, watermark) => inbox.inbox.add(trx, conversationId, watermark, clientActivityId ?? null, inbox.owner, this.now(), inbox.leaseMs)),
+      );
+      const id = stored.activity.id ?? activityId(conversationId, stored.watermark);
+      await this.answer(stored, logic, 0);
       this.options.logger.debug(
         { conversationId, watermark: stored.watermark, type: fields.type, durationMs: this.now() - started },
         'activity processed',
       );
       return { id };
     });
+    // Nothing was stored: Web Chat shows the message as not sent and tries again after the 503.
+    return received.catch((error: unknown) => {
+      if (error instanceof TurnQueueUnavailableError) throw Errors.busy();
+      throw error;
+    });
+  }
+
+  /**
+   * Runs a stored message's turn to the end: with the inbox, its state writes are held back
+   * and committed with "answered", and its lease is renewed meanwhile; a failure lets the
+   * lease go so the sweep runs it again. The message was accepted either way.
+   */
+  private async answer(stored: StoredActivity, logic: Logic, skipReplies: number): Promise<void> {
+    const inbox = this.options.inbox;
+    const conversationId = stored.activity.conversation?.id ?? '';
+    if (!inbox) {
+      try {
+        await this.options.runTurn(stored.activity, logic);
+      } catch (error) {
+        // Only reaches here when onTurnError is missing or itself failed.
+        this.options.logger.error({ err: errorSummary(error), conversationId, watermark: stored.watermark }, 'turn failed without a handler');
+      }
+      return;
+    }
+    const renew = setInterval(() => {
+      inbox.inbox.renew(conversationId, stored.watermark, inbox.owner, this.now() + inbox.leaseMs).catch(() => undefined);
+    }, Math.max(10, Math.floor(inbox.leaseMs / 3)));
+    renew.unref();
+    try {
+      const run = inbox.stateWrites
+        ? await inbox.stateWrites.defer(() => this.options.runTurn(stored.activity, logic, skipReplies))
+        : { result: await this.options.runTurn(stored.activity, logic, skipReplies), flush: async () => undefined };
+      await inbox.db.transaction().execute(async (trx) => {
+        await run.flush(trx);
+        if (!(await inbox.inbox.markAnswered(trx, conversationId, stored.watermark, inbox.owner, this.now()))) {
+          throw new Error('inbox lease lost: another instance took the message over');
+        }
+      });
+    } catch (error) {
+      await inbox.inbox.release(conversationId, stored.watermark, inbox.owner).catch(() => undefined);
+      this.options.logger.error({ err: errorSummary(error), conversationId, watermark: stored.watermark }, 'turn not finished; it will be run again');
+    } finally {
+      clearInterval(renew);
+    }
+  }
+
+  /**
+   * Finishes a message an instance stopped answering (it died, or its turn failed), if its
+   * lease has run out (or `anyLease`: a single instance at start, where every lease is its own
+   * from before the restart). The caller holds the conversation's turn queue. Replies its
+   * first run already stored are not stored again.
+   */
+  async finishUnanswered(conversationId: string, watermark: number, logic: Logic, anyLease = false): Promise<boolean> {
+    const inbox = this.options.inbox;
+    if (!inbox) return false;
+    if (!(await inbox.inbox.takeOver(conversationId, watermark, inbox.owner, this.now(), inbox.leaseMs, anyLease))) return false;
+    const [stored] = await this.options.store.activitiesAfter(conversationId, watermark - 1, 1);
+    const attempts = (await inbox.inbox.byWatermark(conversationId, watermark))?.attempts ?? 0;
+    if (!stored || stored.watermark !== watermark || attempts > MAX_ATTEMPTS) {
+      await inbox.inbox.markFailed(conversationId, watermark, this.now());
+      this.options.logger.error({ conversationId, watermark }, 'message given up after failing every attempt');
+      return false;
+    }
+    const later = await this.options.store.activitiesAfter(conversationId, watermark, PAGE_SIZE);
+    const alreadyStored = later.filter((row) => row.activity.replyToId === stored.activity.id).length;
+    this.options.logger.warn({ conversationId, watermark, alreadyStored }, 'message taken over from an instance that stopped before answering it');
+    await this.answer(stored, logic, alreadyStored);
+    return true;
+  }
+
+  /** Messages free to take over (their lease ran out), oldest first, for the sweep. */
+  async unanswered(anyLease: boolean): Promise<{ conversationId: string; watermark: number }[]> {
+    return this.options.inbox ? this.options.inbox.inbox.unfinished(this.now(), { anyLease }) : [];
   }
 
   /** Stores an activity under the next watermark and tells the open streams. */
-  async append(conversationId: string, build: (watermark: number) => Partial<Activity>): Promise<StoredActivity> {
-    const stored = await this.options.store.appendActivity(conversationId, build, this.now());
+  async append(
+    conversationId: string,
+    build: (watermark: number) => Partial<Activity>,
+    alsoInTransaction?: Parameters<DirectLineConversationStore['appendActivity']>[3],
+  ): Promise<StoredActivity> {
+    const stored = await this.options.store.appendActivity(conversationId, build, this.now(), alsoInTransaction);
     try {
       await this.options.events.publish(conversationId, stored);
     } catch (error) {
@@ -306,6 +421,13 @@ function localTime(value: string | undefined): Partial<Pick<ActivityTimestamps, 
   if (value === undefined) return {};
   const parsed = new Date(value);
   return Number.isNaN(parsed.getTime()) ? {} : { localTimestamp: parsed, rawLocalTimestamp: value };
+}
+
+/** Web Chat's own id for a message it posts (channelData.clientActivityID), to recognise a repeat. */
+function clientActivityIdOf(channelData: unknown): string | undefined {
+  if (typeof channelData !== 'object' || channelData === null) return undefined;
+  const id: unknown = (channelData as Record<string, unknown>).clientActivityID;
+  return typeof id === 'string' && id.length > 0 && id.length <= 128 ? id : undefined;
 }
 
 function newConversationId(): string {

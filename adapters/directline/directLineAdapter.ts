@@ -2,8 +2,10 @@
  * Our own Direct Line 3.0 channel for Web Chat, in-process: a BotAdapter whose incoming
  * activities arrive over the /v3/directline routes and whose replies are stored with the
  * next watermark and pushed to open WebSocket streams. Everything a resident sends or is sent
- * is in the database before anyone is told about it, so a restart loses nothing.
+ * is in the database before anyone is told about it, so a restart loses nothing; with the
+ * inbox, a message whose turn a crash cut short is finished by a sweep on every instance.
  */
+import { randomUUID } from 'node:crypto';
 import {
   ActivityTypes,
   BotAdapter,
@@ -24,6 +26,21 @@ import { CHANNEL_ID, DirectLineConversations, activityId, turnQueueKey, type Con
 import { registerDirectLineRoutes } from './routes.js';
 import { DirectLineStreams } from './stream.js';
 import type { ConversationTurnQueue } from '../turnQueue.js';
+import type { Kysely } from 'kysely';
+import type { DatabaseSchema } from '../../store/schema.js';
+import type { StateWriteDeferral } from '../../store/deferredStateWrites.js';
+import { DirectLineInbox } from './inbox.js';
+
+export interface DirectLineInboxOptions {
+  db: Kysely<DatabaseSchema>;
+  /** How long a dead instance's hold on a message lasts (renewed every third of it while alive). */
+  leaseMs: number;
+  /** How often every instance looks for messages nobody is answering; default a third of the lease. */
+  sweepEveryMs?: number;
+  /** The only instance (SQLite): at start every unanswered message is its own, taken at once. */
+  singleInstance?: boolean;
+  stateWrites?: StateWriteDeferral;
+}
 
 export interface DirectLineOptions {
   store: DirectLineConversationStore;
@@ -53,7 +70,11 @@ export interface DirectLineOptions {
   keepAliveMs?: number;
   /** CORS Access-Control-Allow-Origin; default "*". */
   allowedOrigin?: string;
+  /** Keep every message in the inbox until its turn has finished (see inbox.ts). */
+  inbox?: DirectLineInboxOptions;
 }
+
+const SKIP_REPLIES = Symbol('directline.skipReplies');
 
 /** How long a bot's `delay` activity may pause a turn, whatever it asks for. */
 const MAX_DELAY_MS = 10_000;
@@ -64,6 +85,9 @@ export class DirectLineAdapter extends BotAdapter {
   private readonly bot: ChannelAccount;
   private readonly logger: pino.Logger;
   private closing = false;
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private sweeping: Promise<void> | undefined;
+  private readonly inbox: DirectLineInbox | undefined;
 
   constructor(private readonly options: DirectLineOptions) {
     super();
@@ -72,6 +96,7 @@ export class DirectLineAdapter extends BotAdapter {
     }
     this.logger = options.logger;
     this.bot = { id: options.botId, name: options.botName, role: 'bot' };
+    this.inbox = options.inbox && new DirectLineInbox(options.inbox.db);
     const tokens = new TokenService(options.tokenSigningKey);
     this.conversations = new DirectLineConversations({
       store: options.store,
@@ -85,7 +110,10 @@ export class DirectLineAdapter extends BotAdapter {
       conversationIdleMinutes: options.conversationIdleMinutes,
       maxTextLength: options.maxTextLength ?? DEFAULT_MAX_TEXT_LENGTH,
       bot: this.bot,
-      runTurn: (activity, logic) => this.runTurn(activity, logic),
+      runTurn: (activity, logic, skipReplies) => this.runTurn(activity, logic, skipReplies),
+      ...(options.inbox && this.inbox
+        ? { inbox: { inbox: this.inbox, db: options.inbox.db, stateWrites: options.inbox.stateWrites, owner: `directline-${randomUUID()}`, leaseMs: options.inbox.leaseMs } }
+        : {}),
     });
     this.streams = new DirectLineStreams({
       conversations: this.conversations,
@@ -98,6 +126,7 @@ export class DirectLineAdapter extends BotAdapter {
 
   /** Registers every /v3/directline route (and OPTIONS/CORS) on the server; `logic` runs each turn. */
   registerRoutes(server: restify.Server, logic: (context: TurnContext) => Promise<void>): void {
+    this.startSweeping(logic);
     registerDirectLineRoutes(server, {
       conversations: this.conversations,
       logger: this.logger,
@@ -133,6 +162,7 @@ export class DirectLineAdapter extends BotAdapter {
   /** Stores each reply with the next watermark and publishes it to the conversation's streams. */
   async sendActivities(context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
     const responses: ResourceResponse[] = [];
+    const skip: { left: number } | undefined = context.turnState.get(SKIP_REPLIES);
     for (const activity of activities) {
       if (activity.type === 'delay') {
         const ms = typeof activity.value === 'number' ? Math.min(Math.max(activity.value, 0), MAX_DELAY_MS) : 1000;
@@ -142,6 +172,12 @@ export class DirectLineAdapter extends BotAdapter {
       }
       // Trace activities are for the Emulator, invoke responses for Teams; Web Chat gets neither.
       if (activity.type === ActivityTypes.Trace || activity.type === ActivityTypes.InvokeResponse) {
+        responses.push({ id: '' });
+        continue;
+      }
+      if (skip && skip.left > 0) {
+        // Stored by this message's first run, before its instance died.
+        skip.left -= 1;
         responses.push({ id: '' });
         continue;
       }
@@ -178,12 +214,45 @@ export class DirectLineAdapter extends BotAdapter {
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    await this.sweeping;
     // The events bus belongs to the composition root (a Redis connection may be shared).
     await this.streams.close();
   }
 
   /** Runs one turn through the middleware (transcripts, metrics…) and onTurnError. */
-  private async runTurn(activity: Partial<Activity>, logic: (context: TurnContext) => Promise<void>): Promise<void> {
-    await this.runMiddleware(new TurnContext(this, activity), logic);
+  private async runTurn(activity: Partial<Activity>, logic: (context: TurnContext) => Promise<void>, skipReplies = 0): Promise<void> {
+    const context = new TurnContext(this, activity);
+    if (skipReplies > 0) context.turnState.set(SKIP_REPLIES, { left: skipReplies });
+    await this.runMiddleware(context, logic);
+  }
+
+  /** At start and then periodically: finish messages whose instance died before answering them. */
+  private startSweeping(logic: (context: TurnContext) => Promise<void>): void {
+    const inbox = this.options.inbox;
+    if (!inbox || this.sweepTimer) return;
+    const sweep = (anyLease: boolean) => {
+      if (this.sweeping || this.closing) return;
+      this.sweeping = this.sweep(logic, anyLease)
+        .catch((err: unknown) => this.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'Web Chat inbox sweep failed'))
+        .finally(() => (this.sweeping = undefined));
+    };
+    sweep(inbox.singleInstance ?? false);
+    this.sweepTimer = setInterval(() => sweep(false), inbox.sweepEveryMs ?? Math.ceil(inbox.leaseMs / 3));
+    this.sweepTimer.unref();
+  }
+
+  private async sweep(logic: (context: TurnContext) => Promise<void>, anyLease: boolean): Promise<void> {
+    for (const message of await this.conversations.unanswered(anyLease)) {
+      if (this.closing) return;
+      await this.options.turnQueue.run(turnQueueKey(message.conversationId), () =>
+        this.conversations.finishUnanswered(message.conversationId, message.watermark, logic, anyLease),
+      );
+    }
+  }
+
+  /** Retention: forgets inbox records older than `cutoff`. */
+  async deleteOlderThan(cutoff: Date): Promise<void> {
+    await this.inbox?.deleteOlderThan(cutoff.getTime());
   }
 }

@@ -62,5 +62,6 @@ export const Errors = {
     new DirectLineError(413, 'TextTooLong', `Messages can be at most ${limit} characters. Please send a shorter message.`),
   uploadNotSupported: () => new DirectLineError(400, 'UploadNotSupported', 'File uploads are not supported here.'),
   unavailable: () => new DirectLineError(503, 'ServiceUnavailable', 'The service is shutting down. Please try again in a moment.'),
+  busy: () => new DirectLineError(503, 'ServiceUnavailable', 'Messages cannot be taken for a moment. Please try again.'),
   serviceError: () => new DirectLineError(500, 'ServiceError', 'Something went wrong on our side.'),
 };

@@ -60,6 +60,8 @@ export function registerDirectLineRoutes(server: restify.Server, deps: RouteDeps
       }
       // The client may still be uploading an oversized body; closing avoids reading the rest.
       if (failure.status === 413) res.setHeader('Connection', 'close');
+      // Web Chat and balancers try again after a 503; say when.
+      if (failure.status === 503) res.setHeader('Retry-After', '5');
       sendError(res, failure);
     }
     deps.logger.debug({ route: name, conversationId: conversationId || undefined, status: res.statusCode, durationMs: Date.now() - started }, 'direct line request');

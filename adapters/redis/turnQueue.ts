@@ -8,7 +8,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { InProcessTurnQueue, type ConversationTurnQueue } from '../turnQueue.js';
+import { InProcessTurnQueue, TurnQueueUnavailableError, type ConversationTurnQueue } from '../turnQueue.js';
 
 /** Deletes the lock only if it still carries our token (it may have expired and been retaken). */
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
@@ -101,7 +101,12 @@ export class RedisTurnQueue implements ConversationTurnQueue {
   private async acquire(lockKey: string, token: string): Promise<void> {
     const started = Date.now();
     for (let attempt = 0; ; attempt += 1) {
-      const taken = await this.redis.set(lockKey, token, 'PX', this.ttlMs, 'NX');
+      let taken: string | null;
+      try {
+        taken = await this.redis.set(lockKey, token, 'PX', this.ttlMs, 'NX');
+      } catch (error) {
+        throw new TurnQueueUnavailableError(error);
+      }
       if (taken === 'OK') return;
       const waited = Date.now() - started;
       if (waited >= this.acquireTimeoutMs) throw new LockTimeoutError(waited);

@@ -32,6 +32,8 @@ export interface TwilioRouteParts {
   isClosing(): boolean;
   track<T>(work: Promise<T>): Promise<T>;
   inbound(params: Record<string, string>): Promise<InboundOutcome>;
+  /** While shutting down: keep the text in the inbox for another instance (or after the restart). */
+  keepForLater(params: Record<string, string>): Promise<void>;
   status(params: Record<string, string>): Promise<void>;
 }
 
@@ -49,8 +51,8 @@ const sendTwiml = (res: ServerResponse) => send(res, 200, EMPTY_TWIML, 'text/xml
 type Verified = { params: Record<string, string> } | { refused: true };
 
 /** Reads and verifies a webhook; on failure the response has been sent. */
-async function verified(req: restify.Request, res: restify.Response, parts: TwilioRouteParts, route: string): Promise<Verified> {
-  if (parts.isClosing()) {
+async function verified(req: restify.Request, res: restify.Response, parts: TwilioRouteParts, route: string, refuseWhenClosing = true): Promise<Verified> {
+  if (refuseWhenClosing && parts.isClosing()) {
     send(res, 503, 'shutting down');
     return { refused: true };
   }
@@ -95,7 +97,8 @@ export function registerTwilioRoutes(server: restify.Server, parts: TwilioRouteP
   const { logger } = parts;
 
   server.post(INBOUND_PATH, async (req: restify.Request, res: restify.Response) => {
-    const result = await verified(req, res, parts, INBOUND_PATH);
+    // Not refused while shutting down: Twilio does not retry a 503, so the text would be lost.
+    const result = await verified(req, res, parts, INBOUND_PATH, false);
     if ('refused' in result) return;
     const { params } = result;
     const messageSid = params.MessageSid;
@@ -108,6 +111,18 @@ export function registerTwilioRoutes(server: restify.Server, parts: TwilioRouteP
       logger.warn({ messageSid, reason: 'unknown To number' }, 'Twilio webhook refused');
       parts.metrics?.webhook('forbidden');
       send(res, 403, 'forbidden');
+      return;
+    }
+
+    if (parts.isClosing()) {
+      try {
+        await parts.keepForLater(params);
+        logger.info({ messageSid }, 'SMS kept for another instance: this one is shutting down');
+        sendTwiml(res);
+      } catch (err) {
+        logger.error({ err, messageSid }, 'SMS could not be kept while shutting down');
+        send(res, 503, 'shutting down');
+      }
       return;
     }
 

@@ -1,6 +1,6 @@
 /**
  * The SMS channel's tables (store/migrations/003_sms.ts): conversations by number with their
- * opt-out, MessageSids already processed, and outbound messages with their delivery status.
+ * opt-out, and outbound messages with their delivery status.
  */
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
@@ -48,21 +48,6 @@ export class SmsStore {
     return new Uint8Array(Buffer.from(encoded, 'base64'));
   }
 
-  /** Takes a MessageSid; false when it was already taken (a Twilio retry). */
-  async claimInbound(messageSid: string, conversationId: string, now: number): Promise<boolean> {
-    const result = await this.db
-      .insertInto('sms_inbound_messages')
-      .values({ message_sid: messageSid, conversation_id: conversationId, received_at: now })
-      .onConflict((oc) => oc.column('message_sid').doNothing())
-      .executeTakeFirst();
-    return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
-  }
-
-  /** Gives a MessageSid back after a failure, so Twilio's retry is processed. */
-  async releaseInbound(messageSid: string): Promise<void> {
-    await this.db.deleteFrom('sms_inbound_messages').where('message_sid', '=', messageSid).execute();
-  }
-
   /** The conversation for a number, created on first contact. */
   async conversationFor(conversationId: string, phone: string, now: number): Promise<SmsConversation> {
     const existing = await this.find(conversationId);
@@ -93,8 +78,9 @@ export class SmsStore {
     };
   }
 
-  async touchInbound(conversationId: string, now: number): Promise<void> {
-    await this.db.updateTable('sms_conversations').set({ last_inbound_at: now }).where('conversation_id', '=', conversationId).execute();
+  /** `db` may be a transaction (the one that answers an inbound text). */
+  async touchInbound(conversationId: string, now: number, db: Kysely<DatabaseSchema> = this.db): Promise<void> {
+    await db.updateTable('sms_conversations').set({ last_inbound_at: now }).where('conversation_id', '=', conversationId).execute();
   }
 
   async setOptedOut(conversationId: string, optedOut: boolean, now: number): Promise<void> {
@@ -105,8 +91,8 @@ export class SmsStore {
       .execute();
   }
 
-  async setChoices(conversationId: string, choices: Choice[]): Promise<void> {
-    await this.db
+  async setChoices(conversationId: string, choices: Choice[], db: Kysely<DatabaseSchema> = this.db): Promise<void> {
+    await db
       .updateTable('sms_conversations')
       .set({ choices: choices.length ? JSON.stringify(choices) : null })
       .where('conversation_id', '=', conversationId)
@@ -144,7 +130,7 @@ export class SmsStore {
     return row ? { status: row.status, errorCode: row.error_code, segments: row.segments } : undefined;
   }
 
-  /** Retention: forgets processed MessageSids and delivery records older than `cutoff` (epoch ms). */
+  /** Retention: forgets delivery records (and the MessageSids of the old claim table) older than `cutoff` (epoch ms). */
   async deleteOlderThan(cutoff: number): Promise<void> {
     await this.db.deleteFrom('sms_inbound_messages').where('received_at', '<', cutoff).execute();
     await this.db.deleteFrom('sms_outbound_messages').where('created_at', '<', cutoff).execute();

@@ -3,7 +3,13 @@
  * and whose replies go out through Twilio's REST API. One conversation per resident's number
  * (keyed by a hash of it), processed one turn at a time in arrival order, each MessageSid once.
  * The bot is the same as on the web; it renders for SMS because channelId is "sms".
+ *
+ * Nothing is lost: each text is stored in the inbox (smsInbox.ts) under a lease before its
+ * turn runs; the turn's replies, the conversation's state and "answered" are committed in one
+ * transaction, and the replies are sent from the outbox (outboxWorker.ts) with retries over
+ * minutes. A text whose instance died mid-turn is finished by Twilio's retry or a sweep.
  */
+import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import {
   ActivityTypes,
@@ -20,7 +26,8 @@ import type pino from 'pino';
 import type restify from 'restify';
 import type { DatabaseSchema } from '../../store/schema.js';
 import { runAsClient } from '../requestClient.js';
-import type { ConversationTurnQueue } from '../turnQueue.js';
+import type { StateWriteDeferral } from '../../store/deferredStateWrites.js';
+import { TurnQueueUnavailableError, type ConversationTurnQueue } from '../turnQueue.js';
 import type { Encoding } from './gsm.js';
 import { Outbox } from './outbox.js';
 import { conversationIdFor, toE164 } from './phone.js';
@@ -30,6 +37,9 @@ import { registerTwilioRoutes, STATUS_PATH } from './routes.js';
 import { DEFAULT_RETRY, SmsSendError, TWILIO_OPTED_OUT, TwilioSender, type RetryPolicy } from './sender.js';
 import { SmsContent, type SmsMessageId } from './smsContent.js';
 import { SmsStore, type SmsConversation } from './smsStore.js';
+import { MAX_INBOUND_ATTEMPTS, SmsInbox } from './smsInbox.js';
+import { SmsOutboxStore, type OutboxState } from './smsOutbox.js';
+import { DEFAULT_OUTBOX_SCHEDULE, SmsOutboxWorker, type OutboxRetrySchedule } from './outboxWorker.js';
 
 export const CHANNEL_ID = 'sms';
 
@@ -71,7 +81,26 @@ export interface TwilioSmsOptions {
   maxSegmentsPerText?: number;
   /** How long the webhook waits for the turn before answering Twilio anyway; default 10 s. */
   webhookWaitMs?: number;
+  /** Retries of a proactive text (an agent's reply), sent while the agent waits. */
   retry?: Partial<RetryPolicy>;
+  /** Retries of texts in the outbox; default DEFAULT_OUTBOX_SCHEDULE (minutes). */
+  outboxSchedule?: Partial<OutboxRetrySchedule>;
+  /**
+   * Leases on inbound texts and outbox rows: how long a dead instance's work waits before
+   * another takes it over (default 30 s), and how often each instance sweeps for such work
+   * (default a third of the lease).
+   */
+  leaseMs?: number;
+  sweepEveryMs?: number;
+  /**
+   * True when this is the only instance (SQLite): at start every unfinished text is its own
+   * from before the restart, so it is taken over at once instead of when its lease runs out.
+   */
+  singleInstance?: boolean;
+  /** Holds the turn's state writes back so they commit with "answered" (see DeferredStateWrites). */
+  stateWrites?: StateWriteDeferral;
+  /** A reply could not be sent after the last retry: hand the conversation to a person. */
+  onUndeliverable?: (conversationId: string) => Promise<void>;
   /** Region for numbers written without a country code; default GB. */
   defaultCountry?: CountryCode;
   /** The bot's display name on activities; default "council-assistant". */
@@ -89,15 +118,14 @@ export interface SmsMetrics {
 }
 
 export type InboundOutcome =
-  | 'processed' | 'duplicate' | 'opted-out' | 'opted-in' | 'ignored-opted-out' | 'rate-limited' | 'unroutable';
+  | 'processed' | 'duplicate' | 'opted-out' | 'opted-in' | 'ignored-opted-out' | 'rate-limited' | 'unroutable' | 'kept-for-later';
 
 type Logic = (context: TurnContext) => Promise<void>;
 
+/** A proactive turn's replies are sent while its caller (an agent) waits, not queued. */
 interface TurnOptions {
   conversation: SmsConversation;
-  kind: 'reply' | 'proactive';
-  /** Only the opt-out confirmation goes to a number that has opted out. */
-  allowOptedOut?: boolean;
+  kind: 'proactive';
   /** Proactive senders (agents) need to know when a text could not be sent. */
   throwOnSendFailure?: boolean;
 }
@@ -118,6 +146,15 @@ export class TwilioSmsAdapter extends BotAdapter {
   private readonly inflight = new Set<Promise<unknown>>();
   private nextReplyId = 0;
   private closing = false;
+  private readonly inbox: SmsInbox;
+  private readonly outboxStore: SmsOutboxStore;
+  private readonly worker: SmsOutboxWorker;
+  /** This instance's name on the leases it takes. */
+  private readonly owner = `sms-${randomUUID()}`;
+  private readonly leaseMs: number;
+  private logic: Logic | undefined;
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private sweeping: Promise<void> | undefined;
 
   constructor(private readonly options: TwilioSmsOptions) {
     super();
@@ -138,6 +175,22 @@ export class TwilioSmsAdapter extends BotAdapter {
       maxSegmentsPerText: options.maxSegmentsPerText ?? 2,
       webhookWaitMs: options.webhookWaitMs ?? 10_000,
     };
+    this.leaseMs = options.leaseMs ?? 30_000;
+    this.inbox = new SmsInbox(options.db);
+    this.outboxStore = new SmsOutboxStore(options.db);
+    this.worker = new SmsOutboxWorker({
+      store: this.outboxStore,
+      sms: this.store,
+      sender: new TwilioSender(options.accountSid, options.authToken, councilNumber, options.apiBaseUrl, { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0 }),
+      logger: this.logger,
+      metrics: options.metrics,
+      schedule: { ...DEFAULT_OUTBOX_SCHEDULE, ...options.outboxSchedule },
+      statusCallback: options.publicBaseUrl.replace(/\/$/, '') + STATUS_PATH,
+      leaseMs: this.leaseMs,
+      pollMs: options.sweepEveryMs ?? Math.ceil(this.leaseMs / 3),
+      onGaveUp: (conversationId) => options.onUndeliverable?.(conversationId) ?? Promise.resolve(),
+      now: this.now,
+    });
     this.keyPromise = this.store.conversationIdKey().then((key) => (this.key = key));
     // Surfaced on first use; an unhandled rejection here would crash the process at start.
     this.keyPromise.catch(() => undefined);
@@ -150,6 +203,8 @@ export class TwilioSmsAdapter extends BotAdapter {
 
   /** POST /api/sms/twilio (inbound) and /api/sms/twilio/status (delivery callbacks). */
   registerRoutes(server: restify.Server, logic: Logic): void {
+    this.logic = logic;
+    this.startBackgroundWork(logic);
     registerTwilioRoutes(server, {
       authToken: this.options.authToken,
       accountSid: this.options.accountSid,
@@ -163,6 +218,7 @@ export class TwilioSmsAdapter extends BotAdapter {
       isClosing: () => this.closing,
       track: (work) => this.track(work),
       inbound: (params) => this.handleInbound(params, logic),
+      keepForLater: (params) => this.keepForLater(params),
       status: (params) => this.handleStatus(params),
     });
   }
@@ -210,16 +266,81 @@ export class TwilioSmsAdapter extends BotAdapter {
     throw new Error('SMS does not support deleting messages');
   }
 
-  /** Retention: forgets processed MessageSids and delivery statuses older than `cutoff`. */
-  deleteOlderThan(cutoff: Date): Promise<void> {
-    return this.store.deleteOlderThan(cutoff.getTime());
+  /** Retention: forgets inbound texts, queued-and-sent texts and delivery statuses older than `cutoff`. */
+  async deleteOlderThan(cutoff: Date): Promise<void> {
+    await this.store.deleteOlderThan(cutoff.getTime());
+    await this.inbox.deleteOlderThan(cutoff.getTime());
+    await this.outboxStore.deleteOlderThan(cutoff.getTime());
   }
 
-  /** Refuses new webhooks (503) and waits for turns in progress, up to `graceMs`. */
+  /** Texts in the outbox by state (all instances'), for /metrics. */
+  outboxCounts(): Promise<Record<OutboxState, number>> {
+    return this.outboxStore.countByState();
+  }
+
+  /** Sends what the outbox holds and resolves when nothing is being sent (tests). */
+  async outboxIdle(): Promise<void> {
+    this.worker.kick();
+    await this.worker.idle();
+  }
+
+  /** Stops starting turns (a shutdown has begun): texts that arrive now are kept in the inbox for later. */
+  stopAccepting(): void {
+    this.closing = true;
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+  }
+
+  private async keepForLater(params: Record<string, string>): Promise<void> {
+    const phone = toE164(params.From, this.options.defaultCountry ?? 'GB');
+    if (!phone) return;
+    const key = this.key ?? (await this.keyPromise);
+    await this.inbox.keep(params.MessageSid ?? '', conversationIdFor(phone, key), params, this.now());
+  }
+
+  /**
+   * Keeps new webhooks' texts for later, waits for turns in progress and texts being sent, up to
+   * `graceMs`; whatever is left stays in the inbox and outbox for another instance.
+   */
   async close(graceMs = 10_000): Promise<void> {
     this.closing = true;
-    const pending = Promise.allSettled([...this.inflight]);
-    await Promise.race([pending, new Promise((r) => setTimeout(r, graceMs).unref())]);
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    const pending = Promise.allSettled([...this.inflight, this.sweeping]);
+    // The worker stops waiting between retries at once (those texts stay queued), so a webhook
+    // waiting for its replies to go is not held for minutes by a Twilio outage.
+    await Promise.all([
+      Promise.race([pending, new Promise((r) => setTimeout(r, graceMs).unref())]),
+      this.worker.close(graceMs),
+    ]);
+  }
+
+  /** The outbox worker, and the sweep for texts whose instance died before answering them. */
+  private startBackgroundWork(logic: Logic): void {
+    if (this.sweepTimer) return;
+    this.worker.start();
+    const sweep = (anyLease: boolean) => {
+      if (this.sweeping || this.closing) return;
+      this.sweeping = this.sweep(logic, anyLease)
+        .catch((err: unknown) => this.logger.warn({ err: errorText(err) }, 'SMS inbox sweep failed'))
+        .finally(() => (this.sweeping = undefined));
+    };
+    sweep(this.options.singleInstance ?? false);
+    this.sweepTimer = setInterval(() => sweep(false), this.options.sweepEveryMs ?? Math.ceil(this.leaseMs / 3));
+    this.sweepTimer.unref();
+  }
+
+  /** Finishes unfinished texts nobody holds (their instance died), oldest first. */
+  private async sweep(logic: Logic, anyLease: boolean): Promise<void> {
+    const unfinished = await this.inbox.unfinished(this.now(), { everyLease: anyLease });
+    for (const text of unfinished) {
+      if (this.closing) return;
+      await this.track(
+        this.options.turnQueue.run(text.conversationId, async () => {
+          if (!(await this.inbox.takeOver(text.messageSid, this.owner, this.now(), this.leaseMs, anyLease))) return;
+          this.logger.warn({ messageSid: text.messageSid, conversationId: text.conversationId }, 'SMS taken over from an instance that stopped before answering it');
+          await this.processClaimed(text.messageSid, text.params, logic);
+        }),
+      ).catch((err: unknown) => this.logger.error({ err: errorText(err), messageSid: text.messageSid }, 'SMS taken over but failed again'));
+    }
   }
 
   private track<T>(work: Promise<T>): Promise<T> {
@@ -231,7 +352,8 @@ export class TwilioSmsAdapter extends BotAdapter {
 
   /**
    * One verified inbound message. Queued by conversation before anything asynchronous, so
-   * messages from one number run in the order their webhooks arrived.
+   * messages from one number run in the order their webhooks arrived. Resolves once its
+   * replies are in the outbox and sent (or being retried).
    */
   private async handleInbound(params: Record<string, string>, logic: Logic): Promise<InboundOutcome> {
     const phone = toE164(params.From, this.options.defaultCountry ?? 'GB');
@@ -239,56 +361,144 @@ export class TwilioSmsAdapter extends BotAdapter {
     if (!phone) return 'unroutable';
     const key = this.key ?? (await this.keyPromise);
     const conversationId = conversationIdFor(phone, key);
-    // The number is the client for velocity limits (the webhook's address is Twilio's own).
-    return runAsClient(`sms:${conversationId}`, () => this.options.turnQueue.run(conversationId, async () => {
-      const now = this.now();
-      if (!(await this.store.claimInbound(messageSid, conversationId, now))) return 'duplicate';
-      try {
-        return await this.processInbound(conversationId, phone, params, logic, now);
-      } catch (error) {
-        // Let Twilio's retry (or the fallback URL) have another go.
-        await this.store.releaseInbound(messageSid).catch(() => undefined);
-        throw error;
+    const queued = this.options.turnQueue.run(conversationId, async () => {
+      // Holding the conversation's turn lock means nobody alive is working on its texts (a turn
+      // holds it from claim to answer), so an unfinished one is a dead instance's, whatever its lease.
+      const claim = await this.inbox.claim(messageSid, conversationId, params, this.owner, this.now(), this.leaseMs);
+      if (claim === 'answered') return 'duplicate' as const;
+      if (claim === 'busy' && !(await this.inbox.takeOver(messageSid, this.owner, this.now(), this.leaseMs, true))) return 'duplicate' as const;
+      // Anything this number sent earlier that a dead instance left unanswered goes first.
+      for (const earlier of await this.inbox.unfinished(this.now(), { conversationId, everyLease: true })) {
+        if (earlier.messageSid === messageSid) continue;
+        if (!(await this.inbox.takeOver(earlier.messageSid, this.owner, this.now(), this.leaseMs, true))) continue;
+        await this.processClaimed(earlier.messageSid, earlier.params, logic);
       }
-    }));
+      return this.processClaimed(messageSid, params, logic);
+    });
+    let outcome: InboundOutcome;
+    try {
+      outcome = await queued;
+    } catch (error) {
+      if (!(error instanceof TurnQueueUnavailableError)) throw error;
+      // Turns cannot be ordered just now (Redis is away): keep the text; a sweep answers it when they can.
+      await this.keepForLater(params);
+      this.logger.warn({ messageSid, conversationId }, 'SMS kept for later: turn ordering is unavailable');
+      return 'kept-for-later';
+    }
+    // The webhook answers once the replies went (or after webhookWaitMs): they are stored either way.
+    if (outcome !== 'duplicate') await this.worker.drainNow(conversationId);
+    return outcome;
   }
 
-  private async processInbound(conversationId: string, phone: string, params: Record<string, string>, logic: Logic, now: number): Promise<InboundOutcome> {
-    const conversation = await this.store.conversationFor(conversationId, phone, now);
+  /**
+   * Runs a text this instance holds the lease on, to the end: the turn with its state writes
+   * held back, then one transaction with the state, the replies queued and "answered". The
+   * lease is renewed while it runs; a failure lets it go, so the text is tried again.
+   */
+  private async processClaimed(messageSid: string, params: Record<string, string>, logic: Logic): Promise<InboundOutcome> {
+    // The number is the client for velocity limits (the webhook's address is Twilio's own),
+    // whether the text came in a webhook or was picked up by a sweep.
+    const from = toE164(params.From, this.options.defaultCountry ?? 'GB');
+    if (!from) return this.processClaimedText(messageSid, params, logic);
+    const client = `sms:${conversationIdFor(from, this.key ?? (await this.keyPromise))}`;
+    return runAsClient(client, () => this.processClaimedText(messageSid, params, logic));
+  }
+
+  private async processClaimedText(messageSid: string, params: Record<string, string>, logic: Logic): Promise<InboundOutcome> {
+    const phone = toE164(params.From, this.options.defaultCountry ?? 'GB');
+    if (!phone) {
+      await this.inbox.markFailed(messageSid, this.now());
+      return 'unroutable';
+    }
+    const key = this.key ?? (await this.keyPromise);
+    const conversationId = conversationIdFor(phone, key);
+    if ((await this.inbox.attempts(messageSid)) > MAX_INBOUND_ATTEMPTS) {
+      await this.inbox.markFailed(messageSid, this.now());
+      this.logger.error({ messageSid, conversationId }, 'SMS given up after failing every attempt');
+      return 'processed';
+    }
+    const renew = setInterval(() => {
+      this.inbox.renew(messageSid, this.owner, this.now() + this.leaseMs).catch(() => undefined);
+    }, Math.max(10, Math.floor(this.leaseMs / 3)));
+    renew.unref();
+    try {
+      const now = this.now();
+      const conversation = await this.store.conversationFor(conversationId, phone, now);
+      const run = this.options.stateWrites
+        ? await this.options.stateWrites.defer(() => this.processInbound(conversation, params, logic, now))
+        : { result: await this.processInbound(conversation, params, logic, now), flush: async () => undefined };
+      const { outcome, outbox, allowOptedOut, touched } = run.result;
+      const optedOut = (await this.store.find(conversationId))?.optedOut ?? conversation.optedOut;
+      await this.options.db.transaction().execute(async (trx) => {
+        await run.flush(trx);
+        if (touched) await this.store.touchInbound(conversationId, now, trx);
+        if (!outbox.isEmpty) {
+          const choices = outbox.choices;
+          if (choices.length || conversation.choices.length) await this.store.setChoices(conversationId, choices, trx);
+          if (!optedOut || allowOptedOut) {
+            const texts = outbox.plan(this.settings.maxSegmentsPerText);
+            const segments = texts.reduce((sum, text) => sum + text.segments, 0);
+            if (segments > this.settings.maxSegmentsPerText) {
+              this.logger.warn({ conversationId, texts: texts.length, segments }, 'SMS reply over the routine segment budget');
+            }
+            await this.outboxStore.enqueue(trx, conversationId, messageSid, allowOptedOut ? 'opt-out' : 'reply', texts, this.now());
+          } else {
+            this.logger.info({ conversationId }, 'SMS not sent: the number has opted out');
+          }
+        }
+        await this.inbox.markAnswered(trx, messageSid, this.owner, this.now());
+      });
+      this.worker.kick();
+      return outcome;
+    } catch (error) {
+      // Let Twilio's retry, or the next sweep, have another go.
+      await this.inbox.release(messageSid, this.owner).catch(() => undefined);
+      throw error;
+    } finally {
+      clearInterval(renew);
+    }
+  }
+
+  private async processInbound(
+    conversation: SmsConversation,
+    params: Record<string, string>,
+    logic: Logic,
+    now: number,
+  ): Promise<{ outcome: InboundOutcome; outbox: Outbox; allowOptedOut?: boolean; touched?: boolean }> {
+    const { conversationId } = conversation;
     const text = (params.Body ?? '').trim();
     const resident: ChannelAccount = { id: `sms-user-${conversationId.slice('sms-'.length)}`, name: '', role: 'user' };
     const activity = this.inboundActivity(conversation, resident, params, text, now);
     const keyword = this.content.keywordOf(text);
+    const outbox = new Outbox();
 
     if (keyword === 'optOut') {
-      // Recorded before the confirmation goes, so a crash in between never leaves them subscribed.
+      // Recorded before the confirmation is queued, so a crash in between never leaves them subscribed.
       await this.store.setOptedOut(conversationId, true, now);
-      await this.confirm(activity, 'optedOut', { conversation, kind: 'reply', allowOptedOut: true });
+      await this.confirm(activity, 'optedOut', outbox);
       this.logger.info({ conversationId, messageSid: params.MessageSid }, 'SMS opt-out recorded');
-      return 'opted-out';
+      return { outcome: 'opted-out', outbox, allowOptedOut: true };
     }
     if (keyword === 'optIn' || (keyword === 'optInWhenOptedOut' && conversation.optedOut)) {
       await this.store.setOptedOut(conversationId, false, now);
-      await this.confirm(activity, 'optedIn', { conversation: { ...conversation, optedOut: false }, kind: 'reply' });
+      await this.confirm(activity, 'optedIn', outbox);
       this.logger.info({ conversationId, messageSid: params.MessageSid }, 'SMS opt-in recorded');
-      return 'opted-in';
+      return { outcome: 'opted-in', outbox };
     }
-    if (conversation.optedOut) return 'ignored-opted-out';
+    if (conversation.optedOut) return { outcome: 'ignored-opted-out', outbox };
 
     const rate = await this.rateDecision(conversationId, now);
     if (rate !== 'allow') {
-      if (rate === 'warn') await this.confirm(activity, 'slowDown', { conversation, kind: 'reply' });
+      if (rate === 'warn') await this.confirm(activity, 'slowDown', outbox);
       this.logger.warn({ conversationId, messageSid: params.MessageSid }, 'SMS rate limit reached');
-      return 'rate-limited';
+      return { outcome: 'rate-limited', outbox };
     }
 
     const choice = choiceForReply(text, conversation.choices);
     if (choice) activity.text = choice.value;
 
     const silent = conversation.lastInboundAt === null || now - conversation.lastInboundAt > this.settings.greetAfterSilenceMs;
-    await this.store.touchInbound(conversationId, now);
     // The greeting and the answer share one outbox, so they usually arrive as one text.
-    const outbox = new Outbox();
     if (silent) {
       // A new number, or one back after a long silence: greet (the bot drops any half-finished
       // dialog on membersAdded) instead of resuming an old question without saying so.
@@ -299,8 +509,7 @@ export class TwilioSmsAdapter extends BotAdapter {
       );
     }
     await this.runTurn(activity, logic, outbox);
-    await this.deliver(outbox, activity, { conversation, kind: 'reply' });
-    return 'processed';
+    return { outcome: 'processed', outbox, touched: true };
   }
 
   /**
@@ -317,11 +526,11 @@ export class TwilioSmsAdapter extends BotAdapter {
   }
 
   /** The adapter's own replies (keywords, slow down) still run as turns, so middleware sees them. */
-  private confirm(activity: Partial<Activity>, id: SmsMessageId, options: TurnOptions): Promise<void> {
+  private confirm(activity: Partial<Activity>, id: SmsMessageId, outbox: Outbox): Promise<void> {
     const text = this.content.text(id);
-    return this.runAndDeliver(activity, async (context) => {
+    return this.runTurn(activity, async (context) => {
       await context.sendActivity({ type: ActivityTypes.Message, text });
-    }, options);
+    }, outbox);
   }
 
   private inboundActivity(conversation: SmsConversation, resident: ChannelAccount, params: Record<string, string>, text: string, now: number): Partial<Activity> {
@@ -368,10 +577,9 @@ export class TwilioSmsAdapter extends BotAdapter {
       await this.store.setChoices(conversationId, choices);
     }
 
-    // A reply's turn loaded the conversation inside this number's queue, so its opt-out is
-    // current; a proactive send may come at any time and looks again.
-    const latest = options.kind === 'reply' ? options.conversation : await this.store.find(conversationId);
-    if (!latest || (latest.optedOut && !options.allowOptedOut)) {
+    // A proactive send may come at any time, so it looks at the opt-out again.
+    const latest = await this.store.find(conversationId);
+    if (!latest || latest.optedOut) {
       this.logger.info({ conversationId }, 'SMS not sent: the number has opted out');
       // An agent's reply that cannot go must not look delivered in the agent console.
       if (options.throwOnSendFailure) throw new SmsOptedOutError(conversationId);
@@ -416,4 +624,8 @@ export class TwilioSmsAdapter extends BotAdapter {
     const level = status === 'failed' || status === 'undelivered' ? 'warn' : 'debug';
     this.logger[level]({ sid, status, errorCode }, 'SMS delivery status');
   }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

@@ -342,6 +342,33 @@ export class HandoffService {
     return this.options.transcripts.getWholeTranscript(request.channelId, request.conversationId);
   }
 
+  /**
+   * A channel could not reach the resident (every retry of a text failed): the conversation
+   * goes in the queue, with a note saying why, so a person follows it up by phone. Nothing is
+   * said to the resident (it could not be delivered); a conversation already waiting for or
+   * talking to a person just gets the note.
+   */
+  async unreachable(conversationId: string, channelId: string, note: string): Promise<void> {
+    const now = this.now();
+    const { request } = await this.queue.enqueue(
+      {
+        conversationId,
+        channelId,
+        reference: { channelId, conversation: { id: conversationId, isGroup: false, conversationType: 'personal', name: '' } },
+        priority: 'normal',
+        reason: 'undeliverable',
+        topic: `${channelId}.undelivered`,
+        collected: {},
+        acceptDueAt: null,
+      },
+      now,
+    );
+    const message = await this.queue.addMessage(request.id, 'system', note, now);
+    this.options.logger.warn({ requestId: request.id, conversationId }, 'conversation handed to a person: replies could not be delivered');
+    this.emit({ kind: 'queue' });
+    this.emit({ kind: 'message', requestId: request.id, agentId: request.agentId, message });
+  }
+
   // ---- timers -----------------------------------------------------------------------------
 
   /**

@@ -7,6 +7,8 @@ import { permits } from './004_permits.js';
 import { councilTaxCases } from './005_counciltax_cases.js';
 import { handoff } from './006_handoff.js';
 import { agentSignInFailures } from './007_agent_sign_in_failures.js';
+import { smsInboxOutbox } from './008_sms_inbox_outbox.js';
+import { directLineInbox } from './009_directline_inbox.js';
 
 /**
  * Every migration, in order. Names are permanent: a migration that has run on a council's
@@ -21,5 +23,7 @@ export function allMigrations(dialect: Dialect): Record<string, Migration> {
     '005_counciltax_cases': councilTaxCases(),
     '006_handoff': handoff(dialect),
     '007_agent_sign_in_failures': agentSignInFailures(),
+    '008_sms_inbox_outbox': smsInboxOutbox(dialect),
+    '009_directline_inbox': directLineInbox(),
   };
 }

@@ -41,6 +41,20 @@ describe('health, readiness and metrics', () => {
 });
 
 describe('configuration', () => {
+  it('listens only on the address HOST names', async () => {
+    // 127.0.0.2 is loopback too on Linux, but a different address from 127.0.0.1.
+    const bound = await startTestAssistant({ HOST: '127.0.0.2' });
+    try {
+      expect(bound.url).toBe(`http://127.0.0.2:${bound.port}`);
+      expect((await fetch(`${bound.url}/healthz`)).status).toBe(200);
+      await expect(fetch(`http://127.0.0.1:${bound.port}/healthz`)).rejects.toThrow();
+    } finally {
+      await bound.close();
+    }
+    expect(loadConfig({}).HOST).toBe('0.0.0.0');
+    expect(() => loadConfig({ HOST: 'every interface' })).toThrow(/HOST: must be an IP address/);
+  });
+
   it('names every wrong variable', () => {
     expect(() => loadConfig({ PORT: 'abc', STORAGE_URL: 'mysql://x', LOG_LEVEL: 'loud' })).toThrow(ConfigError);
     try {

@@ -27,6 +27,8 @@ export interface FakeTwilio {
   requests: { status: number; at: number }[];
   /** The next `count` requests get `status` (429 or 5xx) before any succeed. */
   failNext(count: number, status: number): void;
+  /** Every request for the next `ms` gets `status`: an outage of Twilio's API. */
+  failFor(ms: number, status: number): void;
   /** Each answer waits this long (a slow network). */
   latencyMs: number;
   /** Resolves when at least `count` messages were sent (or rejects after `timeoutMs`). */
@@ -52,6 +54,7 @@ export async function startFakeTwilio(accountSid: string, authToken: string): Pr
   const sent: SentMessage[] = [];
   const requests: { status: number; at: number }[] = [];
   const failures: number[] = [];
+  let outage: { until: number; status: number } | undefined;
   const waiters: { count: number; resolve: () => void }[] = [];
   const expectedAuth = `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`;
   const path = `/2010-04-01/Accounts/${accountSid}/Messages.json`;
@@ -63,6 +66,9 @@ export async function startFakeTwilio(accountSid: string, authToken: string): Pr
     latencyMs: 0,
     failNext(count, status) {
       for (let i = 0; i < count; i += 1) failures.push(status);
+    },
+    failFor(ms, status) {
+      outage = { until: Date.now() + ms, status };
     },
     waitForSent(count, timeoutMs = 20_000) {
       if (sent.length >= count) return Promise.resolve(sent);
@@ -99,7 +105,7 @@ export async function startFakeTwilio(accountSid: string, authToken: string): Pr
       requests.push({ status: 401, at });
       return reply(res, 401, { code: 20003, message: 'Authenticate', status: 401 });
     }
-    const failure = failures.shift();
+    const failure = outage && at < outage.until ? outage.status : failures.shift();
     if (failure !== undefined) {
       requests.push({ status: failure, at });
       return reply(res, failure, { code: failure === 429 ? 20429 : 20500, message: failure === 429 ? 'Too Many Requests' : 'Internal Server Error', status: failure });

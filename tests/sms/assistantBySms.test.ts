@@ -20,6 +20,11 @@ describe('texting the council', () => {
     expect(text).not.toMatch(/[*_`[\]]|https?:/);
     const sent = council.fakeTwilio.sent.filter((m) => m.body === text);
     expect(sent[0]?.numSegments).toBeLessThanOrEqual(2);
+    // The outbox is on /metrics: everything sent, nothing waiting or given up.
+    const metrics = await (await fetch(`${council.assistant.url}/metrics`)).text();
+    expect(metrics).toMatch(/assistant_sms_outbox_texts\{state="sent"\} [1-9]/);
+    expect(metrics).toMatch(/assistant_sms_outbox_texts\{state="queued"\} 0/);
+    expect(metrics).toMatch(/assistant_sms_outbox_texts\{state="failed"\} 0/);
   });
 
   it('HELP gives short help with the phone number; MENU starts again', async () => {

@@ -18,20 +18,24 @@ describe('SMS delivery by REST', () => {
     expect(h.fake.sent).toHaveLength(1);
     expect(h.fake.requests.map((r) => r.status)).toEqual([429, 500, 500, 201]);
     const gaps = h.fake.requests.slice(1).map((r, i) => r.at - (h?.fake.requests[i]?.at ?? 0));
-    // Full-jitter exponential backoff from 5 ms: each wait at least half its bound.
-    expect(gaps[0]).toBeGreaterThanOrEqual(2);
-    expect(gaps[2]).toBeGreaterThanOrEqual(10);
+    // The harness's outbox schedule: 5 ms doubling (10, 20), no jitter.
+    expect(gaps[0]).toBeGreaterThanOrEqual(4);
+    expect(gaps[2]).toBeGreaterThanOrEqual(18);
     expect(h.logLines.join('\n')).toMatch(/"attempts":4/);
   });
 
-  it('gives up after the last attempt, logs the failure and still answers Twilio 200', async () => {
-    h = await startHarness({ adapter: { retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 4 } } });
+  it('gives up after the last retry, hands the conversation to a person and still answers Twilio 200', async () => {
+    const handedOver: string[] = [];
+    h = await startHarness({ adapter: { outboxSchedule: { retries: 2, minTimeoutMs: 1, maxTimeoutMs: 4, randomize: false }, onUndeliverable: async (id) => void handedOver.push(id) } });
     h.fake.failNext(3, 503);
     const response = await h.sms(residentNumber(41), 'hello');
     expect(response.status).toBe(200);
+    await h.adapter.outboxIdle();
     expect(h.fake.sent).toHaveLength(0);
     expect(h.fake.requests).toHaveLength(3);
-    expect(h.logLines.join('\n')).toContain('SMS could not be sent');
+    expect(h.logLines.join('\n')).toContain('SMS could not be sent after the last retry');
+    expect(handedOver).toEqual([h.seen[0]?.conversationId]);
+    expect(await h.adapter.outboxCounts()).toEqual({ queued: 0, sent: 0, failed: 1 });
   });
 
   it('does not retry a 400, and a proactive send that fails rejects for the caller', async () => {

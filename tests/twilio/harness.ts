@@ -14,6 +14,8 @@ import { TwilioSmsAdapter, type TwilioSmsOptions } from '../../adapters/twilio/t
 import { testDatabase, type TestDatabase } from '../helpers/databases.js';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fakeTwilio.js';
 import { createLogger } from '../../bot/logger.js';
+import { DatabaseStorage } from '../../store/botStorage.js';
+import { DeferredStateWrites } from '../../store/deferredStateWrites.js';
 
 export const ACCOUNT_SID = `AC${'0123456789abcdef'.repeat(2)}`;
 export const AUTH_TOKEN = 'f0e1d2c3b4a5968778695a4b3c2d1e0f';
@@ -56,6 +58,8 @@ export interface Harness {
   /** Posts a correctly signed inbound message; returns the HTTP status and body. */
   sms(from: string, body: string, extra?: Record<string, string>): Promise<{ status: number; body: string }>;
   post(path: string, params: Record<string, string>, signature?: string): Promise<{ status: number; body: string }>;
+  /** Bot state storage on the harness's database, its writes held back until a text is answered. */
+  storage: DatabaseStorage;
   /** Stops the server and adapter and opens new ones on the same database. */
   restart(): Promise<void>;
   close(): Promise<void>;
@@ -96,13 +100,17 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const logic = options.logic ?? testLogic(seen, options.delayMs);
 
   let database!: Database;
+  let storage!: DatabaseStorage;
   let adapter!: TwilioSmsAdapter;
   let server!: restify.Server;
   let url = '';
 
   const open = async () => {
     database = await openDatabase(testDb.url);
+    const stateWrites = new DeferredStateWrites();
+    storage = new DatabaseStorage(database.db, stateWrites);
     adapter = new TwilioSmsAdapter({
+      stateWrites,
       db: database.db,
       turnQueue: new InProcessTurnQueue(),
       logger,
@@ -113,9 +121,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       apiBaseUrl: fake.url,
       maxBodyBytes: 16_384,
       retry: { baseDelayMs: 5, maxDelayMs: 40 },
+      outboxSchedule: { retries: 4, minTimeoutMs: 5, maxTimeoutMs: 40, randomize: false },
       ...options.adapter,
     });
     server = restify.createServer({ handleUncaughtExceptions: false });
+    // The client (fetch) and this server share one busy process: with Node's 5 s default, a
+    // lagging event loop lets the server drop a kept-alive socket the client is reusing.
+    server.server.keepAliveTimeout = 65_000;
     adapter.registerRoutes(server, logic);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -146,6 +158,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     get database() {
       return database;
+    },
+    get storage() {
+      return storage;
     },
     fake,
     testDb,

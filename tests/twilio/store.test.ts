@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SmsStore } from '../../adapters/twilio/smsStore.js';
+import { SmsInbox } from '../../adapters/twilio/smsInbox.js';
 import { openDatabase, type Database } from '../../store/database.js';
 import { ENGINES, type TestDatabase } from '../helpers/databases.js';
 
@@ -18,11 +19,28 @@ for (const engine of ENGINES) {
       await testDb.drop();
     });
 
-    it('takes a MessageSid once, and gives it back after a failure', async () => {
-      expect(await store.claimInbound('SM1', 'sms-a', 1)).toBe(true);
-      expect(await store.claimInbound('SM1', 'sms-a', 2)).toBe(false);
-      await store.releaseInbound('SM1');
-      expect(await store.claimInbound('SM1', 'sms-a', 3)).toBe(true);
+    it('inbox: a MessageSid is taken once; a live lease keeps a retry out, a lapsed one lets it take over', async () => {
+      const inbox = new SmsInbox(database.db);
+      const params = { MessageSid: 'SM1', From: '+447700900001', Body: 'bin day' };
+      expect(await inbox.claim('SM1', 'sms-a', params, 'dead-instance', 1_000, 30_000)).toBe('claimed');
+      // Twilio retries while the first instance still holds it: left to that instance.
+      expect(await inbox.claim('SM1', 'sms-a', params, 'other', 2_000, 30_000)).toBe('busy');
+      expect(await inbox.unfinished(2_000)).toEqual([]);
+      // The first instance died: its lease runs out, and the message is anyone's to finish.
+      expect(await inbox.unfinished(40_000)).toEqual([{ messageSid: 'SM1', conversationId: 'sms-a', params }]);
+      expect(await inbox.claim('SM1', 'sms-a', params, 'other', 40_000, 30_000)).toBe('claimed');
+      // The dead instance cannot mark it answered any more; the one that took it over can.
+      await expect(database.db.transaction().execute((trx) => inbox.markAnswered(trx, 'SM1', 'dead-instance', 41_000))).rejects.toThrow(/lease/);
+      await database.db.transaction().execute((trx) => inbox.markAnswered(trx, 'SM1', 'other', 41_000));
+      expect(await inbox.claim('SM1', 'sms-a', params, 'third', 100_000, 30_000)).toBe('answered');
+      expect(await inbox.attempts('SM1')).toBe(2);
+    });
+
+    it('inbox: a failed turn gives the message back at once', async () => {
+      const inbox = new SmsInbox(database.db);
+      expect(await inbox.claim('SM2', 'sms-a', { From: '+447700900001' }, 'me', 1_000, 30_000)).toBe('claimed');
+      await inbox.release('SM2', 'me');
+      expect(await inbox.claim('SM2', 'sms-a', { From: '+447700900001' }, 'other', 1_001, 30_000)).toBe('claimed');
     });
 
     it('keeps one conversation per number with its opt-out and choices', async () => {
