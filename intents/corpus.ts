@@ -74,8 +74,21 @@ export function loadBlindInScope(file = 'inscope-test.tsv'): Example[] {
   });
 }
 
-/** The second blind pair (issue 3 follow-up), written before the corpus was grown; evaluation only. */
-export const BLIND_2026_11 = { inScope: 'blind-2026-11-inscope.tsv', none: 'blind-2026-11-none.txt' } as const;
+/** A blind in-scope file and a blind out-of-scope file, written together before the corpus work they measure. */
+export interface BlindPair {
+  name: string;
+  inScope: string;
+  none: string;
+}
+
+/** Written before the None corpus was grown (Nov 2026); evaluation only. */
+export const BLIND_2026_11: BlindPair = { name: 'blind-2026-11', inScope: 'blind-2026-11-inscope.tsv', none: 'blind-2026-11-none.txt' };
+/**
+ * Written before the UK-vocabulary and out-of-domain work (Dec 2026): residents' UK phrasings of
+ * every intent, and requests people make of general assistants, by domain; evaluation only.
+ */
+export const BLIND_UK_OOD: BlindPair = { name: 'blind-uk/ood', inScope: 'blind-uk-inscope.tsv', none: 'blind-ood.txt' };
+export const BLIND_PAIRS: BlindPair[] = [BLIND_2026_11, BLIND_UK_OOD];
 
 export interface BlindNone extends Example {
   /** `reserved`: a topic kept out of None.txt on purpose; `familiar`: a topic None.txt covers. */

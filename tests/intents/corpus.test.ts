@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BLIND_2026_11, isTest, loadBlindInScope, loadBlindNone, loadCorpus, loadHeldoutNone, MIN_PER_INTENT, split } from '../../intents/corpus.js';
+import { BLIND_2026_11, BLIND_UK_OOD, isTest, loadBlindInScope, loadBlindNone, loadCorpus, loadHeldoutNone, MIN_PER_INTENT, split } from '../../intents/corpus.js';
 import { INTENT_NAMES } from '../../intents/types.js';
 
 describe('training corpus', () => {
@@ -41,5 +41,16 @@ describe('training corpus', () => {
     expect(none.length).toBeGreaterThanOrEqual(150);
     expect(inScope.length).toBeGreaterThanOrEqual(150);
     expect(inScope.every((e) => e.intent !== 'None')).toBe(true);
+  });
+
+  it('keeps the blind UK-phrasing and out-of-domain sets out of training, covering every intent and many domains', () => {
+    const known = new Set(corpus.map((e) => e.text.toLowerCase()));
+    const inScope = loadBlindInScope(BLIND_UK_OOD.inScope);
+    const none = loadBlindNone(BLIND_UK_OOD.none);
+    expect(inScope.filter((e) => known.has(e.text.toLowerCase())).map((e) => e.text)).toEqual([]);
+    expect(none.filter((e) => known.has(e.text.toLowerCase())).map((e) => e.text)).toEqual([]);
+    expect(new Set(inScope.map((e) => e.intent))).toEqual(new Set(INTENT_NAMES.filter((i) => i !== 'None')));
+    expect(new Set(none.map((e) => e.section)).size).toBeGreaterThanOrEqual(9);
+    expect(none.length).toBeGreaterThanOrEqual(200);
   });
 });

@@ -133,8 +133,8 @@ describe('quality on the held-out split (regression floor, not the target)', () 
   });
 
   it('rejects most blind-2026-11 messages on topics it does not handle, and answers the in-scope ones', () => {
-    const { blind2 } = evaluate(recogniser);
-    expect(blind2.none.recall).toBeGreaterThan(0.85);
-    expect(blind2.inScope.accuracy).toBeGreaterThan(0.9);
+    const blind2 = evaluate(recogniser).blindPairs.find((b) => b.name === 'blind-2026-11');
+    expect(blind2?.none.recall).toBeGreaterThan(0.85);
+    expect(blind2?.inScope.accuracy).toBeGreaterThan(0.9);
   });
 });
