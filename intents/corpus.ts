@@ -74,6 +74,9 @@ export function loadBlindInScope(file = 'inscope-test.tsv'): Example[] {
   });
 }
 
+/** Phrasings reported as misread (intent<TAB>utterance): tested one by one, never trained on. */
+export const REPORTED = 'reported.tsv';
+
 /** A blind in-scope file and a blind out-of-scope file, written together before the corpus work they measure. */
 export interface BlindPair {
   name: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BLIND_2026_11, BLIND_UK_OOD, isTest, loadBlindInScope, loadBlindNone, loadCorpus, loadHeldoutNone, MIN_PER_INTENT, split } from '../../intents/corpus.js';
+import { BLIND_2026_11, BLIND_UK_OOD, REPORTED, isTest, loadBlindInScope, loadBlindNone, loadCorpus, loadHeldoutNone, MIN_PER_INTENT, split } from '../../intents/corpus.js';
 import { INTENT_NAMES } from '../../intents/types.js';
 
 describe('training corpus', () => {
@@ -52,5 +52,12 @@ describe('training corpus', () => {
     expect(new Set(inScope.map((e) => e.intent))).toEqual(new Set(INTENT_NAMES.filter((i) => i !== 'None')));
     expect(new Set(none.map((e) => e.section)).size).toBeGreaterThanOrEqual(9);
     expect(none.length).toBeGreaterThanOrEqual(200);
+  });
+
+  it('never trains on the phrasings reported as misread, so their test shows the model generalising', () => {
+    const known = new Set(corpus.map((e) => e.text.toLowerCase()));
+    const reported = loadBlindInScope(REPORTED);
+    expect(reported.length).toBeGreaterThanOrEqual(17);
+    expect(reported.filter((e) => known.has(e.text.toLowerCase())).map((e) => e.text)).toEqual([]);
   });
 });
