@@ -18,7 +18,12 @@ export const MIN_PER_INTENT = 40;
 export interface Example {
   text: string;
   intent: IntentName;
+  /** From a generated file (or a council's additions): always trained on, never in the test split. */
+  trainOnly?: boolean;
 }
+
+/** Files made by intents/tools/generate.ts from corpus/sources/. */
+export const GENERATED_SUFFIX = '.generated.txt';
 
 const Utterance = z.string().trim().min(1).max(500);
 const IntentFile = z.object({
@@ -33,24 +38,51 @@ function lines(path: URL): string[] {
     .filter((l) => l !== '' && !l.startsWith('#'));
 }
 
+/**
+ * The intent a corpus file adds to: `<intent>.txt`, or `<intent>.<part>.txt` for a large or
+ * generated part kept apart (None.assistant.txt). Null for a file that names no intent.
+ */
+export function intentOfFile(file: string): IntentName | null {
+  const base = file.replace(/\.txt$/, '');
+  let found: IntentName | null = null;
+  for (const intent of INTENT_NAMES) {
+    if ((base === intent || base.startsWith(`${intent}.`)) && (!found || intent.length > found.length)) found = intent;
+  }
+  return found;
+}
+
+function corpusFiles(dir: URL): string[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.txt'))
+    .sort();
+}
+
 export function loadCorpus(dir: URL = CORPUS_DIR): Example[] {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.txt'));
+  const files = corpusFiles(dir);
+  const byIntent = new Map<IntentName, { text: string; trainOnly: boolean }[]>();
+  for (const file of files) {
+    const intent = intentOfFile(file);
+    if (!intent) throw new Error(`intents corpus: ${file} names no intent of the taxonomy`);
+    const utterances = z.array(Utterance).safeParse(lines(new URL(file, dir)));
+    if (!utterances.success) throw new Error(`intents corpus ${file}: ${z.prettifyError(utterances.error)}`);
+    const trainOnly = file.endsWith(GENERATED_SUFFIX);
+    byIntent.set(intent, [...(byIntent.get(intent) ?? []), ...utterances.data.map((text) => ({ text, trainOnly }))]);
+  }
   const seen = new Map<string, IntentName>();
   const examples: Example[] = [];
   for (const intent of INTENT_NAMES) {
-    if (!files.includes(`${intent}.txt`)) throw new Error(`intents corpus: missing ${intent}.txt`);
-  }
-  for (const file of files) {
-    const parsed = IntentFile.safeParse({ intent: file.replace(/\.txt$/, ''), utterances: lines(new URL(file, dir)) });
-    if (!parsed.success) throw new Error(`intents corpus ${file}: ${z.prettifyError(parsed.error)}`);
-    for (const text of parsed.data.utterances) {
+    const utterances = byIntent.get(intent) ?? [];
+    // Enough hand-written examples: generated lines alone do not make an intent.
+    const parsed = IntentFile.safeParse({ intent, utterances: utterances.filter((u) => !u.trainOnly).map((u) => u.text) });
+    if (!parsed.success) throw new Error(`intents corpus ${intent}: ${z.prettifyError(parsed.error)}`);
+    for (const { text, trainOnly } of utterances) {
       const key = text.toLowerCase();
       const other = seen.get(key);
       // The same words under two intents would teach the model to guess.
-      if (other && other !== parsed.data.intent) throw new Error(`intents corpus: "${text}" is in ${other} and ${parsed.data.intent}`);
+      if (other && other !== intent) throw new Error(`intents corpus: "${text}" is in ${other} and ${intent}`);
       if (other) continue;
-      seen.set(key, parsed.data.intent);
-      examples.push({ text, intent: parsed.data.intent });
+      seen.set(key, intent);
+      examples.push(trainOnly ? { text, intent, trainOnly } : { text, intent });
     }
   }
   return examples;
@@ -120,14 +152,14 @@ export function isTest(text: string): boolean {
 export function split(examples: Example[]): { train: Example[]; test: Example[] } {
   const train: Example[] = [];
   const test: Example[] = [];
-  for (const example of examples) (isTest(example.text) ? test : train).push(example);
+  for (const example of examples) (!example.trainOnly && isTest(example.text) ? test : train).push(example);
   return { train, test };
 }
 
 /** A hash of everything training reads, to know when a cached model is stale. */
 export function corpusFingerprint(extra: string[]): string {
   const hash = createHash('sha256');
-  for (const file of readdirSync(CORPUS_DIR).filter((f) => f.endsWith('.txt')).sort()) {
+  for (const file of corpusFiles(CORPUS_DIR)) {
     hash.update(file).update(readFileSync(new URL(file, CORPUS_DIR)));
   }
   for (const file of ['none-calibration.txt']) hash.update(file).update(readFileSync(new URL(file, HELDOUT_DIR)));
