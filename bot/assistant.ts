@@ -120,7 +120,8 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
 
   // Content, understanding and dialogs
   const messages = Messages.load(dataDir);
-  const recogniser = await CouncilRecognizer.load();
+  // The council's own words (data folder intents/) are trained with the shipped corpus.
+  const recogniser = await CouncilRecognizer.load({ councilCorpusDir: join(dataDir, 'intents') });
   // Shared with the council's other instances through Redis, or in-process when alone.
   const shared = await crossInstance(config.REDIS_URL, database.db, logger);
 

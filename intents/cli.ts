@@ -1,11 +1,14 @@
 /**
  * npm run --silent intents -- classify   stdin: one utterance per line; stdout: one JSON per line
- * npm run intents -- eval [--blind-misses]   figures on held-out and blind sets
  * npm run intents -- train               (re)build the cached model
+ *   both take --council-data <dir>: include a council's own lines from <dir>/intents, as the
+ *   assistant does with COUNCIL_DATA_DIR
+ * npm run intents -- eval [--blind-misses]   figures on held-out and blind sets
  *
  * stdout carries only results: diagnostics go to stderr, and natural is loaded by file (see
  * nlp/natural.ts) so its dotenv never reads a .env here or prints.
  */
+import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { evaluate } from './evaluate.js';
 import { DEFAULT_MODEL_PATH, writeModel } from './model/file.js';
@@ -14,8 +17,16 @@ import { trainModel } from './train.js';
 
 const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
 
+/** `--council-data <dir>`: the council data folder whose intents/ lines join the corpus. */
+function councilCorpusDir(): string | undefined {
+  const at = process.argv.indexOf('--council-data');
+  const dir = at >= 0 ? process.argv[at + 1] : undefined;
+  return dir ? join(resolve(dir), 'intents') : undefined;
+}
+
 async function classify(): Promise<void> {
-  const recogniser = await CouncilRecognizer.load();
+  const dir = councilCorpusDir();
+  const recogniser = await CouncilRecognizer.load(dir ? { councilCorpusDir: dir } : {});
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
   for await (const line of lines) {
     const r = recogniser.recognise(line);
@@ -72,7 +83,7 @@ async function evalCommand(): Promise<void> {
 
 function train(): void {
   const started = Date.now();
-  const model = trainModel();
+  const model = trainModel(councilCorpusDir());
   writeModel(DEFAULT_MODEL_PATH, model);
   const c = model.calibration;
   process.stdout.write(

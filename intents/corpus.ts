@@ -5,7 +5,9 @@
  * in the test set forever, whoever trains, whatever else is added.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { INTENT_NAMES, type IntentName } from './types.js';
 
@@ -86,6 +88,53 @@ export function loadCorpus(dir: URL = CORPUS_DIR): Example[] {
     }
   }
   return examples;
+}
+
+/**
+ * A council's own words: `<COUNCIL_DATA_DIR>/intents/<intent>.txt` (or `<intent>.<part>.txt`),
+ * one message per line, `#` comments: local site and place names, the way its residents put
+ * things. No minimum per intent; all are trained on (none held out: a council adds a few).
+ * An absent folder means no additions.
+ */
+export function loadCouncilCorpus(dir: string): Example[] {
+  if (!existsSync(dir)) return [];
+  const examples: Example[] = [];
+  const seen = new Map<string, IntentName>();
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.txt')).sort()) {
+    const intent = intentOfFile(file);
+    if (!intent) throw new Error(`council intents ${join(dir, file)}: the file name must be an intent (${INTENT_NAMES.join(', ')}), optionally followed by .<part>`);
+    const utterances = z.array(Utterance).safeParse(lines(pathToFileURL(join(dir, file))));
+    if (!utterances.success) throw new Error(`council intents ${join(dir, file)}: ${z.prettifyError(utterances.error)}`);
+    for (const text of utterances.data) {
+      const key = text.toLowerCase();
+      const other = seen.get(key);
+      if (other && other !== intent) throw new Error(`council intents: "${text}" is in ${other} and ${intent}`);
+      if (other) continue;
+      seen.set(key, intent);
+      examples.push({ text, intent, trainOnly: true });
+    }
+  }
+  return examples;
+}
+
+/**
+ * The training examples with a council's additions: the council knows what its residents mean,
+ * so a line it files under another intent than the shipped corpus does replaces the shipped one.
+ */
+export function withCouncilAdditions(train: Example[], council: Example[]): Example[] {
+  if (council.length === 0) return train;
+  const councilIntent = new Map(council.map((e) => [e.text.toLowerCase(), e.intent]));
+  const kept = train.filter((e) => !councilIntent.has(e.text.toLowerCase()));
+  return [...kept, ...council];
+}
+
+/** The bytes of a council's additions, for the model fingerprint. */
+export function councilCorpusFingerprintParts(dir: string | undefined): string[] {
+  if (!dir || !existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.txt'))
+    .sort()
+    .flatMap((f) => [`council:${f}`, readFileSync(join(dir, f), 'utf8')]);
 }
 
 /** Out-of-scope messages on topics absent from None.txt: `calibration` tunes, `test` only evaluates. */

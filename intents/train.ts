@@ -4,7 +4,16 @@
  * with a fingerprint of everything it was built from, and rebuilt when that changes.
  */
 import { readFileSync } from 'node:fs';
-import { corpusFingerprint, loadCorpus, loadHeldoutNone, split, type Example } from './corpus.js';
+import {
+  corpusFingerprint,
+  councilCorpusFingerprintParts,
+  loadCorpus,
+  loadCouncilCorpus,
+  loadHeldoutNone,
+  split,
+  withCouncilAdditions,
+  type Example,
+} from './corpus.js';
 import { calibrate, type Scored } from './model/calibrate.js';
 import { buildModel, IntentClassifier, type FeatureCache } from './model/classifier.js';
 import { DEFAULT_TRAIN_OPTIONS } from './model/softmax.js';
@@ -19,8 +28,13 @@ const FOLDS = 3;
 /** The data files training reads besides the corpus: normalisation, and the keyword rules that calibration skips. */
 const TRAINING_DATA = ['./data/normalise.json', './data/rules.json'];
 
-export function fingerprint(): string {
-  return corpusFingerprint([MODEL_VERSION, ...TRAINING_DATA.map((file) => readFileSync(new URL(file, import.meta.url), 'utf8'))]);
+/** A hash of everything training reads: shipped corpus, data files, a council's additions. */
+export function fingerprint(councilCorpusDir?: string): string {
+  return corpusFingerprint([
+    MODEL_VERSION,
+    ...TRAINING_DATA.map((file) => readFileSync(new URL(file, import.meta.url), 'utf8')),
+    ...councilCorpusFingerprintParts(councilCorpusDir),
+  ]);
 }
 
 /**
@@ -47,20 +61,22 @@ function outOfFold(train: Example[], calibrationNone: Example[], cache: FeatureC
   return scored;
 }
 
-export function trainModel(): StoredModel {
-  const { train } = split(loadCorpus());
+/** `councilCorpusDir`: a council's own lines (see loadCouncilCorpus), trained on with the shipped corpus. */
+export function trainModel(councilCorpusDir?: string): StoredModel {
+  const shipped = split(loadCorpus()).train;
+  const train = councilCorpusDir ? withCouncilAdditions(shipped, loadCouncilCorpus(councilCorpusDir)) : shipped;
   const cache: FeatureCache = new Map();
   const data = buildModel(train, DEFAULT_TRAIN_OPTIONS, cache);
   const calibration = calibrate(outOfFold(train, loadHeldoutNone('calibration'), cache), data.labels);
-  return { fingerprint: fingerprint(), trainedAt: new Date().toISOString(), data, calibration };
+  return { fingerprint: fingerprint(councilCorpusDir), trainedAt: new Date().toISOString(), data, calibration };
 }
 
 /** The cached model if it matches the corpus, else a freshly trained (and cached) one. */
-export function loadOrTrain(path: string): { model: StoredModel; trained: boolean } {
-  const current = fingerprint();
+export function loadOrTrain(path: string, councilCorpusDir?: string): { model: StoredModel; trained: boolean } {
+  const current = fingerprint(councilCorpusDir);
   const cached = readModel(path);
   if (cached && cached.fingerprint === current) return { model: cached, trained: false };
-  const model = trainModel();
+  const model = trainModel(councilCorpusDir);
   writeModel(path, model);
   return { model, trained: true };
 }
