@@ -22,6 +22,8 @@ export interface Example {
   intent: IntentName;
   /** From a generated file (or a council's additions): always trained on, never in the test split. */
   trainOnly?: boolean;
+  /** Made by intents/tools/generate.ts from templates (trainOnly too). */
+  generated?: boolean;
 }
 
 /** Files made by intents/tools/generate.ts from corpus/sources/. */
@@ -84,7 +86,7 @@ export function loadCorpus(dir: URL = CORPUS_DIR): Example[] {
       if (other && other !== intent) throw new Error(`intents corpus: "${text}" is in ${other} and ${intent}`);
       if (other) continue;
       seen.set(key, intent);
-      examples.push(trainOnly ? { text, intent, trainOnly } : { text, intent });
+      examples.push(trainOnly ? { text, intent, trainOnly, generated: true } : { text, intent });
     }
   }
   return examples;

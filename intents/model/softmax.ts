@@ -51,6 +51,7 @@ export function train(
   classes: number,
   features: number,
   options: TrainOptions = DEFAULT_TRAIN_OPTIONS,
+  sampleWeights?: number[],
 ): SoftmaxWeights {
   const model: SoftmaxWeights = {
     classes,
@@ -80,7 +81,7 @@ export function train(
       // Step size decays with epochs so late passes fine-tune rather than jump.
       const lr = options.learningRate / (1 + (0.1 * step++) / order.length);
       scores(model, x, p);
-      const cw = classWeight[y] ?? 1;
+      const cw = (classWeight[y] ?? 1) * (sampleWeights?.[i] ?? 1);
       for (let c = 0; c < classes; c++) {
         const g = ((p[c] ?? 0) - (c === y ? 1 : 0)) * cw;
         model.bias[c] = (model.bias[c] ?? 0) - lr * g;
