@@ -4,7 +4,7 @@
  *   npm run bench:intents
  */
 import { performance } from 'node:perf_hooks';
-import { BLIND_2026_11, loadBlindInScope, loadBlindNone, loadCorpus, loadHeldoutNone } from '../intents/corpus.js';
+import { BLIND_2026_11, BLIND_UK_OOD, loadBlindInScope, loadBlindNone, loadCorpus, loadHeldoutNone } from '../intents/corpus.js';
 import { readModel, DEFAULT_MODEL_PATH } from '../intents/model/file.js';
 import { CouncilRecognizer } from '../intents/recogniser.js';
 
@@ -43,6 +43,8 @@ const texts = [
   ...loadBlindInScope().map((e) => e.text),
   ...loadBlindInScope(BLIND_2026_11.inScope).map((e) => e.text),
   ...loadBlindNone().map((e) => e.text),
+  ...loadBlindInScope(BLIND_UK_OOD.inScope).map((e) => e.text),
+  ...loadBlindNone(BLIND_UK_OOD.none).map((e) => e.text),
   'wen is bin colection for 14 mill lane DF2 4QT',
   'book a van permit for AB12 CDE next saturday morning',
   'cancel TP-123456 and call me on 07700 900123',

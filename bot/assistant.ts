@@ -132,7 +132,8 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
 
   // Content, understanding and dialogs
   const messages = Messages.load(dataDir);
-  const recogniser = await CouncilRecognizer.load();
+  // The council's own words (data folder intents/) are trained with the shipped corpus.
+  const recogniser = await CouncilRecognizer.load({ councilCorpusDir: join(dataDir, 'intents') });
   const urgentTopics = UrgentTopics.load(dataDir);
   const signposts = Signposts.load(dataDir);
   const words = ConversationWords.load(dataDir);

@@ -2,7 +2,7 @@
  * Figures on data training never saw: the test split of every intent file and the None topics
  * in corpus/heldout/none-test.txt (absent from training and from threshold tuning).
  */
-import { BLIND_2026_11, loadBlindInScope, loadBlindNone, loadCorpus, loadHeldoutNone, split, type Example } from './corpus.js';
+import { BLIND_PAIRS, loadBlindInScope, loadBlindNone, loadCorpus, loadHeldoutNone, split, type BlindPair, type Example } from './corpus.js';
 import type { CouncilRecognizer } from './recogniser.js';
 import { INTENT_NAMES, type IntentName } from './types.js';
 
@@ -18,6 +18,14 @@ export interface Confusion {
   predicted: IntentName;
   count: number;
   examples: string[];
+}
+
+export interface BlindPairFigures {
+  name: string;
+  inScope: { count: number; duplicatesOfTraining: number; accuracy: number; rejected: number; wrongIntent: number };
+  none: { count: number; duplicatesOfTraining: number; recall: number; bySection: { section: string; count: number; recall: number }[] };
+  auroc: number;
+  misses: string[];
 }
 
 export interface Evaluation {
@@ -39,16 +47,10 @@ export interface Evaluation {
   /** The blind in-scope set (minus any line also in training): accuracy and how many. */
   blind: { count: number; duplicatesOfTraining: number; accuracy: number; rejected: number; misses: string[] };
   /**
-   * The second blind pair (corpus/heldout/blind-2026-11-*), written before the None corpus was
-   * grown and never tuned on: in-scope accuracy, and None recall per section (reserved topics
-   * kept out of training on purpose; familiar topics in fresh phrasings).
+   * The blind pairs (corpus/heldout/blind-*), each written before the corpus work it measures and
+   * never tuned on: in-scope accuracy, and None recall per section of the out-of-scope file.
    */
-  blind2: {
-    inScope: { count: number; duplicatesOfTraining: number; accuracy: number; rejected: number };
-    none: { count: number; duplicatesOfTraining: number; recall: number; bySection: { section: string; count: number; recall: number }[] };
-    auroc: number;
-    misses: string[];
-  };
+  blindPairs: BlindPairFigures[];
 }
 
 function ratio(a: number, b: number): number {
@@ -144,18 +146,23 @@ export function evaluate(recogniser: CouncilRecognizer): Evaluation {
       ...blindInScope(blindAll, blindResults),
       misses: blindResults.filter((r) => r.predicted !== r.intent).map((r) => `${r.intent} -> ${r.predicted}: ${JSON.stringify(r.text)}`),
     },
-    blind2: evaluateBlind2(recogniser, trained),
+    blindPairs: BLIND_PAIRS.map((pair) => evaluateBlindPair(recogniser, trained, pair)),
   };
 }
 
-function evaluateBlind2(recogniser: CouncilRecognizer, trained: Set<string>): Evaluation['blind2'] {
-  const inScopeAll = loadBlindInScope(BLIND_2026_11.inScope);
-  const noneAll = loadBlindNone(BLIND_2026_11.none);
+/** One blind pair's figures: in-scope accuracy, None recall per section, AUROC and the misses. */
+function evaluateBlindPair(recogniser: CouncilRecognizer, trained: Set<string>, pair: BlindPair): BlindPairFigures {
+  const inScopeAll = loadBlindInScope(pair.inScope);
+  const noneAll = loadBlindNone(pair.none);
   const inScope = notInTraining(inScopeAll, trained).map((e) => judge(recogniser, e));
   const none = notInTraining(noneAll, trained).map((e) => judge(recogniser, e));
   const sections = [...new Set(none.map((r) => r.section))];
   return {
-    inScope: blindInScope(inScopeAll, inScope),
+    name: pair.name,
+    inScope: {
+      ...blindInScope(inScopeAll, inScope),
+      wrongIntent: ratio(inScope.filter((r) => r.predicted !== r.intent && r.predicted !== 'None').length, inScope.length),
+    },
     none: {
       count: none.length,
       duplicatesOfTraining: noneAll.length - none.length,

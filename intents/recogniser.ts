@@ -14,6 +14,11 @@ import type { Entity, IntentScore, Recognition } from './types.js';
 export interface LoadOptions {
   /** Where the trained model is cached; trained there if missing or stale. */
   modelPath?: string;
+  /**
+   * A council's own corpus lines (`<COUNCIL_DATA_DIR>/intents`), merged with the shipped corpus;
+   * editing them changes the model fingerprint, so the next load retrains.
+   */
+  councilCorpusDir?: string;
 }
 
 const NONE: IntentScore = { intent: 'None', score: 1 };
@@ -30,7 +35,7 @@ export class CouncilRecognizer {
   }
 
   static async load(options: LoadOptions = {}): Promise<CouncilRecognizer> {
-    const { model, trained } = loadOrTrain(options.modelPath ?? DEFAULT_MODEL_PATH);
+    const { model, trained } = loadOrTrain(options.modelPath ?? DEFAULT_MODEL_PATH, options.councilCorpusDir);
     return new CouncilRecognizer(new IntentClassifier(model.data, model.calibration), trained);
   }
 

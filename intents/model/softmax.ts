@@ -21,7 +21,7 @@ export interface TrainOptions {
   seed: number;
 }
 
-export const DEFAULT_TRAIN_OPTIONS: TrainOptions = { epochs: 40, learningRate: 0.5, l2: 1e-5, seed: 7 };
+export const DEFAULT_TRAIN_OPTIONS: TrainOptions = { epochs: 30, learningRate: 0.5, l2: 1e-5, seed: 7 };
 
 export function scores(model: SoftmaxWeights, x: SparseVector, out: Float64Array = new Float64Array(model.classes)): Float64Array {
   const C = model.classes;
@@ -51,6 +51,7 @@ export function train(
   classes: number,
   features: number,
   options: TrainOptions = DEFAULT_TRAIN_OPTIONS,
+  sampleWeights?: number[],
 ): SoftmaxWeights {
   const model: SoftmaxWeights = {
     classes,
@@ -80,7 +81,7 @@ export function train(
       // Step size decays with epochs so late passes fine-tune rather than jump.
       const lr = options.learningRate / (1 + (0.1 * step++) / order.length);
       scores(model, x, p);
-      const cw = classWeight[y] ?? 1;
+      const cw = (classWeight[y] ?? 1) * (sampleWeights?.[i] ?? 1);
       for (let c = 0; c < classes; c++) {
         const g = ((p[c] ?? 0) - (c === y ? 1 : 0)) * cw;
         model.bias[c] = (model.bias[c] ?? 0) - lr * g;

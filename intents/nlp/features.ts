@@ -74,7 +74,11 @@ export class Vectoriser {
   }
 
   vectorise(text: string): SparseVector {
-    const counts = featureCounts(text, this.speller);
+    return this.weigh(featureCounts(text, this.speller));
+  }
+
+  /** TF-IDF weights of features already counted, L2-normalised; unknown features dropped. */
+  weigh(counts: Map<string, number>): SparseVector {
     const indices: number[] = [];
     const values: number[] = [];
     let norm = 0;

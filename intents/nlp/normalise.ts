@@ -10,10 +10,14 @@ import { z } from 'zod';
 const NormaliseData = z.object({
   comment: z.string().optional(),
   replacements: z.record(z.string().min(1), z.string().min(1)),
+  keep: z.array(z.string().regex(/^[a-z]+$/)),
 });
 
 const data = NormaliseData.parse(JSON.parse(readFileSync(new URL('../data/normalise.json', import.meta.url), 'utf8')));
 const REPLACEMENTS = new Map(Object.entries(data.replacements));
+
+/** Service words spelling correction leaves as typed ("hwrc" is not a typo of anything). */
+export const KEEP_AS_TYPED: ReadonlySet<string> = new Set(data.keep);
 
 /** Longest text the classifier reads; a pasted essay is judged on its opening. */
 export const MAX_CLASSIFY_TEXT = 600;
@@ -37,6 +41,8 @@ export function maskText(text: string): string {
   let out = (text.length > MAX_CLASSIFY_TEXT ? text.slice(0, MAX_CLASSIFY_TEXT) : text).toLowerCase();
   // Apostrophes dropped: residents write "im" and "i'm" alike, and the lists use the short form.
   out = out.replace(/['’‘`]/g, '');
+  // "hiiii", "byeeee", "pleeease": a letter held down is the same word.
+  out = out.replace(/([a-z])\1{2,}/g, '$1');
   for (const [pattern, word] of MASKS) out = out.replace(pattern, word);
   return out;
 }

@@ -3,11 +3,17 @@
  * corpus ("colection" -> "collection", "permmit" -> "permit"). Candidates come from a
  * symmetric-delete index (every known word with one letter deleted), so a lookup costs a handful
  * of map reads rather than a distance to every word; natural's Damerau-Levenshtein distance
- * ranks them. Short words are left alone: at three letters almost everything is one edit away.
+ * ranks them. Short words are left alone: at three letters almost everything is one edit away
+ * (but a longer typo may become a three-letter word: "vann" -> "van"). UK service words
+ * (data/normalise.json `keep`: hwrc, caddy, ctax, sole…) are never corrected into other words.
  */
 import { damerauLevenshtein } from './natural.js';
+import { KEEP_AS_TYPED } from './normalise.js';
 
+/** Shortest word corrected. */
 const MIN_LENGTH = 4;
+/** Shortest word a correction may produce. */
+const MIN_TARGET_LENGTH = 3;
 const CACHE_LIMIT = 20_000;
 
 function deletes(word: string): string[] {
@@ -25,7 +31,7 @@ export class SpellingCorrector {
   constructor(words: Map<string, number>) {
     this.known = words;
     for (const word of words.keys()) {
-      if (word.length < MIN_LENGTH) continue;
+      if (word.length < MIN_TARGET_LENGTH) continue;
       for (const variant of [word, ...deletes(word)]) {
         const list = this.index.get(variant);
         if (list) list.push(word);
@@ -35,7 +41,7 @@ export class SpellingCorrector {
   }
 
   correct(word: string): string {
-    if (word.length < MIN_LENGTH || this.known.has(word) || !/^[a-z]+$/.test(word)) return word;
+    if (word.length < MIN_LENGTH || this.known.has(word) || KEEP_AS_TYPED.has(word) || !/^[a-z]+$/.test(word)) return word;
     const cached = this.cache.get(word);
     if (cached !== undefined) return cached;
     const candidates = new Set<string>();

@@ -1,7 +1,9 @@
 import { TestAdapter, TurnContext, getTopScoringIntent, type Activity } from 'botbuilder';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CouncilRecognizer } from '../../intents/recogniser.js';
+import { loadBlindInScope, REPORTED } from '../../intents/corpus.js';
 import { evaluate } from '../../intents/evaluate.js';
+import { SpellingCorrector } from '../../intents/nlp/spelling.js';
 import { INTENT_NAMES } from '../../intents/types.js';
 
 const WEDNESDAY = new Date('2026-03-11T10:00:00Z');
@@ -81,6 +83,43 @@ describe('what residents want', () => {
   });
 });
 
+describe('UK words, and requests that are not ours', () => {
+  // Each phrasing reported as misread; none of them is in the training corpus (corpus.test).
+  it.each(loadBlindInScope(REPORTED).map((e) => [e.text, e.intent]))('"%s" -> %s', (text, intent) => {
+    expect(recogniser.recognise(text, WEDNESDAY).intent).toBe(intent);
+  });
+
+  it.each([
+    ['the HWRC', 'tip.site_info'],
+    ['is the civic amenity site open on sunday', 'tip.site_info'],
+    ['does the reuse center take furniture', 'tip.site_info'],
+    ['what day is the wheelie bin collected', 'bins.next_collection'],
+    ['when do they empty the food caddy', 'bins.next_collection'],
+    ['the black sacks were not collected', 'bins.missed'],
+    ['sole occupier discount', 'counciltax.discount'],
+    ['how do i apply for ctr', 'counciltax.support'],
+    ['ive had a liability order', 'counciltax.support'],
+    ['can i pay in installments', 'counciltax.pay'],
+  ])('knows "%s" -> %s', (text, intent) => {
+    expect(recogniser.recognise(text, WEDNESDAY).intent).toBe(intent);
+  });
+
+  // The opening of a request says nothing about what is asked: the same opening goes either way.
+  const openings = ['can you help me', 'please', 'i need to know', 'could you'];
+  it.each(openings)('"%s ..." leads to the intent of what follows, ours or not', (opening) => {
+    expect(recogniser.recognise(`${opening} when my recycling bin is collected`, WEDNESDAY).intent).toBe('bins.next_collection');
+    expect(recogniser.recognise(`${opening} find a cheap flight to spain`, WEDNESDAY).intent).toBe('None');
+    expect(recogniser.recognise(`${opening} turn the bedroom lights off`, WEDNESDAY).intent).toBe('None');
+  });
+
+  it('never corrects a UK service word into another word', () => {
+    const speller = new SpellingCorrector(new Map([['daddy', 9], ['some', 9], ['sale', 9], ['hire', 9], ['van', 9], ['collection', 9]]));
+    expect(['caddy', 'sole', 'hwrc', 'tip'].map((w) => speller.correct(w))).toEqual(['caddy', 'sole', 'hwrc', 'tip']);
+    expect(speller.correct('vann')).toBe('van');
+    expect(speller.correct('colection')).toBe('collection');
+  });
+});
+
 describe('any input, in bounded time, without an exception', () => {
   const inputs: [string, string][] = [
     ['empty', ''],
@@ -90,13 +129,18 @@ describe('any input, in bounded time, without an exception', () => {
     ['emoji only', '🗑️🗑️'],
     ['Arabic', 'متى يتم جمع القمامة'],
     ['Chinese', '垃圾什么时候收集'],
+    ['Russian', 'когда вывозят мусор'],
+    ['Greek', 'πότε μαζεύουν τα σκουπίδια'],
+    ['emoji and spaces', ' 🚮 ♻️ 🚛 '],
+    ['5,000 characters of another language', 'мусор '.repeat(834)],
     ['control characters', '\u0000\u0007\u001b[31m'],
     ['punctuation', '?!?!...'],
   ];
   it.each(inputs)('%s -> None (or a sensible intent)', (_name, text) => {
     const started = performance.now();
     const r = recogniser.recognise(text, WEDNESDAY);
-    expect(performance.now() - started).toBeLessThan(100);
+    // Generous for a loaded machine: a slow path (a regex backtracking on 5,000 characters) takes seconds.
+    expect(performance.now() - started).toBeLessThan(1000);
     expect(INTENT_NAMES).toContain(r.intent);
     if (!/bin/.test(text)) expect(r.intent).toBe('None');
   });
@@ -133,8 +177,8 @@ describe('quality on the held-out split (regression floor, not the target)', () 
   });
 
   it('rejects most blind-2026-11 messages on topics it does not handle, and answers the in-scope ones', () => {
-    const { blind2 } = evaluate(recogniser);
-    expect(blind2.none.recall).toBeGreaterThan(0.85);
-    expect(blind2.inScope.accuracy).toBeGreaterThan(0.9);
+    const blind2 = evaluate(recogniser).blindPairs.find((b) => b.name === 'blind-2026-11');
+    expect(blind2?.none.recall).toBeGreaterThan(0.85);
+    expect(blind2?.inScope.accuracy).toBeGreaterThan(0.9);
   });
 });
