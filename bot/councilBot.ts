@@ -12,12 +12,14 @@ import {
   type UserState,
 } from 'botbuilder';
 import type { DialogState } from 'botbuilder-dialogs';
+import { OfferedChoices } from '../dialogs/choices/offeredChoices.js';
 import type { Messages } from '../dialogs/content.js';
 import type { MainDialog } from '../dialogs/mainDialog.js';
 import { say } from '../dialogs/reply.js';
 
 export class CouncilBot extends ActivityHandler {
   private readonly dialogState: StatePropertyAccessor<DialogState>;
+  private readonly offered: OfferedChoices;
 
   constructor(
     private readonly conversationState: ConversationState,
@@ -27,6 +29,7 @@ export class CouncilBot extends ActivityHandler {
   ) {
     super();
     this.dialogState = conversationState.createProperty<DialogState>('dialogState');
+    this.offered = new OfferedChoices(conversationState.createProperty('offeredChoices'), messages);
 
     this.onMembersAdded(async (context, next) => {
       const residentJoined = (context.activity.membersAdded ?? []).some(
@@ -42,12 +45,15 @@ export class CouncilBot extends ActivityHandler {
     });
 
     this.onMessage(async (context, next) => {
-      await this.mainDialog.run(context, this.dialogState);
+      // A reply to the choices just offered is that choice, before anything reads it as a new question.
+      const jobInProgress = ((await this.dialogState.get(context))?.dialogStack.length ?? 0) > 0;
+      if (!(await this.offered.take(context, jobInProgress))) await this.mainDialog.run(context, this.dialogState);
       await next();
     });
   }
 
   override async run(context: TurnContext): Promise<void> {
+    this.offered.watch(context);
     await super.run(context);
     if (context.activity.type === ActivityTypes.Message || context.activity.type === ActivityTypes.ConversationUpdate) {
       await this.conversationState.saveChanges(context, false);

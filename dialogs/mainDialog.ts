@@ -15,6 +15,7 @@ import {
   type DialogTurnResult,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
+import { choiceTaken } from './choices/offeredChoices.js';
 import type { Messages } from './content.js';
 import { interruptionIn } from './interruptions.js';
 import { say } from './reply.js';
@@ -79,7 +80,8 @@ export class MainDialog extends ComponentDialog {
   override async onContinueDialog(inner: DialogContext): Promise<DialogTurnResult> {
     const activity = inner.context.activity;
     const active = inner.activeDialog?.id;
-    if (activity.type === ActivityTypes.Message && active && active !== ROUTE) {
+    // A reply that is one of the choices just offered answers the question; it never switches job.
+    if (activity.type === ActivityTypes.Message && active && active !== ROUTE && !choiceTaken(inner.context)) {
       const understanding = this.understand(inner.context);
       const target = this.dialogByIntent.get(understanding.intent);
       const person = understanding.intent === 'agent.request';

@@ -21,7 +21,7 @@ import type { Refusal, SlotAvailability } from '../../services/tip/permits.js';
 import { normaliseRegistration } from '../../services/tip/registration.js';
 import type { TipSite } from '../../services/tip/sites.js';
 import { channelOf } from '../channel.js';
-import type { Messages } from '../content.js';
+import type { MessageId, Messages } from '../content.js';
 import { formatDate } from '../format.js';
 import { choicesActivity, say } from '../reply.js';
 import { parseLength, permitWords } from './permitWords.js';
@@ -41,6 +41,12 @@ const SEARCH_DAYS = 14;
 type Outcome = 'ok' | 'unclear' | 'explained' | 'waiting' | 'ended';
 
 type Stage = 'vehicle' | 'trailerLength' | 'registration' | 'site' | 'slot' | 'declaration' | 'phone' | 'confirm';
+/** The questions asked with one message of their own; the others are built (choices, the summary). */
+type QuestionStage = 'registration' | 'declaration' | 'phone';
+
+/** Every message id a question renders, listed so the content check can prove each exists. */
+const ASK_ID = { registration: 'tip.ask.registration', declaration: 'tip.ask.declaration', phone: 'tip.ask.phone' } as const satisfies Record<QuestionStage, string>;
+const RETRY_ID = { registration: 'tip.ask.registration', declaration: 'tip.retry.declaration', phone: 'tip.retry.phone' } as const satisfies Record<QuestionStage, string>;
 
 export interface BookingOptions {
   propertyId: string;
@@ -100,13 +106,40 @@ export class BookingDialog extends Dialog<BookingOptions> {
     return this.next(dc, state, outcome === 'unclear');
   }
 
+  /** "help" mid-booking: the question in progress again, the same as when it was first asked. */
   override async repromptDialog(context: DialogContext['context'], instance: { state: unknown }): Promise<void> {
     const state = instance.state as BookingState;
-    if (state.stage === 'slot' && state.offered.length) {
-      await context.sendActivity(choicesActivity(this.messages.render('tip.askSlot', channelOf(context)).text, asChoices(state.offered)));
-      return;
+    const channel = channelOf(context);
+    switch (state.stage) {
+      case 'slot':
+        if (state.offered.length) {
+          await context.sendActivity(choicesActivity(this.messages.render('tip.askSlot', channel).text, asChoices(state.offered)));
+          return;
+        }
+        break;
+      case 'confirm':
+        await this.sendSummary(context, state);
+        return;
+      case 'trailerLength': {
+        const eligibility = await this.tip.permits.eligibility({ vehicleType: state.vehicle?.id ?? 'trailer' });
+        if (!eligibility.eligible) {
+          await context.sendActivity(eligibility.message);
+          return;
+        }
+        break;
+      }
+      case 'site':
+        await this.sendSiteQuestion(context);
+        return;
+      case 'registration':
+      case 'declaration':
+      case 'phone':
+        await say(context, this.messages, ASK_ID[state.stage]);
+        return;
+      default:
+        break;
     }
-    await say(context, this.messages, `tip.ask.${state.stage ?? 'vehicle'}`);
+    await this.sendVehicleQuestion(context, 'tip.ask.vehicle');
   }
 
   /** Reads the answer to the question asked. */
@@ -196,9 +229,8 @@ export class BookingDialog extends Dialog<BookingOptions> {
 
   /** Asks for the first thing still missing, or issues when everything is there. */
   private async next(dc: DialogContext, state: BookingState, unclear = false): Promise<DialogTurnResult> {
-    const channel = channelOf(dc.context);
-    const retry = (stage: Stage) => (unclear && state.stage === stage && this.messages.has(`tip.retry.${stage}`) ? `tip.retry.${stage}` : `tip.ask.${stage}`);
-    const ask = async (stage: Stage, values: Record<string, string> = {}) => {
+    const retry = (stage: QuestionStage): MessageId => (unclear && state.stage === stage ? RETRY_ID[stage] : ASK_ID[stage]);
+    const ask = async (stage: QuestionStage, values: Record<string, string> = {}) => {
       const id = retry(stage);
       state.stage = stage;
       await say(dc.context, this.messages, id, values);
@@ -206,12 +238,8 @@ export class BookingDialog extends Dialog<BookingOptions> {
     };
 
     if (!state.vehicle) {
-      const text = this.messages.render(retry('vehicle'), channel).text;
       state.stage = 'vehicle';
-      const names = this.tip.policy.policy.vehicles.filter((v) => v.decision === 'permit').map((v) => v.name);
-      await dc.context.sendActivity(
-        channel === 'web' ? choicesActivity(text, names.map((n) => ({ label: capitalise(n), value: n }))) : { type: ActivityTypes.Message, text },
-      );
+      await this.sendVehicleQuestion(dc.context, unclear ? 'tip.retry.vehicle' : 'tip.ask.vehicle');
       return Dialog.EndOfTurn;
     }
     if (state.vehicle.trailer && state.trailerLengthMetres === undefined) {
@@ -247,8 +275,7 @@ export class BookingDialog extends Dialog<BookingOptions> {
     if (!state.date) {
       if (!state.siteId && allSites.length > 1) {
         state.stage = 'site';
-        const text = this.messages.render('tip.ask.site', channel).text;
-        await dc.context.sendActivity(choicesActivity(text, allSites.map((s) => ({ label: s.shortName, value: s.shortName }))));
+        await this.sendSiteQuestion(dc.context);
         return Dialog.EndOfTurn;
       }
       return this.offerSlots(dc, state, await this.freeSlots(candidates, today, SEARCH_DAYS, state.dayPart), 'tip.askSlot');
@@ -314,7 +341,13 @@ export class BookingDialog extends Dialog<BookingOptions> {
   }
 
   private async summarise(dc: DialogContext, state: BookingState): Promise<DialogTurnResult> {
-    const channel = channelOf(dc.context);
+    state.stage = 'confirm';
+    await this.sendSummary(dc.context, state);
+    return Dialog.EndOfTurn;
+  }
+
+  private async sendSummary(context: DialogContext['context'], state: BookingState): Promise<void> {
+    const channel = channelOf(context);
     const site = await this.tip.sites.get(state.siteId ?? '');
     if (!site || !state.registration || !state.vehicle || !state.date || !state.window) throw new Error('booking summary before the details are complete');
     const words = permitWords(
@@ -325,9 +358,22 @@ export class BookingDialog extends Dialog<BookingOptions> {
       this.tip.clock(),
     );
     const textLine = state.textTo && channel === 'web' ? this.messages.render('tip.summaryText', channel, { phone: state.textTo }).text : '';
-    state.stage = 'confirm';
-    await say(dc.context, this.messages, 'tip.summary', { ...words, address: channel === 'sms' ? state.shortAddress : state.address, textLine });
-    return Dialog.EndOfTurn;
+    await say(context, this.messages, 'tip.summary', { ...words, address: channel === 'sms' ? state.shortAddress : state.address, textLine });
+  }
+
+  private async sendVehicleQuestion(context: DialogContext['context'], id: 'tip.ask.vehicle' | 'tip.retry.vehicle'): Promise<void> {
+    const channel = channelOf(context);
+    const text = this.messages.render(id, channel).text;
+    const names = this.tip.policy.policy.vehicles.filter((v) => v.decision === 'permit').map((v) => v.name);
+    await context.sendActivity(
+      channel === 'web' ? choicesActivity(text, names.map((n) => ({ label: capitalise(n), value: n }))) : { type: ActivityTypes.Message, text },
+    );
+  }
+
+  private async sendSiteQuestion(context: DialogContext['context']): Promise<void> {
+    const text = this.messages.render('tip.ask.site', channelOf(context)).text;
+    const allSites = await this.tip.sites.list();
+    await context.sendActivity(choicesActivity(text, allSites.map((s) => ({ label: s.shortName, value: s.shortName }))));
   }
 
   /** Issues the permit; a refusal at this point (the slot went meanwhile) offers times again. */
