@@ -16,7 +16,7 @@ import {
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
 import { choiceTaken } from './choices/offeredChoices.js';
-import type { Messages } from './content.js';
+import type { MessageId, Messages } from './content.js';
 import { interruptionIn } from './interruptions.js';
 import { say } from './reply.js';
 import type { IntentRecogniser, Understanding } from './understanding.js';
@@ -160,7 +160,7 @@ export class MainDialog extends ComponentDialog {
     }
   }
 
-  private async answer(step: WaterfallStepContext, memory: MainMemory, id: string) {
+  private async answer(step: WaterfallStepContext, memory: MainMemory, id: MessageId) {
     memory.misunderstandings = 0;
     await say(step.context, this.messages, id);
     return step.endDialog();

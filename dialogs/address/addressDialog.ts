@@ -20,7 +20,7 @@ import type { Property } from '../../services/addresses/property.js';
 import { findHouseNumbers } from '../../intents/entities/houseNumber.js';
 import { findPostcodes } from '../../intents/entities/postcode.js';
 import { channelOf } from '../channel.js';
-import type { Messages } from '../content.js';
+import type { MessageId, Messages } from '../content.js';
 import { choicesActivity, say } from '../reply.js';
 import { entityOf, type Understanding } from '../understanding.js';
 
@@ -137,7 +137,7 @@ export class AddressDialog extends Dialog<AddressOptions> {
     return this.offerList(dc, state, properties, 'address.choose');
   }
 
-  private async failure(dc: DialogContext, state: AddressState, first: string, last: string, values: Record<string, string>): Promise<DialogTurnResult> {
+  private async failure(dc: DialogContext, state: AddressState, first: MessageId, last: MessageId, values: Record<string, string>): Promise<DialogTurnResult> {
     state.failures += 1;
     if (state.failures >= FAILURES_BEFORE_PERSON) {
       await say(dc.context, this.messages, last, values);
@@ -147,12 +147,12 @@ export class AddressDialog extends Dialog<AddressOptions> {
     return { status: DialogTurnStatus.waiting };
   }
 
-  private async offerList(dc: DialogContext, state: AddressState, properties: Property[], messageId: string, values: Record<string, string> = {}): Promise<DialogTurnResult> {
+  private async offerList(dc: DialogContext, state: AddressState, properties: Property[], messageId: MessageId, values: Record<string, string> = {}): Promise<DialogTurnResult> {
     await dc.context.sendActivity(this.listActivity(dc.context, state, properties, messageId, values));
     return Dialog.EndOfTurn;
   }
 
-  private listActivity(context: DialogContext['context'], state: AddressState, properties: Property[], messageId: string, values: Record<string, string> = {}) {
+  private listActivity(context: DialogContext['context'], state: AddressState, properties: Property[], messageId: MessageId, values: Record<string, string> = {}) {
     const channel = channelOf(context);
     const page = properties.slice(state.page * PAGE_SIZE, (state.page + 1) * PAGE_SIZE);
     const hasMore = properties.length > PAGE_SIZE;

@@ -21,7 +21,7 @@ import type { MissedReportDecision, MissedReportPolicy } from '../../services/bi
 import type { PropertyStream } from '../../services/bins/types.js';
 import { ADDRESS_DIALOG, AddressDialog, type AddressResult } from '../address/addressDialog.js';
 import { channelOf } from '../channel.js';
-import type { Messages } from '../content.js';
+import type { MessageId, Messages } from '../content.js';
 import { formatDate, formatTime } from '../format.js';
 import { InterruptibleDialog } from '../interruptions.js';
 import type { JobOptions } from '../mainDialog.js';
@@ -118,7 +118,7 @@ export class MissedBinDialog extends InterruptibleDialog {
     const channel = channelOf(step.context);
     const date = (iso: string) => formatDate(iso, channel, now);
     const streamWords = { name: stream.name, container: stream.container };
-    const part = (id: string, iso: string | undefined) => (iso ? this.messages.render(id, channel, { date: date(iso) }).text : '');
+    const part = (id: MessageId, iso: string | undefined) => (iso ? this.messages.render(id, channel, { date: date(iso) }).text : '');
 
     if (decision.ok) {
       const receipt = await this.reports.report({

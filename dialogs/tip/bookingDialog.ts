@@ -229,6 +229,7 @@ export class BookingDialog extends Dialog<BookingOptions> {
 
   /** Asks for the first thing still missing, or issues when everything is there. */
   private async next(dc: DialogContext, state: BookingState, unclear = false): Promise<DialogTurnResult> {
+    if (unclear && (await this.askAgain(dc.context, state))) return Dialog.EndOfTurn;
     const retry = (stage: QuestionStage): MessageId => (unclear && state.stage === stage ? RETRY_ID[stage] : ASK_ID[stage]);
     const ask = async (stage: QuestionStage, values: Record<string, string> = {}) => {
       const id = retry(stage);
@@ -327,7 +328,7 @@ export class BookingDialog extends Dialog<BookingOptions> {
     return matching.length ? matching : all;
   }
 
-  private async offerSlots(dc: DialogContext, state: BookingState, slots: SlotAvailability[], messageId: string, values: Record<string, string> = {}) {
+  private async offerSlots(dc: DialogContext, state: BookingState, slots: SlotAvailability[], messageId: 'tip.askSlot' | 'tip.askSlotOnDate' | 'tip.askSlotInstead', values: Record<string, string> = {}) {
     const channel = channelOf(dc.context);
     const now = this.tip.clock();
     state.stage = 'slot';
@@ -370,8 +371,33 @@ export class BookingDialog extends Dialog<BookingOptions> {
     );
   }
 
-  private async sendSiteQuestion(context: DialogContext['context']): Promise<void> {
-    const text = this.messages.render('tip.ask.site', channelOf(context)).text;
+  /**
+   * The question not understood, asked again in its retry words with the same choices; false
+   * for the questions whose retry is the question itself.
+   */
+  private async askAgain(context: DialogContext['context'], state: BookingState): Promise<boolean> {
+    const channel = channelOf(context);
+    switch (state.stage) {
+      case 'trailerLength':
+        await say(context, this.messages, 'tip.retry.trailerLength');
+        return true;
+      case 'site':
+        await this.sendSiteQuestion(context, 'tip.retry.site');
+        return true;
+      case 'slot':
+        if (!state.offered.length) return false;
+        await context.sendActivity(choicesActivity(this.messages.render('tip.retry.slot', channel).text, asChoices(state.offered)));
+        return true;
+      case 'confirm':
+        await say(context, this.messages, 'tip.retry.confirm');
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  private async sendSiteQuestion(context: DialogContext['context'], id: 'tip.ask.site' | 'tip.retry.site' = 'tip.ask.site'): Promise<void> {
+    const text = this.messages.render(id, channelOf(context)).text;
     const allSites = await this.tip.sites.list();
     await context.sendActivity(choicesActivity(text, allSites.map((s) => ({ label: s.shortName, value: s.shortName }))));
   }

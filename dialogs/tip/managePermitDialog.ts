@@ -10,7 +10,7 @@ import { findDates, parsePostcode, parseReference, parseYesNo } from '../../inte
 import type { Permit, PermitCredentials } from '../../services/tip/permits.js';
 import { normaliseRegistration } from '../../services/tip/registration.js';
 import { channelOf, smsPhoneOf } from '../channel.js';
-import type { Messages } from '../content.js';
+import type { MessageId, Messages } from '../content.js';
 import { InterruptibleDialog } from '../interruptions.js';
 import type { JobOptions } from '../mainDialog.js';
 import { choicesActivity, say } from '../reply.js';
@@ -25,6 +25,22 @@ const TRIES = 2;
 
 type Action = 'status' | 'list' | 'cancel' | 'date' | 'registration' | 'resend';
 type Stage = 'reference' | 'postcode' | 'choosePermit' | 'action' | 'confirmCancel' | 'slot' | 'registration';
+
+/** The message ids each question uses, listed so the compiler checks every one exists. */
+const ASK_ID = { reference: 'tip.manage.ask.reference', postcode: 'tip.manage.ask.postcode' } as const satisfies Partial<Record<Stage, MessageId>>;
+const RETRY_ID = {
+  reference: 'tip.manage.retry.reference',
+  postcode: 'tip.manage.retry.postcode',
+  choosePermit: 'tip.manage.retry.choosePermit',
+  confirmCancel: 'tip.manage.retry.confirmCancel',
+  slot: 'tip.manage.retry.slot',
+} as const satisfies Partial<Record<Stage, MessageId>>;
+const ACTION_ID = {
+  cancel: 'tip.manage.action.cancel',
+  date: 'tip.manage.action.date',
+  registration: 'tip.manage.action.registration',
+  resend: 'tip.manage.action.resend',
+} as const satisfies Record<string, MessageId>;
 
 interface ManageState {
   action: Action;
@@ -211,11 +227,11 @@ class ManageSteps extends Dialog<JobOptions> {
    * What to do with the permit, as choices: on SMS a number, never the word CANCEL, which
    * carriers and Twilio treat as an opt-out from all texts.
    */
-  private async askAction(dc: DialogContext, state: ManageState, messageId: string): Promise<DialogTurnResult> {
+  private async askAction(dc: DialogContext, state: ManageState, messageId: 'tip.manage.what' | 'tip.manage.retry.action'): Promise<DialogTurnResult> {
     const channel = channelOf(dc.context);
     state.stage = 'action';
     const choices = (['cancel', 'date', 'registration', 'resend'] as const).map((a) => {
-      const label = this.messages.render(`tip.manage.action.${a}`, channel).text;
+      const label = this.messages.render(ACTION_ID[a], channel).text;
       return { label, value: label };
     });
     await dc.context.sendActivity(choicesActivity(this.messages.render(messageId, channel).text, choices));
@@ -257,7 +273,7 @@ class ManageSteps extends Dialog<JobOptions> {
     return Dialog.EndOfTurn;
   }
 
-  private async show(dc: DialogContext, id: string, permit: Permit, channel = channelOf(dc.context)): Promise<void> {
+  private async show(dc: DialogContext, id: 'tip.manage.changed' | 'tip.manage.confirmCancel' | 'tip.permitText' | 'tip.manage.status', permit: Permit, channel = channelOf(dc.context)): Promise<void> {
     const site = await this.tip.sites.get(permit.siteId);
     if (!site) throw new Error(`permit for unknown site ${permit.siteId}`);
     const vehicle = this.tip.policy.policy.vehicles.find((v) => v.id === permit.vehicleType)?.name ?? permit.vehicleType;
@@ -271,18 +287,18 @@ class ManageSteps extends Dialog<JobOptions> {
     return (await this.tip.permits.findForPhone(credentials.phone)).find((p) => p.reference === state.reference) ?? null;
   }
 
-  private async ask(dc: DialogContext, state: ManageState, stage: Stage): Promise<DialogTurnResult> {
+  private async ask(dc: DialogContext, state: ManageState, stage: keyof typeof ASK_ID): Promise<DialogTurnResult> {
     state.stage = stage;
-    await say(dc.context, this.messages, `tip.manage.ask.${stage}`);
+    await say(dc.context, this.messages, ASK_ID[stage]);
     return Dialog.EndOfTurn;
   }
 
-  private async again(dc: DialogContext, state: ManageState, stage: Stage): Promise<DialogTurnResult> {
+  private async again(dc: DialogContext, state: ManageState, stage: keyof typeof RETRY_ID): Promise<DialogTurnResult> {
     if (++state.tries > TRIES) {
       await say(dc.context, this.messages, 'tip.giveUp');
       return dc.endDialog();
     }
-    await say(dc.context, this.messages, `tip.manage.retry.${stage}`);
+    await say(dc.context, this.messages, RETRY_ID[stage]);
     return { status: DialogTurnStatus.waiting };
   }
 
