@@ -13,6 +13,7 @@ import {
 } from 'botbuilder';
 import type { DialogState } from 'botbuilder-dialogs';
 import { OfferedChoices } from '../dialogs/choices/offeredChoices.js';
+import { loadResidentMemory, type ResidentMemory } from '../dialogs/memory/residentMemory.js';
 import type { Messages } from '../dialogs/content.js';
 import type { MainDialog } from '../dialogs/mainDialog.js';
 import { say } from '../dialogs/reply.js';
@@ -20,6 +21,7 @@ import { say } from '../dialogs/reply.js';
 export class CouncilBot extends ActivityHandler {
   private readonly dialogState: StatePropertyAccessor<DialogState>;
   private readonly offered: OfferedChoices;
+  private readonly residentMemory: StatePropertyAccessor<ResidentMemory>;
 
   constructor(
     private readonly conversationState: ConversationState,
@@ -29,6 +31,7 @@ export class CouncilBot extends ActivityHandler {
   ) {
     super();
     this.dialogState = conversationState.createProperty<DialogState>('dialogState');
+    this.residentMemory = conversationState.createProperty<ResidentMemory>('residentMemory');
     this.offered = new OfferedChoices(conversationState.createProperty('offeredChoices'), messages);
 
     this.onMembersAdded(async (context, next) => {
@@ -46,6 +49,7 @@ export class CouncilBot extends ActivityHandler {
 
     this.onMessage(async (context, next) => {
       // A reply to the choices just offered is that choice, before anything reads it as a new question.
+      await loadResidentMemory(context, this.residentMemory);
       const jobInProgress = ((await this.dialogState.get(context))?.dialogStack.length ?? 0) > 0;
       if (!(await this.offered.take(context, jobInProgress))) await this.mainDialog.run(context, this.dialogState);
       await next();

@@ -35,6 +35,11 @@ export interface MainDialogOptions {
 export interface JobRoute {
   intents: string[];
   dialog: Dialog;
+  /**
+   * Right after this job answered, a message it alone can make sense of ("what about over
+   * christmas", "and 22 Mill Lane DF2 4QT") asks it again, though it names no job.
+   */
+  followUp?: (understanding: Understanding) => boolean;
 }
 
 /** How sure, and how long, a message must be to leave the job in progress for another. */
@@ -48,10 +53,13 @@ const UNDERSTOOD = Symbol('main.understood');
 
 interface MainMemory {
   misunderstandings: number;
+  /** The job that last answered, for a follow-up question. */
+  lastJob?: string;
 }
 
 export class MainDialog extends ComponentDialog {
   private readonly dialogByIntent = new Map<string, string>();
+  private readonly followUps = new Map<string, NonNullable<JobRoute['followUp']>>();
 
   constructor(
     private readonly recogniser: IntentRecogniser,
@@ -64,6 +72,7 @@ export class MainDialog extends ComponentDialog {
     for (const job of jobs) {
       this.addDialog(job.dialog);
       for (const intent of job.intents) this.dialogByIntent.set(intent, job.dialog.id);
+      if (job.followUp) this.followUps.set(job.dialog.id, job.followUp);
     }
     this.addDialog(new WaterfallDialog(ROUTE, [this.route.bind(this)]));
     this.initialDialogId = ROUTE;
@@ -138,7 +147,9 @@ export class MainDialog extends ComponentDialog {
     const menu = this.messages.menuFor(text);
     if (menu) return this.answer(step, memory, menu);
 
-    const job = this.dialogByIntent.get(understanding.intent);
+    const followsUp = understanding.intent === 'None' && memory.lastJob && this.followUps.get(memory.lastJob)?.(understanding);
+    const job = this.dialogByIntent.get(understanding.intent) ?? (followsUp ? memory.lastJob : undefined);
+    memory.lastJob = job;
     if (job) {
       memory.misunderstandings = 0;
       return step.beginDialog(job, { understanding } satisfies JobOptions);

@@ -21,6 +21,7 @@ import { findHouseNumbers } from '../../intents/entities/houseNumber.js';
 import { findPostcodes } from '../../intents/entities/postcode.js';
 import { channelOf } from '../channel.js';
 import type { MessageId, Messages } from '../content.js';
+import { rememberAddress, rememberedAddress } from '../memory/residentMemory.js';
 import { choicesActivity, say } from '../reply.js';
 import { entityOf, type Understanding } from '../understanding.js';
 
@@ -59,7 +60,16 @@ export class AddressDialog extends Dialog<AddressOptions> {
     const state: AddressState = { stage: 'postcode', propertyIds: [], page: 0, failures: 0 };
     dc.activeDialog!.state = state;
     const postcode = entityOf(options?.understanding, 'postcode')?.value;
-    if (!postcode) return this.askPostcode(dc);
+    if (!postcode) {
+      // The address given earlier in the conversation, said so the resident can change it.
+      const remembered = rememberedAddress(dc.context);
+      const property = remembered ? await this.addresses.getProperty(remembered.propertyId) : null;
+      if (property) {
+        await say(dc.context, this.messages, 'address.remembered', { address: channelOf(dc.context) === 'sms' ? property.shortLabel : property.label });
+        return this.found(dc, property);
+      }
+      return this.askPostcode(dc);
+    }
     const houseNumber = entityOf(options?.understanding, 'houseNumber')?.value;
     return this.usePostcode(dc, state, postcode, houseNumber, options?.understanding?.text);
   }
@@ -84,9 +94,9 @@ export class AddressDialog extends Dialog<AddressOptions> {
     }
     // A button or a numbered SMS choice comes back as the exact short label.
     const chosen = properties.find((p) => p.shortLabel.toLowerCase() === text.toLowerCase());
-    if (chosen) return dc.endDialog({ property: chosen } satisfies AddressResult);
+    if (chosen) return this.found(dc, chosen);
     const match = matchAddress(properties, text);
-    if (match.kind === 'one') return dc.endDialog({ property: match.property } satisfies AddressResult);
+    if (match.kind === 'one') return this.found(dc, match.property);
     if (match.kind === 'several') {
       state.propertyIds = match.properties.map((p) => p.id);
       state.page = 0;
@@ -109,6 +119,11 @@ export class AddressDialog extends Dialog<AddressOptions> {
     await context.sendActivity(this.listActivity(context, state, await this.propertiesOf(state), 'address.choose'));
   }
 
+  private async found(dc: DialogContext, property: Property): Promise<DialogTurnResult> {
+    rememberAddress(dc.context, { propertyId: property.id, label: property.label, shortLabel: property.shortLabel });
+    return dc.endDialog({ property } satisfies AddressResult);
+  }
+
   private async askPostcode(dc: DialogContext): Promise<DialogTurnResult> {
     await say(dc.context, this.messages, 'address.askPostcode');
     return Dialog.EndOfTurn;
@@ -126,9 +141,9 @@ export class AddressDialog extends Dialog<AddressOptions> {
     if (properties.length === 1 && properties[0]) return dc.endDialog({ property: properties[0] } satisfies AddressResult);
     if (houseNumber) {
       const match = matchAddress(properties, houseNumber);
-      if (match.kind === 'one') return dc.endDialog({ property: match.property } satisfies AddressResult);
+      if (match.kind === 'one') return this.found(dc, match.property);
       const fuller = text ? matchAddress(properties, text) : undefined;
-      if (fuller?.kind === 'one') return dc.endDialog({ property: fuller.property } satisfies AddressResult);
+      if (fuller?.kind === 'one') return this.found(dc, fuller.property);
       if (match.kind === 'several') {
         state.propertyIds = match.properties.map((p) => p.id);
         return this.offerList(dc, state, match.properties, 'address.choose');
