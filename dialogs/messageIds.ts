@@ -73,6 +73,12 @@ export const MESSAGE_IDS = [
   // tip
   'tip.ask.vehicle',
   'tip.retry.vehicle',
+  'tip.permit.which',
+  'tip.permit.needed',
+  'tip.permit.visits',
+  'tip.permit.cost',
+  'tip.permit.offer',
+  'tip.permit.bookLabel',
   'tip.retry.trailerLength',
   'tip.ask.registration',
   'tip.ask.site',

@@ -185,6 +185,20 @@ export class BookingDialog extends Dialog<BookingOptions> {
           Object.assign(state, { siteId: chosen.siteId, date: chosen.date, window: chosen.window });
           return 'ok';
         }
+        // "morning" alone, when the times offered are all on one day: that day's morning.
+        const part = dayPartOnly(text);
+        const sameDay = state.offered.every((o) => o.date === state.offered[0]?.date);
+        if (part && sameDay && state.offered.length) {
+          const allSites = await sites.list();
+          const matching = state.offered.filter((o) => {
+            const site = allSites.find((s) => s.id === o.siteId);
+            return site !== undefined && windowForDayPart(site, part)?.id === o.window;
+          });
+          if (matching.length === 1 && matching[0]) {
+            Object.assign(state, { siteId: matching[0].siteId, date: matching[0].date, window: matching[0].window });
+            return 'ok';
+          }
+        }
         const site = await sites.findSite(text);
         const when = this.readWhen(state, text);
         if (site) state.siteId = site.id;
@@ -480,6 +494,13 @@ export class BookingDialog extends Dialog<BookingOptions> {
     state.vehicle = { id: vehicle.id, name: vehicle.name, trailer: vehicle.trailer === true };
     return true;
   }
+}
+
+function dayPartOnly(text: string): DayPart | undefined {
+  const words = text.toLowerCase().replace(/[^a-z ]/g, ' ').replace(/\b(the|in|please|a|an|one|slot|then)\b/g, ' ').trim();
+  if (/^(morning|am|mornin|morn)$/.test(words)) return 'morning';
+  if (/^(afternoon|pm|arvo|lunchtime)$/.test(words)) return 'afternoon';
+  return undefined;
 }
 
 function capitalise(text: string): string {

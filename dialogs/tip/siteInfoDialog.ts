@@ -55,6 +55,13 @@ export class SiteInfoDialog extends Dialog<JobOptions> {
     return dc.endDialog();
   }
 
+  /** Each tip's opening on the day (today when none is given), one line per tip. */
+  async openingLines(date: IsoDate | undefined, channel: Channel): Promise<string> {
+    const sites = await this.tip.sites.list();
+    const day = date ?? this.tip.policy.clock(this.tip.clock()).today;
+    return (await Promise.all(sites.map((s) => this.opening(s, day, channel)))).join('\n');
+  }
+
   private async opening(site: TipSite, date: IsoDate, channel: Channel): Promise<string> {
     const now = this.tip.clock();
     const { today } = this.tip.policy.clock(now);

@@ -4,7 +4,8 @@
  *
  * Choices (what a council would expect from a resident's message):
  * - A bare weekday ("saturday", "this sat") is the next one on or after today; "next saturday"
- *   is the first one after today. Residents in the UK use both for the coming one.
+ *   is the one in next week (Monday to Sunday), which is what "next friday" means on a
+ *   Wednesday; "this coming saturday" is the first one after today.
  * - "last tuesday" is the latest one before today (missed bins are reported after the fact).
  * - A day and month without a year is this year's, unless that is more than 60 days ago, when
  *   it is next year's: "15 March" in December means next March, "3 March" on 10 March is past.
@@ -76,7 +77,10 @@ function weekday(today: DateTime, target: number, qualifier: string | undefined,
     return today.minus({ days: back });
   }
   const ahead = (target - today.weekday + 7) % 7;
-  if (q === 'next' || q === 'coming' || q === 'this coming') return today.plus({ days: ahead || 7 });
+  // "next friday" said on a Wednesday is next week's, as British residents mean it; "this
+  // coming friday" is the one two days away.
+  if (q === 'next') return today.startOf('week').plus({ weeks: 1, days: target - 1 });
+  if (q === 'coming' || q === 'this coming') return today.plus({ days: ahead || 7 });
   return today.plus({ days: ahead });
 }
 
