@@ -114,6 +114,7 @@ export const MESSAGE_IDS = [
   'tip.manage.noneForPhone',
   'tip.manage.ask.reference',
   'tip.manage.retry.reference',
+  'tip.manage.noReference',
   'tip.manage.ask.postcode',
   'tip.manage.retry.postcode',
   'tip.manage.choosePermit',

@@ -19,6 +19,8 @@ export interface ResidentMemory {
   address?: RememberedAddress & { at: number };
   vehicle?: { id: string; name: string; trailer: boolean; at: number };
   registration?: { value: string; display: string; at: number };
+  /** The permit booked in this conversation, so "cancel that" needs no reference. */
+  permit?: { reference: string; postcode: string; at: number };
 }
 
 const KEY = Symbol('residentMemory');
@@ -59,6 +61,14 @@ export function rememberedRegistration(context: TurnContext, now = Date.now()): 
 
 export function rememberVehicle(context: TurnContext, vehicle: { id: string; name: string; trailer: boolean }, now = Date.now()): void {
   memoryOf(context).vehicle = { ...vehicle, at: now };
+}
+
+export function rememberedPermit(context: TurnContext, now = Date.now()): ResidentMemory['permit'] {
+  return fresh(memoryOf(context).permit, now);
+}
+
+export function rememberPermit(context: TurnContext, permit: { reference: string; postcode: string }, now = Date.now()): void {
+  memoryOf(context).permit = { reference: permit.reference, postcode: permit.postcode, at: now };
 }
 
 export function rememberRegistration(context: TurnContext, registration: { value: string; display: string }, now = Date.now()): void {

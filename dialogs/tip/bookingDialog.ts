@@ -15,6 +15,9 @@
 import { ActivityTypes } from 'botbuilder';
 import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
 import { findDates, parsePhone, parseYesNo } from '../../intents/entities/index.js';
+import { findPostcodes } from '../../intents/entities/postcode.js';
+import { findRegistrations } from '../../intents/entities/registration.js';
+import { rememberPermit, rememberRegistration } from '../memory/residentMemory.js';
 import type { DayPart } from '../../intents/types.js';
 import { addDays, type IsoDate } from '../../services/bins/dates.js';
 import type { Refusal, SlotAvailability } from '../../services/tip/permits.js';
@@ -229,7 +232,11 @@ export class BookingDialog extends Dialog<BookingOptions> {
       }
       case 'confirm': {
         const answer = /^(book( it)?|confirm)\b/i.test(text) ? true : parseYesNo(text);
-        if (answer === null) return 'unclear';
+        // "make it the morning instead", "the reg is actually AB12 CDF": change it, show the summary again.
+        if (answer === null || (answer === false && text.trim().split(/\s+/).length > 2)) {
+          if (await this.correct(state, text)) return 'ok';
+          if (answer === null) return 'unclear';
+        }
         if (!answer) {
           await say(dc.context, this.messages, 'tip.notBooked');
           return 'ended';
@@ -435,6 +442,9 @@ export class BookingDialog extends Dialog<BookingOptions> {
       now,
     });
     if (!result.ok) return this.refused(dc, state, result);
+    const postcode = findPostcodes(state.address)[0]?.value;
+    if (postcode) rememberPermit(dc.context, { reference: result.permit.reference, postcode });
+    rememberRegistration(dc.context, { value: result.permit.registration, display: result.permit.registrationDisplay });
 
     const site = await this.tip.sites.get(result.permit.siteId);
     if (!site) throw new Error(`permit for unknown site ${result.permit.siteId}`);
@@ -470,6 +480,32 @@ export class BookingDialog extends Dialog<BookingOptions> {
     return 'waiting';
   }
 
+  /**
+   * A correction at the summary: a new registration, day or time of day replaces the one
+   * given, and the times are checked again for it. True when something was changed.
+   */
+  private async correct(state: BookingState, text: string): Promise<boolean> {
+    let changed = false;
+    const registration = findRegistrations(text)[0];
+    if (registration && registration.value !== state.registration?.value) {
+      state.registration = { value: registration.value, display: registration.display };
+      changed = true;
+    }
+    const date = findDates(text, this.tip.clock())[0];
+    const part = date?.dayPart ?? dayPartIn(text);
+    if (date && date.value !== state.date) {
+      state.date = date.value;
+      delete state.window;
+      changed = true;
+    }
+    if (part && part !== state.dayPart) {
+      state.dayPart = part;
+      delete state.window;
+      changed = true;
+    }
+    return changed;
+  }
+
   /** Reads a day and day part from the text into the state; true when one was found. */
   private readWhen(state: BookingState, text: string): boolean {
     const found = findDates(text, this.tip.clock())[0];
@@ -494,6 +530,13 @@ export class BookingDialog extends Dialog<BookingOptions> {
     state.vehicle = { id: vehicle.id, name: vehicle.name, trailer: vehicle.trailer === true };
     return true;
   }
+}
+
+/** A time of day anywhere in a sentence ("make it the morning instead"). */
+function dayPartIn(text: string): DayPart | undefined {
+  if (/\b(morning|mornin|am)\b/i.test(text)) return 'morning';
+  if (/\b(afternoon|arvo|pm|lunchtime)\b/i.test(text)) return 'afternoon';
+  return undefined;
 }
 
 function dayPartOnly(text: string): DayPart | undefined {

@@ -12,6 +12,7 @@ import { normaliseRegistration } from '../../services/tip/registration.js';
 import { channelOf, smsPhoneOf } from '../channel.js';
 import type { MessageId, Messages } from '../content.js';
 import { InterruptibleDialog } from '../interruptions.js';
+import { rememberedPermit } from '../memory/residentMemory.js';
 import type { JobOptions } from '../mainDialog.js';
 import { choicesActivity, say } from '../reply.js';
 import { entityOf } from '../understanding.js';
@@ -49,6 +50,8 @@ interface ManageState {
   credentials?: PermitCredentials;
   offered: OfferedSlot[];
   tries: number;
+  /** A day the first message named for the change. */
+  day?: string;
 }
 
 const ACTION_WORDS: [RegExp, Action][] = [
@@ -58,6 +61,8 @@ const ACTION_WORDS: [RegExp, Action][] = [
   [/\b(resend|send .*again|lost|text .*again)\b/i, 'resend'],
   [/\b(list|all|what permits|my permits)\b/i, 'list'],
 ];
+
+const NO_REFERENCE = /\b(don'?t|dont|do not|haven'?t|havent|have not|never) (have|know|got|remember|get)\b|\b(lost|forgot|forgotten|can'?t find|cant find|no idea|not sure)\b/i;
 
 export function actionIn(text: string): Action | undefined {
   return ACTION_WORDS.find(([pattern]) => pattern.test(text))?.[1];
@@ -82,6 +87,9 @@ class ManageSteps extends Dialog<JobOptions> {
   override async beginDialog(dc: DialogContext, options?: JobOptions): Promise<DialogTurnResult> {
     const text = options?.understanding.text ?? '';
     const state: ManageState = { action: actionIn(text) ?? 'status', offered: [], tries: 0 };
+    // "change my booking to next friday": the day asked is kept for the times offered.
+    const day = entityOf(options?.understanding, 'date')?.value;
+    if (day) state.day = day;
     dc.activeDialog!.state = state;
     const reference = parseReference(text, 'permitRef') ?? undefined;
     if (reference) state.reference = reference;
@@ -102,6 +110,12 @@ class ManageSteps extends Dialog<JobOptions> {
         return this.ask(dc, state, 'reference');
       }
     }
+    // "actually can I cancel that" straight after booking: the permit just booked.
+    const justBooked = rememberedPermit(dc.context);
+    if (!state.reference && justBooked) {
+      state.reference = justBooked.reference;
+      return this.withPostcode(dc, state, justBooked.postcode);
+    }
     if (!state.reference) return this.ask(dc, state, 'reference');
     if (postcode) return this.withPostcode(dc, state, postcode);
     return this.ask(dc, state, 'postcode');
@@ -114,6 +128,11 @@ class ManageSteps extends Dialog<JobOptions> {
     switch (state.stage) {
       case 'reference': {
         const reference = parseReference(text, 'permitRef');
+        // "I don't have it": where to find it, and how to reach a person, instead of the format again.
+        if (!reference && NO_REFERENCE.test(text)) {
+          await say(dc.context, this.messages, 'tip.manage.noReference');
+          return dc.endDialog();
+        }
         if (!reference) return this.again(dc, state, 'reference');
         state.reference = reference;
         const postcode = parsePostcode(text);
@@ -209,7 +228,7 @@ class ManageSteps extends Dialog<JobOptions> {
         await this.show(dc, 'tip.manage.confirmCancel', permit);
         return Dialog.EndOfTurn;
       case 'date':
-        return this.offerSlots(dc, state, permit);
+        return this.offerSlots(dc, state, permit, state.day);
       case 'registration':
         state.stage = 'registration';
         await say(dc.context, this.messages, 'tip.manage.askRegistration');
