@@ -46,6 +46,7 @@ export const MESSAGE_IDS = [
   'missed.streamNotUnderstood',
   'missed.reported',
   'missed.alreadyReported',
+  'missed.sorryRepeat',
   'missed.tooEarly',
   'missed.notDue',
   'missed.notDueLast',
