@@ -247,14 +247,45 @@ class ManageSteps extends Dialog<JobOptions> {
    * carriers and Twilio treat as an opt-out from all texts.
    */
   private async askAction(dc: DialogContext, state: ManageState, messageId: 'tip.manage.what' | 'tip.manage.retry.action'): Promise<DialogTurnResult> {
-    const channel = channelOf(dc.context);
     state.stage = 'action';
+    await this.sendActions(dc.context, messageId);
+    return Dialog.EndOfTurn;
+  }
+
+  private async sendActions(context: DialogContext['context'], messageId: 'tip.manage.what' | 'tip.manage.retry.action'): Promise<void> {
+    const channel = channelOf(context);
     const choices = (['cancel', 'date', 'registration', 'resend'] as const).map((a) => {
       const label = this.messages.render(ACTION_ID[a], channel).text;
       return { label, value: label };
     });
-    await dc.context.sendActivity(choicesActivity(this.messages.render(messageId, channel).text, choices));
-    return Dialog.EndOfTurn;
+    await context.sendActivity(choicesActivity(this.messages.render(messageId, channel).text, choices));
+  }
+
+  /** "help" mid-question: the question in progress again, with its choices. */
+  override async repromptDialog(context: DialogContext['context'], instance: { state: unknown }): Promise<void> {
+    const state = instance.state as ManageState;
+    const channel = channelOf(context);
+    switch (state.stage) {
+      case 'reference':
+      case 'postcode':
+        await say(context, this.messages, ASK_ID[state.stage]);
+        return;
+      case 'action':
+        await this.sendActions(context, 'tip.manage.what');
+        return;
+      case 'slot':
+        await context.sendActivity(choicesActivity(this.messages.render('tip.manage.askSlot', channel).text, asChoices(state.offered)));
+        return;
+      case 'registration':
+        await say(context, this.messages, 'tip.manage.askRegistration');
+        return;
+      case 'confirmCancel':
+      case 'choosePermit':
+        await say(context, this.messages, RETRY_ID[state.stage]);
+        return;
+      default:
+        return;
+    }
   }
 
   private async giveUp(dc: DialogContext): Promise<DialogTurnResult> {
