@@ -166,7 +166,12 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
     urgentTopics,
   });
   const jobs: JobRoute[] = [
-    { intents: ['bins.next_collection'], dialog: new BinDayDialog(council.addressLookup, council.binCollections, messages, clock) },
+    {
+      intents: ['bins.next_collection'],
+      dialog: new BinDayDialog(council.addressLookup, council.binCollections, messages, clock),
+      // "what about over christmas", "and 22 Mill Lane DF2 4QT": the same question for another day or address.
+      followUp: (u) => u.entities.some((e) => e.type === 'date' || e.type === 'postcode'),
+    },
     { intents: ['tip.book_permit'], dialog: new BookPermitDialog(council.addressLookup, tip, messages) },
     { intents: ['tip.site_info'], dialog: new SiteInfoDialog(tip, messages) },
     { intents: ['tip.manage_permit'], dialog: new ManagePermitDialog(tip, messages) },

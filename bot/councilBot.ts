@@ -12,6 +12,8 @@ import {
   type UserState,
 } from 'botbuilder';
 import type { DialogState } from 'botbuilder-dialogs';
+import { OfferedChoices } from '../dialogs/choices/offeredChoices.js';
+import { loadResidentMemory, type ResidentMemory } from '../dialogs/memory/residentMemory.js';
 import type { Messages } from '../dialogs/content.js';
 import type { MainDialog } from '../dialogs/mainDialog.js';
 import { say } from '../dialogs/reply.js';
@@ -28,6 +30,8 @@ export class CouncilBot extends ActivityHandler {
   private readonly dialogState: StatePropertyAccessor<DialogState>;
   /** SMS only: a greeting owed, said before the answer to the first message (or not at all). */
   private readonly greetingOwed: StatePropertyAccessor<boolean>;
+  private readonly offered: OfferedChoices;
+  private readonly residentMemory: StatePropertyAccessor<ResidentMemory>;
 
   constructor(
     private readonly conversationState: ConversationState,
@@ -39,6 +43,8 @@ export class CouncilBot extends ActivityHandler {
     super();
     this.dialogState = conversationState.createProperty<DialogState>('dialogState');
     this.greetingOwed = conversationState.createProperty<boolean>('greetingOwed');
+    this.residentMemory = conversationState.createProperty<ResidentMemory>('residentMemory');
+    this.offered = new OfferedChoices(conversationState.createProperty('offeredChoices'), messages);
 
     this.onMembersAdded(async (context, next) => {
       const residentJoined = (context.activity.membersAdded ?? []).some(
@@ -61,12 +67,16 @@ export class CouncilBot extends ActivityHandler {
         await this.greetingOwed.delete(context);
         if (!this.options.answersAlone?.(context.activity.text ?? '')) await say(context, this.messages, 'welcome');
       }
-      await this.mainDialog.run(context, this.dialogState);
+      // A reply to the choices just offered is that choice, before anything reads it as a new question.
+      await loadResidentMemory(context, this.residentMemory);
+      const jobInProgress = ((await this.dialogState.get(context))?.dialogStack.length ?? 0) > 0;
+      if (!(await this.offered.take(context, jobInProgress))) await this.mainDialog.run(context, this.dialogState);
       await next();
     });
   }
 
   override async run(context: TurnContext): Promise<void> {
+    this.offered.watch(context);
     await super.run(context);
     if (context.activity.type === ActivityTypes.Message || context.activity.type === ActivityTypes.ConversationUpdate) {
       await this.conversationState.saveChanges(context, false);

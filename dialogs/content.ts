@@ -8,6 +8,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { loadJsonFile } from '../services/data/loadDataFile.js';
+import { MESSAGE_IDS, type KnownMessageId } from './messageIds.js';
 
 const messageSchema = z.object({
   web: z.string().min(1),
@@ -35,11 +36,23 @@ const contentSchema = z.object({
   menus: z.record(z.string(), z.string()).default({}),
 });
 
-export const REQUIRED_MESSAGES = [
-  'welcome', 'help', 'menu', 'cancelled', 'greeting', 'thanks', 'goodbye',
-  'notUnderstood', 'notUnderstoodAgain', 'notYetAvailable', 'turnError',
-] as const;
-export type MessageId = (typeof REQUIRED_MESSAGES)[number] | (string & {});
+/**
+ * A message the code renders (checked by the compiler against MESSAGE_IDS), or a menu message a
+ * council named in messages.json `menus` (checked when the file is loaded).
+ */
+export type MessageId = KnownMessageId | MenuMessageId | DataMessageId;
+/** A message id read from the council's `menus`, which the load proved exists. */
+export type MenuMessageId = string & { readonly __menuMessage: true };
+/**
+ * A message id made from the council's own data (a signpost, an urgent topic, a language),
+ * whose messages the composition root proved present with Messages.require at start.
+ */
+export type DataMessageId = string & { readonly __dataMessage: true };
+
+/** Marks an id built from the council's data; only for ids the start checked with `require`. */
+export function dataMessageId(id: string): DataMessageId {
+  return id as DataMessageId;
+}
 
 export type Channel = 'web' | 'sms';
 export type CouncilInfo = z.infer<typeof contentSchema>['council'];
@@ -73,17 +86,18 @@ export class Messages {
         messages[id] = message;
       }
     }
-    const missing = REQUIRED_MESSAGES.filter((id) => !messages[id]);
-    if (missing.length) throw new Error(`${join(dataDir, 'messages.json')}: messages missing: ${missing.join(', ')}`);
+    // Every id the code can render, on both channels (the schema requires a web and an SMS text).
+    const missing = MESSAGE_IDS.filter((id) => !messages[id]);
+    if (missing.length) throw new Error(`${dataDir}: messages missing (add them to messages.json or a job folder's messages.json): ${missing.join(', ')}`);
     const unknownMenu = Object.entries(main.menus).find(([, id]) => !messages[id]);
     if (unknownMenu) throw new Error(`${join(dataDir, 'messages.json')}: menus.${unknownMenu[0]}: no message "${unknownMenu[1]}"`);
     return new Messages(main.council, messages, main.menus);
   }
 
   /** The menu message for a message that is only a menu word ("Council tax"), if any. */
-  menuFor(text: string): string | undefined {
+  menuFor(text: string): MenuMessageId | undefined {
     const key = text.toLowerCase().replace(/[^a-z ]/g, ' ').replace(/\s+/g, ' ').trim();
-    return this.menus[key];
+    return this.menus[key] as MenuMessageId | undefined;
   }
 
   has(id: string): boolean {

@@ -22,13 +22,19 @@ const COMMANDS: Record<string, Interruption> = {
   stop: 'cancel',
   quit: 'cancel',
   exit: 'cancel',
+  'never mind': 'cancel',
+  'forget it': 'cancel',
 };
+
+const LEAD_WORDS = /^((never mind|nevermind|forget it|oh|ok|okay|just|please|can you|can i|i want to|go back to( the)?|back to( the)?) )+/;
+const TAIL_WORDS = /( (please|thanks|thank you|then|now))+$/;
 
 /** A message that is only a command word (so "help me find my bin day" is not an interruption). */
 export function interruptionIn(text: string | undefined): Interruption | undefined {
   if (!text) return undefined;
   const normalised = text.toLowerCase().replace(/[^a-z? ]/g, ' ').replace(/\s+/g, ' ').trim();
-  return COMMANDS[normalised];
+  // "never mind, menu", "ok cancel please": the command with the words people put round it.
+  return COMMANDS[normalised] ?? COMMANDS[normalised.replace(LEAD_WORDS, '').replace(TAIL_WORDS, '')];
 }
 
 export abstract class InterruptibleDialog extends ComponentDialog {

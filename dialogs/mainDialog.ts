@@ -15,7 +15,8 @@ import {
   type DialogTurnResult,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
-import type { Messages } from './content.js';
+import { choiceTaken } from './choices/offeredChoices.js';
+import { dataMessageId, type MessageId, type Messages } from './content.js';
 import { interruptionIn } from './interruptions.js';
 import { say } from './reply.js';
 import { entityOf, type IntentRecogniser, type Understanding } from './understanding.js';
@@ -54,6 +55,11 @@ export interface UrgentTopicFinder {
 export interface JobRoute {
   intents: string[];
   dialog: Dialog;
+  /**
+   * Right after this job answered, a message it alone can make sense of ("what about over
+   * christmas", "and 22 Mill Lane DF2 4QT") asks it again, though it names no job.
+   */
+  followUp?: (understanding: Understanding) => boolean;
 }
 
 /** How sure, and how long, a message must be to leave the job in progress for another. */
@@ -69,10 +75,13 @@ interface MainMemory {
   misunderstandings: number;
   /** The urgent topic being answered, so a reply to its question does not start it over. */
   urgentTopic?: string;
+  /** The job that last answered, for a follow-up question. */
+  lastJob?: string;
 }
 
 export class MainDialog extends ComponentDialog {
   private readonly dialogByIntent = new Map<string, string>();
+  private readonly followUps = new Map<string, NonNullable<JobRoute['followUp']>>();
 
   constructor(
     private readonly recogniser: IntentRecogniser,
@@ -86,6 +95,7 @@ export class MainDialog extends ComponentDialog {
     for (const job of jobs) {
       this.addDialog(job.dialog);
       for (const intent of job.intents) this.dialogByIntent.set(intent, job.dialog.id);
+      if (job.followUp) this.followUps.set(job.dialog.id, job.followUp);
     }
     this.addDialog(new WaterfallDialog(ROUTE, [this.route.bind(this)]));
     this.initialDialogId = ROUTE;
@@ -107,7 +117,8 @@ export class MainDialog extends ComponentDialog {
       await inner.cancelAllDialogs();
       return inner.beginDialog(urgent.dialog, urgent.options);
     }
-    if (activity.type === ActivityTypes.Message && active && active !== ROUTE) {
+    // A reply that is one of the choices just offered answers the question; it never switches job.
+    if (activity.type === ActivityTypes.Message && active && active !== ROUTE && !choiceTaken(inner.context)) {
       const understanding = this.understand(inner.context);
       const target = this.dialogByIntent.get(understanding.intent);
       const person = understanding.intent === 'agent.request';
@@ -184,12 +195,14 @@ export class MainDialog extends ComponentDialog {
     if (menu) return this.answer(step, memory, menu);
 
     const { words, signposts } = this.options;
-    const job = this.dialogByIntent.get(understanding.intent);
+    const followsUp = understanding.intent === 'None' && memory.lastJob && this.followUps.get(memory.lastJob)?.(understanding);
+    const job = this.dialogByIntent.get(understanding.intent) ?? (followsUp ? memory.lastJob : undefined);
+    memory.lastJob = job;
     const language = words?.languageOf(text);
-    if (language) return this.answer(step, memory, `language.${language}`);
+    if (language) return this.answer(step, memory, dataMessageId(`language.${language}`));
     if (words?.isFrustrated(text, Boolean(job) && understanding.intent !== 'agent.request')) return this.frustrated(step, memory);
     const signpost = signposts?.signpostIn(text);
-    if (signpost) return this.answer(step, memory, `signpost.${signpost.id}`, { url: signpost.url });
+    if (signpost) return this.answer(step, memory, dataMessageId(`signpost.${signpost.id}`), { url: signpost.url });
     // A job asks for the address itself and says so when it is not ours; anything else with a
     // postcode from elsewhere ("I'm in OX1 1AA") is for another council.
     const postcode = entityOf(understanding, 'postcode')?.value;
@@ -218,7 +231,7 @@ export class MainDialog extends ComponentDialog {
     }
   }
 
-  private async answer(step: WaterfallStepContext, memory: MainMemory, id: string, values?: Record<string, string>) {
+  private async answer(step: WaterfallStepContext, memory: MainMemory, id: MessageId, values?: Record<string, string>) {
     memory.misunderstandings = 0;
     await say(step.context, this.messages, id, values);
     return step.endDialog();

@@ -61,6 +61,10 @@ export interface DateEntity extends Span {
   /** yyyy-mm-dd in Europe/London */
   value: string;
   dayPart?: DayPart;
+  /** For a period ("over christmas"): its last day, yyyy-mm-dd; `value` is its first. */
+  until?: string;
+  /** The day or period as the resident would name it: "Boxing Day", "Christmas". */
+  named?: string;
 }
 
 export interface YesNoEntity extends Span {

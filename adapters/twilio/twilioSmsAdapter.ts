@@ -495,7 +495,11 @@ export class TwilioSmsAdapter extends BotAdapter {
     }
 
     const choice = choiceForReply(text, conversation.choices);
-    if (choice) activity.text = choice.value;
+    if (choice) {
+      activity.text = choice.value;
+      // The number as texted, for the assistant to tell a list position from a house number.
+      activity.channelData = { ...(activity.channelData as object), typed: text };
+    }
 
     const silent = conversation.lastInboundAt === null || now - conversation.lastInboundAt > this.settings.greetAfterSilenceMs;
     // The greeting and the answer share one outbox, so they usually arrive as one text.

@@ -20,7 +20,8 @@ import type { Property } from '../../services/addresses/property.js';
 import { findHouseNumbers } from '../../intents/entities/houseNumber.js';
 import { findPostcodes } from '../../intents/entities/postcode.js';
 import { channelOf } from '../channel.js';
-import type { Messages } from '../content.js';
+import type { MessageId, Messages } from '../content.js';
+import { rememberAddress, rememberedAddress } from '../memory/residentMemory.js';
 import { quoteTyped } from '../quote.js';
 import { choicesActivity, say } from '../reply.js';
 import { entityOf, type Understanding } from '../understanding.js';
@@ -60,7 +61,16 @@ export class AddressDialog extends Dialog<AddressOptions> {
     const state: AddressState = { stage: 'postcode', propertyIds: [], page: 0, failures: 0 };
     dc.activeDialog!.state = state;
     const postcode = entityOf(options?.understanding, 'postcode')?.value;
-    if (!postcode) return this.askPostcode(dc);
+    if (!postcode) {
+      // The address given earlier in the conversation, said so the resident can change it.
+      const remembered = rememberedAddress(dc.context);
+      const property = remembered ? await this.addresses.getProperty(remembered.propertyId) : null;
+      if (property) {
+        await say(dc.context, this.messages, 'address.remembered', { address: channelOf(dc.context) === 'sms' ? property.shortLabel : property.label });
+        return this.found(dc, property);
+      }
+      return this.askPostcode(dc);
+    }
     const houseNumber = entityOf(options?.understanding, 'houseNumber')?.value;
     return this.usePostcode(dc, state, postcode, houseNumber, options?.understanding?.text);
   }
@@ -85,9 +95,9 @@ export class AddressDialog extends Dialog<AddressOptions> {
     }
     // A button or a numbered SMS choice comes back as the exact short label.
     const chosen = properties.find((p) => p.shortLabel.toLowerCase() === text.toLowerCase());
-    if (chosen) return dc.endDialog({ property: chosen } satisfies AddressResult);
+    if (chosen) return this.found(dc, chosen);
     const match = matchAddress(properties, text);
-    if (match.kind === 'one') return dc.endDialog({ property: match.property } satisfies AddressResult);
+    if (match.kind === 'one') return this.found(dc, match.property);
     if (match.kind === 'several') {
       state.propertyIds = match.properties.map((p) => p.id);
       state.page = 0;
@@ -110,6 +120,11 @@ export class AddressDialog extends Dialog<AddressOptions> {
     await context.sendActivity(this.listActivity(context, state, await this.propertiesOf(state), 'address.choose'));
   }
 
+  private async found(dc: DialogContext, property: Property): Promise<DialogTurnResult> {
+    rememberAddress(dc.context, { propertyId: property.id, label: property.label, shortLabel: property.shortLabel });
+    return dc.endDialog({ property } satisfies AddressResult);
+  }
+
   private async askPostcode(dc: DialogContext): Promise<DialogTurnResult> {
     await say(dc.context, this.messages, 'address.askPostcode');
     return Dialog.EndOfTurn;
@@ -127,9 +142,9 @@ export class AddressDialog extends Dialog<AddressOptions> {
     if (properties.length === 1 && properties[0]) return dc.endDialog({ property: properties[0] } satisfies AddressResult);
     if (houseNumber) {
       const match = matchAddress(properties, houseNumber);
-      if (match.kind === 'one') return dc.endDialog({ property: match.property } satisfies AddressResult);
+      if (match.kind === 'one') return this.found(dc, match.property);
       const fuller = text ? matchAddress(properties, text) : undefined;
-      if (fuller?.kind === 'one') return dc.endDialog({ property: fuller.property } satisfies AddressResult);
+      if (fuller?.kind === 'one') return this.found(dc, fuller.property);
       if (match.kind === 'several') {
         state.propertyIds = match.properties.map((p) => p.id);
         return this.offerList(dc, state, match.properties, 'address.choose');
@@ -138,7 +153,7 @@ export class AddressDialog extends Dialog<AddressOptions> {
     return this.offerList(dc, state, properties, 'address.choose');
   }
 
-  private async failure(dc: DialogContext, state: AddressState, first: string, last: string, values: Record<string, string>): Promise<DialogTurnResult> {
+  private async failure(dc: DialogContext, state: AddressState, first: MessageId, last: MessageId, values: Record<string, string>): Promise<DialogTurnResult> {
     state.failures += 1;
     if (state.failures >= FAILURES_BEFORE_PERSON) {
       await say(dc.context, this.messages, last, values);
@@ -148,12 +163,12 @@ export class AddressDialog extends Dialog<AddressOptions> {
     return { status: DialogTurnStatus.waiting };
   }
 
-  private async offerList(dc: DialogContext, state: AddressState, properties: Property[], messageId: string, values: Record<string, string> = {}): Promise<DialogTurnResult> {
+  private async offerList(dc: DialogContext, state: AddressState, properties: Property[], messageId: MessageId, values: Record<string, string> = {}): Promise<DialogTurnResult> {
     await dc.context.sendActivity(this.listActivity(dc.context, state, properties, messageId, values));
     return Dialog.EndOfTurn;
   }
 
-  private listActivity(context: DialogContext['context'], state: AddressState, properties: Property[], messageId: string, values: Record<string, string> = {}) {
+  private listActivity(context: DialogContext['context'], state: AddressState, properties: Property[], messageId: MessageId, values: Record<string, string> = {}) {
     const channel = channelOf(context);
     const page = properties.slice(state.page * PAGE_SIZE, (state.page + 1) * PAGE_SIZE);
     const hasMore = properties.length > PAGE_SIZE;

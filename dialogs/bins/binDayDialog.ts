@@ -21,6 +21,9 @@ import { formatDate } from '../format.js';
 import { InterruptibleDialog } from '../interruptions.js';
 import type { JobOptions } from '../mainDialog.js';
 import { say } from '../reply.js';
+import { entityOf } from '../understanding.js';
+import { describeCollectionsOn } from './collectionsOnDates.js';
+import { streamNamedIn } from './streams.js';
 
 export const BIN_DAY_DIALOG = 'bins.nextCollection';
 const STEPS = 'bins.nextCollection.steps';
@@ -47,9 +50,20 @@ export class BinDayDialog extends InterruptibleDialog {
     const found = step.result as AddressResult | undefined;
     if (!found) return step.endDialog();
     const now = this.clock();
-    const collections = await this.bins.nextCollections(found.property.id, now);
     const channel = channelOf(step.context);
     const address = channel === 'sms' ? found.property.shortLabel : found.property.label;
+    const { understanding } = step.options as Partial<JobOptions>;
+    const asked = entityOf(understanding, 'date');
+    if (asked) {
+      // "on boxing day", "over christmas": that day or period, with what moved and why.
+      const all = (await this.bins.streamsFor(found.property.id)).filter((s) => s.collected);
+      const named = streamNamedIn(understanding?.text ?? '', all);
+      const streams = named ? [named] : all;
+      await step.context.sendActivity(await describeCollectionsOn(this.bins, this.messages, channel, { id: found.property.id, address }, streams, asked, now));
+      await say(step.context, this.messages, 'bins.afterAnswer');
+      return step.endDialog();
+    }
+    const collections = await this.bins.nextCollections(found.property.id, now);
     if (collections.length === 0) {
       await say(step.context, this.messages, 'bins.noCollections', { address });
       return step.endDialog();

@@ -21,7 +21,7 @@ import type { MissedReportDecision, MissedReportPolicy } from '../../services/bi
 import type { PropertyStream } from '../../services/bins/types.js';
 import { ADDRESS_DIALOG, AddressDialog, type AddressResult } from '../address/addressDialog.js';
 import { channelOf } from '../channel.js';
-import type { Messages } from '../content.js';
+import type { MessageId, Messages } from '../content.js';
 import { formatDate, formatTime } from '../format.js';
 import { InterruptibleDialog } from '../interruptions.js';
 import type { JobOptions } from '../mainDialog.js';
@@ -34,8 +34,15 @@ const STEPS = 'bins.missed.steps';
 const STREAM_PROMPT = 'bins.missed.stream';
 const STREAM_ATTEMPTS = 2;
 
+/** Every bin at once: "all of them", "none of them were emptied", "the lot". */
+const ALL_STREAMS = /\b(all( of)?( them| my bins| the bins| three| 3)?|every (bin|one)|everything|the lot|both( of them)?|none of (them|my bins|the bins))\b/i;
+/** A resident who says it keeps happening: "third time", "again", "sick of it", "every week". */
+const REPEATED = /\b(again|(second|third|fourth|\d+(st|nd|rd|th)) time|every (week|time|fortnight)|keeps? (happening|missing|being missed)|sick of|fed up|nobody ever|never (comes?|collect))\b/i;
+const ALL = 'all';
+
 interface MissedValues {
   propertyId: string;
+  address: string;
   streams: PropertyStream[];
   date?: string;
   /** The resident's first words, which may already name the bin ("my recycling wasn't…"). */
@@ -73,8 +80,10 @@ export class MissedBinDialog extends InterruptibleDialog {
     const found = step.result as AddressResult | undefined;
     if (!found) return step.endDialog();
     const streams = await this.bins.streamsFor(found.property.id);
-    Object.assign(step.values, { propertyId: found.property.id, streams } satisfies Partial<MissedValues>);
-    const named = streamNamedIn((step.values as MissedValues).firstMessage, streams);
+    const address = channelOf(step.context) === 'sms' ? found.property.shortLabel : found.property.label;
+    Object.assign(step.values, { propertyId: found.property.id, streams, address } satisfies Partial<MissedValues>);
+    const first = (step.values as MissedValues).firstMessage;
+    const named = streamNamedIn(withoutDenied(first), streams);
     if (named) return step.next(named.id);
     const channel = channelOf(step.context);
     const choices = streams.filter((s) => s.collected).map((s) => ({ label: streamLabel(s), value: streamLabel(s) }));
@@ -87,7 +96,12 @@ export class MissedBinDialog extends InterruptibleDialog {
 
   private async validateStream(prompt: PromptValidatorContext<string>): Promise<boolean> {
     const { streams } = prompt.options.validations as { streams: PropertyStream[] };
-    const named = streamNamedIn(prompt.recognized.value ?? '', streams);
+    const reply = prompt.recognized.value ?? '';
+    if (ALL_STREAMS.test(reply)) {
+      prompt.recognized.value = ALL;
+      return true;
+    }
+    const named = streamNamedIn(withoutDenied(reply), streams);
     if (named) {
       prompt.recognized.value = named.id;
       return true;
@@ -103,22 +117,28 @@ export class MissedBinDialog extends InterruptibleDialog {
   private async report(step: WaterfallStepContext) {
     const values = step.values as MissedValues;
     const streamId = String(step.result ?? '');
-    const stream = values.streams.find((s) => s.id === streamId);
-    if (!stream) {
+    const chosen = streamId === ALL ? values.streams.filter((s) => s.collected) : values.streams.filter((s) => s.id === streamId);
+    if (chosen.length === 0) {
       await say(step.context, this.messages, 'notUnderstoodAgain');
       return step.endDialog();
     }
+    if (REPEATED.test(values.firstMessage)) await say(step.context, this.messages, 'missed.sorryRepeat');
     const now = this.clock();
-    const decision = await this.policy.check({ propertyId: values.propertyId, stream: stream.id, now, ...(values.date ? { date: values.date } : {}) });
-    await this.explain(step, decision, stream, values.propertyId, now);
+    for (const stream of chosen) {
+      const decision = await this.policy.check({ propertyId: values.propertyId, stream: stream.id, now, ...(values.date ? { date: values.date } : {}) });
+      // "All of them": a bin that was not due that day is left out rather than explained.
+      if (streamId === ALL && !decision.ok && decision.reason === 'not_due' && chosen.length > 1) continue;
+      await this.explain(step, decision, stream, values, now);
+    }
     return step.endDialog();
   }
 
-  private async explain(step: WaterfallStepContext, decision: MissedReportDecision, stream: PropertyStream, propertyId: string, now: Date) {
+  private async explain(step: WaterfallStepContext, decision: MissedReportDecision, stream: PropertyStream, values: MissedValues, now: Date) {
+    const propertyId = values.propertyId;
     const channel = channelOf(step.context);
     const date = (iso: string) => formatDate(iso, channel, now);
     const streamWords = { name: stream.name, container: stream.container };
-    const part = (id: string, iso: string | undefined) => (iso ? this.messages.render(id, channel, { date: date(iso) }).text : '');
+    const part = (id: MessageId, iso: string | undefined) => (iso ? this.messages.render(id, channel, { date: date(iso) }).text : '');
 
     if (decision.ok) {
       const receipt = await this.reports.report({
@@ -130,7 +150,7 @@ export class MissedBinDialog extends InterruptibleDialog {
         conversationId: step.context.activity.conversation.id,
       });
       const id = receipt.created ? 'missed.reported' : 'missed.alreadyReported';
-      await say(step.context, this.messages, id, { ...streamWords, collectionDate: date(decision.collectionDate), reference: receipt.reference, returnBy: date(receipt.returnBy) });
+      await say(step.context, this.messages, id, { ...streamWords, address: values.address, collectionDate: date(decision.collectionDate), reference: receipt.reference, returnBy: date(receipt.returnBy) });
       return;
     }
     switch (decision.reason) {
@@ -148,4 +168,9 @@ export class MissedBinDialog extends InterruptibleDialog {
         return;
     }
   }
+}
+
+/** "the food waste not the recycling": the bin denied is not the one meant. */
+function withoutDenied(text: string): string {
+  return text.replace(/\b(not|isn'?t|wasn'?t|rather than|instead of)\s+(the\s+|my\s+)?[a-z]+(\s+(bin|waste|caddy|box|one))?/gi, ' ');
 }

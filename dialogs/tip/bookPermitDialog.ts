@@ -7,12 +7,15 @@ import { WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { escapeRegExp } from '../../intents/entities/words.js';
 import type { AddressLookup } from '../../services/addresses/addressLookup.js';
 import { ADDRESS_DIALOG, AddressDialog, type AddressResult } from '../address/addressDialog.js';
-import { smsPhoneOf } from '../channel.js';
+import { channelOf, smsPhoneOf } from '../channel.js';
 import type { Messages } from '../content.js';
 import { InterruptibleDialog } from '../interruptions.js';
+import { choicesActivity } from '../reply.js';
 import type { JobOptions } from '../mainDialog.js';
 import { entityOf, type Understanding } from '../understanding.js';
 import { BOOKING_DIALOG, BookingDialog, type BookingOptions } from './bookingDialog.js';
+import { answerPermitQuestions, permitQuestionsIn } from './permitQuestions.js';
+import { SiteInfoDialog } from './siteInfoDialog.js';
 import type { TipServices } from './tipServices.js';
 
 export const BOOK_PERMIT_DIALOG = 'tip.bookPermit';
@@ -24,6 +27,7 @@ interface BookValues {
 }
 
 export class BookPermitDialog extends InterruptibleDialog {
+  private readonly siteInfo: SiteInfoDialog;
   constructor(
     addresses: AddressLookup,
     private readonly tip: TipServices,
@@ -32,6 +36,7 @@ export class BookPermitDialog extends InterruptibleDialog {
     super(BOOK_PERMIT_DIALOG, messages);
     this.addDialog(new AddressDialog(addresses, messages));
     this.addDialog(new BookingDialog(tip, messages));
+    this.siteInfo = new SiteInfoDialog(tip, messages);
     this.addDialog(new WaterfallDialog(STEPS, [this.vehicleAndAddress.bind(this), this.details.bind(this), this.done.bind(this)]));
     this.initialDialogId = STEPS;
   }
@@ -40,6 +45,20 @@ export class BookPermitDialog extends InterruptibleDialog {
     const { understanding } = step.options as Partial<JobOptions>;
     const values = step.values as BookValues;
     values.understanding = understanding;
+    // "do I need a permit for my pickup?", "how much is a van permit?": answered, then booking offered.
+    const asked = permitQuestionsIn(understanding?.text ?? '');
+    if (asked.length) {
+      const channel = channelOf(step.context);
+      const date = entityOf(understanding, 'date')?.value;
+      const lines = await answerPermitQuestions(this.tip, this.messages, channel, understanding?.text ?? '', asked, () => this.siteInfo.openingLines(date, channel));
+      const offer = this.messages.render('tip.permit.offer', channel);
+      const last = lines.at(-1) === offer.text ? lines.pop() : undefined;
+      if (lines.length) await step.context.sendActivity(lines.join('\n'));
+      // A choice on both channels, so "yes", "1" or "ok book one then" takes it.
+      const label = this.messages.render('tip.permit.bookLabel', channel).text;
+      if (last) await step.context.sendActivity(choicesActivity(last, [{ label, value: label }]));
+      return step.endDialog();
+    }
     const named = understanding ? await this.tip.permits.vehicleFromText(understanding.text) : null;
     if (named) {
       const eligibility = await this.tip.permits.eligibility({ vehicleType: named.id });

@@ -15,13 +15,16 @@
 import { ActivityTypes } from 'botbuilder';
 import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
 import { findDates, parsePhone, parseYesNo } from '../../intents/entities/index.js';
+import { findPostcodes } from '../../intents/entities/postcode.js';
+import { findRegistrations } from '../../intents/entities/registration.js';
+import { rememberPermit, rememberRegistration } from '../memory/residentMemory.js';
 import type { DayPart } from '../../intents/types.js';
 import { addDays, type IsoDate } from '../../services/bins/dates.js';
 import type { Refusal, SlotAvailability } from '../../services/tip/permits.js';
 import { normaliseRegistration } from '../../services/tip/registration.js';
 import type { TipSite } from '../../services/tip/sites.js';
 import { channelOf } from '../channel.js';
-import type { Messages } from '../content.js';
+import type { MessageId, Messages } from '../content.js';
 import { formatDate } from '../format.js';
 import { choicesActivity, say } from '../reply.js';
 import { parseLength, permitWords } from './permitWords.js';
@@ -41,6 +44,12 @@ const SEARCH_DAYS = 14;
 type Outcome = 'ok' | 'unclear' | 'explained' | 'waiting' | 'ended';
 
 type Stage = 'vehicle' | 'trailerLength' | 'registration' | 'site' | 'slot' | 'declaration' | 'phone' | 'confirm';
+/** The questions asked with one message of their own; the others are built (choices, the summary). */
+type QuestionStage = 'registration' | 'declaration' | 'phone';
+
+/** Every message id a question renders, listed so the content check can prove each exists. */
+const ASK_ID = { registration: 'tip.ask.registration', declaration: 'tip.ask.declaration', phone: 'tip.ask.phone' } as const satisfies Record<QuestionStage, string>;
+const RETRY_ID = { registration: 'tip.ask.registration', declaration: 'tip.retry.declaration', phone: 'tip.retry.phone' } as const satisfies Record<QuestionStage, string>;
 
 export interface BookingOptions {
   propertyId: string;
@@ -100,13 +109,40 @@ export class BookingDialog extends Dialog<BookingOptions> {
     return this.next(dc, state, outcome === 'unclear');
   }
 
+  /** "help" mid-booking: the question in progress again, the same as when it was first asked. */
   override async repromptDialog(context: DialogContext['context'], instance: { state: unknown }): Promise<void> {
     const state = instance.state as BookingState;
-    if (state.stage === 'slot' && state.offered.length) {
-      await context.sendActivity(choicesActivity(this.messages.render('tip.askSlot', channelOf(context)).text, asChoices(state.offered)));
-      return;
+    const channel = channelOf(context);
+    switch (state.stage) {
+      case 'slot':
+        if (state.offered.length) {
+          await context.sendActivity(choicesActivity(this.messages.render('tip.askSlot', channel).text, asChoices(state.offered)));
+          return;
+        }
+        break;
+      case 'confirm':
+        await this.sendSummary(context, state);
+        return;
+      case 'trailerLength': {
+        const eligibility = await this.tip.permits.eligibility({ vehicleType: state.vehicle?.id ?? 'trailer' });
+        if (!eligibility.eligible) {
+          await context.sendActivity(eligibility.message);
+          return;
+        }
+        break;
+      }
+      case 'site':
+        await this.sendSiteQuestion(context);
+        return;
+      case 'registration':
+      case 'declaration':
+      case 'phone':
+        await say(context, this.messages, ASK_ID[state.stage]);
+        return;
+      default:
+        break;
     }
-    await say(context, this.messages, `tip.ask.${state.stage ?? 'vehicle'}`);
+    await this.sendVehicleQuestion(context, 'tip.ask.vehicle');
   }
 
   /** Reads the answer to the question asked. */
@@ -152,6 +188,20 @@ export class BookingDialog extends Dialog<BookingOptions> {
           Object.assign(state, { siteId: chosen.siteId, date: chosen.date, window: chosen.window });
           return 'ok';
         }
+        // "morning" alone, when the times offered are all on one day: that day's morning.
+        const part = dayPartOnly(text);
+        const sameDay = state.offered.every((o) => o.date === state.offered[0]?.date);
+        if (part && sameDay && state.offered.length) {
+          const allSites = await sites.list();
+          const matching = state.offered.filter((o) => {
+            const site = allSites.find((s) => s.id === o.siteId);
+            return site !== undefined && windowForDayPart(site, part)?.id === o.window;
+          });
+          if (matching.length === 1 && matching[0]) {
+            Object.assign(state, { siteId: matching[0].siteId, date: matching[0].date, window: matching[0].window });
+            return 'ok';
+          }
+        }
         const site = await sites.findSite(text);
         const when = this.readWhen(state, text);
         if (site) state.siteId = site.id;
@@ -182,7 +232,11 @@ export class BookingDialog extends Dialog<BookingOptions> {
       }
       case 'confirm': {
         const answer = /^(book( it)?|confirm)\b/i.test(text) ? true : parseYesNo(text);
-        if (answer === null) return 'unclear';
+        // "make it the morning instead", "the reg is actually AB12 CDF": change it, show the summary again.
+        if (answer === null || (answer === false && text.trim().split(/\s+/).length > 2)) {
+          if (await this.correct(state, text)) return 'ok';
+          if (answer === null) return 'unclear';
+        }
         if (!answer) {
           await say(dc.context, this.messages, 'tip.notBooked');
           return 'ended';
@@ -196,9 +250,9 @@ export class BookingDialog extends Dialog<BookingOptions> {
 
   /** Asks for the first thing still missing, or issues when everything is there. */
   private async next(dc: DialogContext, state: BookingState, unclear = false): Promise<DialogTurnResult> {
-    const channel = channelOf(dc.context);
-    const retry = (stage: Stage) => (unclear && state.stage === stage && this.messages.has(`tip.retry.${stage}`) ? `tip.retry.${stage}` : `tip.ask.${stage}`);
-    const ask = async (stage: Stage, values: Record<string, string> = {}) => {
+    if (unclear && (await this.askAgain(dc.context, state))) return Dialog.EndOfTurn;
+    const retry = (stage: QuestionStage): MessageId => (unclear && state.stage === stage ? RETRY_ID[stage] : ASK_ID[stage]);
+    const ask = async (stage: QuestionStage, values: Record<string, string> = {}) => {
       const id = retry(stage);
       state.stage = stage;
       await say(dc.context, this.messages, id, values);
@@ -206,12 +260,8 @@ export class BookingDialog extends Dialog<BookingOptions> {
     };
 
     if (!state.vehicle) {
-      const text = this.messages.render(retry('vehicle'), channel).text;
       state.stage = 'vehicle';
-      const names = this.tip.policy.policy.vehicles.filter((v) => v.decision === 'permit').map((v) => v.name);
-      await dc.context.sendActivity(
-        channel === 'web' ? choicesActivity(text, names.map((n) => ({ label: capitalise(n), value: n }))) : { type: ActivityTypes.Message, text },
-      );
+      await this.sendVehicleQuestion(dc.context, unclear ? 'tip.retry.vehicle' : 'tip.ask.vehicle');
       return Dialog.EndOfTurn;
     }
     if (state.vehicle.trailer && state.trailerLengthMetres === undefined) {
@@ -247,8 +297,7 @@ export class BookingDialog extends Dialog<BookingOptions> {
     if (!state.date) {
       if (!state.siteId && allSites.length > 1) {
         state.stage = 'site';
-        const text = this.messages.render('tip.ask.site', channel).text;
-        await dc.context.sendActivity(choicesActivity(text, allSites.map((s) => ({ label: s.shortName, value: s.shortName }))));
+        await this.sendSiteQuestion(dc.context);
         return Dialog.EndOfTurn;
       }
       return this.offerSlots(dc, state, await this.freeSlots(candidates, today, SEARCH_DAYS, state.dayPart), 'tip.askSlot');
@@ -300,7 +349,7 @@ export class BookingDialog extends Dialog<BookingOptions> {
     return matching.length ? matching : all;
   }
 
-  private async offerSlots(dc: DialogContext, state: BookingState, slots: SlotAvailability[], messageId: string, values: Record<string, string> = {}) {
+  private async offerSlots(dc: DialogContext, state: BookingState, slots: SlotAvailability[], messageId: 'tip.askSlot' | 'tip.askSlotOnDate' | 'tip.askSlotInstead', values: Record<string, string> = {}) {
     const channel = channelOf(dc.context);
     const now = this.tip.clock();
     state.stage = 'slot';
@@ -314,7 +363,13 @@ export class BookingDialog extends Dialog<BookingOptions> {
   }
 
   private async summarise(dc: DialogContext, state: BookingState): Promise<DialogTurnResult> {
-    const channel = channelOf(dc.context);
+    state.stage = 'confirm';
+    await this.sendSummary(dc.context, state);
+    return Dialog.EndOfTurn;
+  }
+
+  private async sendSummary(context: DialogContext['context'], state: BookingState): Promise<void> {
+    const channel = channelOf(context);
     const site = await this.tip.sites.get(state.siteId ?? '');
     if (!site || !state.registration || !state.vehicle || !state.date || !state.window) throw new Error('booking summary before the details are complete');
     const words = permitWords(
@@ -325,9 +380,47 @@ export class BookingDialog extends Dialog<BookingOptions> {
       this.tip.clock(),
     );
     const textLine = state.textTo && channel === 'web' ? this.messages.render('tip.summaryText', channel, { phone: state.textTo }).text : '';
-    state.stage = 'confirm';
-    await say(dc.context, this.messages, 'tip.summary', { ...words, address: channel === 'sms' ? state.shortAddress : state.address, textLine });
-    return Dialog.EndOfTurn;
+    await say(context, this.messages, 'tip.summary', { ...words, address: channel === 'sms' ? state.shortAddress : state.address, textLine });
+  }
+
+  private async sendVehicleQuestion(context: DialogContext['context'], id: 'tip.ask.vehicle' | 'tip.retry.vehicle'): Promise<void> {
+    const channel = channelOf(context);
+    const text = this.messages.render(id, channel).text;
+    const names = this.tip.policy.policy.vehicles.filter((v) => v.decision === 'permit').map((v) => v.name);
+    await context.sendActivity(
+      channel === 'web' ? choicesActivity(text, names.map((n) => ({ label: capitalise(n), value: n }))) : { type: ActivityTypes.Message, text },
+    );
+  }
+
+  /**
+   * The question not understood, asked again in its retry words with the same choices; false
+   * for the questions whose retry is the question itself.
+   */
+  private async askAgain(context: DialogContext['context'], state: BookingState): Promise<boolean> {
+    const channel = channelOf(context);
+    switch (state.stage) {
+      case 'trailerLength':
+        await say(context, this.messages, 'tip.retry.trailerLength');
+        return true;
+      case 'site':
+        await this.sendSiteQuestion(context, 'tip.retry.site');
+        return true;
+      case 'slot':
+        if (!state.offered.length) return false;
+        await context.sendActivity(choicesActivity(this.messages.render('tip.retry.slot', channel).text, asChoices(state.offered)));
+        return true;
+      case 'confirm':
+        await say(context, this.messages, 'tip.retry.confirm');
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  private async sendSiteQuestion(context: DialogContext['context'], id: 'tip.ask.site' | 'tip.retry.site' = 'tip.ask.site'): Promise<void> {
+    const text = this.messages.render(id, channelOf(context)).text;
+    const allSites = await this.tip.sites.list();
+    await context.sendActivity(choicesActivity(text, allSites.map((s) => ({ label: s.shortName, value: s.shortName }))));
   }
 
   /** Issues the permit; a refusal at this point (the slot went meanwhile) offers times again. */
@@ -349,6 +442,9 @@ export class BookingDialog extends Dialog<BookingOptions> {
       now,
     });
     if (!result.ok) return this.refused(dc, state, result);
+    const postcode = findPostcodes(state.address)[0]?.value;
+    if (postcode) rememberPermit(dc.context, { reference: result.permit.reference, postcode });
+    rememberRegistration(dc.context, { value: result.permit.registration, display: result.permit.registrationDisplay });
 
     const site = await this.tip.sites.get(result.permit.siteId);
     if (!site) throw new Error(`permit for unknown site ${result.permit.siteId}`);
@@ -384,6 +480,32 @@ export class BookingDialog extends Dialog<BookingOptions> {
     return 'waiting';
   }
 
+  /**
+   * A correction at the summary: a new registration, day or time of day replaces the one
+   * given, and the times are checked again for it. True when something was changed.
+   */
+  private async correct(state: BookingState, text: string): Promise<boolean> {
+    let changed = false;
+    const registration = findRegistrations(text)[0];
+    if (registration && registration.value !== state.registration?.value) {
+      state.registration = { value: registration.value, display: registration.display };
+      changed = true;
+    }
+    const date = findDates(text, this.tip.clock())[0];
+    const part = date?.dayPart ?? dayPartIn(text);
+    if (date && date.value !== state.date) {
+      state.date = date.value;
+      delete state.window;
+      changed = true;
+    }
+    if (part && part !== state.dayPart) {
+      state.dayPart = part;
+      delete state.window;
+      changed = true;
+    }
+    return changed;
+  }
+
   /** Reads a day and day part from the text into the state; true when one was found. */
   private readWhen(state: BookingState, text: string): boolean {
     const found = findDates(text, this.tip.clock())[0];
@@ -408,6 +530,20 @@ export class BookingDialog extends Dialog<BookingOptions> {
     state.vehicle = { id: vehicle.id, name: vehicle.name, trailer: vehicle.trailer === true };
     return true;
   }
+}
+
+/** A time of day anywhere in a sentence ("make it the morning instead"). */
+function dayPartIn(text: string): DayPart | undefined {
+  if (/\b(morning|mornin|am)\b/i.test(text)) return 'morning';
+  if (/\b(afternoon|arvo|pm|lunchtime)\b/i.test(text)) return 'afternoon';
+  return undefined;
+}
+
+function dayPartOnly(text: string): DayPart | undefined {
+  const words = text.toLowerCase().replace(/[^a-z ]/g, ' ').replace(/\b(the|in|please|a|an|one|slot|then)\b/g, ' ').trim();
+  if (/^(morning|am|mornin|morn)$/.test(words)) return 'morning';
+  if (/^(afternoon|pm|arvo|lunchtime)$/.test(words)) return 'afternoon';
+  return undefined;
 }
 
 function capitalise(text: string): string {

@@ -11,8 +11,9 @@ import { findDates, parsePostcode, parseReference, parseYesNo } from '../../inte
 import type { Permit, PermitCredentials } from '../../services/tip/permits.js';
 import { normaliseRegistration } from '../../services/tip/registration.js';
 import { channelOf, smsPhoneOf } from '../channel.js';
-import type { Messages } from '../content.js';
+import type { MessageId, Messages } from '../content.js';
 import { InterruptibleDialog } from '../interruptions.js';
+import { rememberedPermit } from '../memory/residentMemory.js';
 import type { JobOptions } from '../mainDialog.js';
 import { choicesActivity, say } from '../reply.js';
 import { entityOf } from '../understanding.js';
@@ -27,6 +28,22 @@ const TRIES = 2;
 type Action = 'status' | 'list' | 'cancel' | 'date' | 'registration' | 'resend';
 type Stage = 'reference' | 'postcode' | 'choosePermit' | 'action' | 'confirmCancel' | 'slot' | 'registration';
 
+/** The message ids each question uses, listed so the compiler checks every one exists. */
+const ASK_ID = { reference: 'tip.manage.ask.reference', postcode: 'tip.manage.ask.postcode' } as const satisfies Partial<Record<Stage, MessageId>>;
+const RETRY_ID = {
+  reference: 'tip.manage.retry.reference',
+  postcode: 'tip.manage.retry.postcode',
+  choosePermit: 'tip.manage.retry.choosePermit',
+  confirmCancel: 'tip.manage.retry.confirmCancel',
+  slot: 'tip.manage.retry.slot',
+} as const satisfies Partial<Record<Stage, MessageId>>;
+const ACTION_ID = {
+  cancel: 'tip.manage.action.cancel',
+  date: 'tip.manage.action.date',
+  registration: 'tip.manage.action.registration',
+  resend: 'tip.manage.action.resend',
+} as const satisfies Record<string, MessageId>;
+
 interface ManageState {
   action: Action;
   stage?: Stage;
@@ -34,6 +51,8 @@ interface ManageState {
   credentials?: PermitCredentials;
   offered: OfferedSlot[];
   tries: number;
+  /** A day the first message named for the change. */
+  day?: string;
 }
 
 const ACTION_WORDS: [RegExp, Action][] = [
@@ -43,6 +62,8 @@ const ACTION_WORDS: [RegExp, Action][] = [
   [/\b(resend|send .*again|lost|text .*again)\b/i, 'resend'],
   [/\b(list|all|what permits|my permits)\b/i, 'list'],
 ];
+
+const NO_REFERENCE = /\b(don'?t|dont|do not|haven'?t|havent|have not|never) (have|know|got|remember|get)\b|\b(lost|forgot|forgotten|can'?t find|cant find|no idea|not sure)\b/i;
 
 export function actionIn(text: string): Action | undefined {
   return ACTION_WORDS.find(([pattern]) => pattern.test(text))?.[1];
@@ -67,6 +88,9 @@ class ManageSteps extends Dialog<JobOptions> {
   override async beginDialog(dc: DialogContext, options?: JobOptions): Promise<DialogTurnResult> {
     const text = options?.understanding.text ?? '';
     const state: ManageState = { action: actionIn(text) ?? 'status', offered: [], tries: 0 };
+    // "change my booking to next friday": the day asked is kept for the times offered.
+    const day = entityOf(options?.understanding, 'date')?.value;
+    if (day) state.day = day;
     dc.activeDialog!.state = state;
     const reference = parseReference(text, 'permitRef') ?? undefined;
     if (reference) state.reference = reference;
@@ -87,6 +111,12 @@ class ManageSteps extends Dialog<JobOptions> {
         return this.ask(dc, state, 'reference');
       }
     }
+    // "actually can I cancel that" straight after booking: the permit just booked.
+    const justBooked = rememberedPermit(dc.context);
+    if (!state.reference && justBooked) {
+      state.reference = justBooked.reference;
+      return this.withPostcode(dc, state, justBooked.postcode);
+    }
     if (!state.reference) return this.ask(dc, state, 'reference');
     if (postcode) return this.withPostcode(dc, state, postcode);
     return this.ask(dc, state, 'postcode');
@@ -99,6 +129,11 @@ class ManageSteps extends Dialog<JobOptions> {
     switch (state.stage) {
       case 'reference': {
         const reference = parseReference(text, 'permitRef');
+        // "I don't have it": where to find it, and how to reach a person, instead of the format again.
+        if (!reference && NO_REFERENCE.test(text)) {
+          await say(dc.context, this.messages, 'tip.manage.noReference');
+          return dc.endDialog();
+        }
         if (!reference) return this.again(dc, state, 'reference');
         state.reference = reference;
         const postcode = parsePostcode(text);
@@ -201,7 +236,7 @@ class ManageSteps extends Dialog<JobOptions> {
         await this.show(dc, 'tip.manage.confirmCancel', permit);
         return Dialog.EndOfTurn;
       case 'date':
-        return this.offerSlots(dc, state, permit);
+        return this.offerSlots(dc, state, permit, state.day);
       case 'registration':
         state.stage = 'registration';
         await say(dc.context, this.messages, 'tip.manage.askRegistration');
@@ -219,15 +254,46 @@ class ManageSteps extends Dialog<JobOptions> {
    * What to do with the permit, as choices: on SMS a number, never the word CANCEL, which
    * carriers and Twilio treat as an opt-out from all texts.
    */
-  private async askAction(dc: DialogContext, state: ManageState, messageId: string): Promise<DialogTurnResult> {
-    const channel = channelOf(dc.context);
+  private async askAction(dc: DialogContext, state: ManageState, messageId: 'tip.manage.what' | 'tip.manage.retry.action'): Promise<DialogTurnResult> {
     state.stage = 'action';
+    await this.sendActions(dc.context, messageId);
+    return Dialog.EndOfTurn;
+  }
+
+  private async sendActions(context: DialogContext['context'], messageId: 'tip.manage.what' | 'tip.manage.retry.action'): Promise<void> {
+    const channel = channelOf(context);
     const choices = (['cancel', 'date', 'registration', 'resend'] as const).map((a) => {
-      const label = this.messages.render(`tip.manage.action.${a}`, channel).text;
+      const label = this.messages.render(ACTION_ID[a], channel).text;
       return { label, value: label };
     });
-    await dc.context.sendActivity(choicesActivity(this.messages.render(messageId, channel).text, choices));
-    return Dialog.EndOfTurn;
+    await context.sendActivity(choicesActivity(this.messages.render(messageId, channel).text, choices));
+  }
+
+  /** "help" mid-question: the question in progress again, with its choices. */
+  override async repromptDialog(context: DialogContext['context'], instance: { state: unknown }): Promise<void> {
+    const state = instance.state as ManageState;
+    const channel = channelOf(context);
+    switch (state.stage) {
+      case 'reference':
+      case 'postcode':
+        await say(context, this.messages, ASK_ID[state.stage]);
+        return;
+      case 'action':
+        await this.sendActions(context, 'tip.manage.what');
+        return;
+      case 'slot':
+        await context.sendActivity(choicesActivity(this.messages.render('tip.manage.askSlot', channel).text, asChoices(state.offered)));
+        return;
+      case 'registration':
+        await say(context, this.messages, 'tip.manage.askRegistration');
+        return;
+      case 'confirmCancel':
+      case 'choosePermit':
+        await say(context, this.messages, RETRY_ID[state.stage]);
+        return;
+      default:
+        return;
+    }
   }
 
   private async giveUp(dc: DialogContext): Promise<DialogTurnResult> {
@@ -265,7 +331,7 @@ class ManageSteps extends Dialog<JobOptions> {
     return Dialog.EndOfTurn;
   }
 
-  private async show(dc: DialogContext, id: string, permit: Permit, channel = channelOf(dc.context)): Promise<void> {
+  private async show(dc: DialogContext, id: 'tip.manage.changed' | 'tip.manage.confirmCancel' | 'tip.permitText' | 'tip.manage.status', permit: Permit, channel = channelOf(dc.context)): Promise<void> {
     const site = await this.tip.sites.get(permit.siteId);
     if (!site) throw new Error(`permit for unknown site ${permit.siteId}`);
     const vehicle = this.tip.policy.policy.vehicles.find((v) => v.id === permit.vehicleType)?.name ?? permit.vehicleType;
@@ -279,18 +345,18 @@ class ManageSteps extends Dialog<JobOptions> {
     return (await this.tip.permits.findForPhone(credentials.phone)).find((p) => p.reference === state.reference) ?? null;
   }
 
-  private async ask(dc: DialogContext, state: ManageState, stage: Stage): Promise<DialogTurnResult> {
+  private async ask(dc: DialogContext, state: ManageState, stage: keyof typeof ASK_ID): Promise<DialogTurnResult> {
     state.stage = stage;
-    await say(dc.context, this.messages, `tip.manage.ask.${stage}`);
+    await say(dc.context, this.messages, ASK_ID[stage]);
     return Dialog.EndOfTurn;
   }
 
-  private async again(dc: DialogContext, state: ManageState, stage: Stage): Promise<DialogTurnResult> {
+  private async again(dc: DialogContext, state: ManageState, stage: keyof typeof RETRY_ID): Promise<DialogTurnResult> {
     if (++state.tries > TRIES) {
       await say(dc.context, this.messages, 'tip.giveUp');
       return dc.endDialog();
     }
-    await say(dc.context, this.messages, `tip.manage.retry.${stage}`);
+    await say(dc.context, this.messages, RETRY_ID[stage]);
     return { status: DialogTurnStatus.waiting };
   }
 

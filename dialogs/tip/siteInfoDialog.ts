@@ -46,10 +46,20 @@ export class SiteInfoDialog extends Dialog<JobOptions> {
       await dc.context.sendActivity(lines.join('\n'));
       return dc.endDialog();
     }
-    const date = entityOf(understanding, 'date')?.value ?? this.holidayIn(text) ?? this.tip.policy.clock(this.tip.clock()).today;
+    // A holiday by name is its own day ("boxing day" is the 26th, even when the bank holiday moves to the Monday).
+    // "bank holiday monday" names the holiday, not the coming Monday.
+    const bankHoliday = /bank hol/i.test(text) ? this.holidayIn(text) : undefined;
+    const date = bankHoliday ?? entityOf(understanding, 'date')?.value ?? this.holidayIn(text) ?? this.tip.policy.clock(this.tip.clock()).today;
     await dc.context.sendActivity((await Promise.all(sites.map((s) => this.opening(s, date, channel)))).join('\n'));
     await say(dc.context, this.messages, 'tip.info.after');
     return dc.endDialog();
+  }
+
+  /** Each tip's opening on the day (today when none is given), one line per tip. */
+  async openingLines(date: IsoDate | undefined, channel: Channel): Promise<string> {
+    const sites = await this.tip.sites.list();
+    const day = date ?? this.tip.policy.clock(this.tip.clock()).today;
+    return (await Promise.all(sites.map((s) => this.opening(s, day, channel)))).join('\n');
   }
 
   private async opening(site: TipSite, date: IsoDate, channel: Channel): Promise<string> {
@@ -91,6 +101,9 @@ export class SiteInfoDialog extends Dialog<JobOptions> {
     const upcoming = this.tip.bankHolidays.filter((h) => h.date >= today).sort((a, b) => a.date.localeCompare(b.date));
     const word = HOLIDAY_WORDS.find((w) => lower.includes(w));
     if (word) return upcoming.find((h) => h.title.toLowerCase().includes(word))?.date;
-    return /bank hol/.test(lower) ? upcoming[0]?.date : undefined;
+    if (!/bank hol/.test(lower)) return undefined;
+    // "bank holiday monday": the next bank holiday that is a Monday (a substitute day included).
+    const monday = /\bmon(day)?\b/.test(lower);
+    return (monday ? upcoming.find((h) => new Date(`${h.date}T12:00:00Z`).getUTCDay() === 1) : upcoming[0])?.date;
   }
 }

@@ -14,7 +14,7 @@ import type { UrgentTopics } from '../../services/safeguarding/urgentTopics.js';
 import { urgentMessageId } from '../../services/safeguarding/urgentTopics.js';
 import type { HandoffRequestInput } from '../../services/handoff/types.js';
 import { parseYesNo } from '../../intents/entities/index.js';
-import type { Messages } from '../content.js';
+import { dataMessageId, type Messages } from '../content.js';
 import { InterruptibleDialog } from '../interruptions.js';
 import { messageActivity, say } from '../reply.js';
 
@@ -63,7 +63,7 @@ export class UrgentDialog extends InterruptibleDialog {
     const topic = this.topics.topic((step.options as UrgentOptions).topic);
     if (!topic) return step.endDialog();
     const numbers = this.topics.contactNumbers();
-    await say(step.context, this.messages, urgentMessageId(topic.id), numbers);
+    await say(step.context, this.messages, dataMessageId(urgentMessageId(topic.id)), numbers);
     if (!topic.askSafeContact) return step.next(null);
     return step.prompt(SAFE_PROMPT, {
       prompt: messageActivity(step.context, this.messages, 'urgent.safeToContact'),

@@ -4,10 +4,16 @@
  *
  * Choices (what a council would expect from a resident's message):
  * - A bare weekday ("saturday", "this sat") is the next one on or after today; "next saturday"
- *   is the first one after today. Residents in the UK use both for the coming one.
+ *   is the one in next week (Monday to Sunday), which is what "next friday" means on a
+ *   Wednesday; "this coming saturday" is the first one after today.
  * - "last tuesday" is the latest one before today (missed bins are reported after the fact).
  * - A day and month without a year is this year's, unless that is more than 60 days ago, when
  *   it is next year's: "15 March" in December means next March, "3 March" on 10 March is past.
+ * - The fixed UK holidays by name ("boxing day", "xmas eve", "new years day") are the next one,
+ *   today included; "over christmas", "xmas", "over new year" are periods (`until` is their
+ *   last day) covering the days councils move collections and close tips for. Bank holidays
+ *   that move from year to year ("bank holiday monday", "easter") come from the council's
+ *   bank holidays file, so the jobs that know it read them.
  */
 import { DateTime } from 'luxon';
 import type { DateEntity, DayPart } from '../types.js';
@@ -71,7 +77,10 @@ function weekday(today: DateTime, target: number, qualifier: string | undefined,
     return today.minus({ days: back });
   }
   const ahead = (target - today.weekday + 7) % 7;
-  if (q === 'next' || q === 'coming' || q === 'this coming') return today.plus({ days: ahead || 7 });
+  // "next friday" said on a Wednesday is next week's, as British residents mean it; "this
+  // coming friday" is the one two days away.
+  if (q === 'next') return today.startOf('week').plus({ weeks: 1, days: target - 1 });
+  if (q === 'coming' || q === 'this coming') return today.plus({ days: ahead || 7 });
   return today.plus({ days: ahead });
 }
 
@@ -147,7 +156,77 @@ export function findDates(text: string, now: Date = new Date(), prefer: Preferen
     if (dayPart) entity.dayPart = dayPart;
     found.push(entity);
   }
-  return mergeWeekdayWithDate(text, found);
+  const named = findNamedDays(text, now);
+  if (named.length === 0) return mergeWeekdayWithDate(text, found);
+  // A named day wins over anything found inside it ("new years day" holds no other date).
+  const outside = found.filter((d) => !named.some((n) => d.start < n.end && n.start < d.end));
+  return mergeWeekdayWithDate(text, [...outside, ...named].sort((a, b) => a.start - b.start));
+}
+
+interface NamedDay {
+  pattern: RegExp;
+  named: string;
+  /** Month and day of the first day, and (for a period) of the last. */
+  from: [number, number];
+  to?: [number, number];
+}
+
+const XMAS = '(?:christmas|xmas|x-mas|chrimbo|crimbo|chrissmas|christmass|cristmas)';
+const NEW_YEAR = "(?:new\\s*year'?s?|new\\s*yrs?|nye)";
+/** Longest first: "christmas eve" before the Christmas period. */
+const NAMED_DAYS: NamedDay[] = [
+  { pattern: new RegExp(`\\b${XMAS}\\s+eve\\b`, 'gi'), named: 'Christmas Eve', from: [12, 24] },
+  { pattern: new RegExp(`\\b${XMAS}\\s+day\\b`, 'gi'), named: 'Christmas Day', from: [12, 25] },
+  { pattern: /\bboxing\s+day\b/gi, named: 'Boxing Day', from: [12, 26] },
+  { pattern: new RegExp(`\\b${NEW_YEAR}\\s+eve\\b|\\bnye\\b`, 'gi'), named: "New Year's Eve", from: [12, 31] },
+  { pattern: new RegExp(`\\b${NEW_YEAR}\\s+day\\b`, 'gi'), named: "New Year's Day", from: [1, 1] },
+  {
+    pattern: new RegExp(`\\b${XMAS}(?:\\s+(?:and|&|n)\\s+${NEW_YEAR})?(?:\\s+(?:period|holidays?|hols|break|week|time))?\\b`, 'gi'),
+    named: 'Christmas',
+    from: [12, 24],
+    to: [1, 3],
+  },
+  { pattern: new RegExp(`\\b(?:over|at|during|around|for)\\s+(?:the\\s+)?${NEW_YEAR}(?:\\s+(?:period|holidays?|break))?\\b`, 'gi'), named: 'New Year', from: [12, 31], to: [1, 3] },
+];
+
+/**
+ * The next occurrence of a named day, today included; for a period, the one in progress or
+ * the next. A period that crosses the new year starts in December.
+ */
+function occurrence(today: DateTime, day: NamedDay): { from: DateTime; to?: DateTime } {
+  const at = (year: number, [month, d]: [number, number]) => DateTime.fromObject({ year, month, day: d }, { zone: ZONE });
+  if (!day.to) {
+    const thisYear = at(today.year, day.from);
+    return { from: thisYear < today ? thisYear.plus({ years: 1 }) : thisYear };
+  }
+  const crosses = day.to[0] < day.from[0];
+  // The period that began last December is still running in early January.
+  const lastYears = { from: at(today.year - 1, day.from), to: at(crosses ? today.year : today.year - 1, day.to) };
+  if (today <= lastYears.to) return lastYears;
+  const from = at(today.year, day.from);
+  const to = at(crosses ? today.year + 1 : today.year, day.to);
+  return today <= to ? { from, to } : { from: from.plus({ years: 1 }), to: to.plus({ years: 1 }) };
+}
+
+function findNamedDays(text: string, now: Date): DateEntity[] {
+  if (!/christ|xmas|x-mas|chrimbo|crimbo|cristmas|boxing|new\s*y|nye/i.test(text)) return [];
+  const today = DateTime.fromJSDate(now, { zone: ZONE }).startOf('day');
+  const found: DateEntity[] = [];
+  for (const day of NAMED_DAYS) {
+    for (const match of text.matchAll(day.pattern)) {
+      const start = match.index;
+      const end = start + match[0].length;
+      if (found.some((f) => start < f.end && f.start < end)) continue;
+      const { from, to } = occurrence(today, day);
+      const value = from.toISODate();
+      if (!value) continue;
+      const entity: DateEntity = { type: 'date', text: match[0], start, end, value, named: day.named };
+      const until = to?.toISODate();
+      if (until) entity.until = until;
+      found.push(entity);
+    }
+  }
+  return found;
 }
 
 const WEEKDAY_ONLY = /^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?$/i;

@@ -77,7 +77,9 @@ describe('dates and day parts in Europe/London', () => {
     expect(parseDate('tomorrow', WEDNESDAY)).toEqual({ value: '2026-03-12' });
     expect(parseDate('2moro', WEDNESDAY)).toEqual({ value: '2026-03-12' });
     expect(parseDate('today', WEDNESDAY)).toEqual({ value: '2026-03-11' });
-    expect(parseDate('next Saturday', WEDNESDAY)).toEqual({ value: '2026-03-14' });
+    // "next Saturday" on a Wednesday is next week's; "this coming Saturday" (or just "sat") this week's.
+    expect(parseDate('next Saturday', WEDNESDAY)).toEqual({ value: '2026-03-21' });
+    expect(parseDate('this coming Saturday', WEDNESDAY)).toEqual({ value: '2026-03-14' });
     expect(parseDate('sat morning', WEDNESDAY)).toEqual({ value: '2026-03-14', dayPart: 'morning' });
     expect(parseDate('tomorrow afternoon', WEDNESDAY)).toEqual({ value: '2026-03-12', dayPart: 'afternoon' });
     expect(parseDate('tonight', WEDNESDAY)).toEqual({ value: '2026-03-11', dayPart: 'evening' });

@@ -58,7 +58,7 @@ describe('what residents want', () => {
     expect(r.intent).toBe('tip.book_permit');
     expect(r.entities).toMatchObject([
       { type: 'registration', value: 'AB12CDE' },
-      { type: 'date', value: '2026-03-14', dayPart: 'morning' },
+      { type: 'date', value: '2026-03-21', dayPart: 'morning' },
     ]);
   });
 

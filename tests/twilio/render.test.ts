@@ -6,7 +6,7 @@ import { Outbox } from '../../adapters/twilio/outbox.js';
 import { choiceForReply, renderActivity, stripMarkdown } from '../../adapters/twilio/render.js';
 import { SmsContent } from '../../adapters/twilio/smsContent.js';
 import { splitForSms } from '../../adapters/twilio/split.js';
-import { Messages } from '../../dialogs/content.js';
+import { Messages, type MessageId } from '../../dialogs/content.js';
 
 describe('GSM-7', () => {
   it('replaces smart quotes, dashes, ellipses and bullets; keeps £ and €; drops emoji', () => {
@@ -107,7 +107,7 @@ describe('the council’s SMS texts', () => {
   it('every SMS message in messages.json and sms.json is GSM-7 and within 2 segments', () => {
     const messages = Messages.load('data/demo');
     const raw = JSON.parse(readFileSync('data/demo/messages.json', 'utf8')) as { messages: Record<string, unknown> };
-    for (const id of Object.keys(raw.messages)) {
+    for (const id of Object.keys(raw.messages) as MessageId[]) {
       const text = toGsm7(messages.render(id, 'sms').text);
       const { segments } = countSegments(text);
       expect(segments, id).toBeLessThanOrEqual(2);

@@ -1,0 +1,76 @@
+/**
+ * What the resident already told the assistant in this conversation, offered again instead of
+ * asked afresh: the address (any job), the vehicle and registration (tip permits). It lives in
+ * the conversation's state, so on SMS, where one number is one conversation, a returning
+ * resident is offered their last address too, but only for REMEMBER_HOURS after they last
+ * gave or used it: a phone changes hands, and an address is personal data.
+ */
+import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
+
+export const REMEMBER_HOURS = 24;
+
+export interface RememberedAddress {
+  propertyId: string;
+  label: string;
+  shortLabel: string;
+}
+
+export interface ResidentMemory {
+  address?: RememberedAddress & { at: number };
+  vehicle?: { id: string; name: string; trailer: boolean; at: number };
+  registration?: { value: string; display: string; at: number };
+  /** The permit booked in this conversation, so "cancel that" needs no reference. */
+  permit?: { reference: string; postcode: string; at: number };
+}
+
+const KEY = Symbol('residentMemory');
+
+/** Loads the memory for this turn, so dialogs read and change it; saved with the conversation. */
+export async function loadResidentMemory(context: TurnContext, accessor: StatePropertyAccessor<ResidentMemory>): Promise<void> {
+  context.turnState.set(KEY, await accessor.get(context, {}));
+}
+
+function memoryOf(context: TurnContext): ResidentMemory {
+  const known = context.turnState.get(KEY) as ResidentMemory | undefined;
+  if (known) return known;
+  // A dialog run without the bot (a unit test) remembers for the turn only.
+  const fresh: ResidentMemory = {};
+  context.turnState.set(KEY, fresh);
+  return fresh;
+}
+
+function fresh<T extends { at: number }>(item: T | undefined, now: number): T | undefined {
+  return item && now - item.at <= REMEMBER_HOURS * 3_600_000 ? item : undefined;
+}
+
+export function rememberedAddress(context: TurnContext, now = Date.now()): RememberedAddress | undefined {
+  return fresh(memoryOf(context).address, now);
+}
+
+export function rememberAddress(context: TurnContext, address: RememberedAddress, now = Date.now()): void {
+  memoryOf(context).address = { propertyId: address.propertyId, label: address.label, shortLabel: address.shortLabel, at: now };
+}
+
+export function rememberedVehicle(context: TurnContext, now = Date.now()): ResidentMemory['vehicle'] {
+  return fresh(memoryOf(context).vehicle, now);
+}
+
+export function rememberedRegistration(context: TurnContext, now = Date.now()): ResidentMemory['registration'] {
+  return fresh(memoryOf(context).registration, now);
+}
+
+export function rememberVehicle(context: TurnContext, vehicle: { id: string; name: string; trailer: boolean }, now = Date.now()): void {
+  memoryOf(context).vehicle = { ...vehicle, at: now };
+}
+
+export function rememberedPermit(context: TurnContext, now = Date.now()): ResidentMemory['permit'] {
+  return fresh(memoryOf(context).permit, now);
+}
+
+export function rememberPermit(context: TurnContext, permit: { reference: string; postcode: string }, now = Date.now()): void {
+  memoryOf(context).permit = { reference: permit.reference, postcode: permit.postcode, at: now };
+}
+
+export function rememberRegistration(context: TurnContext, registration: { value: string; display: string }, now = Date.now()): void {
+  memoryOf(context).registration = { value: registration.value, display: registration.display, at: now };
+}

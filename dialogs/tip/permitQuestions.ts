@@ -1,0 +1,67 @@
+/**
+ * Questions about permits, answered before any booking starts: "do I need a permit for my
+ * pickup", "how many times can I go with a van", "how much is a van permit". The answers come
+ * from the council's rules (policy.json) and words (tip/messages.json); booking is then offered,
+ * not started, since the resident only asked. A message that asks to book ("can I book…",
+ * "I need a permit for…") is a booking, not a question.
+ */
+import type { Channel, Messages } from '../content.js';
+import type { TipServices } from './tipServices.js';
+
+export type PermitQuestion = 'need' | 'visits' | 'cost' | 'hours';
+
+const BOOKING = /\b(book|booking|reserve|get me|sign me up|apply)\b/i;
+const QUESTIONS: [PermitQuestion, RegExp][] = [
+  ['cost', /\b(cost|costs|how much|price|fee|charge|pay for|free)\b/i],
+  ['visits', /\bhow (many|often)\b|\b(visits?|times) (a|per|each) (year|month)\b|\ballowance\b|\blimit\b/i],
+  [
+    'need',
+    /\b(do|does|will|would|did) (i|you|we|my \w+) (need|require)\b|\bneed(ed|s)? (a|the) permit\s*\?|\b(is|are) (a )?permits? (needed|required|necessary)\b|\bwhat vehicles?\b|\bwhich vehicles?\b|\bcan i (use|go|come|bring|take)\b.*\b(van|pick-?up|trailer|truck|berlingo|transit)\b/i,
+  ],
+  ['hours', /\b(what time|opening times?|open|close|closes|shut|shuts)\b/i],
+];
+
+/** The permit questions a message asks; none when it asks to book or asks nothing about permits. */
+export function permitQuestionsIn(text: string): PermitQuestion[] {
+  if (BOOKING.test(text)) return [];
+  const asked = QUESTIONS.filter(([, pattern]) => pattern.test(text)).map(([kind]) => kind);
+  // Opening hours alone are the site information job's; here only beside a permit question.
+  return asked.some((q) => q !== 'hours') ? asked : [];
+}
+
+/** The answer to each question asked, in the council's words, then the offer to book. */
+export async function answerPermitQuestions(
+  tip: TipServices,
+  messages: Messages,
+  channel: Channel,
+  text: string,
+  asked: PermitQuestion[],
+  openingHours: () => Promise<string>,
+): Promise<string[]> {
+  const policy = tip.policy.policy;
+  const facts = {
+    visits: policy.allowance.visitsPerHousehold,
+    months: policy.allowance.periodMonths,
+    bookAhead: policy.booking.bookAheadDays,
+    maxTrailer: policy.trailer.maxLengthMetres,
+  };
+  const lines: string[] = [];
+  if (asked.includes('hours')) lines.push(await openingHours());
+  if (asked.includes('need')) {
+    const vehicle = await tip.permits.vehicleFromText(text);
+    const rule = vehicle ? policy.vehicles.find((v) => v.id === vehicle.id) : undefined;
+    if (!rule) lines.push(messages.render('tip.permit.which', channel, facts).text);
+    else if (rule.decision === 'permit') lines.push(messages.render('tip.permit.needed', channel, { ...facts, vehicle: rule.name }).text);
+    else {
+      // A car needs none; a tipper or a signwritten van cannot have one: the council's own reason.
+      const eligibility = await tip.permits.eligibility({ vehicleType: rule.id });
+      lines.push(eligibility.eligible ? messages.render('tip.permit.needed', channel, { ...facts, vehicle: rule.name }).text : eligibility.message);
+      if (rule.decision !== 'no_permit_needed') return lines;
+      if (!asked.includes('cost') && !asked.includes('visits')) return lines;
+    }
+  }
+  if (asked.includes('visits')) lines.push(messages.render('tip.permit.visits', channel, facts).text);
+  if (asked.includes('cost')) lines.push(messages.render('tip.permit.cost', channel, facts).text);
+  lines.push(messages.render('tip.permit.offer', channel).text);
+  return lines;
+}
