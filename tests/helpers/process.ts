@@ -11,8 +11,11 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Starts `bot/index.ts` on `port` with `env` and resolves once /readyz answers 200. */
-export async function startAssistantProcess(port: number, env: Record<string, string>): Promise<ChildProcess> {
+/**
+ * Starts `bot/index.ts` on `port` with `env` and resolves once /readyz answers 200 (within
+ * `readyTimeoutMs`: a loaded CI machine running the whole suite needs more than an idle one).
+ */
+export async function startAssistantProcess(port: number, env: Record<string, string>, readyTimeoutMs = 30_000): Promise<ChildProcess> {
   const proc = spawn(process.execPath, ['--import', 'tsx', 'bot/index.ts'], {
     env: { ...process.env, PORT: String(port), LOG_LEVEL: 'warn', NODE_ENV: 'test', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -22,7 +25,7 @@ export async function startAssistantProcess(port: number, env: Record<string, st
   proc.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
   });
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + readyTimeoutMs;
   while (Date.now() < deadline) {
     if (proc.exitCode !== null) throw new Error(`assistant exited with ${proc.exitCode}: ${stderr.replace(/.*DEP0111.*\n?|.*trace-deprecation.*\n?/g, '')}`);
     try {
