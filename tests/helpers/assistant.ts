@@ -7,7 +7,6 @@ import { startAssistant, type RunningAssistant } from '../../bot/assistant.js';
 import { testDatabase, type TestDatabase } from './databases.js';
 import { GENEROUS_LIMITS } from './limits.js';
 
-
 export interface TestAssistant extends RunningAssistant {
   logLines: string[];
   database: TestDatabase;

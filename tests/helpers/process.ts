@@ -12,8 +12,12 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Starts `bot/index.ts` on `port` with `env` and resolves once /readyz answers 200. */
-export async function startAssistantProcess(port: number, env: Record<string, string>): Promise<ChildProcess> {
+/**
+ * Starts `bot/index.ts` on `port` with `env` and resolves once /readyz answers 200 (within
+ * `readyTimeoutMs`, a bound on a start that hangs: a loaded 2-core machine running the whole
+ * suite can take tens of seconds).
+ */
+export async function startAssistantProcess(port: number, env: Record<string, string>, readyTimeoutMs = 180_000): Promise<ChildProcess> {
   const proc = spawn(process.execPath, ['--import', 'tsx', 'bot/index.ts'], {
     env: { ...process.env, PORT: String(port), LOG_LEVEL: 'warn', NODE_ENV: 'test', ...GENEROUS_LIMITS, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -24,8 +28,8 @@ export async function startAssistantProcess(port: number, env: Record<string, st
     stderr = (stderr + chunk.toString()).slice(-4000);
   });
   // A start trains nothing (the model is cached) but on a busy 2-core machine loading the
-  // council's data and TypeScript can take tens of seconds: this only bounds a start that hangs.
-  const deadline = Date.now() + 180_000;
+  // council's data and TypeScript can take tens of seconds: the deadline only bounds a start that hangs.
+  const deadline = Date.now() + readyTimeoutMs;
   while (Date.now() < deadline) {
     if (proc.exitCode !== null) throw new Error(`assistant exited with ${proc.exitCode}: ${stderr.replace(/.*DEP0111.*\n?|.*trace-deprecation.*\n?/g, '')}`);
     try {

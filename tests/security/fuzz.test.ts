@@ -277,7 +277,7 @@ describe('fuzzing a running assistant', () => {
       // As the README recommends for production on glibc: fewer malloc arenas, so memory freed
       // after a burst is given back instead of staying fragmented across one arena per thread.
       MALLOC_ARENA_MAX: '2',
-    });
+    }, 120_000);
     const url = `http://127.0.0.1:${port}`;
     const tokens = [];
     for (let i = 0; i < 8; i++) {
@@ -289,7 +289,7 @@ describe('fuzzing a running assistant', () => {
     const agentCookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
     const { csrfToken } = (await login.json()) as { csrfToken: string };
     target = { port, url, tokens, agentCookie, csrf: csrfToken };
-  }, 120_000);
+  }, 180_000);
 
   afterAll(async () => {
     await killHard(proc);

@@ -21,6 +21,11 @@ beforeAll(async () => {
       LIMIT_CONVERSATIONS_PER_MINUTE: '10000',
       LIMIT_TOKENS_PER_MINUTE: '10000',
       LIMIT_TOKENS_PER_CLIENT_PER_MINUTE: '1000',
+      // The defaults of .env.example, which these tests are about.
+      LIMIT_LOOKUPS_PER_CLIENT_PER_HOUR: '20',
+      LIMIT_LOOKUPS_PER_MINUTE: '120',
+      LIMIT_HANDOFFS_PER_CLIENT_PER_HOUR: '5',
+      LIMIT_HANDOFFS_PER_MINUTE: '30',
     },
     undefined,
     () => new Date(MONDAY_10AM),
@@ -68,7 +73,7 @@ async function metric(name: string, labels: string): Promise<number> {
 
 describe('token minting', () => {
   it('gives one client 20 tokens a minute, not 300; another client is unaffected', async () => {
-    const quick = await startTestAssistant({ LOG_LEVEL: 'warn', TRUST_PROXY: '1' });
+    const quick = await startTestAssistant({ LOG_LEVEL: 'warn', TRUST_PROXY: '1', LIMIT_TOKENS_PER_CLIENT_PER_MINUTE: '20', LIMIT_TOKENS_PER_MINUTE: '600' });
     try {
       const statuses: number[] = [];
       for (let batch = 0; batch < 10; batch++) {

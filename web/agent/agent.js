@@ -63,7 +63,9 @@
       if ((data.type === 'message' || data.type === 'request') && state.selected === data.requestId) openConversation(data.requestId, false);
       if (data.type === 'request') refreshQueue();
     };
-    socket.onclose = () => {
+    socket.onclose = (event) => {
+      // 4401: the session ended (signed out elsewhere, account disabled, expired): sign in again.
+      if (event.code === 4401 && state.socket === socket) return showLogin();
       if (state.agent && state.socket === socket) setTimeout(connect, 2000);
     };
   }
