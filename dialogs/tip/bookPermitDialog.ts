@@ -14,7 +14,7 @@ import { choicesActivity } from '../reply.js';
 import type { JobOptions } from '../mainDialog.js';
 import { entityOf, type Understanding } from '../understanding.js';
 import { BOOKING_DIALOG, BookingDialog, type BookingOptions } from './bookingDialog.js';
-import { answerPermitQuestions, permitQuestionsIn } from './permitQuestions.js';
+import { sendPermitAnswers } from './permitQuestions.js';
 import { SiteInfoDialog } from './siteInfoDialog.js';
 import type { TipServices } from './tipServices.js';
 
@@ -46,17 +46,7 @@ export class BookPermitDialog extends InterruptibleDialog {
     const values = step.values as BookValues;
     values.understanding = understanding;
     // "do I need a permit for my pickup?", "how much is a van permit?": answered, then booking offered.
-    const asked = permitQuestionsIn(understanding?.text ?? '');
-    if (asked.length) {
-      const channel = channelOf(step.context);
-      const date = entityOf(understanding, 'date')?.value;
-      const lines = await answerPermitQuestions(this.tip, this.messages, channel, understanding?.text ?? '', asked, () => this.siteInfo.openingLines(date, channel));
-      const offer = this.messages.render('tip.permit.offer', channel);
-      const last = lines.at(-1) === offer.text ? lines.pop() : undefined;
-      if (lines.length) await step.context.sendActivity(lines.join('\n'));
-      // A choice on both channels, so "yes", "1" or "ok book one then" takes it.
-      const label = this.messages.render('tip.permit.bookLabel', channel).text;
-      if (last) await step.context.sendActivity(choicesActivity(last, [{ label, value: label }]));
+    if (await sendPermitAnswers(step.context, this.tip, this.messages, understanding, (date, channel) => this.siteInfo.openingLines(date, channel))) {
       return step.endDialog();
     }
     const named = understanding ? await this.tip.permits.vehicleFromText(understanding.text) : null;

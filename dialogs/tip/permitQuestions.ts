@@ -5,7 +5,12 @@
  * not started, since the resident only asked. A message that asks to book ("can I book…",
  * "I need a permit for…") is a booking, not a question.
  */
+import type { TurnContext } from 'botbuilder';
+import type { IsoDate } from '../../services/bins/dates.js';
+import { channelOf } from '../channel.js';
 import type { Channel, Messages } from '../content.js';
+import { choicesActivity } from '../reply.js';
+import { entityOf, type Understanding } from '../understanding.js';
 import type { TipServices } from './tipServices.js';
 
 export type PermitQuestion = 'need' | 'visits' | 'cost' | 'hours';
@@ -64,4 +69,31 @@ export async function answerPermitQuestions(
   if (asked.includes('cost')) lines.push(messages.render('tip.permit.cost', channel, facts).text);
   lines.push(messages.render('tip.permit.offer', channel).text);
   return lines;
+}
+
+/**
+ * Answers the permit questions a message asks and offers booking as a choice (buttons on the
+ * web, a number by SMS, so "yes", "1" or "ok book one then" takes it). Whichever tip job the
+ * message reached (booking or site information), the resident gets the same answer. False when
+ * the message asks no permit question.
+ */
+export async function sendPermitAnswers(
+  context: TurnContext,
+  tip: TipServices,
+  messages: Messages,
+  understanding: Understanding | undefined,
+  openingLines: (date: IsoDate | undefined, channel: Channel) => Promise<string>,
+): Promise<boolean> {
+  const text = understanding?.text ?? '';
+  const asked = permitQuestionsIn(text);
+  if (!asked.length) return false;
+  const channel = channelOf(context);
+  const date = entityOf(understanding, 'date')?.value;
+  const lines = await answerPermitQuestions(tip, messages, channel, text, asked, () => openingLines(date, channel));
+  const offer = messages.render('tip.permit.offer', channel);
+  const last = lines.at(-1) === offer.text ? lines.pop() : undefined;
+  if (lines.length) await context.sendActivity(lines.join('\n'));
+  const label = messages.render('tip.permit.bookLabel', channel).text;
+  if (last) await context.sendActivity(choicesActivity(last, [{ label, value: label }]));
+  return true;
 }

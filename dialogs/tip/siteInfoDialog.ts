@@ -14,6 +14,7 @@ import { formatDate, formatTime } from '../format.js';
 import type { JobOptions } from '../mainDialog.js';
 import { say } from '../reply.js';
 import { entityOf } from '../understanding.js';
+import { sendPermitAnswers } from './permitQuestions.js';
 import type { TipServices } from './tipServices.js';
 
 export const SITE_INFO_DIALOG = 'tip.siteInfo';
@@ -41,6 +42,8 @@ export class SiteInfoDialog extends Dialog<JobOptions> {
       await dc.context.sendActivity(materials.map((m) => this.material(m, sites, channel)).join('\n'));
       return dc.endDialog();
     }
+    // "how many times can I go with a van": a permit question, whichever tip job it reached.
+    if (await sendPermitAnswers(dc.context, this.tip, this.messages, understanding, (date, ch) => this.openingLines(date, ch))) return dc.endDialog();
     if (WHERE.test(text)) {
       const lines = sites.map((s) => this.messages.render('tip.info.where', channel, { site: s.shortName, name: s.name, address: s.address, directions: s.directions }).text);
       await dc.context.sendActivity(lines.join('\n'));
