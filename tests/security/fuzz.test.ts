@@ -341,7 +341,8 @@ describe('fuzzing a running assistant', () => {
     const conversation = target.tokens[0]!;
     const body = `{"type":"message","text":"hi","channelData":{"clientActivityID":"x","n":${nestedText(4000)}}}`;
     expect(body.length).toBeGreaterThanOrEqual(8000);
-    const deadline = Date.now() + 20_000;
+    // Two minutes of it, one post after another, as the resident who used to exhaust the heap did.
+    const deadline = Date.now() + 120_000;
     let posted = 0;
     while (Date.now() < deadline || posted < 200) {
       const response = await fetch(`${target.url}/v3/directline/conversations/${conversation.conversationId}/activities`, {
@@ -352,7 +353,6 @@ describe('fuzzing a running assistant', () => {
       await response.arrayBuffer();
       expect(response.status).toBe(400);
       posted++;
-      if (posted >= 2000) break;
     }
     expect(child.exitCode).toBeNull();
     expect((await fetch(`${target.url}/healthz`)).status).toBe(200);
@@ -363,5 +363,5 @@ describe('fuzzing a running assistant', () => {
       body: JSON.stringify({ type: 'message', text: 'when is my bin day' }),
     });
     expect(ok.status).toBe(200);
-  }, 120_000);
+  }, 300_000);
 });
