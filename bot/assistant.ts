@@ -1,5 +1,5 @@
 /**
- * The composition root (STYLE.md 1): the only place that builds long-lived objects, in order,
+ * The composition root: the only place that builds long-lived objects, in order,
  * readable top to bottom: config -> logger -> store -> services -> recogniser -> dialogs ->
  * bot -> adapters -> server. Everything else receives what it needs in its constructor.
  * bot/index.ts runs it as a process; tests start it in-process.

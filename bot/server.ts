@@ -1,5 +1,5 @@
 /**
- * The HTTP surface (DESIGN.md's contract): the demo council page with Web Chat, health and
+ * The HTTP surface (a contract other tools rely on; see README): the demo council page with Web Chat, health and
  * readiness, Prometheus metrics, Bot Framework channels on /api/messages and our own Direct
  * Line 3.0 for Web Chat. Channel routes belong to their adapters; this file only wires them.
  */

@@ -1,6 +1,6 @@
 /**
  * The shapes intents/ hands to the rest of the assistant: the intent taxonomy (names exact, as
- * in DESIGN.md) and the entities pulled out of a message, each with the span as typed.
+ * a fixed contract other tools rely on) and the entities pulled out of a message, each with the span as typed.
  */
 
 export const INTENT_NAMES = [

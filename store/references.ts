@@ -1,5 +1,5 @@
 /**
- * References given to residents (DESIGN.md): permits TP-, missed-bin reports MB-, handoff and
+ * References given to residents: permits TP-, missed-bin reports MB-, handoff and
  * callback cases HC-, each followed by 6 digits. They are random rather than sequential so a
  * reference does not reveal how many others exist or let anyone guess a neighbour's; the
  * table's unique key catches the rare collision and the insert is retried with a new number.

@@ -2,7 +2,7 @@
  * Chooses the confidence threshold and ambiguity margin. In-scope examples are scored by models
  * that never saw them (k-fold over the training split); out-of-scope examples come from None's
  * own folds and from topics absent from None.txt (corpus/heldout/none-calibration.txt), because
- * tuning only on familiar topics over-estimates rejection (NLU-NOTES, lever 3).
+ * tuning only on familiar topics over-estimates rejection.
  */
 import type { IntentName } from '../types.js';
 import { decideIntent, type Decision } from './classifier.js';
@@ -19,7 +19,7 @@ export interface Calibration extends Decision {
 
 /**
  * The None recall the calibration must reach: above the 90% the council asked for, because
- * rejection measured on tuning data over-estimates rejection on new topics (NLU-NOTES).
+ * rejection measured on tuning data over-estimates rejection on new topics.
  */
 export const NONE_RECALL_TARGET = 0.92;
 

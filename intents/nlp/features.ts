@@ -3,7 +3,7 @@
  * - word unigrams and bigrams over stemmed, spelling-corrected tokens (natural's aggressive
  *   tokenizer and Porter stemmer): they carry the meaning ("missed" + "bin");
  * - character 3-5-grams of each word as typed: they tolerate typos the corrector misses and,
- *   above all, help reject messages about other topics (NLU-NOTES: both measured).
+ *   above all, help reject messages about other topics (both measured).
  * Weighted TF-IDF (sublinear tf) and L2-normalised, as a sparse vector over a vocabulary fixed
  * at training time. Unknown features are dropped.
  */

@@ -20,7 +20,7 @@ export interface MissedCollectionInput {
 }
 
 export interface MissedCollectionReceipt {
-  /** "MB-" + 6 digits (DESIGN.md). */
+  /** "MB-" + 6 digits (the reference format residents are given, store/references.ts). */
   reference: string;
   /** False when this collection was already reported: the existing report is returned. */
   created: boolean;

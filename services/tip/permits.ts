@@ -13,7 +13,7 @@ import type { Instant, IsoDate } from '../bins/dates.js';
 export type PermitStatus = 'booked' | 'cancelled';
 
 export interface Permit {
-  /** "TP-" + 6 digits (DESIGN.md). */
+  /** "TP-" + 6 digits (the reference format residents are given, store/references.ts). */
   reference: string;
   propertyId: string;
   /** Compact, upper case: "AB12CDE". */

@@ -10,5 +10,5 @@ export const data = loadCouncilTaxData(DEMO_DIR, demo.gazetteer);
 export const councilTax = new EmbeddedCouncilTax(demo.gazetteer, data);
 export const replies = new CouncilTaxReplies(data);
 
-/** DESIGN.md's council tax fixture: account 50001234 at 1 High Street, DF1 1AA. */
+/** The documented council tax fixture (README): account 50001234 at 1 High Street, DF1 1AA. */
 export const HIGH_STREET_ACCOUNT = { accountNumber: '50001234', postcode: 'DF1 1AA' } as const;

@@ -1,5 +1,5 @@
 /**
- * Conversations as test data (STYLE.md 3): what the resident says and what the assistant
+ * Conversations as test data: what the resident says and what the assistant
  * must answer, run once on the web and once by SMS through the whole assistant. An expected
  * answer is a pattern, or one pattern per channel where the SMS wording is shorter.
  */

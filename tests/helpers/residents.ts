@@ -1,6 +1,6 @@
 /**
  * Residents talking to the whole assistant, one per channel, with the same `say()` so that a
- * conversation table can be run on the web and by SMS alike (STYLE.md 3). The web resident
+ * conversation table can be run on the web and by SMS alike. The web resident
  * uses Direct Line like Web Chat; the SMS resident sends webhooks signed with the real twilio
  * library and reads what the assistant sent through the local fake of Twilio's REST API.
  */

@@ -28,7 +28,7 @@ describe('the demo gazetteer', () => {
 });
 
 describe('AddressLookup (embedded)', () => {
-  it('has the DESIGN.md fixtures', async () => {
+  it('has the fixtures the docs and tests use', async () => {
     const high = await lookup.getProperty(FIXTURES.highStreet1);
     expect(high?.label).toBe('1 High Street, Demoford, DF1 1AA');
     expect(high?.shortLabel).toBe('1 High Street');

@@ -7,7 +7,7 @@
  *
  * Property ids are stable per street: 10 000 000 + street number x 1000 + position on the
  * street. Add new streets at the END of STREETS so existing ids never change.
- * The fixtures used by docs and tests (DESIGN.md) are pinned below.
+ * The fixtures used by docs and tests are pinned below.
  */
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -130,7 +130,7 @@ interface Row {
   council_tax_band: Band;
 }
 
-// Pinned fixtures (DESIGN.md and residents' examples): postcode units and special houses.
+// Pinned fixtures (the docs' and residents' examples): postcode units and special houses.
 const PINNED_UNITS: Record<string, Record<string, string>> = {
   'High Street': { '1': 'DF1 1AA' },
   'Mill Lane': { '14': 'DF2 4QT', '22': 'DF2 4QT' },
