@@ -21,8 +21,8 @@ export class LivePersonRequest implements PersonRequest {
   async request(context: TurnContext, request: PersonRequestDetails): Promise<void> {
     await this.handoff.requestHandoff(context, {
       reason: request.reason,
-      // Hardship, summonses and bailiffs are urgent for the contact centre (issue 8); the
-      // queue has two levels, so anything above normal goes first.
+      // Hardship, summonses and bailiffs cannot wait for a callback: the queue has two levels,
+      // so anything above normal goes first.
       priority: request.priority === 'normal' ? 'normal' : 'urgent',
       topic: request.topic,
       collected: {

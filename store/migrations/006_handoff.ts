@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { autoIncrementId, type Dialect } from './columns.js';
 
 /**
- * Handoff to a person (issue 8):
+ * Handoff to a person:
  * - handoff_requests: one row per time a resident asked for (or was routed to) a person: the
  *   queue, the assignment and the timers (accept_due_at) all live here, so a restart loses no
  *   waiting resident and any instance's sweep can act on a due timer;

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 
 /**
  * Failed agent sign-ins per username, in the database rather than one process's memory, so
- * the lock-out holds across every instance and a restart (issue 9): spreading guesses over
+ * the lock-out holds across every instance and a restart: spreading guesses over
  * instances behind a load balancer gains an attacker nothing.
  */
 export function agentSignInFailures() {

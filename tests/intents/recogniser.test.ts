@@ -41,7 +41,7 @@ describe('what residents want', () => {
     expect(recogniser.recognise(text, WEDNESDAY).intent).toBe('None');
   });
 
-  // Boundaries decided in issue 3: other bills, taxes and waste services are not ours.
+  // The boundaries of what is ours: other bills, taxes and waste services are not ours.
   it.each([
     ['is my council tax bill right', 'counciltax.account'],
     ['our business rates bill has arrived and looks too high', 'None'],
