@@ -2,8 +2,9 @@
  * Counts account checks per key ("subject:<conversation>", "client:<address>",
  * "account:<channel>:<number>") in the store, each kind with its own limit,
  * so the limit holds across restarts and across instances. Every check is counted before the
- * details are compared, and a success clears the counters: so however many checks arrive at
- * once, no more than the limit are ever compared in one window.
+ * details are compared: so however many wrong checks arrive at once, no more than the limit
+ * are ever compared in one window. A success clears the conversation's and the account's
+ * counters (the resident proved who they are), never the client's.
  */
 import { sql } from 'kysely';
 import type { Db } from '../../store/database.js';
@@ -67,9 +68,23 @@ export class VerificationAttempts {
     return new Date(await this.lock(full.map((r) => r.key), at));
   }
 
-  /** A successful check: the keys start afresh. */
+  /**
+   * A successful check: the conversation and the account start afresh. The client's counter only
+   * takes back this check's count, so it counts failures alone: clearing it would let someone
+   * check their own account between guesses at other people's and never reach the client limit,
+   * while counting successes would lock out a library or office where many residents check.
+   */
   async succeed(keys: string[]): Promise<void> {
-    await this.db.deleteFrom('counciltax_verification_attempts').where('key', 'in', keys).execute();
+    const clients = keys.filter((key) => key.startsWith('client:'));
+    const cleared = keys.filter((key) => !key.startsWith('client:'));
+    if (cleared.length > 0) await this.db.deleteFrom('counciltax_verification_attempts').where('key', 'in', cleared).execute();
+    if (clients.length > 0) {
+      await this.db
+        .updateTable('counciltax_verification_attempts')
+        .set({ attempts: sql<number>`case when attempts > 0 then attempts - 1 else 0 end` })
+        .where('key', 'in', clients)
+        .execute();
+    }
   }
 
   /** Deletes counters that no longer matter (they hold account numbers typed). */

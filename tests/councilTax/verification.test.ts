@@ -158,11 +158,23 @@ for (const engine of ENGINES) {
       expect(await accounts.verify(input(who, { postcode: 'DF9 9ZZ' }), T0)).toEqual({ ok: false, reason: 'no_match' });
     });
 
-    it('compares no more than the limit when many checks arrive at once', async () => {
+    it('does not let someone reset their address\'s limit by checking their own account between guesses', async () => {
+      const client = 'sprayer-address';
+      const PER_CLIENT = data.verification.maxFailedPerClient;
+      const outcomes = [];
+      for (let i = 0; i < PER_CLIENT + 2; i++) {
+        // Their own account, correctly, then a guess at someone else's: each in a fresh chat.
+        await accounts.verify(input(subject(), { client }), at(i * MINUTE));
+        const guess = await accounts.verify(input(subject(), { accountNumber: '50005027', postcode: 'DF1 1AA', client }), at(i * MINUTE));
+        outcomes.push(guess.ok ? 'ok' : guess.reason);
+      }
+      expect(outcomes.slice(0, PER_CLIENT - 1)).toEqual(Array(PER_CLIENT - 1).fill('no_match'));
+      expect(outcomes.slice(PER_CLIENT - 1)).toEqual(Array(3).fill('locked'));
+    });
+
+    it('compares no more than the limit when many wrong checks arrive at once', async () => {
       const who = subject();
-      const results = await Promise.all(
-        Array.from({ length: 8 }, (_, i) => accounts.verify(input(who, i === 7 ? {} : { postcode: 'DF9 9ZZ' }), T0)),
-      );
+      const results = await Promise.all(Array.from({ length: 8 }, () => accounts.verify(input(who, { postcode: 'DF9 9ZZ' }), T0)));
       expect(results.filter((r) => !r.ok && r.reason === 'no_match').length).toBeLessThanOrEqual(MAX);
       expect(results.filter((r) => !r.ok && r.reason === 'locked').length).toBeGreaterThanOrEqual(8 - MAX);
     });
