@@ -4,7 +4,9 @@
  *   disable <username>              signs them out everywhere and refuses new sign-ins
  *   list
  */
+import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { ConfigError, loadConfig } from '../../bot/config.js';
 import { openDatabase } from '../../store/database.js';
 import { AgentAccounts } from './accounts.js';
 
@@ -20,7 +22,18 @@ async function readPassword(): Promise<string> {
 
 async function main(): Promise<number> {
   const [command, username, ...rest] = process.argv.slice(2);
-  const database = await openDatabase(process.env.STORAGE_URL ?? 'sqlite:./var/assistant.db');
+  // The same settings, read and checked the same way, as the server: an agent added here must be
+  // in the database the server uses, and a mistyped STORAGE_URL must not create a stray file.
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  let storageUrl: string;
+  try {
+    storageUrl = loadConfig().STORAGE_URL;
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    return 1;
+  }
+  const database = await openDatabase(storageUrl);
   const accounts = new AgentAccounts(database.db);
   try {
     switch (command) {
