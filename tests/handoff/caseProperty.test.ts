@@ -61,7 +61,7 @@ describe.each(['web', 'sms'] as const)('callback cases on %s', (channel) => {
     const transcript = await runConversation(person, [
       { say: 'can I talk to someone', expect: [/closed/i] },
       { say: 'yes', expect: [/contact you about/i] },
-      { say: 'my recycling box keeps getting left behind', expect: [/Is this about 1 High Street/i] },
+      { say: 'my recycling box keeps getting left behind', expect: [/Is this about 1 High Street, Demoford/i] },
       { say: 'yes', expect: [bookedAfterProperty] },
       ...contact(),
     ]);
@@ -91,7 +91,7 @@ describe.each(['web', 'sms'] as const)('callback cases on %s', (channel) => {
     const transcript = await runConversation(person, [
       { say: 'speak to a person', expect: [/closed/i] },
       { say: 'yes', expect: [/contact you about/i] },
-      { say: "my mum's council tax", expect: [/Is this about 1 High Street/i] },
+      { say: "my mum's council tax", expect: [/Is this about 1 High Street, Demoford/i] },
       { say: 'no', expect: [ASKS_PROPERTY] },
       { say: '22 Mill Lane, DF2 4QT', expect: [bookedAfterProperty] },
       ...contact(),
