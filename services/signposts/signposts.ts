@@ -16,6 +16,8 @@ const schema = z.object({
   maxGap: z.number().int().min(0).max(10).default(DEFAULT_MAX_GAP),
   /** Alternatives named in phrases as {name}: "collect": ["collect", "pick up", "get rid of"]. */
   groups: z.record(z.string().regex(/^[a-zA-Z]+$/, 'must be letters only'), z.array(phrase).min(1)).default({}),
+  /** The file's own text-speak ("sofer" -> "sofa"), before matching. */
+  spellings: z.record(z.string().regex(/^[a-z0-9]+$/, 'must be one lower-case word'), z.string().min(1)).default({}),
   signposts: z
     .array(
       z.object({
@@ -46,7 +48,7 @@ export class Signposts {
     this.all = data.signposts;
     this.matcher = new TopicMatcher(
       data.signposts.map((signpost) => ({ value: signpost, phrases: signpost.phrases, unless: signpost.unless })),
-      { groups: data.groups, maxGap: data.maxGap },
+      { groups: data.groups, maxGap: data.maxGap, spellings: data.spellings },
     );
   }
 
