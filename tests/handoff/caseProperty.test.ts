@@ -3,8 +3,9 @@
  * person, frustration, a council tax account, an urgent topic, nobody free in time), on the
  * web and by SMS. An address given earlier is offered to confirm ("Is this about 1 High
  * Street?"); otherwise it is asked. Someone homeless tonight is never asked for an address
- * before help: their case carries one only when the conversation already knew it. (Council
- * tax request cases are proved in tests/dialogs/councilTax.test.ts.)
+ * before help: their case carries one only when the conversation already knew it. A move whose
+ * addresses match nothing in the borough asks for the one that does. (Other council tax request
+ * cases are proved in tests/dialogs/councilTax.test.ts.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../store/database.js';
@@ -167,5 +168,22 @@ describe.each(['web', 'sms'] as const)('callback cases on %s', (channel) => {
       ...contact(),
     ]);
     expect((await caseIn(transcript.at(-1))).propertyId).toBe(FIXTURES.millLane14);
+  });
+
+  it('a move whose addresses match nothing in the borough asks which Demoford property it is about', async () => {
+    now = IN_HOURS;
+    const transcript = await runConversation(await resident(channel), [
+      { say: 'im moving house next month', expect: [/date you move/] },
+      { say: channel === 'web' ? "Tell us you're moving" : '1', expect: [/full name/i] },
+      { say: 'Chris Lee', expect: [/into, out of, or within/i] },
+      { say: channel === 'web' ? 'Moving within Demoford' : '3', expect: [/moving from/i] },
+      { say: 'flat 2 over the chip shop', expect: [/moving to/i] },
+      { say: 'my nans house on the estate', expect: [/Which Demoford address/i] },
+      { say: '14 mill lane df2 4qt', expect: [/what date/i] },
+      { say: '12 December', expect: [/phone number or email/i] },
+      { say: channel === 'web' ? 'chris@example.com' : 'SAME', expect: [/Demoford property: 14 Mill Lane/, /Is that right/i] },
+      { say: 'yes', expect: [/HC-\d{6}/] },
+    ]);
+    expect(await caseIn(transcript.at(-1))).toMatchObject({ kind: 'council_tax_request', topic: 'report_move', propertyId: FIXTURES.millLane14 });
   });
 });
