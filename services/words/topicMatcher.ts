@@ -16,7 +16,6 @@
 import { jaroWinkler } from '../addresses/jaroWinkler.js';
 import { expandToken } from '../../intents/nlp/normalise.js';
 import { porterStemmer } from '../../intents/nlp/natural.js';
-import { isSlip } from './phraseMatcher.js';
 
 /** Typo tolerance for longer words: high enough that "printer" is not "painter". */
 const FUZZY_THRESHOLD = 0.94;
@@ -33,8 +32,8 @@ interface Word {
   stem: string;
 }
 
-/** One slot of a phrase: any of these word sequences. */
-type Slot = Word[][];
+/** One slot of a phrase: any of these word sequences (ids into the matcher's vocabulary). */
+type Slot = number[][];
 
 interface Phrase<T> {
   value: T;
@@ -43,6 +42,12 @@ interface Phrase<T> {
   slots: Slot[];
   /** Every word of the phrase, so a negative that is part of it ("not safe at home") does not count against it. */
   own: Set<string>;
+}
+
+/** A message's words, each with the vocabulary words it counts as. */
+interface Typed {
+  text: string;
+  matches: Set<number>;
 }
 
 /** Where one slot was found: the message positions it used. */
@@ -69,13 +74,18 @@ function rawWords(text: string): string[] {
 
 export class TopicMatcher<T> {
   private readonly phrases: Phrase<T>[];
+  /** Every distinct word the phrases and groups use, compared once per message word. */
+  private readonly vocabulary: Word[] = [];
+  private readonly vocabularyIds = new Map<string, number>();
   private readonly maxGap: number;
   private readonly spellings: Record<string, string>;
 
   constructor(entries: Iterable<{ value: T; phrases: readonly string[]; unless?: readonly string[] }>, options: TopicMatcherOptions = {}) {
     this.maxGap = options.maxGap ?? DEFAULT_MAX_GAP;
     this.spellings = options.spellings ?? {};
-    const groups = new Map(Object.entries(options.groups ?? {}).map(([name, alternatives]) => [name.toLowerCase(), alternatives.map((a) => this.words(a)).filter((a) => a.length > 0)]));
+    const groups = new Map(
+      Object.entries(options.groups ?? {}).map(([name, alternatives]) => [name.toLowerCase(), alternatives.map((a) => this.ids(a)).filter((a) => a.length > 0)]),
+    );
     const parse = (value: T, veto: boolean) => (text: string): Phrase<T> => {
         const slots: Slot[] = rawWords(text).flatMap((token): Slot[] => {
           const group = /^\{(\w+)\}$/.exec(token)?.[1];
@@ -84,9 +94,9 @@ export class TopicMatcher<T> {
             if (!alternatives?.length) throw new Error(`phrase "${text}" names a group {${group}} that is not listed`);
             return [alternatives];
           }
-          return this.words(token).map((word) => [[word]]);
+          return this.ids(token).map((id) => [[id]]);
         });
-      const own = new Set(slots.flatMap((slot) => slot.flatMap((alternative) => alternative.map((w) => w.text))));
+      const own = new Set(slots.flatMap((slot) => slot.flatMap((alternative) => alternative.map((id) => this.vocabulary[id]?.text ?? ''))));
       return { value, veto, slots, own };
     };
     this.phrases = [...entries]
@@ -96,7 +106,15 @@ export class TopicMatcher<T> {
 
   /** Every value one of whose phrases is in the text (and none of its near misses), in the order they were listed. */
   findAll(text: string): T[] {
-    const typed = this.words(text);
+    const compared = new Map<string, Set<number>>();
+    const typed: Typed[] = this.words(text).map((word) => {
+      let matches = compared.get(word.text);
+      if (!matches) {
+        matches = new Set(this.vocabulary.flatMap((listed, id) => (sameWord(word, listed) ? [id] : [])));
+        compared.set(word.text, matches);
+      }
+      return { text: word.text, matches };
+    });
     const found = new Set<T>();
     const vetoed = new Set<T>();
     for (const phrase of this.phrases) {
@@ -106,15 +124,26 @@ export class TopicMatcher<T> {
     return [...found];
   }
 
+  /** A phrase's or group entry's words as vocabulary ids, adding words not seen before. */
+  private ids(text: string): number[] {
+    return this.words(text).map((word) => {
+      const known = this.vocabularyIds.get(word.text);
+      if (known !== undefined) return known;
+      this.vocabulary.push(word);
+      this.vocabularyIds.set(word.text, this.vocabulary.length - 1);
+      return this.vocabulary.length - 1;
+    });
+  }
+
   /** Lower case, apostrophes dropped, text-speak expanded, each word with its stem. */
   private words(text: string): Word[] {
     return rawWords(text)
       .flatMap((word) => (this.spellings[word] ?? word).split(' '))
       .flatMap((word) => (/^\{\w+\}$/.test(word) ? [word] : expandToken(word)))
-      .map((word) => ({ text: word, stem: porterStemmer.stem(word) }));
+      .map((word) => ({ text: word, stem: stemOf(word) }));
   }
 
-  private matches(phrase: Phrase<T>, typed: Word[]): boolean {
+  private matches(phrase: Phrase<T>, typed: Typed[]): boolean {
     const candidates = phrase.slots.map((slot) => this.occurrences(slot, typed));
     if (candidates.some((list) => list.length === 0)) return false;
     const chosen: Found[] = [];
@@ -146,7 +175,7 @@ export class TopicMatcher<T> {
   }
 
   /** Where in the message each of a slot's alternatives appears. */
-  private occurrences(slot: Slot, typed: Word[]): Found[] {
+  private occurrences(slot: Slot, typed: Typed[]): Found[] {
     const found: Found[] = [];
     for (const alternative of slot) {
       for (let start = 0; start < typed.length; start++) {
@@ -158,15 +187,15 @@ export class TopicMatcher<T> {
   }
 
   /** The alternative's words in order from `start`, with at most ALTERNATIVE_GAP others between. */
-  private sequenceAt(alternative: Word[], typed: Word[], start: number): number[] | null {
+  private sequenceAt(alternative: number[], typed: Typed[], start: number): number[] | null {
     const first = alternative[0];
-    if (!first || !typed[start] || !sameWord(typed[start], first)) return null;
+    if (first === undefined || !typed[start]?.matches.has(first)) return null;
     const positions = [start];
     let at = start;
     for (const word of alternative.slice(1)) {
       let next = -1;
       for (let i = at + 1; i <= at + 1 + ALTERNATIVE_GAP && i < typed.length; i++) {
-        if (sameWord(typed[i] as Word, word)) {
+        if (typed[i]?.matches.has(word)) {
           next = i;
           break;
         }
@@ -182,8 +211,43 @@ export class TopicMatcher<T> {
 /** The same word: as typed, by its stem ("collection", "collected"), or a slip in a longer word. */
 export function sameWord(typed: Word, listed: Word): boolean {
   if (typed.text === listed.text || typed.stem === listed.stem) return true;
-  if (typed.text.length < FUZZY_MIN_LENGTH || listed.text.length < FUZZY_MIN_LENGTH || /\d/.test(typed.text)) return false;
-  return isSlip(typed.text, listed.text) || jaroWinkler(typed.text, listed.text) >= FUZZY_THRESHOLD;
+  const a = typed.text;
+  const b = listed.text;
+  if (a.length < FUZZY_MIN_LENGTH || b.length < FUZZY_MIN_LENGTH || Math.abs(a.length - b.length) > 2 || /\d/.test(a)) return false;
+  if (isSlipFast(a, b)) return true;
+  // Jaro-Winkler at this threshold needs the same opening letter; checking it first spares most comparisons.
+  return a[0] === b[0] && jaroWinkler(a, b) >= FUZZY_THRESHOLD;
+}
+
+/**
+ * phraseMatcher's isSlip (a letter left out, added, or two neighbours swapped) without building
+ * strings: it runs for every message word against every listed word.
+ */
+function isSlipFast(a: string, b: string): boolean {
+  if (a.length === b.length) {
+    let i = 0;
+    while (i < a.length && a[i] === b[i]) i++;
+    if (i >= a.length - 1) return false;
+    return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+  }
+  const [shorter, longer] = a.length < b.length ? [a, b] : [b, a];
+  if (longer.length - shorter.length !== 1) return false;
+  let i = 0;
+  while (i < shorter.length && shorter[i] === longer[i]) i++;
+  return shorter.slice(i) === longer.slice(i + 1);
+}
+
+/** natural's Porter stemmer is slow (tens of microseconds a word) and residents repeat words: kept once seen. */
+const stems = new Map<string, string>();
+const STEM_CACHE_LIMIT = 20_000;
+
+function stemOf(word: string): string {
+  const known = stems.get(word);
+  if (known !== undefined) return known;
+  const stem = porterStemmer.stem(word);
+  if (stems.size >= STEM_CACHE_LIMIT) stems.clear();
+  stems.set(word, stem);
+  return stem;
 }
 
 /** Problems to report for a data file: each {group} a phrase names that the file does not list. */
