@@ -164,6 +164,7 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
     events: shared.handoffEvents,
     admitNewRequest: async (conversationId) => (await limits.admit('handoffs', currentClient() ?? `conversation:${conversationId}`)).allowed,
     urgentTopics,
+    addresses: council.addressLookup,
   });
   const jobs: JobRoute[] = [
     {

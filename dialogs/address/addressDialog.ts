@@ -139,7 +139,7 @@ export class AddressDialog extends Dialog<AddressOptions> {
     if (properties.length === 0) return this.failure(dc, state, 'address.noAddresses', 'address.notFoundAgain', { postcode });
 
     Object.assign(state, { stage: 'address', postcode, propertyIds: properties.map((p) => p.id), page: 0 } satisfies Partial<AddressState>);
-    if (properties.length === 1 && properties[0]) return dc.endDialog({ property: properties[0] } satisfies AddressResult);
+    if (properties.length === 1 && properties[0]) return this.found(dc, properties[0]);
     if (houseNumber) {
       const match = matchAddress(properties, houseNumber);
       if (match.kind === 'one') return this.found(dc, match.property);

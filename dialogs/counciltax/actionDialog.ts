@@ -214,8 +214,8 @@ export class ActionDialog extends Dialog<ActionOptions> {
 
   private async next(dc: DialogContext, state: ActionState): Promise<DialogTurnResult> {
     const fields = this.fields(dc.context, state);
-    // A property already known (an earlier answer) is not asked again.
-    while (fields[state.index]?.type === 'property' && state.answers[fields[state.index]?.id ?? ''] !== undefined) state.index += 1;
+    // A property already known (an earlier answer, or an address in the borough) is not asked again.
+    while (fields[state.index]?.type === 'property' && (state.answers[fields[state.index]?.id ?? ''] !== undefined || state.propertyId)) state.index += 1;
     const field = fields[state.index];
     if (!field) return this.action(state).kind === 'case' ? this.readBack(dc, state) : this.finish(dc, state);
     await this.ask(dc.context, field);

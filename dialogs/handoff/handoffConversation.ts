@@ -1,7 +1,11 @@
 /**
  * What the resident says while the handoff has the conversation: waiting in the queue,
  * talking to an agent, answering the callback offer (out of hours, or after nobody accepted
- * in time), giving a contact for the callback, or rating the chat afterwards. Runs from the
+ * in time), saying which property and how to reach them for the callback, or rating the chat
+ * afterwards. Every callback case names the property a person must act on: one already given
+ * in the conversation is offered to confirm ("Is this about 1 High Street?"), otherwise it is
+ * asked; never, though, of someone whose urgent topic forbids address questions (homeless
+ * tonight, in danger), whose case carries a property only when the conversation knew one. Runs from the
  * handoff middleware before the main dialogs; returns false when the message is for the
  * assistant after all (so a resident who ignores the rating question just carries on).
  */
@@ -13,17 +17,33 @@ import { smsPhoneOf } from '../channel.js';
 import { formatPhone } from '../format.js';
 import { countOf } from '../../services/words/plural.js';
 import { parseTimePreference } from '../../services/handoff/timePreference.js';
-import type { HandoffRequestInput } from '../../services/handoff/types.js';
+import type { CaseProperty, HandoffRequestInput } from '../../services/handoff/types.js';
+import type { AddressLookup } from '../../services/addresses/addressLookup.js';
+import { matchAddress } from '../../services/addresses/matchAddress.js';
+import { parsePostcode, parseYesNo } from '../../intents/entities/index.js';
+import { freshAddress, type ResidentMemory } from '../memory/residentMemory.js';
 
 const EMAIL = /\b[^\s@]+@[^\s@]+\.[a-z]{2,}\b/i;
 const MAX_CONTACT_ATTEMPTS = 2;
+/** Addresses that cannot be found before the resident is given the phone number instead. */
+const MAX_PROPERTY_ATTEMPTS = 3;
 /** Reasons that say nothing of what the resident needs: the callback asks what it is about. */
 const VAGUE_REASONS = new Set(['asked', 'misunderstood', 'frustrated', 'not_helped']);
+
+/** What the callback needs to find the property a case is about. */
+export interface CallbackProperties {
+  addresses: AddressLookup;
+  /** The address remembered from another job in this conversation (bin days, tip permits). */
+  residentMemory: StatePropertyAccessor<ResidentMemory>;
+  /** Whether a callback on this topic may ask for an address: not for someone homeless tonight or in danger. */
+  mayAsk(topic: string): boolean;
+}
 
 export class HandoffConversation {
   constructor(
     private readonly handoff: HandoffService,
     private readonly memory: StatePropertyAccessor<HandoffMemory>,
+    private readonly properties?: CallbackProperties,
   ) {}
 
   /** A message while a request is active (queued, with an agent, or with an external hub). */
@@ -45,7 +65,7 @@ export class HandoffConversation {
       return;
     }
     // Still in the queue while saying what the callback is about and how to reach them.
-    const callbackQuestion = memory.stage === 'callbackAbout' || memory.stage === 'callbackContact';
+    const callbackQuestion = memory.stage === 'callbackAbout' || memory.stage === 'callbackProperty' || memory.stage === 'callbackContact';
     if (request.status === 'queued' && callbackQuestion && memory.requestId === request.id && (await this.answer(context, text))) return;
     if (request.status === 'queued' && memory.stage === 'callbackOffer' && centre.isWord('no', text)) {
       // They chose to keep waiting.
@@ -95,7 +115,16 @@ export class HandoffConversation {
           return true;
         }
         const about = text.trim().slice(0, 500);
-        await this.askContactOrBook(context, { ...memory, about, ...this.preferenceIn(text, memory) });
+        await this.askPropertyOrContinue(context, { ...memory, about, ...this.preferenceIn(text, memory) });
+        return true;
+      }
+      case 'callbackProperty': {
+        if (centre.isWord('leave', text)) {
+          await this.memory.set(context, {});
+          await this.handoff.say(context, 'callbackDeclined', { phone: this.councilPhone() });
+          return true;
+        }
+        await this.readProperty(context, memory, text);
         return true;
       }
       case 'callbackContact': {
@@ -138,7 +167,88 @@ export class HandoffConversation {
       await this.handoff.say(context, 'askAbout');
       return;
     }
-    await this.askContactOrBook(context, next);
+    await this.askPropertyOrContinue(context, next);
+  }
+
+  /**
+   * Which property the callback is about: a verified account's needs no question; one given
+   * earlier is offered to confirm; otherwise it is asked. A topic that must not ask (homeless
+   * tonight, in danger) goes on with whatever the conversation already knows.
+   */
+  private async askPropertyOrContinue(context: TurnContext, next: HandoffMemory): Promise<void> {
+    const properties = this.properties;
+    if (!properties || next.property) return this.askContactOrBook(context, next);
+    const collected = await this.collectedFor(next);
+    const verified = collected?.verified && collected.propertyId ? await properties.addresses.getProperty(collected.propertyId) : null;
+    if (verified) return this.askContactOrBook(context, { ...next, property: { id: verified.id, label: verified.label } });
+    const known = await this.knownProperty(context, collected?.propertyId);
+    const topic = (await this.requestOf(next))?.topic ?? next.pending?.topic ?? 'general';
+    if (!properties.mayAsk(topic)) return this.askContactOrBook(context, known ? { ...next, property: known } : next);
+    if (known) {
+      await this.memory.set(context, { ...next, stage: 'callbackProperty', offeredProperty: known, propertyAttempts: 0 });
+      await this.handoff.say(context, 'askPropertyKnown', { address: known.label });
+      return;
+    }
+    await this.memory.set(context, { ...next, stage: 'callbackProperty', propertyAttempts: 0 });
+    await this.handoff.say(context, 'askProperty');
+  }
+
+  /** "yes" to the address offered, or an address with its postcode; asked again, then the phone number. */
+  private async readProperty(context: TurnContext, memory: HandoffMemory, text: string): Promise<void> {
+    const offered = memory.offeredProperty;
+    const postcode = parsePostcode(text);
+    if (offered && !postcode && (parseYesNo(text) === true || this.handoff.contactCentre.isWord('yes', text))) {
+      await this.askContactOrBook(context, { ...withoutPropertyQuestion(memory), property: offered });
+      return;
+    }
+    if (offered && !postcode && parseYesNo(text) === false) {
+      await this.memory.set(context, { ...withoutPropertyQuestion(memory), stage: 'callbackProperty', propertyAttempts: 0 });
+      await this.handoff.say(context, 'askProperty');
+      return;
+    }
+    const addresses = this.properties?.addresses;
+    if (postcode && addresses && !(await addresses.coversPostcode(postcode))) return this.propertyMissed(context, memory, 'propertyNotOurs', { postcode });
+    const match = postcode && addresses ? matchAddress(await addresses.findByPostcode(postcode), text) : undefined;
+    if (match?.kind !== 'one') return this.propertyMissed(context, memory, 'propertyNotFound');
+    const property = { id: match.property.id, label: match.property.label };
+    await this.rememberAddress(context, match.property);
+    await this.askContactOrBook(context, { ...withoutPropertyQuestion(memory), property });
+  }
+
+  private async propertyMissed(context: TurnContext, memory: HandoffMemory, id: 'propertyNotFound' | 'propertyNotOurs', values: Record<string, string> = {}): Promise<void> {
+    const attempts = (memory.propertyAttempts ?? 0) + 1;
+    if (attempts >= MAX_PROPERTY_ATTEMPTS) {
+      await this.memory.set(context, {});
+      await this.handoff.say(context, 'callbackNoProperty', { phone: this.councilPhone() });
+      return;
+    }
+    await this.memory.set(context, { ...memory, propertyAttempts: attempts });
+    await this.handoff.say(context, id, values);
+  }
+
+  /** The property given earlier: the handoff's collected context first, then another job's address. */
+  private async knownProperty(context: TurnContext, collectedPropertyId: string | undefined): Promise<CaseProperty | undefined> {
+    const properties = this.properties;
+    if (!properties) return undefined;
+    const id = collectedPropertyId ?? freshAddress(await properties.residentMemory.get(context, {}))?.propertyId;
+    const property = id ? await properties.addresses.getProperty(id) : null;
+    return property ? { id: property.id, label: property.label } : undefined;
+  }
+
+  /** Kept for the resident's next job, on the wall clock as the dialogs keep it (residentMemory). */
+  private async rememberAddress(context: TurnContext, property: { id: string; label: string; shortLabel: string }): Promise<void> {
+    const accessor = this.properties?.residentMemory;
+    if (!accessor) return;
+    const memory = await accessor.get(context, {});
+    await accessor.set(context, { ...memory, address: { propertyId: property.id, label: property.label, shortLabel: property.shortLabel, at: Date.now() } });
+  }
+
+  private async requestOf(memory: HandoffMemory): Promise<HandoffRequest | undefined> {
+    return memory.requestId ? ((await this.handoff.queue.get(memory.requestId)) ?? undefined) : undefined;
+  }
+
+  private async collectedFor(memory: HandoffMemory) {
+    return (await this.requestOf(memory))?.collected ?? memory.pending?.collected;
   }
 
   private async askContactOrBook(context: TurnContext, next: HandoffMemory): Promise<void> {
@@ -161,6 +271,7 @@ export class HandoffConversation {
       contact,
       ...(memory.about ? { about: memory.about } : {}),
       ...(memory.preferredTime ? { preferredTime: memory.preferredTime } : {}),
+      ...(memory.property ? { property: memory.property } : {}),
     });
     await this.memory.set(context, {});
     if (!reference) {
@@ -188,4 +299,9 @@ export class HandoffConversation {
   private councilPhone(): string {
     return this.handoff.councilPhone;
   }
+}
+
+function withoutPropertyQuestion(memory: HandoffMemory): HandoffMemory {
+  const { offeredProperty: _offered, propertyAttempts: _attempts, ...rest } = memory;
+  return rest;
 }

@@ -43,6 +43,11 @@ function fresh<T extends { at: number }>(item: T | undefined, now: number): T | 
   return item && now - item.at <= REMEMBER_HOURS * 3_600_000 ? item : undefined;
 }
 
+/** The address in a memory read straight from state (the handoff reads it before the dialogs run). */
+export function freshAddress(memory: ResidentMemory, now = Date.now()): RememberedAddress | undefined {
+  return fresh(memory.address, now);
+}
+
 export function rememberedAddress(context: TurnContext, now = Date.now()): RememberedAddress | undefined {
   return fresh(memoryOf(context).address, now);
 }

@@ -26,7 +26,8 @@ export const HANDOFF_MESSAGE_IDS = [
   'queued', 'queuedUrgent', 'stillQueued', 'alreadyQueued', 'accepted', 'agentSays', 'left', 'endedByResident', 'ended',
   'ratingThanks', 'transferred', 'outOfHours', 'timedOut', 'askContact', 'contactNotUnderstood', 'callbackBooked',
   'callbackDeclined', 'howPhone', 'howEmail', 'howSms', 'busy', 'busyUrgent', 'outOfHoursUrgent', 'askAbout',
-  'callbackTimeHonoured', 'callbackTimeDeclined',
+  'callbackTimeHonoured', 'callbackTimeDeclined', 'askProperty', 'askPropertyKnown', 'propertyNotFound', 'propertyNotOurs',
+  'callbackNoProperty',
 ] as const;
 export type HandoffMessageId = (typeof HANDOFF_MESSAGE_IDS)[number];
 

@@ -238,11 +238,14 @@ export class HandoffService {
     contact: string;
     about?: string;
     preferredTime?: { text: string; honoured: boolean };
+    /** The property the resident named or confirmed for this callback. */
+    property?: { id: string; label: string };
   }): Promise<string | null> {
     const cases = this.options.cases;
     if (!cases) return null;
     const { context, request, pending } = input;
-    const collected: Collected = request?.collected ?? pending?.collected ?? (await this.options.collected.get(context, {}));
+    const known: Collected = request?.collected ?? pending?.collected ?? (await this.options.collected.get(context, {}));
+    const collected: Collected = input.property ? { ...known, propertyId: input.property.id, address: input.property.label } : known;
     const now = this.now();
     const { reference } = await cases.open(
       {

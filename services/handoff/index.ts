@@ -11,6 +11,8 @@ import type pino from 'pino';
 import type { Db } from '../../store/database.js';
 import type { DatabaseTranscriptStore } from '../../store/transcriptStore.js';
 import type { Cases } from '../cases/cases.js';
+import type { AddressLookup } from '../addresses/addressLookup.js';
+import type { ResidentMemory } from '../../dialogs/memory/residentMemory.js';
 import { DbCases } from '../cases/dbCases.js';
 import { HandoffConversation } from '../../dialogs/handoff/handoffConversation.js';
 import { HandoffRequestDialog } from '../../dialogs/handoff/handoffRequestDialog.js';
@@ -50,8 +52,17 @@ export interface HandoffOptions {
   events?: HandoffEvents;
   /** A velocity limit on new queue places (see HandoffService); none by default. */
   admitNewRequest?: (conversationId: string) => Promise<boolean>;
-  /** Urgent and safeguarding topics: such a message is never an answer to a handoff question. */
-  urgentTopics?: { topicIn(text: string): { id: string } | undefined; label(id: string): string };
+  /**
+   * Urgent and safeguarding topics: such a message is never an answer to a handoff question,
+   * and a callback on a topic without `askProperty` never asks for an address.
+   */
+  urgentTopics?: {
+    topicIn(text: string): { id: string } | undefined;
+    label(id: string): string;
+    topic(id: string): { askProperty: boolean } | undefined;
+  };
+  /** The borough's addresses: a callback case asks which property it is about. */
+  addresses?: AddressLookup;
 }
 
 export interface Handoff {
@@ -97,7 +108,17 @@ export function createHandoff(options: HandoffOptions): Handoff {
   const sessions = new AgentSessions(options.db, accounts, sessionTtlMs);
   const audit = new AgentAudit(options.db);
   const signInFailures = new SignInFailures(options.db);
-  const conversation = new HandoffConversation(service, memory);
+  const addresses = options.addresses;
+  const conversation = new HandoffConversation(
+    service,
+    memory,
+    addresses && {
+      addresses,
+      // The same state the dialogs keep the resident's address in (CouncilBot's residentMemory).
+      residentMemory: options.conversationState.createProperty<ResidentMemory>('residentMemory'),
+      mayAsk: (topic) => options.urgentTopics?.topic(topic)?.askProperty ?? true,
+    },
+  );
   const sockets = new AgentSockets(service, sessions, options.logger, now);
   let timer: NodeJS.Timeout | undefined;
 

@@ -85,7 +85,7 @@ export type Outcome = (typeof OUTCOMES)[number];
 /** What the handoff keeps in conversation state between turns (beside the main dialogs). */
 export interface HandoffMemory {
   /** A question the handoff asked and is waiting for an answer to. */
-  stage?: 'callbackOffer' | 'callbackAbout' | 'callbackContact' | 'rating';
+  stage?: 'callbackOffer' | 'callbackAbout' | 'callbackProperty' | 'callbackContact' | 'rating';
   /** The request the stage is about (rating, a callback after a timeout). */
   requestId?: string;
   /** For a callback offered out of hours (no request was queued). */
@@ -95,6 +95,17 @@ export interface HandoffMemory {
   about?: string;
   /** When they would like it ("after 6pm"), and whether the hours allow it. */
   preferredTime?: { text: string; honoured: boolean };
+  /** The property the callback is about, once the resident said (or confirmed) it. */
+  property?: CaseProperty;
+  /** An address from earlier in the conversation, offered for the resident to confirm. */
+  offeredProperty?: CaseProperty;
+  propertyAttempts?: number;
+}
+
+/** A property in the borough a case is about. */
+export interface CaseProperty {
+  id: string;
+  label: string;
 }
 
 /** Someone signed in to the agent console. */

@@ -247,7 +247,8 @@ describe.each(['web', 'sms'] as const)('council tax on %s', (channel) => {
     ["I can't afford my council tax", 'Council Tax Support'],
     ['I lost my job and cant pay my council tax', "I can't pay"],
     ['I got a court summons for council tax', 'Summons or bailiffs'],
-    ['bailiffs are coming to my house', 'Summons or bailiffs'],
+    // Bailiffs coming or at the door are an urgent topic first (tests/dialogs/urgent.test.ts); a letter is this job's.
+    ['I have had a letter from the bailiffs about my council tax', 'Summons or bailiffs'],
   ])('answers "%s" kindly, with the help there is, and hands to a person first in the queue', async (text, reason) => {
     now = START;
     // A number of its own: one still queued from another case would just add to that request.

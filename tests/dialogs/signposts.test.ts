@@ -43,6 +43,23 @@ const SIGNPOSTS: [id: string, message: string][] = [
   ['new_bin', 'can i order a bigger bin'],
   ['bulky_waste', 'can you collect my old sofa'],
   ['bulky_waste', 'how do i book a bulky waste collection'],
+  // Any order, words between, endings, other words for the same thing, slips.
+  ['bulky_waste', 'can you collect an old sofa from my house'],
+  ['bulky_waste', 'pick up my old fridge'],
+  ['bulky_waste', 'get rid of a mattress'],
+  ['bulky_waste', 'sofa collection'],
+  ['bulky_waste', 'can i get my settee collected'],
+  ['bulky_waste', 'wardrobe collected pls'],
+  ['bulky_waste', 'can u take away my old matress'],
+  ['new_bin', 'my wheelie bin has been stolen'],
+  ['new_bin', 'need a bigger recycling bin'],
+  ['garden_waste', 'how much is the brown bin subscription'],
+  ['recycling_guide', 'can glass bottles go in my recycling'],
+  ['parking', 'how do i appeal a parking fine'],
+  ['roads', 'potholes on my road are awful'],
+  ['housing_repairs', 'my council flat has a leak that needs fixing'],
+  ['complaints', 'i wanna complain about the bin men'],
+  ['benefits', 'help with free school meals'],
   ['garden_waste', 'garden waste subscription'],
   ['garden_waste', 'how do I renew my garden waste'],
   ['recycling_guide', 'do you collect glass?'],
@@ -121,7 +138,18 @@ describe.each(['web', 'sms'] as const)('on %s', (channel) => {
     ]);
   });
 
-  it.each(['when is my bin day', 'is the tip open tomorrow', 'what council tax band am I in', 'I need a van permit for the tip'])(
+  it.each([
+    'when is my bin day',
+    'is the tip open tomorrow',
+    'what council tax band am I in',
+    'I need a van permit for the tip',
+    // Near misses: a signpost's thing without its action, or a job's words around it.
+    'is my sofa covered by council tax',
+    'when is my new bin day',
+    'my bin was missed can you collect it',
+    'do i need a permit to take a sofa to the tip',
+    "i'm on universal credit, can i get council tax support",
+  ])(
     'a question the assistant does answer is not signposted: "%s"',
     async (message) => {
       now = IN_HOURS;

@@ -53,6 +53,10 @@ const URGENT: [topic: string, message: string][] = [
   ['homeless', 'me and the kids are sleeping in the car, what do i do'],
   ['danger', 'someone is trying to break in, help'],
   ['bailiffs', 'there are bailiffs at my door right now about council tax'],
+  ['bailiffs', 'Bailiffs are coming to my house'],
+  ['bailiffs', 'the bailiffs r at the door'],
+  ['bailiffs', 'enforcement agents coming tomorrow'],
+  ['bailiffs', "bailiff letter says they'll take my stuff"],
   ['hardship', 'I have no money for food for the kids'],
 ];
 
@@ -143,13 +147,41 @@ describe.each(['web', 'sms'] as const)('urgent topics on %s', (channel) => {
     await runConversation(await resident(channel), [
       { say: 'can I talk to a person', expect: [/closed/i] },
       { say: 'yes', expect: [/contact you about/i] },
-      // By SMS the urgent message comes where the callback's subject was asked for.
-      ...(channel === 'web' ? [{ say: 'about my council tax', expect: [/phone number or email/i] }] : []),
+      // By SMS the urgent message comes where the property was asked for.
+      { say: 'about my council tax', expect: [/which (property|address)/i] },
+      ...(channel === 'web' ? [{ say: '1 High Street DF1 1AA', expect: [/phone number or email/i] }] : []),
       { say: 'I want to kill myself', expect: [phone('samaritans'), phone('emergency')], never: [/couldn't read that/i, /HC-\d{6}/] },
     ]);
   });
 
+  describe('bailiffs', () => {
+    const COUNCIL_HELP = /agree a (payment )?plan/i;
+
+    it.each([IN_HOURS, OUT_OF_HOURS])('the debt advice contacts come first, then what the council can do, then a person (%s)', async (at) => {
+      now = at;
+      const [replies] = await runConversation(await resident(channel), [
+        {
+          say: 'bailiffs are coming round tomorrow about my council tax',
+          expect: [phone('stepChange'), phone('nationalDebtline'), COUNCIL_HELP, at === IN_HOURS ? /straight through to a person/ : /contact you/i],
+          never: [WELCOME_OR_MENU, /Council tax is|paid in \d+ monthly/i],
+        },
+      ]);
+      const all = (replies ?? []).join('\n');
+      expect(all.search(phone('stepChange'))).toBeLessThan(all.search(COUNCIL_HELP));
+    });
+
+    // A question is answered by the council tax job (its enforcement answer, and a person as that
+    // job decides), not with the safeguarding reply for someone with bailiffs at the door.
+    it.each(['what is a bailiff', 'do you use bailiffs for council tax', 'will bailiffs come if i dont pay'])('a question about bailiffs gets information, not an urgent reply: "%s"', async (message) => {
+      now = IN_HOURS;
+      await runConversation(await resident(channel), [
+        { say: message, expect: [/counciltax\/enforcement/], never: [/threatened/i, phone('emergency')] },
+      ]);
+    });
+  });
+
   it.each([
+    "I'm not homeless, I just want my bin day",
     'my bin is homeless',
     'the bin men were abusive to me',
     'this council tax bill is killing me',

@@ -121,13 +121,14 @@ describe('priority, hours and timers', () => {
     const resident = await council.web();
     expect((await resident.say('can I speak to a person')).join('\n')).toMatch(/closed just now \(Monday to Friday, 9am to 5pm\)/);
     expect((await resident.say('yes')).join('\n')).toMatch(/what would you like us to contact you about/i);
-    expect((await resident.say('a refund on my council tax')).join('\n')).toMatch(/phone number or email/);
+    expect((await resident.say('a refund on my council tax')).join('\n')).toMatch(/which property/i);
+    expect((await resident.say('1 High Street DF1 1AA')).join('\n')).toMatch(/phone number or email/);
     const booked = (await resident.say('01632 960123')).join('\n');
     const reference = /HC-\d{6}/.exec(booked)?.[0];
     expect(reference).toBeDefined();
     expect(booked).toMatch(/call you on 01632 960123/);
     const row = await council.database.db.selectFrom('cases').selectAll().where('reference', '=', reference ?? '').executeTakeFirst();
-    expect(row).toMatchObject({ kind: 'callback', contact: '+441632960123', status: 'open' });
+    expect(row).toMatchObject({ kind: 'callback', contact: '+441632960123', status: 'open', property_id: '10001001' });
     expect(await council.handoff.service.queue.waiting()).toEqual([]);
   });
 
@@ -146,7 +147,8 @@ describe('priority, hours and timers', () => {
     expect(await council.handoff.service.sweep()).toBe(0);
     await eventually(async () => council.fakeTwilio.sentTo(number).some((m) => /nobody is free yet/.test(m.body)));
     expect((await text('yes')).join('\n')).toMatch(/what would you like us to contact you about/i);
-    const booked = (await text('changing the date of my tip permit')).join('\n');
+    expect((await text('changing the date of my tip permit')).join('\n')).toMatch(/which address/i);
+    const booked = (await text('22 Mill Lane DF2 4QT')).join('\n');
     expect(booked).toMatch(/HC-\d{6}/);
     expect(booked).toMatch(/text you on this number/);
     const request = (await council.handoff.service.queue.history((await council.database.db.selectFrom('handoff_requests').select('conversation_id').executeTakeFirstOrThrow()).conversation_id))[0];
