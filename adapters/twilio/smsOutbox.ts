@@ -15,18 +15,32 @@ export const OUTBOX_STATES: readonly OutboxState[] = ['queued', 'sent', 'failed'
 export class SmsOutboxStore {
   constructor(private readonly db: Kysely<DatabaseSchema>) {}
 
-  /** Queues a turn's texts, in order, within the caller's transaction; `opt-out` goes even to a number that opted out. */
-  async enqueue(trx: Transaction<DatabaseSchema>, conversationId: string, messageSid: string | null, kind: 'reply' | 'opt-out', texts: PlannedText[], now: number): Promise<void> {
+  /**
+   * Queues a turn's texts, in order, within the caller's transaction; `opt-out` goes even to a
+   * number that opted out; `proactive` is a text nobody texted for (an agent's reply). Returns
+   * the rows' ids.
+   */
+  async enqueue(trx: Transaction<DatabaseSchema>, conversationId: string, messageSid: string | null, kind: 'reply' | 'opt-out' | 'proactive', texts: PlannedText[], now: number): Promise<number[]> {
+    const ids: number[] = [];
     for (const text of texts) {
-      await trx
+      const row = await trx
         .insertInto('sms_outbox')
         .values({
           conversation_id: conversationId, message_sid: messageSid, kind, body: text.body, segments: text.segments,
           encoding: text.encoding, state: 'queued', attempts: 0, lease_owner: null, lease_until: null, sid: null,
           last_status: null, last_code: null, created_at: now, updated_at: now,
         })
-        .execute();
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      ids.push(Number(row.id));
     }
+    return ids;
+  }
+
+  /** The rows as they are now (state and the last failure), by id. */
+  async rows(ids: number[]): Promise<Pick<OutboxRow, 'id' | 'state' | 'last_status' | 'last_code' | 'attempts'>[]> {
+    if (ids.length === 0) return [];
+    return this.db.selectFrom('sms_outbox').select(['id', 'state', 'last_status', 'last_code', 'attempts']).where('id', 'in', ids).orderBy('id', 'asc').execute();
   }
 
   /** Conversations with a queued text nobody holds, oldest first. */
