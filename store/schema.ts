@@ -112,6 +112,8 @@ export interface SmsOutboxTable {
   sid: string | null;
   last_status: number | null;
   last_code: number | null;
+  /** When the attempt in progress began (011); set means Twilio may have taken it already. */
+  attempt_started_at: number | null;
   created_at: number;
   updated_at: number;
 }

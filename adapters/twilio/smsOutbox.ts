@@ -28,7 +28,7 @@ export class SmsOutboxStore {
         .values({
           conversation_id: conversationId, message_sid: messageSid, kind, body: text.body, segments: text.segments,
           encoding: text.encoding, state: 'queued', attempts: 0, lease_owner: null, lease_until: null, sid: null,
-          last_status: null, last_code: null, created_at: now, updated_at: now,
+          last_status: null, last_code: null, attempt_started_at: null, created_at: now, updated_at: now,
         })
         .returning('id')
         .executeTakeFirstOrThrow();
@@ -85,10 +85,22 @@ export class SmsOutboxStore {
     await this.db.updateTable('sms_outbox').set({ lease_until: until }).where('id', '=', id).where('lease_owner', '=', owner).where('state', '=', 'queued').execute();
   }
 
-  async recordAttempt(id: number, owner: string, status: number | undefined, code: number | undefined, now: number): Promise<void> {
+  /** Committed before each request to Twilio: until it answers, the text may or may not have gone. */
+  async markAttemptStarted(id: number, owner: string, now: number): Promise<void> {
+    await this.db.updateTable('sms_outbox').set({ attempt_started_at: now }).where('id', '=', id).where('lease_owner', '=', owner).execute();
+  }
+
+  /**
+   * A failed attempt. `answered`: Twilio answered (with an error), so the text was not taken;
+   * otherwise (no answer) it may have been, and the attempt stays open to be checked.
+   */
+  async recordAttempt(id: number, owner: string, status: number | undefined, code: number | undefined, now: number, answered = status !== undefined): Promise<void> {
     await this.db
       .updateTable('sms_outbox')
-      .set((eb) => ({ attempts: eb('attempts', '+', 1), last_status: status ?? null, last_code: code ?? null, updated_at: now }))
+      .set((eb) => ({
+        attempts: eb('attempts', '+', 1), last_status: status ?? null, last_code: code ?? null, updated_at: now,
+        ...(answered ? { attempt_started_at: null } : {}),
+      }))
       .where('id', '=', id)
       .where('lease_owner', '=', owner)
       .execute();
@@ -97,7 +109,7 @@ export class SmsOutboxStore {
   async markSent(id: number, sid: string, now: number): Promise<void> {
     await this.db
       .updateTable('sms_outbox')
-      .set((eb) => ({ state: 'sent', sid, attempts: eb('attempts', '+', 1), lease_owner: null, lease_until: null, updated_at: now }))
+      .set((eb) => ({ state: 'sent', sid, attempts: eb('attempts', '+', 1), lease_owner: null, lease_until: null, attempt_started_at: null, updated_at: now }))
       .where('id', '=', id)
       .execute();
   }
@@ -109,6 +121,13 @@ export class SmsOutboxStore {
   /** Gives a row back (this instance is stopping), so another may send it at once. */
   async release(id: number, owner: string): Promise<void> {
     await this.db.updateTable('sms_outbox').set({ lease_until: 0 }).where('id', '=', id).where('lease_owner', '=', owner).where('state', '=', 'queued').execute();
+  }
+
+  /** Which of these Twilio sids the outbox already recorded as sent (so they are not someone else's copy). */
+  async knownSids(sids: string[]): Promise<Set<string>> {
+    if (sids.length === 0) return new Set();
+    const rows = await this.db.selectFrom('sms_outbox').select('sid').where('sid', 'in', sids).execute();
+    return new Set(rows.flatMap((row) => (row.sid ? [row.sid] : [])));
   }
 
   /** Texts by state, for /metrics. */

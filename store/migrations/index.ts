@@ -10,6 +10,7 @@ import { agentSignInFailures } from './007_agent_sign_in_failures.js';
 import { smsInboxOutbox } from './008_sms_inbox_outbox.js';
 import { directLineInbox } from './009_directline_inbox.js';
 import { dropSmsClaims } from './010_drop_sms_claims.js';
+import { smsOutboxAttemptStarted } from './011_sms_outbox_attempt_started.js';
 
 /**
  * Every migration, in order. Names are permanent: a migration that has run on a council's
@@ -27,5 +28,6 @@ export function allMigrations(dialect: Dialect): Record<string, Migration> {
     '008_sms_inbox_outbox': smsInboxOutbox(dialect),
     '009_directline_inbox': directLineInbox(),
     '010_drop_sms_claims': dropSmsClaims(),
+    '011_sms_outbox_attempt_started': smsOutboxAttemptStarted(),
   };
 }

@@ -12,7 +12,7 @@ import { DEFAULT_OUTBOX_SCHEDULE, scheduleWaits } from '../../adapters/twilio/ou
 import { conversationIdFor, toE164 } from '../../adapters/twilio/phone.js';
 import { MAX_INBOUND_ATTEMPTS } from '../../adapters/twilio/smsInbox.js';
 import { SmsStore } from '../../adapters/twilio/smsStore.js';
-import { inboundParams, messageSid, residentNumber, sign, startHarness, testLogic, type Harness } from './harness.js';
+import { ACCOUNT_SID, AUTH_TOKEN, COUNCIL_NUMBER, inboundParams, messageSid, residentNumber, sign, startHarness, testLogic, type Harness } from './harness.js';
 
 const PATH = '/api/sms/twilio';
 
@@ -248,6 +248,38 @@ describe('SMS outbox: replies survive Twilio outages and restarts', () => {
     expect(h.fake.sentTo(resident).map((m) => m.body).slice(1)).toEqual(['You said: hello?', 'Hi, this is Sam from the council. How can I help?']);
     expect(await h.adapter.outboxCounts()).toEqual({ queued: 0, sent: 3, failed: 0 });
     expect(h.fake.requests.filter((r) => r.status === 503).length).toBeGreaterThan(3);
+  });
+
+  it('a text its instance was sending when it died is sent again only if Twilio did not take it', async () => {
+    h = await startHarness({ adapter: { outboxSchedule: COMPRESSED, webhookWaitMs: 200 } });
+    const resident = residentNumber(75);
+    expect((await h.sms(resident, 'hello')).status).toBe(200);
+    await h.fake.waitForSent(1);
+    const conversationId = conversationIdFor(toE164(resident) ?? '', await new SmsStore(h.database.db).conversationIdKey());
+    // Two texts a dead instance was sending (its lease run out): Twilio got the first request, not the second.
+    const startedAt = Date.now() - 3_000;
+    const taken = 'Your bin is collected on Tuesdays.';
+    const basic = `Basic ${Buffer.from(`${ACCOUNT_SID}:${AUTH_TOKEN}`).toString('base64')}`;
+    const accepted = await fetch(`${h.fake.url}/2010-04-01/Accounts/${ACCOUNT_SID}/Messages.json`, {
+      method: 'POST',
+      headers: { Authorization: basic, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ To: resident, From: COUNCIL_NUMBER, Body: taken }).toString(),
+    });
+    expect(accepted.status).toBe(201);
+    for (const body of [taken, 'Anything else?']) {
+      await h.database.db
+        .insertInto('sms_outbox')
+        .values({
+          conversation_id: conversationId, message_sid: null, kind: 'reply', body, segments: 1, encoding: 'GSM-7', state: 'queued', attempts: 0,
+          lease_owner: 'dead-instance', lease_until: Date.now() - 1, sid: null, last_status: null, last_code: null, attempt_started_at: startedAt,
+          created_at: startedAt, updated_at: startedAt,
+        })
+        .execute();
+    }
+    await h.adapter.outboxIdle();
+    expect(h.fake.sentTo(resident).map((m) => m.body).slice(1)).toEqual([taken, 'Anything else?']);
+    expect(await h.adapter.outboxCounts()).toEqual({ queued: 0, sent: 3, failed: 0 });
+    expect(h.logLines.join('\n')).toContain('Twilio already had this text');
   });
 
   it('a reply queued during an outage is sent after a restart, once', async () => {
