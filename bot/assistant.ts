@@ -245,7 +245,11 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
       botId: 'council-assistant',
       botName: messages.council.assistantName,
       allowedOrigin: config.CORS_ORIGIN,
-      inbox: { db: database.db, leaseMs: config.INBOX_LEASE_SECONDS * 1000, singleInstance: database.dialect === 'sqlite', stateWrites },
+      inbox: {
+        db: database.db, leaseMs: config.INBOX_LEASE_SECONDS * 1000, singleInstance: database.dialect === 'sqlite', stateWrites,
+        givenUpText: messages.render('turnError', 'web').text,
+        onGivenUp: () => metrics.messagesGivenUp.inc({ channel: 'directline' }),
+      },
     }),
   );
 
@@ -272,6 +276,7 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
             botName: messages.council.assistantName,
             metrics: metrics.smsMetrics(),
             stateWrites,
+            givenUpText: messages.render('turnError', 'sms').text,
             leaseMs: config.INBOX_LEASE_SECONDS * 1000,
             // SQLite means one instance: at start, every unfinished text is its own from before.
             singleInstance: database.dialect === 'sqlite',

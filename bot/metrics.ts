@@ -73,6 +73,14 @@ export class AssistantMetrics {
     registers: [this.registry],
   });
 
+  /** Messages (Web Chat or SMS) that failed every attempt; each resident was asked to send theirs again. */
+  readonly messagesGivenUp = new Counter({
+    name: 'assistant_messages_given_up_total',
+    help: 'Messages from residents given up after failing every attempt (the resident is told and asked to send it again), by channel',
+    labelNames: ['channel'] as const,
+    registers: [this.registry],
+  });
+
   readonly smsWebhooks = new Counter({
     name: 'assistant_sms_webhooks_total',
     help: 'Inbound SMS webhooks by outcome (processed, duplicate, opted-out, forbidden…)',
@@ -138,6 +146,7 @@ export class AssistantMetrics {
         this.smsSegments.inc({ kind }, segments);
       },
       textFailed: ({ status }) => this.smsFailures.inc({ status: String(status ?? 'none') }),
+      givenUp: () => this.messagesGivenUp.inc({ channel: 'sms' }),
       webhook: (outcome) => this.smsWebhooks.inc({ outcome }),
     };
   }

@@ -76,13 +76,6 @@ export interface SmsConversationTable {
   choices: string | null;
 }
 
-/** Inbound MessageSids already taken (Twilio retries webhooks; each is processed once). */
-export interface SmsInboundMessageTable {
-  message_sid: string;
-  conversation_id: string;
-  received_at: number;
-}
-
 /**
  * Every inbound text and how far it got (008): `processing` under an instance's lease, then
  * `answered` in the transaction that queues its replies. `params` is what Twilio posted (the
@@ -119,6 +112,8 @@ export interface SmsOutboxTable {
   sid: string | null;
   last_status: number | null;
   last_code: number | null;
+  /** When the attempt in progress began (011); set means Twilio may have taken it already. */
+  attempt_started_at: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -317,7 +312,6 @@ export interface DatabaseSchema {
   settings: SettingTable;
   missed_bin_reports: MissedBinReportTable;
   sms_conversations: SmsConversationTable;
-  sms_inbound_messages: SmsInboundMessageTable;
   sms_outbound_messages: SmsOutboundMessageTable;
   sms_inbox: SmsInboxTable;
   sms_outbox: SmsOutboxTable;

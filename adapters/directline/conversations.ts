@@ -50,6 +50,9 @@ export interface InboxParts {
   /** This instance's name on the leases it takes. */
   owner: string;
   leaseMs: number;
+  /** The reply to a message given up after MAX_ATTEMPTS, so the resident knows to send it again. */
+  givenUpText?: string;
+  onGivenUp?: () => void;
 }
 
 export interface ConversationGrant {
@@ -303,8 +306,7 @@ export class DirectLineConversations {
     const [stored] = await this.options.store.activitiesAfter(conversationId, watermark - 1, 1);
     const attempts = (await inbox.inbox.byWatermark(conversationId, watermark))?.attempts ?? 0;
     if (!stored || stored.watermark !== watermark || attempts > MAX_ATTEMPTS) {
-      await inbox.inbox.markFailed(conversationId, watermark, this.now());
-      this.options.logger.error({ conversationId, watermark }, 'message given up after failing every attempt');
+      await this.giveUp(conversationId, watermark, stored?.watermark === watermark ? stored : undefined);
       return false;
     }
     const later = await this.options.store.activitiesAfter(conversationId, watermark, PAGE_SIZE);
@@ -312,6 +314,41 @@ export class DirectLineConversations {
     this.options.logger.warn({ conversationId, watermark, alreadyStored }, 'message taken over from an instance that stopped before answering it');
     await this.answer(stored, logic, alreadyStored);
     return true;
+  }
+
+  /**
+   * A message that failed every attempt: marked failed and, in the same transaction, answered
+   * with an apology that says it was not processed (Web Chat shows it as sent, so without this
+   * the resident would wait for an answer that never comes).
+   */
+  private async giveUp(conversationId: string, watermark: number, stored: StoredActivity | undefined): Promise<void> {
+    const inbox = this.options.inbox;
+    if (!inbox) return;
+    const now = this.now();
+    this.options.logger.error({ conversationId, watermark }, 'message given up after failing every attempt');
+    inbox.onGivenUp?.();
+    if (!stored || !inbox.givenUpText) {
+      await inbox.inbox.markFailed(conversationId, watermark, now);
+      return;
+    }
+    const text = inbox.givenUpText;
+    await this.append(
+      conversationId,
+      (replyWatermark) => ({
+        type: ActivityTypes.Message,
+        id: activityId(conversationId, replyWatermark),
+        text,
+        inputHint: 'acceptingInput',
+        replyToId: stored.activity.id,
+        timestamp: new Date(now),
+        channelId: CHANNEL_ID,
+        serviceUrl: stored.activity.serviceUrl,
+        conversation: stored.activity.conversation,
+        from: this.options.bot,
+        recipient: stored.activity.from,
+      }),
+      (trx) => inbox.inbox.markFailed(conversationId, watermark, now, trx),
+    );
   }
 
   /** Messages free to take over (their lease ran out), oldest first, for the sweep. */

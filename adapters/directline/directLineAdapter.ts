@@ -40,6 +40,13 @@ export interface DirectLineInboxOptions {
   /** The only instance (SQLite): at start every unanswered message is its own, taken at once. */
   singleInstance?: boolean;
   stateWrites?: StateWriteDeferral;
+  /**
+   * What the resident is told, as the reply to a message that failed every attempt (see
+   * MAX_ATTEMPTS): it was not processed, send it again or how else to get help.
+   */
+  givenUpText?: string;
+  /** Counts a message given up (for /metrics). */
+  onGivenUp?: () => void;
 }
 
 export interface DirectLineOptions {
@@ -112,7 +119,12 @@ export class DirectLineAdapter extends BotAdapter {
       bot: this.bot,
       runTurn: (activity, logic, skipReplies) => this.runTurn(activity, logic, skipReplies),
       ...(options.inbox && this.inbox
-        ? { inbox: { inbox: this.inbox, db: options.inbox.db, stateWrites: options.inbox.stateWrites, owner: `directline-${randomUUID()}`, leaseMs: options.inbox.leaseMs } }
+        ? {
+            inbox: {
+              inbox: this.inbox, db: options.inbox.db, stateWrites: options.inbox.stateWrites, owner: `directline-${randomUUID()}`, leaseMs: options.inbox.leaseMs,
+              givenUpText: options.inbox.givenUpText, onGivenUp: options.inbox.onGivenUp,
+            },
+          }
         : {}),
     });
     this.streams = new DirectLineStreams({

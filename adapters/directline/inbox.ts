@@ -17,7 +17,7 @@ export interface InboundRecord {
   attempts: number;
 }
 
-/** After this many tries a message that keeps failing is given up (logged). */
+/** After this many tries a message that keeps failing is given up: the resident is told, and it is counted. */
 export const MAX_ATTEMPTS = 5;
 
 export class DirectLineInbox {
@@ -103,8 +103,9 @@ export class DirectLineInbox {
     return Number(updated.numUpdatedRows) === 1;
   }
 
-  async markFailed(conversationId: string, watermark: number, now: number): Promise<void> {
-    await this.db
+  /** Given up after MAX_ATTEMPTS; within `trx` when the apology to the resident is stored with it. */
+  async markFailed(conversationId: string, watermark: number, now: number, trx?: Transaction<DatabaseSchema>): Promise<void> {
+    await (trx ?? this.db)
       .updateTable('directline_inbox')
       .set({ state: 'failed', answered_at: now, lease_owner: null, lease_until: null })
       .where('conversation_id', '=', conversationId)

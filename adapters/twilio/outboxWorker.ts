@@ -15,7 +15,7 @@ import { randomUUID } from 'node:crypto';
 import pRetry from 'p-retry';
 import type pino from 'pino';
 import type { OutboxRow, SmsOutboxStore } from './smsOutbox.js';
-import { isRetryable, SmsSendError, TWILIO_OPTED_OUT, type TwilioSender } from './sender.js';
+import { isRetryable, SmsSendError, TWILIO_OPTED_OUT, type SendResult, type TwilioSender } from './sender.js';
 import type { SmsStore } from './smsStore.js';
 import type { SmsMetrics } from './twilioSmsAdapter.js';
 import type { Encoding } from './gsm.js';
@@ -172,14 +172,25 @@ export class SmsOutboxWorker {
     renew.unref();
     const { schedule } = this.options;
     let attempts = Number(row.attempts);
+    // Set while an attempt's outcome is unknown (its instance died, or Twilio never answered).
+    let uncertainSince = row.attempt_started_at === null ? null : Number(row.attempt_started_at);
     try {
       const sent = await pRetry(
         async () => {
+          if (uncertainSince !== null) {
+            const earlier = await this.sentEarlier(row, conversation.phone, uncertainSince);
+            if (earlier) return earlier;
+          }
           attempts += 1;
+          const startedAt = this.now();
+          await store.markAttemptStarted(row.id, this.owner, startedAt);
+          uncertainSince = startedAt;
           try {
             return await this.options.sender.send({ to: conversation.phone, body: row.body, statusCallback: this.options.statusCallback });
           } catch (error) {
             const failure = error instanceof SmsSendError ? error : undefined;
+            // An error Twilio answered with means it did not take the text.
+            if (failure?.status !== undefined) uncertainSince = null;
             await store.recordAttempt(row.id, this.owner, failure?.status, failure?.code, this.now()).catch(() => undefined);
             throw error;
           }
@@ -226,6 +237,19 @@ export class SmsOutboxWorker {
     } finally {
       clearInterval(renew);
     }
+  }
+
+  /**
+   * Whether an attempt whose outcome is unknown got through: a text Twilio holds with this
+   * body, to this number, created since the attempt began, that no other row recorded. Asking
+   * fails like a send (retried later), so an uncertain text is never sent again blind.
+   */
+  private async sentEarlier(row: OutboxRow, to: string, since: number): Promise<SendResult | undefined> {
+    const candidates = await this.options.sender.findSent(to, row.body, since);
+    const known = await this.options.store.knownSids(candidates.map((c) => c.sid));
+    const ours = candidates.find((c) => !known.has(c.sid));
+    if (ours) this.options.logger.warn({ conversationId: row.conversation_id, sid: ours.sid }, 'SMS outbox: Twilio already had this text from an attempt whose answer was lost; not sent again');
+    return ours;
   }
 }
 

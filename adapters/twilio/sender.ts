@@ -80,6 +80,27 @@ export class TwilioSender {
     this.client = twilio(accountSid, authToken, { httpClient: new RebasedRequestClient(new URL(apiBaseUrl), timeoutMs) });
   }
 
+  /**
+   * Texts Twilio holds to `to` from the council's number with this body, created at or after
+   * `since` (Twilio keeps whole seconds), newest first: did an attempt whose answer never came
+   * get through? Throws SmsSendError when Twilio cannot say.
+   */
+  async findSent(to: string, body: string, since: number): Promise<SendResult[]> {
+    try {
+      const recent = await this.client.messages.list({ to, from: this.from, limit: 50 });
+      const floor = Math.floor(since / 1000) * 1000;
+      return recent
+        .filter((message) => message.body === body && message.dateCreated.getTime() >= floor)
+        .map((message) => {
+          const segments = Number(message.numSegments);
+          return { sid: message.sid, status: message.status, segments: Number.isFinite(segments) && segments > 0 ? segments : undefined, attempts: 0 };
+        });
+    } catch (error) {
+      const shape = errorShape.safeParse(error);
+      throw new SmsSendError('Twilio could not list messages', shape.success ? shape.data.status : undefined, shape.success ? shape.data.code : undefined, 0);
+    }
+  }
+
   async send(request: SendRequest): Promise<SendResult> {
     for (let attempt = 1; ; attempt += 1) {
       try {

@@ -12,7 +12,7 @@ import type { DatabaseSchema } from '../../store/schema.js';
 
 export type InboxClaim = 'claimed' | 'answered' | 'busy';
 
-/** After this many tries a text that keeps failing is given up (logged), not tried for ever. */
+/** After this many tries a text that keeps failing is given up, not tried for ever: the resident is told, and it is counted. */
 export const MAX_INBOUND_ATTEMPTS = 5;
 
 export class LeaseLostError extends Error {
@@ -112,8 +112,8 @@ export class SmsInbox {
   }
 
   /** A text tried MAX_INBOUND_ATTEMPTS times without an answer: stop trying. */
-  async markFailed(messageSid: string, now: number): Promise<void> {
-    await this.db
+  async markFailed(messageSid: string, now: number, trx?: Transaction<DatabaseSchema>): Promise<void> {
+    await (trx ?? this.db)
       .updateTable('sms_inbox')
       .set({ state: 'failed', answered_at: now, lease_owner: null, lease_until: null })
       .where('message_sid', '=', messageSid)

@@ -15,18 +15,32 @@ export const OUTBOX_STATES: readonly OutboxState[] = ['queued', 'sent', 'failed'
 export class SmsOutboxStore {
   constructor(private readonly db: Kysely<DatabaseSchema>) {}
 
-  /** Queues a turn's texts, in order, within the caller's transaction; `opt-out` goes even to a number that opted out. */
-  async enqueue(trx: Transaction<DatabaseSchema>, conversationId: string, messageSid: string | null, kind: 'reply' | 'opt-out', texts: PlannedText[], now: number): Promise<void> {
+  /**
+   * Queues a turn's texts, in order, within the caller's transaction; `opt-out` goes even to a
+   * number that opted out; `proactive` is a text nobody texted for (an agent's reply). Returns
+   * the rows' ids.
+   */
+  async enqueue(trx: Transaction<DatabaseSchema>, conversationId: string, messageSid: string | null, kind: 'reply' | 'opt-out' | 'proactive', texts: PlannedText[], now: number): Promise<number[]> {
+    const ids: number[] = [];
     for (const text of texts) {
-      await trx
+      const row = await trx
         .insertInto('sms_outbox')
         .values({
           conversation_id: conversationId, message_sid: messageSid, kind, body: text.body, segments: text.segments,
           encoding: text.encoding, state: 'queued', attempts: 0, lease_owner: null, lease_until: null, sid: null,
-          last_status: null, last_code: null, created_at: now, updated_at: now,
+          last_status: null, last_code: null, attempt_started_at: null, created_at: now, updated_at: now,
         })
-        .execute();
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      ids.push(Number(row.id));
     }
+    return ids;
+  }
+
+  /** The rows as they are now (state and the last failure), by id. */
+  async rows(ids: number[]): Promise<Pick<OutboxRow, 'id' | 'state' | 'last_status' | 'last_code' | 'attempts'>[]> {
+    if (ids.length === 0) return [];
+    return this.db.selectFrom('sms_outbox').select(['id', 'state', 'last_status', 'last_code', 'attempts']).where('id', 'in', ids).orderBy('id', 'asc').execute();
   }
 
   /** Conversations with a queued text nobody holds, oldest first. */
@@ -71,10 +85,22 @@ export class SmsOutboxStore {
     await this.db.updateTable('sms_outbox').set({ lease_until: until }).where('id', '=', id).where('lease_owner', '=', owner).where('state', '=', 'queued').execute();
   }
 
-  async recordAttempt(id: number, owner: string, status: number | undefined, code: number | undefined, now: number): Promise<void> {
+  /** Committed before each request to Twilio: until it answers, the text may or may not have gone. */
+  async markAttemptStarted(id: number, owner: string, now: number): Promise<void> {
+    await this.db.updateTable('sms_outbox').set({ attempt_started_at: now }).where('id', '=', id).where('lease_owner', '=', owner).execute();
+  }
+
+  /**
+   * A failed attempt. `answered`: Twilio answered (with an error), so the text was not taken;
+   * otherwise (no answer) it may have been, and the attempt stays open to be checked.
+   */
+  async recordAttempt(id: number, owner: string, status: number | undefined, code: number | undefined, now: number, answered = status !== undefined): Promise<void> {
     await this.db
       .updateTable('sms_outbox')
-      .set((eb) => ({ attempts: eb('attempts', '+', 1), last_status: status ?? null, last_code: code ?? null, updated_at: now }))
+      .set((eb) => ({
+        attempts: eb('attempts', '+', 1), last_status: status ?? null, last_code: code ?? null, updated_at: now,
+        ...(answered ? { attempt_started_at: null } : {}),
+      }))
       .where('id', '=', id)
       .where('lease_owner', '=', owner)
       .execute();
@@ -83,7 +109,7 @@ export class SmsOutboxStore {
   async markSent(id: number, sid: string, now: number): Promise<void> {
     await this.db
       .updateTable('sms_outbox')
-      .set((eb) => ({ state: 'sent', sid, attempts: eb('attempts', '+', 1), lease_owner: null, lease_until: null, updated_at: now }))
+      .set((eb) => ({ state: 'sent', sid, attempts: eb('attempts', '+', 1), lease_owner: null, lease_until: null, attempt_started_at: null, updated_at: now }))
       .where('id', '=', id)
       .execute();
   }
@@ -95,6 +121,13 @@ export class SmsOutboxStore {
   /** Gives a row back (this instance is stopping), so another may send it at once. */
   async release(id: number, owner: string): Promise<void> {
     await this.db.updateTable('sms_outbox').set({ lease_until: 0 }).where('id', '=', id).where('lease_owner', '=', owner).where('state', '=', 'queued').execute();
+  }
+
+  /** Which of these Twilio sids the outbox already recorded as sent (so they are not someone else's copy). */
+  async knownSids(sids: string[]): Promise<Set<string>> {
+    if (sids.length === 0) return new Set();
+    const rows = await this.db.selectFrom('sms_outbox').select('sid').where('sid', 'in', sids).execute();
+    return new Set(rows.flatMap((row) => (row.sid ? [row.sid] : [])));
   }
 
   /** Texts by state, for /metrics. */

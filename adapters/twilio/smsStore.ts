@@ -130,9 +130,8 @@ export class SmsStore {
     return row ? { status: row.status, errorCode: row.error_code, segments: row.segments } : undefined;
   }
 
-  /** Retention: forgets delivery records (and the MessageSids of the old claim table) older than `cutoff` (epoch ms). */
+  /** Retention: forgets delivery records older than `cutoff` (epoch ms). */
   async deleteOlderThan(cutoff: number): Promise<void> {
-    await this.db.deleteFrom('sms_inbound_messages').where('received_at', '<', cutoff).execute();
     await this.db.deleteFrom('sms_outbound_messages').where('created_at', '<', cutoff).execute();
   }
 }

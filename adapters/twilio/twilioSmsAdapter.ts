@@ -34,7 +34,7 @@ import { conversationIdFor, toE164 } from './phone.js';
 import { PerNumberRateLimit, type PerNumberLimiter, type RateDecision } from './rateLimit.js';
 import { choiceForReply, renderActivity } from './render.js';
 import { registerTwilioRoutes, STATUS_PATH } from './routes.js';
-import { DEFAULT_RETRY, SmsSendError, TWILIO_OPTED_OUT, TwilioSender, type RetryPolicy } from './sender.js';
+import { SmsSendError, TwilioSender } from './sender.js';
 import { SmsContent, type SmsMessageId } from './smsContent.js';
 import { SmsStore, type SmsConversation } from './smsStore.js';
 import { MAX_INBOUND_ATTEMPTS, SmsInbox } from './smsInbox.js';
@@ -79,10 +79,8 @@ export interface TwilioSmsOptions {
   rateLimiter?: PerNumberLimiter;
   /** A reply longer than this many segments is split into separate texts; default 2. */
   maxSegmentsPerText?: number;
-  /** How long the webhook waits for the turn before answering Twilio anyway; default 10 s. */
+  /** How long the webhook (or a proactive sender) waits for the texts to go before answering anyway; default 10 s. */
   webhookWaitMs?: number;
-  /** Retries of a proactive text (an agent's reply), sent while the agent waits. */
-  retry?: Partial<RetryPolicy>;
   /** Retries of texts in the outbox; default DEFAULT_OUTBOX_SCHEDULE (minutes). */
   outboxSchedule?: Partial<OutboxRetrySchedule>;
   /**
@@ -99,6 +97,11 @@ export interface TwilioSmsOptions {
   singleInstance?: boolean;
   /** Holds the turn's state writes back so they commit with "answered" (see DeferredStateWrites). */
   stateWrites?: StateWriteDeferral;
+  /**
+   * What the resident is told when a text failed every attempt (MAX_INBOUND_ATTEMPTS): it was
+   * not processed, text again or how else to get help. Queued like any reply.
+   */
+  givenUpText?: string;
   /** A reply could not be sent after the last retry: hand the conversation to a person. */
   onUndeliverable?: (conversationId: string) => Promise<void>;
   /** Region for numbers written without a country code; default GB. */
@@ -115,6 +118,8 @@ export interface SmsMetrics {
   textSent(info: { segments: number; encoding: Encoding; kind: 'reply' | 'proactive' }): void;
   textFailed(info: { status: number | undefined; code: number | undefined }): void;
   webhook(outcome: InboundOutcome | 'forbidden' | 'too-large' | 'bad-request' | 'error'): void;
+  /** A text given up after failing every attempt. */
+  givenUp?(): void;
 }
 
 export type InboundOutcome =
@@ -122,19 +127,10 @@ export type InboundOutcome =
 
 type Logic = (context: TurnContext) => Promise<void>;
 
-/** A proactive turn's replies are sent while its caller (an agent) waits, not queued. */
-interface TurnOptions {
-  conversation: SmsConversation;
-  kind: 'proactive';
-  /** Proactive senders (agents) need to know when a text could not be sent. */
-  throwOnSendFailure?: boolean;
-}
-
 const OUTBOX = Symbol('sms.outbox');
 
 export class TwilioSmsAdapter extends BotAdapter {
   private readonly store: SmsStore;
-  private readonly sender: TwilioSender;
   private readonly content: SmsContent;
   private readonly rateLimiter: PerNumberLimiter;
   private readonly logger: pino.Logger;
@@ -168,7 +164,6 @@ export class TwilioSmsAdapter extends BotAdapter {
     this.store = new SmsStore(options.db);
     this.content = SmsContent.load(resolve(options.dataDir ?? './data/demo'));
     this.rateLimiter = options.rateLimiter ?? new PerNumberRateLimit(options.rateLimit ?? 20, options.rateLimitWindowMs ?? 60_000);
-    this.sender = new TwilioSender(options.accountSid, options.authToken, councilNumber, options.apiBaseUrl, { ...DEFAULT_RETRY, ...options.retry });
     this.bot = { id: councilNumber, name: options.botName ?? 'council-assistant', role: 'bot' };
     this.settings = {
       greetAfterSilenceMs: options.greetAfterSilenceMs ?? 12 * 3_600_000,
@@ -223,11 +218,18 @@ export class TwilioSmsAdapter extends BotAdapter {
     });
   }
 
-  /** Proactive messages (agent replies, confirmations), always by REST; never to an opted-out number. */
+  /**
+   * Proactive messages (an agent's reply, a handoff notice), never to a number that opted out
+   * (SmsOptedOutError). Queued in the outbox like every reply, in order with them, so a Twilio
+   * outage delays them instead of losing them. The caller waits while the first attempts go
+   * (up to webhookWaitMs): a text Twilio refused for good rejects with SmsSendError, so an agent
+   * sees it was not delivered; one still being retried resolves, as it will be sent (or, after
+   * the last retry, the conversation is handed to a person to phone the resident).
+   */
   async continueConversation(reference: Partial<ConversationReference>, logic: Logic): Promise<void> {
     const conversationId = reference.conversation?.id;
     if (!conversationId) throw new Error('continueConversation needs reference.conversation.id');
-    await this.options.turnQueue.run(conversationId, async () => {
+    const queued = await this.options.turnQueue.run(conversationId, async () => {
       const conversation = await this.store.find(conversationId);
       if (!conversation) throw new Error(`No SMS conversation ${conversationId}`);
       const activity = TurnContext.applyConversationReference(
@@ -235,8 +237,32 @@ export class TwilioSmsAdapter extends BotAdapter {
         { ...reference, channelId: CHANNEL_ID, bot: reference.bot ?? this.bot },
         true,
       );
-      await this.runAndDeliver(activity, logic, { conversation, kind: 'proactive', throwOnSendFailure: true });
+      const outbox = new Outbox();
+      await this.runTurn(activity, logic, outbox);
+      if (outbox.isEmpty) return [];
+      // A proactive send may come at any time, so it looks at the opt-out again.
+      if ((await this.store.find(conversationId))?.optedOut ?? true) {
+        this.logger.info({ conversationId }, 'SMS not sent: the number has opted out');
+        throw new SmsOptedOutError(conversationId);
+      }
+      const texts = outbox.plan(this.settings.maxSegmentsPerText);
+      const segments = texts.reduce((sum, text) => sum + text.segments, 0);
+      if (segments > this.settings.maxSegmentsPerText) {
+        this.logger.warn({ conversationId, texts: texts.length, segments }, 'SMS reply over the routine segment budget');
+      }
+      return this.options.db.transaction().execute(async (trx) => {
+        if (outbox.choices.length) await this.store.setChoices(conversationId, outbox.choices, trx);
+        return this.outboxStore.enqueue(trx, conversationId, null, 'proactive', texts, this.now());
+      });
     });
+    if (queued.length === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.worker.drainNow(conversationId), new Promise((r) => (timer = setTimeout(r, this.settings.webhookWaitMs)))]);
+    clearTimeout(timer);
+    const refused = (await this.outboxStore.rows(queued)).find((row) => row.state === 'failed');
+    if (!refused) return;
+    if ((await this.store.find(conversationId))?.optedOut) throw new SmsOptedOutError(conversationId);
+    throw new SmsSendError('Twilio did not accept the text', refused.last_status ?? undefined, refused.last_code ?? undefined, Number(refused.attempts));
   }
 
   /** Collects the turn's replies; they are sent together when the turn ends (see Outbox). */
@@ -413,8 +439,7 @@ export class TwilioSmsAdapter extends BotAdapter {
     const key = this.key ?? (await this.keyPromise);
     const conversationId = conversationIdFor(phone, key);
     if ((await this.inbox.attempts(messageSid)) > MAX_INBOUND_ATTEMPTS) {
-      await this.inbox.markFailed(messageSid, this.now());
-      this.logger.error({ messageSid, conversationId }, 'SMS given up after failing every attempt');
+      await this.giveUp(messageSid, conversationId, phone);
       return 'processed';
     }
     const renew = setInterval(() => {
@@ -457,6 +482,24 @@ export class TwilioSmsAdapter extends BotAdapter {
     } finally {
       clearInterval(renew);
     }
+  }
+
+  /** Marks a text that failed every attempt failed and, with it, queues the apology that asks the resident to text again. */
+  private async giveUp(messageSid: string, conversationId: string, phone: string): Promise<void> {
+    this.logger.error({ messageSid, conversationId }, 'SMS given up after failing every attempt');
+    this.options.metrics?.givenUp?.();
+    const text = this.options.givenUpText;
+    // The number's first text may be the one given up: the outbox sends only to numbers it knows.
+    const { optedOut } = await this.store.conversationFor(conversationId, phone, this.now());
+    await this.options.db.transaction().execute(async (trx) => {
+      if (text && !optedOut) {
+        const reply = new Outbox();
+        reply.add({ text, choices: [] });
+        await this.outboxStore.enqueue(trx, conversationId, messageSid, 'reply', reply.plan(this.settings.maxSegmentsPerText), this.now());
+      }
+      await this.inbox.markFailed(messageSid, this.now(), trx);
+    });
+    this.worker.kick();
   }
 
   private async processInbound(
@@ -564,59 +607,6 @@ export class TwilioSmsAdapter extends BotAdapter {
     const context = new TurnContext(this, activity);
     context.turnState.set(OUTBOX, outbox);
     await this.runMiddleware(context, logic);
-  }
-
-  private async runAndDeliver(activity: Partial<Activity>, logic: Logic, options: TurnOptions): Promise<void> {
-    const outbox = new Outbox();
-    await this.runTurn(activity, logic, outbox);
-    await this.deliver(outbox, activity, options);
-  }
-
-  private async deliver(outbox: Outbox, activity: Partial<Activity>, options: TurnOptions): Promise<void> {
-    const { conversationId } = options.conversation;
-    if (outbox.isEmpty) return;
-
-    const choices = outbox.choices;
-    if (choices.length || (activity.type === ActivityTypes.Message && options.conversation.choices.length)) {
-      await this.store.setChoices(conversationId, choices);
-    }
-
-    // A proactive send may come at any time, so it looks at the opt-out again.
-    const latest = await this.store.find(conversationId);
-    if (!latest || latest.optedOut) {
-      this.logger.info({ conversationId }, 'SMS not sent: the number has opted out');
-      // An agent's reply that cannot go must not look delivered in the agent console.
-      if (options.throwOnSendFailure) throw new SmsOptedOutError(conversationId);
-      return;
-    }
-
-    const texts = outbox.plan(this.settings.maxSegmentsPerText);
-    const totalSegments = texts.reduce((sum, text) => sum + text.segments, 0);
-    if (totalSegments > this.settings.maxSegmentsPerText) {
-      this.logger.warn({ conversationId, texts: texts.length, segments: totalSegments }, 'SMS reply over the routine segment budget');
-    }
-    for (const text of texts) {
-      try {
-        const sent = await this.sender.send({ to: latest.phone, body: text.body, statusCallback: this.options.publicBaseUrl.replace(/\/$/, '') + STATUS_PATH });
-        const segments = sent.segments ?? text.segments;
-        await this.store.recordSent(sent.sid, conversationId, segments, sent.status, this.now());
-        this.options.metrics?.textSent({ segments: text.segments, encoding: text.encoding, kind: options.kind });
-        this.logger.info({ conversationId, sid: sent.sid, segments: text.segments, encoding: text.encoding, attempts: sent.attempts }, 'SMS sent');
-      } catch (error) {
-        const status = error instanceof SmsSendError ? error.status : undefined;
-        const code = error instanceof SmsSendError ? error.code : undefined;
-        this.options.metrics?.textFailed({ status, code });
-        if (code === TWILIO_OPTED_OUT) {
-          // Twilio's own STOP handling got there first: record it so we stop trying.
-          await this.store.setOptedOut(conversationId, true, this.now());
-          this.logger.info({ conversationId, code }, 'SMS refused by Twilio: the number has opted out');
-          return;
-        }
-        this.logger.error({ conversationId, status, code, attempts: error instanceof SmsSendError ? error.attempts : undefined }, 'SMS could not be sent');
-        if (options.throwOnSendFailure) throw error;
-        return;
-      }
-    }
   }
 
   private async handleStatus(params: Record<string, string>): Promise<void> {

@@ -6,10 +6,11 @@
  */
 import type { Activity } from 'botbuilder';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../store/database.js';
+import { openDatabase, type Database } from '../../store/database.js';
 import { startTestAssistant, type TestAssistant } from '../helpers/assistant.js';
 import { testDatabase, type TestDatabase } from '../helpers/databases.js';
 import { openConversation, type RestConversation } from '../helpers/directLineRest.js';
+import { MAX_ATTEMPTS } from '../../adapters/directline/inbox.js';
 
 let assistant: TestAssistant | undefined;
 let database: TestDatabase | undefined;
@@ -29,6 +30,37 @@ async function post(base: string, conversation: RestConversation, body: object):
 }
 
 const answersTo = (messages: Partial<Activity>[], id: string) => messages.filter((m) => m.replyToId === id);
+
+/**
+ * Stores `text` as the resident's next message, left `processing` by instances that died
+ * (`attempts` of them took it) under a lease nobody will renew; returns its id.
+ */
+async function leftUnanswered(store: Database, resident: RestConversation, text: string, attempts: number): Promise<string> {
+  // On SQLite (one instance) a restart takes over even a lease that has not run out; with
+  // PostgreSQL, other instances may be alive, so it waits for the lease to run out.
+  const deadLeaseUntil = store.dialect === 'sqlite' ? Date.now() + 60_000 : Date.now() - 1;
+  const next = await store.db.selectFrom('directline_conversations').select('next_watermark').where('id', '=', resident.conversationId).executeTakeFirstOrThrow();
+  const watermark = Number(next.next_watermark);
+  const id = `${resident.conversationId}|${String(watermark).padStart(7, '0')}`;
+  await store.db.transaction().execute(async (trx) => {
+    await trx.updateTable('directline_conversations').set({ next_watermark: watermark + 1 }).where('id', '=', resident.conversationId).execute();
+    await trx
+      .insertInto('directline_activities')
+      .values({
+        conversation_id: resident.conversationId, watermark,
+        activity: JSON.stringify({
+          type: 'message', id, text, channelId: 'directline', serviceUrl: 'http://127.0.0.1', timestamp: new Date().toISOString(),
+          conversation: { id: resident.conversationId }, from: { id: 'resident', role: 'user' }, recipient: { id: 'council-assistant', role: 'bot' },
+        }),
+      })
+      .execute();
+    await trx
+      .insertInto('directline_inbox')
+      .values({ conversation_id: resident.conversationId, watermark, client_activity_id: null, state: 'processing', lease_owner: 'dead', lease_until: deadLeaseUntil, attempts, received_at: Date.now(), answered_at: null })
+      .execute();
+  });
+  return id;
+}
 
 describe('Web Chat inbox', () => {
   it('the same clientActivityID posted twice (at once, or again later) runs one turn and gets the same id', async () => {
@@ -59,29 +91,7 @@ describe('Web Chat inbox', () => {
     // What a crash right after storing the resident's answer leaves: the message (its echo is in
     // the history, so Web Chat offers no retry) under a lease nobody will renew.
     const store = await openDatabase(database.url);
-    // On SQLite (one instance) a restart takes over even a lease that has not run out; with
-    // PostgreSQL, other instances may be alive, so it waits for the lease to run out.
-    const deadLeaseUntil = store.dialect === 'sqlite' ? Date.now() + 60_000 : Date.now() - 1;
-    const next = await store.db.selectFrom('directline_conversations').select('next_watermark').where('id', '=', resident.conversationId).executeTakeFirstOrThrow();
-    const watermark = Number(next.next_watermark);
-    const id = `${resident.conversationId}|${String(watermark).padStart(7, '0')}`;
-    await store.db.transaction().execute(async (trx) => {
-      await trx.updateTable('directline_conversations').set({ next_watermark: watermark + 1 }).where('id', '=', resident.conversationId).execute();
-      await trx
-        .insertInto('directline_activities')
-        .values({
-          conversation_id: resident.conversationId, watermark,
-          activity: JSON.stringify({
-            type: 'message', id, text: 'DF2 4QT', channelId: 'directline', serviceUrl: assistant?.url, timestamp: new Date().toISOString(),
-            conversation: { id: resident.conversationId }, from: { id: 'resident', role: 'user' }, recipient: { id: 'council-assistant', role: 'bot' },
-          }),
-        })
-        .execute();
-      await trx
-        .insertInto('directline_inbox')
-        .values({ conversation_id: resident.conversationId, watermark, client_activity_id: null, state: 'processing', lease_owner: 'dead', lease_until: deadLeaseUntil, attempts: 1, received_at: Date.now(), answered_at: null })
-        .execute();
-    });
+    const id = await leftUnanswered(store, resident, 'DF2 4QT', 1);
     await store.close();
     expect(answersTo(await resident.botMessages(), id)).toEqual([]);
 
@@ -94,5 +104,32 @@ describe('Web Chat inbox', () => {
     // And the conversation carries on from there.
     expect((await resumed.say('22 Mill Lane')).join('\n')).toMatch(/registration/i);
     expect(answersTo(await resumed.botMessages(), id).filter((m) => /which address/i.test(m.text ?? ''))).toHaveLength(1);
+  });
+
+  it('a message that failed every attempt is answered with an apology asking to send it again, and counted', async () => {
+    database = await testDatabase();
+    assistant = await startTestAssistant({}, database);
+    const resident = await openConversation(assistant.url);
+    expect((await resident.say('van permit')).join('\n')).toMatch(/postcode/i);
+
+    // Five instances took it and none finished it (each died, or its turn kept failing).
+    const store = await openDatabase(database.url);
+    const id = await leftUnanswered(store, resident, 'DF2 4QT', MAX_ATTEMPTS);
+    await store.close();
+
+    const restartedOn = database;
+    await assistant.stop();
+    assistant = await startTestAssistant({}, restartedOn);
+    const resumed = await openConversation(assistant.url, { conversationId: resident.conversationId, token: resident.token });
+    await expect
+      .poll(async () => answersTo(await resumed.botMessages(), id).map((m) => m.text ?? '').join('\n'), { timeout: 20_000 })
+      .toMatch(/couldn't finish that\. Please try again.*01632 960000/s);
+    const answers = answersTo(await resumed.botMessages(), id);
+    expect(answers).toHaveLength(1);
+    expect(answers[0]?.text).not.toMatch(/which address/i);
+    const metrics = await (await fetch(`${assistant.url}/metrics`)).text();
+    expect(metrics).toMatch(/assistant_messages_given_up_total\{channel="directline"\} 1/);
+    // Sent again, as the apology asks, it is answered.
+    expect((await resumed.say('DF2 4QT')).join('\n')).toMatch(/which address/i);
   });
 });

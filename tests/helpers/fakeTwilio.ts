@@ -2,8 +2,8 @@
  * A local stand-in for the part of Twilio's REST API the twilio library calls to send a text:
  * POST /2010-04-01/Accounts/{AccountSid}/Messages.json, form-encoded, Basic auth with the
  * account SID and auth token. Answers like Twilio (201, sid SM…, status "queued",
- * num_segments), records every message accepted, and can be told to fail the next requests
- * with 429 or 500 to exercise retries.
+ * num_segments), records every message accepted, lists them (GET, newest first, by To and
+ * From), and can be told to fail the next requests with 429 or 500 to exercise retries.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -97,6 +97,18 @@ export async function startFakeTwilio(accountSid: string, authToken: string): Pr
   const server: Server = createServer(async (req, res) => {
     const raw = await readBody(req);
     const at = Date.now();
+    if (req.method === 'GET' && req.url?.split('?')[0] === path) {
+      // Listing messages (newest first), as the outbox does to learn whether a text whose answer was lost went.
+      if (req.headers.authorization !== expectedAuth) return reply(res, 401, { code: 20003, message: 'Authenticate', status: 401 });
+      if (outage && at < outage.until) return reply(res, outage.status, { code: 20500, message: 'Internal Server Error', status: outage.status });
+      const query = new URL(req.url, 'http://fake').searchParams;
+      const listed = sent
+        .filter((m) => (!query.get('To') || m.to === query.get('To')) && (!query.get('From') || m.from === query.get('From')))
+        .reverse()
+        .slice(0, Number(query.get('PageSize') ?? 50))
+        .map(resource);
+      return reply(res, 200, { messages: listed, start: 0, end: listed.length, page: 0, page_size: listed.length, first_page_uri: path, next_page_uri: null, previous_page_uri: null, uri: path });
+    }
     if (req.method !== 'POST' || req.url?.split('?')[0] !== path) {
       requests.push({ status: 404, at });
       return reply(res, 404, { code: 20404, message: 'The requested resource was not found', status: 404 });
@@ -129,8 +141,12 @@ export async function startFakeTwilio(accountSid: string, authToken: string): Pr
         waiter.resolve();
       }
     }
+    reply(res, 201, resource(message));
+  });
+  /** A message as Twilio's API shows it. */
+  const resource = ({ sid, to, from, body, numSegments, at }: SentMessage) => {
     const now = new Date(at).toUTCString();
-    reply(res, 201, {
+    return {
       account_sid: accountSid,
       api_version: '2010-04-01',
       body,
@@ -151,8 +167,8 @@ export async function startFakeTwilio(accountSid: string, authToken: string): Pr
       subresource_uris: { media: `/2010-04-01/Accounts/${accountSid}/Messages/${sid}/Media.json` },
       to,
       uri: `/2010-04-01/Accounts/${accountSid}/Messages/${sid}.json`,
-    });
-  });
+    };
+  };
   server.keepAliveTimeout = 5000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -19,19 +19,66 @@ export async function freePort(): Promise<number> {
  */
 export async function startAssistantProcess(port: number, env: Record<string, string>, readyTimeoutMs = 180_000): Promise<ChildProcess> {
   const proc = spawn(process.execPath, ['--import', 'tsx', 'bot/index.ts'], {
-    env: { ...process.env, PORT: String(port), LOG_LEVEL: 'warn', NODE_ENV: 'test', ...GENEROUS_LIMITS, ...env },
+    env: assistantEnv(port, env),
     stdio: ['ignore', 'ignore', 'pipe'],
   });
-  // Kept so a failed start says why (and read, so a chatty process never blocks on a full pipe).
+  return waitUntilReady(proc, port, keepStderr(proc), readyTimeoutMs);
+}
+
+function assistantEnv(port: number, env: Record<string, string>): NodeJS.ProcessEnv {
+  return { ...process.env, PORT: String(port), LOG_LEVEL: 'warn', NODE_ENV: 'test', ...GENEROUS_LIMITS, ...env };
+}
+
+/** Kept so a failed start says why (and read, so a chatty process never blocks on a full pipe). */
+function keepStderr(proc: ChildProcess): () => string {
   let stderr = '';
   proc.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
   });
+  return () => stderr;
+}
+
+/**
+ * A restartable assistant for kill -9 trials: a warm spare (tests/helpers/assistantStandby.ts,
+ * or `compiled`, that file compiled by compileStandby) is spawned at once and loads its modules
+ * in the background; start() tells it to run the real entry point on `port` and resolves when
+ * it is ready. Each spare starts once.
+ */
+export interface Standby {
+  port: number;
+  start(readyTimeoutMs?: number): Promise<ChildProcess>;
+  /** Stops a spare that was never started. */
+  discard(): Promise<void>;
+}
+
+export function spawnStandby(port: number, env: Record<string, string>, compiled?: string): Standby {
+  const proc = spawn(process.execPath, compiled ? [compiled] : ['--import', 'tsx', 'tests/helpers/assistantStandby.ts'], {
+    env: assistantEnv(port, env),
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+  });
+  const stderr = keepStderr(proc);
+  const loaded = new Promise<void>((resolve, reject) => {
+    proc.once('message', () => resolve());
+    proc.once('exit', (code) => reject(new Error(`assistant standby exited with ${code}: ${stderr()}`)));
+  });
+  loaded.catch(() => undefined);
+  return {
+    port,
+    async start(readyTimeoutMs = 180_000) {
+      await loaded;
+      proc.send('go');
+      return waitUntilReady(proc, port, stderr, readyTimeoutMs);
+    },
+    discard: () => killHard(proc),
+  };
+}
+
+async function waitUntilReady(proc: ChildProcess, port: number, stderrOf: () => string, readyTimeoutMs: number): Promise<ChildProcess> {
   // A start trains nothing (the model is cached) but on a busy 2-core machine loading the
   // council's data and TypeScript can take tens of seconds: the deadline only bounds a start that hangs.
   const deadline = Date.now() + readyTimeoutMs;
   while (Date.now() < deadline) {
-    if (proc.exitCode !== null) throw new Error(`assistant exited with ${proc.exitCode}: ${stderr.replace(/.*DEP0111.*\n?|.*trace-deprecation.*\n?/g, '')}`);
+    if (proc.exitCode !== null) throw new Error(`assistant exited with ${proc.exitCode}: ${stderrOf().replace(/.*DEP0111.*\n?|.*trace-deprecation.*\n?/g, '')}`);
     try {
       if ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok) return proc;
     } catch {

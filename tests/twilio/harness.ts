@@ -120,7 +120,6 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       publicBaseUrl: PUBLIC_BASE_URL,
       apiBaseUrl: fake.url,
       maxBodyBytes: 16_384,
-      retry: { baseDelayMs: 5, maxDelayMs: 40 },
       outboxSchedule: { retries: 4, minTimeoutMs: 5, maxTimeoutMs: 40, randomize: false },
       ...options.adapter,
     });

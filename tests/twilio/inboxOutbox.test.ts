@@ -5,13 +5,14 @@
  * here by what it leaves in the database (a text under a lease nobody renews); the real kill -9
  * runs are in tests/reliability.
  */
-import { ConversationState, type TurnContext } from 'botbuilder';
+import { ConversationState, TurnContext, type ConversationReference } from 'botbuilder';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_OUTBOX_SCHEDULE, scheduleWaits } from '../../adapters/twilio/outboxWorker.js';
 import { conversationIdFor, toE164 } from '../../adapters/twilio/phone.js';
+import { MAX_INBOUND_ATTEMPTS } from '../../adapters/twilio/smsInbox.js';
 import { SmsStore } from '../../adapters/twilio/smsStore.js';
-import { inboundParams, messageSid, residentNumber, sign, startHarness, type Harness } from './harness.js';
+import { ACCOUNT_SID, AUTH_TOKEN, COUNCIL_NUMBER, inboundParams, messageSid, residentNumber, sign, startHarness, testLogic, type Harness } from './harness.js';
 
 const PATH = '/api/sms/twilio';
 
@@ -29,14 +30,14 @@ function countingLogic(harness: () => Harness) {
 }
 
 /** What a dead instance leaves behind: a text it took and never answered, its lease run out. */
-async function leftByDeadInstance(h: Harness, from: string, body: string, leaseUntil = Date.now() - 1): Promise<string> {
+async function leftByDeadInstance(h: Harness, from: string, body: string, leaseUntil = Date.now() - 1, attempts = 1): Promise<string> {
   const sid = messageSid();
   const conversationId = conversationIdFor(toE164(from) ?? '', await new SmsStore(h.database.db).conversationIdKey());
   await h.database.db
     .insertInto('sms_inbox')
     .values({
       message_sid: sid, conversation_id: conversationId, params: JSON.stringify(inboundParams(from, body, { MessageSid: sid })),
-      state: 'processing', lease_owner: 'dead-instance', lease_until: leaseUntil, attempts: 1, received_at: Date.now() - 5_000, answered_at: null,
+      state: 'processing', lease_owner: 'dead-instance', lease_until: leaseUntil, attempts, received_at: Date.now() - 5_000, answered_at: null,
     })
     .execute();
   return sid;
@@ -103,6 +104,31 @@ describe('SMS inbox: every text answered once', () => {
     await h.restart();
     await h.adapter.outboxIdle();
     expect(h.fake.sentTo(resident)).toHaveLength(1);
+  });
+
+  it('a text that failed every attempt gets an apology asking the resident to text again, and is counted', async () => {
+    let givenUp = 0;
+    h = await startHarness({
+      logic: countingLogic(harness),
+      adapter: {
+        sweepEveryMs: 3_600_000, singleInstance: true,
+        givenUpText: 'Sorry, we could not process your last text. Please send it again, or call 01632 960000.',
+        metrics: { textSent: () => undefined, textFailed: () => undefined, webhook: () => undefined, givenUp: () => (givenUp += 1) },
+      },
+    });
+    const resident = residentNumber(63);
+    // Every instance that took it died (or its turn kept failing): this is the last try.
+    const sid = await leftByDeadInstance(h, resident, 'van permit', Date.now() + 60_000, MAX_INBOUND_ATTEMPTS);
+    await h.restart();
+    await h.fake.waitForSent(1);
+    await h.adapter.outboxIdle();
+    expect(h.fake.sentTo(resident).map((m) => m.body)).toEqual(['Sorry, we could not process your last text. Please send it again, or call 01632 960000.']);
+    expect(await inboxState(h, sid)).toBe('failed');
+    expect(givenUp).toBe(1);
+    // Texted again, as asked, it is answered (the turn that kept failing never counted).
+    expect((await h.sms(resident, 'van permit')).status).toBe(200);
+    await h.adapter.outboxIdle();
+    expect(h.fake.sentTo(resident).map((m) => m.body).at(-1)).toBe('Message number 1: van permit');
   });
 
   it('the periodic sweep takes over a text once its lease has run out (several instances)', async () => {
@@ -172,15 +198,20 @@ describe('SMS outbox: replies survive Twilio outages and restarts', () => {
 
   it('a Twilio outage of 2 minutes (compressed) loses no reply; each number gets its texts in order', async () => {
     h = await startHarness({ adapter: { outboxSchedule: COMPRESSED, webhookWaitMs: 200 } });
-    h.fake.failFor(120_000 / 60, 503);
+    // Down while the texts arrive (however long a loaded machine takes over that)...
+    h.fake.failFor(60_000, 503);
     const residents = [residentNumber(70), residentNumber(71), residentNumber(72)];
-    for (const resident of residents) {
-      // Twilio is answered promptly even though nothing can be sent.
-      expect((await h.sms(resident, 'first')).status).toBe(200);
-      expect((await h.sms(resident, 'second')).status).toBe(200);
-    }
+    await Promise.all(
+      residents.map(async (resident) => {
+        // Twilio is answered promptly even though nothing can be sent.
+        expect((await h?.sms(resident, 'first'))?.status).toBe(200);
+        expect((await h?.sms(resident, 'second'))?.status).toBe(200);
+      }),
+    );
     expect(h.fake.sent).toHaveLength(0);
     expect((await h.adapter.outboxCounts()).queued).toBe(6);
+    // ...and for 2 (compressed) minutes after the last one was queued.
+    h.fake.failFor(120_000 / 60, 503);
     await h.fake.waitForSent(6, 30_000);
     await h.adapter.outboxIdle();
     for (const resident of residents) {
@@ -188,6 +219,67 @@ describe('SMS outbox: replies survive Twilio outages and restarts', () => {
     }
     expect(await h.adapter.outboxCounts()).toEqual({ queued: 0, sent: 6, failed: 0 });
     expect(h.fake.requests.filter((r) => r.status === 503).length).toBeGreaterThan(3);
+  });
+
+  it("an agent's reply during a Twilio outage of 2 minutes (compressed) waits in the outbox, after the resident's earlier reply, and is sent once", async () => {
+    const references: Partial<ConversationReference>[] = [];
+    const seen: Harness['seen'] = [];
+    const echo = testLogic(seen);
+    h = await startHarness({
+      adapter: { outboxSchedule: COMPRESSED, webhookWaitMs: 200 },
+      logic: async (context) => {
+        references.push(TurnContext.getConversationReference(context.activity));
+        await echo(context);
+      },
+    });
+    const resident = residentNumber(74);
+    expect((await h.sms(resident, 'can I talk to someone')).status).toBe(200);
+    await h.fake.waitForSent(1);
+    h.fake.failFor(120_000 / 60, 503);
+    expect((await h.sms(resident, 'hello?')).status).toBe(200);
+    // The agent's console is answered at once: the reply is queued, not refused and not lost.
+    await h.adapter.continueConversation(references[0] ?? {}, async (context) => {
+      await context.sendActivity('Hi, this is Sam from the council. How can I help?');
+    });
+    expect(h.fake.sentTo(resident)).toHaveLength(1);
+    expect((await h.adapter.outboxCounts()).queued).toBe(2);
+    await h.fake.waitForSent(3, 30_000);
+    await h.adapter.outboxIdle();
+    expect(h.fake.sentTo(resident).map((m) => m.body).slice(1)).toEqual(['You said: hello?', 'Hi, this is Sam from the council. How can I help?']);
+    expect(await h.adapter.outboxCounts()).toEqual({ queued: 0, sent: 3, failed: 0 });
+    expect(h.fake.requests.filter((r) => r.status === 503).length).toBeGreaterThan(3);
+  });
+
+  it('a text its instance was sending when it died is sent again only if Twilio did not take it', async () => {
+    h = await startHarness({ adapter: { outboxSchedule: COMPRESSED, webhookWaitMs: 200 } });
+    const resident = residentNumber(75);
+    expect((await h.sms(resident, 'hello')).status).toBe(200);
+    await h.fake.waitForSent(1);
+    const conversationId = conversationIdFor(toE164(resident) ?? '', await new SmsStore(h.database.db).conversationIdKey());
+    // Two texts a dead instance was sending (its lease run out): Twilio got the first request, not the second.
+    const startedAt = Date.now() - 3_000;
+    const taken = 'Your bin is collected on Tuesdays.';
+    const basic = `Basic ${Buffer.from(`${ACCOUNT_SID}:${AUTH_TOKEN}`).toString('base64')}`;
+    const accepted = await fetch(`${h.fake.url}/2010-04-01/Accounts/${ACCOUNT_SID}/Messages.json`, {
+      method: 'POST',
+      headers: { Authorization: basic, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ To: resident, From: COUNCIL_NUMBER, Body: taken }).toString(),
+    });
+    expect(accepted.status).toBe(201);
+    for (const body of [taken, 'Anything else?']) {
+      await h.database.db
+        .insertInto('sms_outbox')
+        .values({
+          conversation_id: conversationId, message_sid: null, kind: 'reply', body, segments: 1, encoding: 'GSM-7', state: 'queued', attempts: 0,
+          lease_owner: 'dead-instance', lease_until: Date.now() - 1, sid: null, last_status: null, last_code: null, attempt_started_at: startedAt,
+          created_at: startedAt, updated_at: startedAt,
+        })
+        .execute();
+    }
+    await h.adapter.outboxIdle();
+    expect(h.fake.sentTo(resident).map((m) => m.body).slice(1)).toEqual([taken, 'Anything else?']);
+    expect(await h.adapter.outboxCounts()).toEqual({ queued: 0, sent: 3, failed: 0 });
+    expect(h.logLines.join('\n')).toContain('Twilio already had this text');
   });
 
   it('a reply queued during an outage is sent after a restart, once', async () => {
