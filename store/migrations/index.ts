@@ -9,6 +9,7 @@ import { handoff } from './006_handoff.js';
 import { agentSignInFailures } from './007_agent_sign_in_failures.js';
 import { smsInboxOutbox } from './008_sms_inbox_outbox.js';
 import { directLineInbox } from './009_directline_inbox.js';
+import { workspace } from './010_workspace.js';
 
 /**
  * Every migration, in order. Names are permanent: a migration that has run on a council's
@@ -25,5 +26,6 @@ export function allMigrations(dialect: Dialect): Record<string, Migration> {
     '007_agent_sign_in_failures': agentSignInFailures(),
     '008_sms_inbox_outbox': smsInboxOutbox(dialect),
     '009_directline_inbox': directLineInbox(),
+    '010_workspace': workspace(),
   };
 }
