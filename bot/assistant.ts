@@ -46,7 +46,7 @@ import { DirectLineAdapter } from '../adapters/directline/directLineAdapter.js';
 import { DatabaseConversationStore } from '../adapters/directline/conversationStore.js';
 import { TwilioSmsAdapter } from '../adapters/twilio/twilioSmsAdapter.js';
 import { createHandoff, type Handoff } from '../services/handoff/index.js';
-import { handoffSnapshot, type JobIntents } from './handoffSnapshot.js';
+import { dialogStackAtTurnStart, handoffSnapshot, type JobIntents } from './handoffSnapshot.js';
 import { seedDemoAgent } from '../adapters/agent/demoAgent.js';
 import { LivePersonRequest } from '../dialogs/counciltax/livePersonRequest.js';
 import { TwilioTexts } from '../adapters/twilio/sendText.js';
@@ -214,6 +214,8 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
     adapter.use(inflight.middleware());
     adapter.use(metrics.middleware());
     adapter.use(new TranscriptLoggerMiddleware(transcripts));
+    // What the job in progress had gathered, for the handoff's context panel (see handoffSnapshot).
+    adapter.use(dialogStackAtTurnStart(conversationState));
     // While a resident waits for or talks to a person, their messages go there, not to the dialogs.
     adapter.use(handoff.middleware);
     adapter.onTurnError = async (context, error) => {

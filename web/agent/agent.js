@@ -212,11 +212,13 @@
     }
     li.classList.toggle('is-urgent', item.priority === 'urgent');
     const open = li.querySelector('.card-open');
+    // What a screen reader hears beyond the visible words goes in hidden text, not aria-label,
+    // so a voice-control user can say what they see.
     open.replaceChildren(
       el('span', item.priority === 'urgent' ? 'Urgent' : CHANNEL[item.channel] || item.channel, item.priority === 'urgent' ? 'badge urgent' : 'badge'),
       el('span', ' ' + item.topicLabel, 'card-topic'),
+      el('span', (item.priority === 'urgent' ? ', ' + (CHANNEL[item.channel] || item.channel) : '') + (kind === 'queue' ? ', number ' + item.position + ' in the queue' : ''), 'visually-hidden'),
     );
-    open.setAttribute('aria-label', (item.priority === 'urgent' ? 'Urgent, ' : '') + (CHANNEL[item.channel] || item.channel) + ': ' + item.topicLabel + (kind === 'queue' ? ', number ' + item.position + ' in the queue' : ''));
     const meta = li.querySelector('.card-meta');
     meta.replaceChildren();
     if (kind === 'queue') {
@@ -553,8 +555,9 @@
     }
 
     // Only lines not shown before are appended: the log announces just those.
-    const list = q('.transcript');
-    const nearBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
+    const scroller = q('.transcript');
+    const list = q('.transcript .lines');
+    const nearBottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 40;
     for (const item of view.timeline) {
       if (entry.keys.has(item.key)) continue;
       entry.keys.add(item.key);
@@ -571,7 +574,7 @@
       li.append(head, body);
       list.append(li);
     }
-    if (nearBottom) list.scrollTop = list.scrollHeight;
+    if (nearBottom) scroller.scrollTop = scroller.scrollHeight;
 
     const mine = view.status === 'assigned' && view.agentId === state.agent.id;
     q('.accept').hidden = view.status !== 'queued';
