@@ -153,7 +153,7 @@ function factsOf(summary: HandoffSummary, who: HandoffContextView['who'], collec
   facts.push({ term: 'Assistant was', value: doing ?? 'Not doing a particular job' });
   if (collected.address) facts.push({ term: 'Address', value: collected.address });
   else if (collected.postcode) facts.push({ term: 'Postcode', value: collected.postcode });
-  if (collected.vehicle) facts.push({ term: 'Vehicle', value: collected.vehicle });
+  if (collected.vehicle) facts.push({ term: 'Vehicle', value: collected.vehicle[0]!.toUpperCase() + collected.vehicle.slice(1) });
   if (collected.registration) facts.push({ term: 'Registration', value: collected.registration });
   if (collected.references?.length) facts.push({ term: 'Permits and cases', value: collected.references.join(', ') });
   if (collected.contact) facts.push({ term: 'Contact', value: collected.contact });

@@ -44,9 +44,16 @@ async function expectNoSidewaysScroll(page: Page, where: string): Promise<void> 
     const width = window.innerWidth;
     // What a resident sees: the buttons offered and the messages (not Web Chat's hidden copies for screen readers).
     const wide = [...document.querySelectorAll('.webchat__suggested-actions button, .webchat__bubble')].filter((b) => b.getBoundingClientRect().right > width + 1).map((b) => b.textContent);
-    return { scrollWidth: document.documentElement.scrollWidth, width, wide };
+    // Nor do the buttons spill over the message box: it is what is under its middle.
+    const input = document.querySelector('[data-id="webchat-sendbox-input"]');
+    // As a resident would: scrolled (up and down only) to where they type.
+    input?.scrollIntoView({ block: 'nearest' });
+    const box = input?.getBoundingClientRect();
+    const top = box ? document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2) : null;
+    const sendBoxCovered = !box || box.bottom > window.innerHeight || box.top < 0 ? 'off screen' : top !== input && !input?.contains(top) ? 'covered' : 'clear';
+    return { scrollWidth: document.documentElement.scrollWidth, width, wide, sendBoxCovered };
   });
-  expect(overflow, where).toEqual({ scrollWidth: overflow.width, width: overflow.width, wide: [] });
+  expect(overflow, where).toEqual({ scrollWidth: overflow.width, width: overflow.width, wide: [], sendBoxCovered: 'clear' });
 }
 
 const sendBox = (page: Page) => page.locator('[data-id="webchat-sendbox-input"]');
