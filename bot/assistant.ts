@@ -46,6 +46,7 @@ import { DirectLineAdapter } from '../adapters/directline/directLineAdapter.js';
 import { DatabaseConversationStore } from '../adapters/directline/conversationStore.js';
 import { TwilioSmsAdapter } from '../adapters/twilio/twilioSmsAdapter.js';
 import { createHandoff, type Handoff } from '../services/handoff/index.js';
+import { dialogStackAtTurnStart, handoffSnapshot, type JobIntents } from './handoffSnapshot.js';
 import { seedDemoAgent } from '../adapters/agent/demoAgent.js';
 import { LivePersonRequest } from '../dialogs/counciltax/livePersonRequest.js';
 import { TwilioTexts } from '../adapters/twilio/sendText.js';
@@ -151,6 +152,7 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
   tip.permits = new LimitedPermits(tip.permits, limits);
 
   // Handoff to a person: the queue, the agent console and the relay both ways.
+  const jobIntents: JobIntents = new Map();
   const handoff = createHandoff({
     db: database.db,
     transcripts,
@@ -165,6 +167,7 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
     admitNewRequest: async (conversationId) => (await limits.admit('handoffs', currentClient() ?? `conversation:${conversationId}`)).allowed,
     urgentTopics,
     addresses: council.addressLookup,
+    snapshot: handoffSnapshot(conversationState, jobIntents),
   });
   const jobs: JobRoute[] = [
     {
@@ -190,6 +193,8 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
     },
   ];
   jobs.push({ intents: ['agent.request'], dialog: handoff.dialog });
+  // A job for several intents (council tax) is named by their common prefix ("counciltax").
+  for (const job of jobs) jobIntents.set(job.dialog.id, job.intents.length === 1 ? (job.intents[0] ?? '') : (job.intents[0] ?? '').split('.')[0] ?? '');
   const mainDialog = new MainDialog(recogniser, messages, conversationState.createProperty('mainMemory'), jobs, {
     clock,
     onUnderstood: (understanding) => metrics.intents.inc({ intent: understanding.intent }),
@@ -210,6 +215,8 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
     adapter.use(inflight.middleware());
     adapter.use(metrics.middleware());
     adapter.use(new TranscriptLoggerMiddleware(transcripts));
+    // What the job in progress had gathered, for the handoff's context panel (see handoffSnapshot).
+    adapter.use(dialogStackAtTurnStart(conversationState));
     // While a resident waits for or talks to a person, their messages go there, not to the dialogs.
     adapter.use(handoff.middleware);
     adapter.onTurnError = async (context, error) => {

@@ -7,7 +7,7 @@
  * - structured values are JSON text, parsed by the code that owns them;
  * - booleans are 0/1 integers.
  */
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 export interface BotStateTable {
   /** The botbuilder Storage key, e.g. "directline/conversations/abc/". */
@@ -183,6 +183,11 @@ export interface CaseTable {
   contact: string | null;
   created_at: number;
   updated_at: number;
+  /** The agent working a callback (010); null while nobody has it. */
+  claimed_by: ColumnType<string | null, string | null | undefined, string | null>;
+  claimed_at: ColumnType<number | null, number | null | undefined, number | null>;
+  /** How the agent closed it (010). */
+  outcome: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** Van and trailer permits for the tips (004_permits). */
@@ -277,6 +282,8 @@ export interface AgentAccountTable {
   password_hash: string;
   created_at: number;
   disabled_at: number | null;
+  /** available | busy | away (010). */
+  availability: ColumnType<string, string | undefined, string>;
 }
 
 export interface AgentSessionTable {

@@ -1,4 +1,4 @@
-/** Contact-centre agents' accounts in the store (agent_accounts, migration 006). */
+/** Contact-centre agents' accounts in the store (agent_accounts, migration 006; availability 010). */
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../store/database.js';
 import { isUniqueViolation } from '../../store/references.js';
@@ -8,6 +8,13 @@ import { DUMMY_HASH, MIN_PASSWORD_LENGTH, hashPassword, verifyPassword } from '.
 /** An account row as the handoff service sees it (never the password hash). */
 function toAgent(row: { id: string; username: string; display_name: string }): Agent {
   return { id: row.id, username: row.username, displayName: row.display_name };
+}
+
+export const AVAILABILITIES = ['available', 'busy', 'away'] as const;
+export type Availability = (typeof AVAILABILITIES)[number];
+
+export function isAvailability(value: unknown): value is Availability {
+  return typeof value === 'string' && (AVAILABILITIES as readonly string[]).includes(value);
 }
 
 export const USERNAME = /^[a-z0-9][a-z0-9._-]{1,62}$/;
@@ -61,6 +68,28 @@ export class AgentAccounts {
   async list(): Promise<Agent[]> {
     const rows = await this.db.selectFrom('agent_accounts').selectAll().where('disabled_at', 'is', null).orderBy('username').execute();
     return rows.map(toAgent);
+  }
+
+  async availability(id: string): Promise<Availability> {
+    const row = await this.db.selectFrom('agent_accounts').select('availability').where('id', '=', id).executeTakeFirst();
+    return isAvailability(row?.availability) ? row.availability : 'available';
+  }
+
+  async setAvailability(id: string, availability: Availability): Promise<void> {
+    await this.db.updateTable('agent_accounts').set({ availability }).where('id', '=', id).execute();
+  }
+
+  /** Agents signed in now and available to take a resident: what the queue's estimate divides by. */
+  async availableNow(now: number): Promise<number> {
+    const row = await this.db
+      .selectFrom('agent_accounts')
+      .innerJoin('agent_sessions', 'agent_sessions.agent_id', 'agent_accounts.id')
+      .select((eb) => eb.fn.count<number | string>('agent_accounts.id').distinct().as('n'))
+      .where('agent_accounts.availability', '=', 'available')
+      .where('agent_accounts.disabled_at', 'is', null)
+      .where('agent_sessions.expires_at', '>', now)
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
   }
 
   /** Disables an account and ends its sessions. */

@@ -1,17 +1,38 @@
 /**
  * What an agent sees about one handoff: who (as far as known and verified), the channel, why
- * and about what, what the assistant collected, the whole transcript (every message both
- * ways, not an excerpt) and the handoff's own messages and notes.
+ * and about what, what the assistant collected (as plain-words facts), the whole transcript
+ * (every message both ways, not an excerpt) and one timeline in time order that merges it with
+ * the handoff's own notes and events. Times are epoch milliseconds with the server's clock
+ * (`serverNow`), so the console's timers count from the server's time, not the PC's.
  */
 import type { Activity } from 'botbuilder';
 import type { Db } from '../../store/database.js';
 import type { HandoffService } from '../../services/handoff/handoffService.js';
-import type { HandoffMessage, HandoffRequest } from '../../services/handoff/types.js';
+import type { Collected, HandoffMessage, HandoffRequest } from '../../services/handoff/types.js';
+import { jobInWords, outcomeInWords, reasonInWords } from './plainWords.js';
 
 export interface TranscriptLine {
   at: string | null;
   from: 'resident' | 'assistant' | 'agent';
   text: string;
+}
+
+/** One line of the conversation as the console shows it, oldest first; `key` never changes. */
+export interface TimelineItem {
+  key: string;
+  at: number | null;
+  from: 'resident' | 'assistant' | 'agent' | 'note' | 'system';
+  /** Who said it, in words ("Resident", "Assistant", an agent's name). */
+  who: string;
+  text: string;
+  failed?: boolean;
+}
+
+export interface Fact {
+  term: string;
+  value: string;
+  /** Shown with emphasis (a warning the agent must not miss). */
+  warn?: boolean;
 }
 
 export interface HandoffSummary {
@@ -20,10 +41,14 @@ export interface HandoffSummary {
   status: string;
   priority: string;
   reason: string;
+  reasonLabel: string;
   topic: string;
   /** The topic in plain words ("Homeless tonight"), as the console shows it. */
   topicLabel: string;
   queuedAt: number;
+  /** When a waiting resident is offered a callback instead, if nobody accepts before. */
+  acceptDueAt: number | null;
+  assignedAt: number | null;
   waitingSeconds: number;
   position: number;
   callbackOffered: boolean;
@@ -33,14 +58,23 @@ export interface HandoffSummary {
 export interface HandoffContextView extends HandoffSummary {
   who: { description: string; phone?: string; verifiedAccount?: string; verifiedAt?: string };
   collected: HandoffRequest['collected'];
+  facts: Fact[];
   transcript: TranscriptLine[];
+  timeline: TimelineItem[];
   messages: HandoffMessage[];
   outcome: string | null;
   caseReference: string | null;
+  serverNow: number;
 }
 
 export function channelName(channelId: string): string {
   return channelId === 'directline' ? 'web' : channelId;
+}
+
+/** An urgent topic has its council's label; anything else is an intent name, put in words. */
+export function topicInWords(service: HandoffService, topic: string): string {
+  const label = service.topicLabel(topic);
+  return label !== topic ? label : (jobInWords(topic) ?? topic);
 }
 
 export async function summarise(service: HandoffService, request: HandoffRequest, now: number): Promise<HandoffSummary> {
@@ -50,9 +84,12 @@ export async function summarise(service: HandoffService, request: HandoffRequest
     status: request.status,
     priority: request.priority,
     reason: request.reason,
+    reasonLabel: reasonInWords(request.reason),
     topic: request.topic,
-    topicLabel: service.topicLabel(request.topic),
+    topicLabel: topicInWords(service, request.topic),
     queuedAt: request.queuedAt,
+    acceptDueAt: request.status === 'queued' && request.callbackOfferedAt === null ? request.acceptDueAt : null,
+    assignedAt: request.assignedAt,
     waitingSeconds: Math.max(0, Math.round(((request.assignedAt ?? now) - request.queuedAt) / 1000)),
     position: await service.queue.position(request),
     callbackOffered: request.callbackOfferedAt !== null,
@@ -60,7 +97,13 @@ export async function summarise(service: HandoffService, request: HandoffRequest
   };
 }
 
-export async function contextView(service: HandoffService, db: Db, request: HandoffRequest, now: number): Promise<HandoffContextView> {
+export async function contextView(
+  service: HandoffService,
+  db: Db,
+  request: HandoffRequest,
+  now: number,
+  agentNames: ReadonlyMap<string, string> = new Map(),
+): Promise<HandoffContextView> {
   const [summary, activities, messages] = await Promise.all([
     summarise(service, request, now),
     service.transcript(request),
@@ -79,11 +122,74 @@ export async function contextView(service: HandoffService, db: Db, request: Hand
     ...summary,
     who,
     collected: request.collected,
+    facts: factsOf(summary, who, request.collected),
     transcript: activities.flatMap(toLine),
+    timeline: timelineOf(activities, messages, agentNames),
     messages,
-    outcome: request.outcome,
+    outcome: request.outcome ? outcomeInWords(request.outcome) : null,
     caseReference: request.caseReference,
+    serverNow: now,
   };
+}
+
+/** The context panel, in the order an agent reads it, in plain words; nothing raw. */
+function factsOf(summary: HandoffSummary, who: HandoffContextView['who'], collected: Collected): Fact[] {
+  const facts: Fact[] = [];
+  facts.push({ term: 'Channel', value: summary.channel === 'sms' ? 'Text message (SMS)' : 'Web Chat on the council website' });
+  if (who.phone) facts.push({ term: 'Phone', value: who.phone });
+  facts.push({
+    term: 'Identity',
+    value: who.verifiedAccount
+      ? `Verified: passed the council tax account check (account ${who.verifiedAccount})`
+      : collected.verificationFailed
+        ? 'Not verified: failed the account check, verify by phone'
+        : 'Not verified',
+    ...(collected.verificationFailed ? { warn: true } : {}),
+  });
+  if (collected.safeToContact === false) facts.push({ term: 'Safe to contact', value: 'No: never call or text this resident', warn: true });
+  if (collected.safeToContact === true) facts.push({ term: 'Safe to contact', value: 'Yes, the resident said so' });
+  facts.push({ term: 'Reason', value: summary.reasonLabel });
+  const doing = jobInWords(collected.doing ?? collected.intent);
+  facts.push({ term: 'Assistant was', value: doing ?? 'Not doing a particular job' });
+  if (collected.address) facts.push({ term: 'Address', value: collected.address });
+  else if (collected.postcode) facts.push({ term: 'Postcode', value: collected.postcode });
+  if (collected.vehicle) facts.push({ term: 'Vehicle', value: collected.vehicle[0]!.toUpperCase() + collected.vehicle.slice(1) });
+  if (collected.registration) facts.push({ term: 'Registration', value: collected.registration });
+  if (collected.references?.length) facts.push({ term: 'Permits and cases', value: collected.references.join(', ') });
+  if (collected.contact) facts.push({ term: 'Contact', value: collected.contact });
+  return facts;
+}
+
+function timelineOf(activities: Partial<Activity>[], messages: HandoffMessage[], agentNames: ReadonlyMap<string, string>): TimelineItem[] {
+  const items: TimelineItem[] = [];
+  activities.forEach((activity, index) => {
+    for (const line of toLine(activity)) {
+      const agentName = typeof activity.channelData?.handoffAgentName === 'string' ? activity.channelData.handoffAgentName : undefined;
+      const text = line.from === 'agent' && typeof activity.channelData?.handoffText === 'string' ? activity.channelData.handoffText : line.text;
+      items.push({
+        key: `a:${activity.id ?? index}`,
+        at: line.at ? Date.parse(line.at) : null,
+        from: line.from,
+        who: line.from === 'resident' ? 'Resident' : line.from === 'agent' ? (agentName ?? 'Agent') : 'Assistant',
+        text,
+      });
+    }
+  });
+  for (const message of messages) {
+    // Residents' and agents' words are in the transcript already; a failed reply is not.
+    if (message.kind === 'resident' || (message.kind === 'agent' && message.delivery !== 'failed')) continue;
+    const name = message.agentId ? (agentNames.get(message.agentId) ?? 'Agent') : 'Contact centre';
+    items.push({
+      key: `m:${message.id}`,
+      at: message.createdAt,
+      from: message.kind === 'note' ? 'note' : message.kind === 'agent' ? 'agent' : 'system',
+      who: message.kind === 'note' ? `Note by ${name}` : message.kind === 'agent' ? name : 'Contact centre',
+      text: message.text,
+      ...(message.kind === 'agent' ? { failed: true } : {}),
+    });
+  }
+  // Stable: lines with the same time keep the order they were recorded in.
+  return items.map((item, order) => ({ item, order })).sort((a, b) => (a.item.at ?? 0) - (b.item.at ?? 0) || a.order - b.order).map(({ item }) => item);
 }
 
 function toLine(activity: Partial<Activity>): TranscriptLine[] {

@@ -13,10 +13,14 @@ import type pino from 'pino';
 import type { Db } from '../../store/database.js';
 import { HandoffError, type HandoffService } from '../../services/handoff/handoffService.js';
 import { OUTCOMES, type Agent } from '../../services/handoff/types.js';
-import type { AgentAccounts } from './accounts.js';
+import { AVAILABILITIES, isAvailability, type AgentAccounts } from './accounts.js';
+import type { Cases } from '../../services/cases/cases.js';
+import type { SavedReply } from '../../services/handoff/savedReplies.js';
+import { callbackView } from './callbacks.js';
+import { outcomeInWords } from './plainWords.js';
 import { UNKNOWN_AGENT, type AgentAudit } from './audit.js';
 import type { SignInFailures } from './signInFailures.js';
-import { contextView, summarise } from './context.js';
+import { contextView, summarise, topicInWords } from './context.js';
 import { HttpError, clearedCookie, cookieValue, readJson, sameOrigin, sessionCookie, textField, SESSION_COOKIE } from './http.js';
 import { csrfMatches, type AgentSessions, type Session } from './sessions.js';
 
@@ -25,6 +29,9 @@ const webDir = join(here, '..', '..', 'web', 'agent');
 
 export interface AgentRouteDeps {
   service: HandoffService;
+  /** Callback requests (HC-) agents claim and close. */
+  cases: Cases;
+  savedReplies: SavedReply[];
   accounts: AgentAccounts;
   sessions: AgentSessions;
   audit: AgentAudit;
@@ -82,6 +89,7 @@ export function registerAgentRoutes(server: restify.Server, deps: AgentRouteDeps
     return request;
   };
   const now = () => deps.now();
+  const agentNames = async () => new Map((await deps.accounts.list()).map((a) => [a.id, a.displayName]));
   // A failed sign-in is audited against the account it tried, or a placeholder: what was typed
   // as a username may be anything (even a password typed in the wrong box), so it is not kept.
   const auditIdFor = async (username: string) => (await deps.accounts.byUsername(username))?.id ?? UNKNOWN_AGENT;
@@ -99,6 +107,7 @@ export function registerAgentRoutes(server: restify.Server, deps: AgentRouteDeps
   };
   server.get('/agent', file('index.html', 'text/html; charset=utf-8'));
   server.get('/agent/assets/agent.js', file('agent.js', 'text/javascript; charset=utf-8'));
+  server.get('/agent/assets/markdown.js', file('markdown.js', 'text/javascript; charset=utf-8'));
   server.get('/agent/assets/agent.css', file('agent.css', 'text/css; charset=utf-8'));
 
   // ---- sign-in -------------------------------------------------------------------------------
@@ -145,10 +154,19 @@ export function registerAgentRoutes(server: restify.Server, deps: AgentRouteDeps
   server.get('/agent/api/queue', api(false, async ({ res, session }) => {
     const at = now();
     const [waiting, mine] = await Promise.all([service.queue.waiting(), service.queue.assignedTo(session.agent.id)]);
+    const [availability, availableAgents, callbacks] = await Promise.all([
+      deps.accounts.availability(session.agent.id),
+      deps.accounts.availableNow(at),
+      deps.cases.listOpenOfKind('callback'),
+    ]);
     send(res, 200, {
       waiting: await Promise.all(waiting.map((r) => summarise(service, r, at))),
       mine: await Promise.all(mine.map((r) => summarise(service, r, at))),
-      outcomes: OUTCOMES,
+      outcomes: OUTCOMES.map((value) => ({ value, label: outcomeInWords(value) })),
+      availability,
+      availableAgents,
+      callbacksOpen: callbacks.length,
+      serverNow: at,
     });
   }));
 
@@ -161,15 +179,69 @@ export function registerAgentRoutes(server: restify.Server, deps: AgentRouteDeps
     // A waiting conversation is open to any agent deciding what to take; after that, to its agent.
     if (request.status !== 'queued' && request.agentId !== session.agent.id) throw new HttpError(403, 'This conversation is with another agent.');
     await deps.audit.record(session.agent.id, 'view', now(), request);
-    send(res, 200, await contextView(service, deps.db, request, now()));
+    send(res, 200, await contextView(service, deps.db, request, now(), await agentNames()));
+  }));
+
+  server.get('/agent/api/saved-replies', api(false, async ({ res }) => {
+    send(res, 200, { replies: deps.savedReplies });
+  }));
+
+  // ---- availability ------------------------------------------------------------------------
+  server.post('/agent/api/availability', api(true, async ({ req, res, session }) => {
+    const value = (await readJson(req)).availability;
+    if (!isAvailability(value)) throw new HttpError(400, `Choose one of: ${AVAILABILITIES.join(', ')}.`);
+    await deps.accounts.setAvailability(session.agent.id, value);
+    await deps.audit.record(session.agent.id, `availability_${value}`, now());
+    // Every console's estimate and the residents' next estimate change with it.
+    service.announceQueueChange();
+    send(res, 200, { availability: value });
+  }));
+
+  // ---- callbacks ---------------------------------------------------------------------------
+  server.get('/agent/api/callbacks', api(false, async ({ res, session }) => {
+    const [open, names] = await Promise.all([deps.cases.listOpenOfKind('callback'), agentNames()]);
+    send(res, 200, {
+      callbacks: open.map((c) => callbackView(c, session.agent.id, names, (topic) => topicInWords(service, topic))),
+      outcomes: CALLBACK_OUTCOMES.map((value) => ({ value, label: outcomeInWords(value) })),
+      serverNow: now(),
+    });
+  }));
+
+  server.post('/agent/api/callbacks/:reference/claim', api(true, async ({ req, res, session }) => {
+    const reference = callbackReference(req);
+    const result = await deps.cases.claim(reference, session.agent.id, new Date(now()));
+    if (!result.ok) {
+      throw new HttpError(result.reason === 'missing' ? 404 : 409, result.reason === 'missing' ? 'No such callback request.' : result.reason === 'closed' ? 'This callback has already been closed.' : 'Another agent has already claimed this callback.');
+    }
+    await deps.audit.record(session.agent.id, 'callback_claim', now());
+    service.announceQueueChange();
+    send(res, 200, { ok: true });
+  }));
+
+  server.post('/agent/api/callbacks/:reference/close', api(true, async ({ req, res, session }) => {
+    const reference = callbackReference(req);
+    const outcome = (await readJson(req)).outcome;
+    if (typeof outcome !== 'string' || !(CALLBACK_OUTCOMES as readonly string[]).includes(outcome)) {
+      throw new HttpError(400, 'Choose what happened on the call before closing it.');
+    }
+    const current = await deps.cases.get(reference);
+    if (!current || current.kind !== 'callback') throw new HttpError(404, 'No such callback request.');
+    if (current.status === 'closed') throw new HttpError(409, 'This callback has already been closed.');
+    // Claimed first, so nobody closes a call another agent is making.
+    if (current.claimedBy !== session.agent.id) throw new HttpError(409, 'Claim this callback before recording how it went.');
+    await deps.cases.close(reference, new Date(now()), outcome);
+    await deps.audit.record(session.agent.id, 'callback_close', now());
+    service.announceQueueChange();
+    send(res, 200, { ok: true });
   }));
 
   // ---- actions -----------------------------------------------------------------------------
   server.post('/agent/api/handoffs/:id/accept', api(true, async ({ req, res, session }) => {
     const request = await requestOf(req);
+    if ((await deps.accounts.availability(session.agent.id)) === 'away') throw new HttpError(409, 'You are set to away. Set yourself available or busy to take a conversation.');
     await service.accept(request.id, session.agent);
     await deps.audit.record(session.agent.id, 'accept', now(), request);
-    send(res, 200, await contextView(service, deps.db, (await service.queue.get(request.id)) ?? request, now()));
+    send(res, 200, await contextView(service, deps.db, (await service.queue.get(request.id)) ?? request, now(), await agentNames()));
   }));
 
   server.post('/agent/api/handoffs/:id/messages', api(true, async ({ req, res, session }) => {
@@ -191,7 +263,7 @@ export function registerAgentRoutes(server: restify.Server, deps: AgentRouteDeps
   server.post('/agent/api/handoffs/:id/end', api(true, async ({ req, res, session }) => {
     const request = await requestOf(req);
     const outcome = textField(await readJson(req), 'outcome', 48);
-    if (!(OUTCOMES as readonly string[]).includes(outcome)) throw new HttpError(400, `outcome must be one of ${OUTCOMES.join(', ')}.`);
+    if (!(OUTCOMES as readonly string[]).includes(outcome)) throw new HttpError(400, `Choose an outcome: ${OUTCOMES.map(outcomeInWords).join(', ')}.`);
     await service.end(request.id, session.agent, outcome);
     await deps.audit.record(session.agent.id, 'end', now(), request);
     send(res, 200, { ok: true });
@@ -199,12 +271,31 @@ export function registerAgentRoutes(server: restify.Server, deps: AgentRouteDeps
 
   server.post('/agent/api/handoffs/:id/transfer', api(true, async ({ req, res, session }) => {
     const request = await requestOf(req);
-    const to = await deps.accounts.get(textField(await readJson(req), 'agentId', 64));
-    if (!to) throw new HttpError(400, 'No such agent.');
+    const body = await readJson(req);
+    // To the queue (any agent takes it next) or to a named agent; nothing else.
+    if (body.queue === true) {
+      await service.returnToQueue(request.id, session.agent);
+      await deps.audit.record(session.agent.id, 'transfer', now(), request);
+      return send(res, 200, { ok: true, to: 'queue' });
+    }
+    const agentId = typeof body.agentId === 'string' ? body.agentId.trim() : '';
+    if (!agentId) throw new HttpError(400, 'Choose who to transfer to: the queue or a named agent.');
+    const to = await deps.accounts.get(agentId.slice(0, 64));
+    if (!to) throw new HttpError(400, 'That agent does not exist or has been disabled. Choose another.');
+    if (to.id === session.agent.id) throw new HttpError(400, 'This conversation is already yours. Choose another agent or the queue.');
     await service.transfer(request.id, session.agent, to);
     await deps.audit.record(session.agent.id, 'transfer', now(), request);
     send(res, 200, { ok: true, to: to satisfies Agent });
   }));
+}
+
+/** How a callback can end (a subset of the chat outcomes, plus "no answer"). */
+const CALLBACK_OUTCOMES = ['resolved', 'case_opened', 'referred', 'no_answer', 'other'] as const;
+
+function callbackReference(req: restify.Request): string {
+  const reference = String(req.params?.reference ?? '').trim().toUpperCase();
+  if (!/^HC-\d{6}$/.test(reference)) throw new HttpError(404, 'No such callback request.');
+  return reference;
 }
 
 function header(req: restify.Request, name: string): string | undefined {

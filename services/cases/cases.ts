@@ -37,13 +37,25 @@ export interface Case extends NewCase {
   status: CaseStatus;
   createdAt: Date;
   updatedAt: Date;
+  /** The agent working it, once one has claimed it. */
+  claimedBy?: string;
+  claimedAt?: Date;
+  /** How it was closed (an agent's outcome). */
+  outcome?: string;
 }
+
+/** Why a claim was refused: nobody can claim a case that is closed or already someone else's. */
+export type ClaimResult = { ok: true } | { ok: false; reason: 'missing' | 'closed' | 'claimed' };
 
 export interface Cases {
   open(input: NewCase, now: Date): Promise<{ reference: string }>;
   get(reference: string): Promise<Case | null>;
   /** Open cases, most urgent first, oldest first within a priority. */
   listOpen(limit?: number): Promise<Case[]>;
-  /** Marks a case done; false when there is no such case. */
-  close(reference: string, now: Date): Promise<boolean>;
+  /** Open cases of one kind ('callback'), most urgent first, oldest first within a priority. */
+  listOpenOfKind(kind: CaseKind, limit?: number): Promise<Case[]>;
+  /** One agent takes an open case; claiming one's own claim again is fine. */
+  claim(reference: string, agentId: string, now: Date): Promise<ClaimResult>;
+  /** Marks a case done, with how it ended when an agent says; false when there is no such case. */
+  close(reference: string, now: Date, outcome?: string): Promise<boolean>;
 }

@@ -3,7 +3,7 @@ import type { Selectable } from 'kysely';
 import type { Db } from '../../store/database.js';
 import { withNewReference } from '../../store/references.js';
 import type { CaseTable } from '../../store/schema.js';
-import { CASE_PRIORITIES, type Case, type CasePriority, type Cases, type NewCase } from './cases.js';
+import { CASE_PRIORITIES, type Case, type CaseKind, type CasePriority, type Cases, type ClaimResult, type NewCase } from './cases.js';
 
 function isPriority(value: string): value is CasePriority {
   return (CASE_PRIORITIES as readonly string[]).includes(value);
@@ -27,6 +27,9 @@ function toCase(row: Selectable<CaseTable>): Case {
     ...(row.contact !== null ? { contact: row.contact } : {}),
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
+    ...(row.claimed_by ? { claimedBy: row.claimed_by } : {}),
+    ...(row.claimed_at !== null && row.claimed_at !== undefined ? { claimedAt: new Date(Number(row.claimed_at)) } : {}),
+    ...(row.outcome ? { outcome: row.outcome } : {}),
   };
 }
 
@@ -69,10 +72,17 @@ export class DbCases implements Cases {
   }
 
   async listOpen(limit = 200): Promise<Case[]> {
-    const rows = await this.db
-      .selectFrom('cases')
-      .selectAll()
-      .where('status', '=', 'open')
+    return this.openCases(limit);
+  }
+
+  async listOpenOfKind(kind: CaseKind, limit = 200): Promise<Case[]> {
+    return this.openCases(limit, kind);
+  }
+
+  private async openCases(limit: number, kind?: CaseKind): Promise<Case[]> {
+    let query = this.db.selectFrom('cases').selectAll().where('status', '=', 'open');
+    if (kind) query = query.where('kind', '=', kind);
+    const rows = await query
       .orderBy((eb) => eb.case().when('priority', '=', 'urgent').then(0).when('priority', '=', 'high').then(1).else(2).end())
       .orderBy('created_at')
       .orderBy('reference')
@@ -81,10 +91,25 @@ export class DbCases implements Cases {
     return rows.map(toCase);
   }
 
-  async close(reference: string, now: Date): Promise<boolean> {
+  async claim(reference: string, agentId: string, now: Date): Promise<ClaimResult> {
+    const key = reference.trim().toUpperCase();
+    // One conditional UPDATE: two agents claiming at once, one wins.
     const result = await this.db
       .updateTable('cases')
-      .set({ status: 'closed', updated_at: now.getTime() })
+      .set({ claimed_by: agentId, claimed_at: now.getTime(), updated_at: now.getTime() })
+      .where('reference', '=', key)
+      .where('status', '=', 'open')
+      .where((eb) => eb.or([eb('claimed_by', 'is', null), eb('claimed_by', '=', agentId)]))
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 1) return { ok: true };
+    const current = await this.get(key);
+    return { ok: false, reason: !current ? 'missing' : current.status === 'closed' ? 'closed' : 'claimed' };
+  }
+
+  async close(reference: string, now: Date, outcome?: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('cases')
+      .set({ status: 'closed', updated_at: now.getTime(), ...(outcome ? { outcome } : {}) })
       .where('reference', '=', reference.trim().toUpperCase())
       .executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;

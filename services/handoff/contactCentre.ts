@@ -76,9 +76,12 @@ export class ContactCentre {
     return open !== undefined && close !== undefined && minutes >= open && minutes < close;
   }
 
-  /** An honest, round estimate: minutes per place in the queue, never "0 minutes". */
-  estimateMinutes(position: number): number {
-    return Math.max(1, Math.round(position * this.data.queue.minutesPerPosition));
+  /**
+   * An honest, round estimate: minutes per place in the queue, shared among the agents
+   * available to take residents now (one when nobody has said), never "0 minutes".
+   */
+  estimateMinutes(position: number, availableAgents = 1): number {
+    return Math.max(1, Math.round((position * this.data.queue.minutesPerPosition) / Math.max(1, availableAgents)));
   }
 
   acceptTimeoutMs(priority: 'urgent' | 'normal'): number {

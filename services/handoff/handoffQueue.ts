@@ -195,6 +195,18 @@ export class HandoffQueue {
     return Number(result.numUpdatedRows) === 1;
   }
 
+  /** An assigned request goes back to waiting, at its original place; false unless `fromAgent` holds it. */
+  async returnToQueue(id: string, fromAgent: string, acceptDueAt: number, now: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('handoff_requests')
+      .set({ status: 'queued', agent_id: null, assigned_at: null, accept_due_at: acceptDueAt, callback_offered_at: null, updated_at: now })
+      .where('id', '=', id)
+      .where('status', '=', 'assigned')
+      .where('agent_id', '=', fromAgent)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
   /** The agent ends the chat; false unless they hold it. */
   async end(id: string, agentId: string, outcome: string, now: number): Promise<boolean> {
     const result = await this.db

@@ -50,6 +50,14 @@ export interface HandoffServiceOptions {
   councilPhone: string;
   /** Plain words for a topic id, for the agent console ("self_harm" -> "Self-harm or suicide"). */
   topicLabel?: (topic: string) => string;
+  /**
+   * What the assistant already knows about the resident beyond what the dialogs reported with
+   * rememberCollected (their remembered address, vehicle, the job in progress), read when the
+   * request is made. Reported values win over it.
+   */
+  snapshot?: (context: TurnContext) => Promise<Collected>;
+  /** How many agents are available to take residents now, for the queue's estimate (one if unknown). */
+  availableAgents?: () => Promise<number>;
   /** Send Bot Framework `handoff.initiate` events for an external agent hub (default true). */
   emitHandoffInitiate?: boolean;
   /**
@@ -118,6 +126,18 @@ export class HandoffService {
     await this.options.collected.set(context, { ...current, ...partial, ...(references.length ? { references } : {}) });
   }
 
+  /** Everything known about the resident now: the snapshot, then what dialogs reported, then the request's own. */
+  private async collectedNow(context: TurnContext, extra: Collected | undefined): Promise<Collected> {
+    const snapshot = (await this.options.snapshot?.(context).catch((error: unknown) => {
+      // A context panel with less in it is no reason to keep a resident from a person.
+      this.options.logger.warn({ err: summary(error) }, 'handoff snapshot failed');
+      return undefined;
+    })) ?? {};
+    const reported = await this.options.collected.get(context, {});
+    const references = [...new Set([...(snapshot.references ?? []), ...(reported.references ?? []), ...(extra?.references ?? [])])];
+    return { ...snapshot, ...reported, ...extra, ...(references.length ? { references } : {}) };
+  }
+
   /**
    * Hands the resident to a person: queues them and tells them their place and an estimate,
    * or, outside the contact centre's hours, offers a callback. Call from any dialog.
@@ -125,7 +145,7 @@ export class HandoffService {
   async requestHandoff(context: TurnContext, input: HandoffRequestInput): Promise<RequestOutcome> {
     const now = this.now();
     const channel = channelOf(context);
-    const collected = { ...(await this.options.collected.get(context, {})), ...input.collected };
+    const collected = await this.collectedNow(context, input.collected);
     const memory = await this.options.memory.get(context, {});
     if (!this.contactCentre.isOpen(new Date(now))) {
       await this.options.memory.set(context, { stage: 'callbackOffer', pending: { ...input, collected } });
@@ -160,7 +180,7 @@ export class HandoffService {
     delete memory.pending;
     await this.options.memory.set(context, memory);
     const position = await this.queue.position(request);
-    const minutes = this.contactCentre.estimateMinutes(position);
+    const minutes = this.contactCentre.estimateMinutes(position, await this.availableAgents());
     if (!created) {
       await this.say(context, 'alreadyQueued', { position, minutes });
       return { kind: 'queued', request, position, created };
@@ -244,7 +264,7 @@ export class HandoffService {
     const cases = this.options.cases;
     if (!cases) return null;
     const { context, request, pending } = input;
-    const known: Collected = request?.collected ?? pending?.collected ?? (await this.options.collected.get(context, {}));
+    const known: Collected = request?.collected ?? pending?.collected ?? (await this.collectedNow(context, undefined));
     const collected: Collected = input.property ? { ...known, propertyId: input.property.id, address: input.property.label } : known;
     const now = this.now();
     const { reference } = await cases.open(
@@ -275,6 +295,16 @@ export class HandoffService {
     }
     this.options.logger.info({ requestId: request?.id, case: reference }, 'callback case opened');
     return reference;
+  }
+
+  /** Tells every console the queue's picture changed (availability, callbacks). */
+  announceQueueChange(): void {
+    this.emit({ kind: 'queue' });
+  }
+
+  /** Agents available now; a store that does not answer leaves the plain estimate. */
+  private async availableAgents(): Promise<number> {
+    return (await this.options.availableAgents?.().catch(() => 1)) ?? 1;
   }
 
   // ---- agent side -----------------------------------------------------------------------
@@ -336,6 +366,22 @@ export class HandoffService {
     await this.queue.addMessage(requestId, 'system', `${from.displayName} transferred to ${to.displayName}`, this.now(), from.id);
     this.emit({ kind: 'request', requestId, agentId: to.id, status: 'assigned', previousAgentId: from.id });
     await this.tell(request, 'transferred', { agent: to.displayName }).catch((error: unknown) =>
+      this.options.logger.warn({ err: summary(error), requestId }, 'could not tell the resident about the transfer'),
+    );
+  }
+
+  /** Puts a conversation back in the queue, keeping its place, for any agent to take. */
+  async returnToQueue(requestId: string, from: Agent): Promise<void> {
+    const request = await this.assignedTo(requestId, from);
+    const now = this.now();
+    if (!(await this.queue.returnToQueue(requestId, from.id, now + this.contactCentre.acceptTimeoutMs(request.priority), now))) {
+      throw new HandoffError(409, 'This conversation is no longer yours to transfer.');
+    }
+    await this.queue.addMessage(requestId, 'system', `${from.displayName} put the conversation back in the queue`, now, from.id);
+    this.emit({ kind: 'request', requestId, agentId: null, status: 'queued', previousAgentId: from.id });
+    this.emit({ kind: 'queue' });
+    const position = await this.queue.position({ ...request, status: 'queued' });
+    await this.tell(request, 'queued', { position, minutes: this.contactCentre.estimateMinutes(position, await this.availableAgents()) }).catch((error: unknown) =>
       this.options.logger.warn({ err: summary(error), requestId }, 'could not tell the resident about the transfer'),
     );
   }
@@ -415,7 +461,8 @@ export class HandoffService {
       await also?.(context);
       const text = this.contactCentre.render(id, channelOf(context), values);
       // Marked so the agent's transcript can tell an agent's words from the assistant's.
-      const channelData = id === 'agentSays' ? { handoffAgent: true } : undefined;
+      // Web Chat shows the agent under their own name; the console shows their words without the prefix.
+      const channelData = id === 'agentSays' ? { handoffAgent: true, handoffAgentName: values.agent, handoffText: values.text } : undefined;
       await context.sendActivity({ type: ActivityTypes.Message, text, inputHint: 'acceptingInput', ...(channelData ? { channelData } : {}) });
       await this.options.conversationState.saveChanges(context, false);
     });

@@ -23,6 +23,7 @@ import { AgentSessions } from '../../adapters/agent/sessions.js';
 import { SignInFailures } from '../../adapters/agent/signInFailures.js';
 import { AgentSockets } from '../../adapters/agent/sockets.js';
 import { ContactCentre } from './contactCentre.js';
+import { loadSavedReplies } from './savedReplies.js';
 import { HandoffQueue } from './handoffQueue.js';
 import { HandoffMiddleware } from './middleware.js';
 import { HandoffService, type ProactiveAdapter, type RequestOutcome } from './handoffService.js';
@@ -63,6 +64,8 @@ export interface HandoffOptions {
   };
   /** The borough's addresses: a callback case asks which property it is about. */
   addresses?: AddressLookup;
+  /** Completes the handoff context with what the dialogs remember (see HandoffService). */
+  snapshot?: (context: TurnContext) => Promise<Collected>;
 }
 
 export interface Handoff {
@@ -86,12 +89,14 @@ export interface Handoff {
 export function createHandoff(options: HandoffOptions): Handoff {
   const now = options.now ?? Date.now;
   const memory = options.conversationState.createProperty<HandoffMemory>('handoff');
+  const accounts = new AgentAccounts(options.db);
+  const cases = options.cases ?? new DbCases(options.db);
   const collected = options.conversationState.createProperty<Collected>('handoffCollected');
   const service = new HandoffService({
     queue: new HandoffQueue(options.db),
     contactCentre: ContactCentre.load(options.dataDir),
     transcripts: options.transcripts,
-    cases: options.cases ?? new DbCases(options.db),
+    cases,
     conversationState: options.conversationState,
     memory,
     collected,
@@ -102,8 +107,10 @@ export function createHandoff(options: HandoffOptions): Handoff {
     ...(options.emitHandoffInitiate !== undefined ? { emitHandoffInitiate: options.emitHandoffInitiate } : {}),
     bus: options.events ?? new InProcessHandoffEvents(),
     ...(options.admitNewRequest ? { admitNewRequest: options.admitNewRequest } : {}),
+    ...(options.snapshot ? { snapshot: options.snapshot } : {}),
+    availableAgents: () => accounts.availableNow(now()),
   });
-  const accounts = new AgentAccounts(options.db);
+  const savedReplies = loadSavedReplies(options.dataDir);
   const sessionTtlMs = options.sessionTtlMs ?? 8 * 3_600_000;
   const sessions = new AgentSessions(options.db, accounts, sessionTtlMs);
   const audit = new AgentAudit(options.db);
@@ -133,7 +140,7 @@ export function createHandoff(options: HandoffOptions): Handoff {
       for (const [channelId, adapter] of Object.entries(adapters)) if (adapter) service.connect(channelId, adapter);
     },
     registerRoutes(server) {
-      registerAgentRoutes(server, { service, accounts, sessions, audit, signInFailures, db: options.db, logger: options.logger, secureCookies: options.secureCookies ?? false, sessionTtlMs, now });
+      registerAgentRoutes(server, { service, cases, savedReplies, accounts, sessions, audit, signInFailures, db: options.db, logger: options.logger, secureCookies: options.secureCookies ?? false, sessionTtlMs, now });
     },
     attachWebSockets(server) {
       sockets.attach(server.server);

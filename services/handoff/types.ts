@@ -1,7 +1,9 @@
 /**
  * Shapes shared by the handoff queue, the bot-side middleware, the dialogs and the agent hub.
- * `Collected` is what the assistant learned in the conversation; the dialogs fill it with
- * `rememberCollected(context, partial)` so the agent never has to ask again.
+ * `Collected` is what the assistant learned in the conversation: the dialogs add to it with
+ * `rememberCollected(context, partial)`, and at handoff time it is completed with what the
+ * dialogs remember anyway (address, vehicle, registration, the job in progress) through the
+ * service's `snapshot`, so the agent never has to ask again.
  */
 import type { ConversationReference } from 'botbuilder';
 
@@ -27,6 +29,10 @@ export interface Collected {
   verificationFailed?: boolean;
   /** The last intent the assistant understood. */
   intent?: string;
+  /** The vehicle for a tip permit, in words ("Van", "Car (trailer)"). */
+  vehicle?: string;
+  /** The job the assistant was doing when the resident was handed over, as its intent name. */
+  doing?: string;
   /** How to contact them, if they gave it. */
   contact?: string;
   /**

@@ -11,6 +11,7 @@ import { smsInboxOutbox } from './008_sms_inbox_outbox.js';
 import { directLineInbox } from './009_directline_inbox.js';
 import { dropSmsClaims } from './010_drop_sms_claims.js';
 import { smsOutboxAttemptStarted } from './011_sms_outbox_attempt_started.js';
+import { workspace } from './012_workspace.js';
 
 /**
  * Every migration, in order. Names are permanent: a migration that has run on a council's
@@ -29,5 +30,6 @@ export function allMigrations(dialect: Dialect): Record<string, Migration> {
     '009_directline_inbox': directLineInbox(),
     '010_drop_sms_claims': dropSmsClaims(),
     '011_sms_outbox_attempt_started': smsOutboxAttemptStarted(),
+    '012_workspace': workspace(),
   };
 }

@@ -103,7 +103,7 @@ describe('priority, hours and timers', () => {
     // The council's 24-hour homelessness line comes first, before the queue.
     expect(reply[0]).toMatch(/01632 960999/);
     const queue = (await agent.json<QueueView>('/queue')).waiting;
-    expect(queue.map((w) => [w.priority, w.topic, w.topicLabel])).toEqual([['urgent', 'homeless', 'Homeless tonight'], ['normal', 'agent.request', 'agent.request']]);
+    expect(queue.map((w) => [w.priority, w.topic, w.topicLabel])).toEqual([['urgent', 'homeless', 'Homeless tonight'], ['normal', 'agent.request', 'Asked to speak to a person']]);
     expect(queue.map((w) => w.position)).toEqual([1, 2]);
   });
 
