@@ -3,6 +3,7 @@
  * classify only and for the full recognise (intent + entities) on one core, and memory.
  *   npm run bench:intents
  */
+import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { BLIND_2026_11, BLIND_UK_OOD, loadBlindInScope, loadBlindNone, loadCorpus, loadHeldoutNone } from '../intents/corpus.js';
 import { readModel, DEFAULT_MODEL_PATH } from '../intents/model/file.js';
@@ -15,13 +16,21 @@ function rate(label: string, texts: string[], run: (text: string) => unknown): v
   for (const t of texts) run(t);
   let done = 0;
   const start = performance.now();
+  const cpuStart = process.cpuUsage();
   let elapsed = 0;
   while (elapsed < MIN_MS) {
     for (const t of texts) run(t);
     done += texts.length;
     elapsed = performance.now() - start;
   }
-  process.stdout.write(`${label.padEnd(34)} ${Math.round((done / elapsed) * 1000).toLocaleString('en-GB')} utterances/s (${done} in ${elapsed.toFixed(0)} ms)\n`);
+  // Wall time says what this machine gave us; CPU time what one core delivers when it is not
+  // shared (on a busy machine the two differ by the share other processes took).
+  const cpu = process.cpuUsage(cpuStart);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
+  const perSecond = (ms: number): string => Math.round((done / ms) * 1000).toLocaleString('en-GB');
+  process.stdout.write(
+    `${label.padEnd(34)} ${perSecond(elapsed)} utterances/s (${done} in ${elapsed.toFixed(0)} ms); ${perSecond(cpuMs)} per CPU-second\n`,
+  );
 }
 
 const first = performance.now();
@@ -56,4 +65,5 @@ rate('recognise (intent + entities)', texts, (t) => recogniser.recognise(t));
 const long = 'x'.repeat(5000);
 rate('recognise, 5,000-character input', [long, `${'please help '.repeat(420)}bin day`], (t) => recogniser.recognise(t));
 const memory = process.memoryUsage();
+process.stdout.write(`load average (1, 5, 15 min): ${loadavg().map((l) => l.toFixed(2)).join(', ')} on ${availableParallelism()} cores\n`);
 process.stdout.write(`memory: heap used ${(memory.heapUsed / 1048576).toFixed(1)} MB, RSS ${(memory.rss / 1048576).toFixed(1)} MB\n`);

@@ -40,7 +40,27 @@ function clean(text: string): string {
 }
 
 /** The rule's intent for a short keyword message, or null to let the classifier decide. */
+/**
+ * True when `text` surely has more than `max` words as clean() splits them (letters and digits,
+ * apostrophes joining): a cheap pass that spares the regexes for the many longer messages.
+ * Counting only ASCII letters and digits can only undercount, so it never rules out a short one.
+ */
+function moreWordsThan(text: string, max: number): boolean {
+  let count = 0;
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const alnum = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+    if (alnum) {
+      if (!inWord && ++count > max) return true;
+      inWord = true;
+    } else if (c !== 39 && c !== 0x2019) inWord = false;
+  }
+  return false;
+}
+
 export function keywordRule(text: string): IntentScore | null {
+  if (moreWordsThan(text, rules.maxWords)) return null;
   const words = clean(text);
   if (!words || words.split(' ').length > rules.maxWords) return null;
   const tokens = words.split(' ');

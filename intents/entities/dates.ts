@@ -125,13 +125,24 @@ export type Preference = 'future' | 'past';
 const PROSE_BEFORE = /\b(?:i|he|she|we|they|you|it|the|a)\s+$/i;
 const SHORT_FORMS = new Set(['sat', 'sun', 'wed', 'mar', 'may']);
 
+/**
+ * The start of the London day holding `now`. Luxon's time-zone arithmetic costs far more than
+ * the patterns, so it is only worked out once a message has something that looks like a date,
+ * and remembered for the hour: UK offsets are whole hours and change on the hour, so every
+ * instant in one UTC hour has the same London date.
+ */
+let lastToday: { hour: number; today: DateTime } | null = null;
+function londonToday(now: Date): DateTime {
+  const hour = Math.floor(now.getTime() / 3_600_000);
+  if (lastToday?.hour !== hour) lastToday = { hour, today: DateTime.fromJSDate(now, { zone: ZONE }).startOf('day') };
+  return lastToday.today;
+}
+
 export function findDates(text: string, now: Date = new Date(), prefer: Preference = 'future'): DateEntity[] {
-  // Luxon's time-zone arithmetic costs far more than the pattern, so "today" is only worked
-  // out once a message has something that looks like a date.
   let todayCache: DateTime | null = null;
   const found: DateEntity[] = [];
   for (const match of text.matchAll(DATE)) {
-    const today = (todayCache ??= DateTime.fromJSDate(now, { zone: ZONE }).startOf('day'));
+    const today = (todayCache ??= londonToday(now));
     const groups = match.groups ?? {};
     if (groups.wd && !groups.q && SHORT_FORMS.has(groups.wd.toLowerCase()) && PROSE_BEFORE.test(text.slice(Math.max(0, match.index - 8), match.index))) continue;
     const resolved = resolve(today, groups, prefer);
@@ -210,7 +221,7 @@ function occurrence(today: DateTime, day: NamedDay): { from: DateTime; to?: Date
 
 function findNamedDays(text: string, now: Date): DateEntity[] {
   if (!/christ|xmas|x-mas|chrimbo|crimbo|cristmas|boxing|new\s*y|nye/i.test(text)) return [];
-  const today = DateTime.fromJSDate(now, { zone: ZONE }).startOf('day');
+  const today = londonToday(now);
   const found: DateEntity[] = [];
   for (const day of NAMED_DAYS) {
     for (const match of text.matchAll(day.pattern)) {

@@ -30,13 +30,16 @@ function push(found: HouseNumberEntity[], value: string, start: number): void {
 
 export function findHouseNumbers(text: string): HouseNumberEntity[] {
   const found: HouseNumberEntity[] = [];
-  for (const pattern of [BEFORE_STREET, BEFORE_POSTCODE, LABELLED]) {
+  // Numbered forms need a digit, and a named house a capital letter: most messages have
+  // neither, and the patterns cost more than these checks.
+  for (const pattern of /[0-9]/.test(text) ? [BEFORE_STREET, BEFORE_POSTCODE, LABELLED] : []) {
     for (const match of text.matchAll(pattern)) {
       const value = match[1];
       if (value === undefined) continue;
       push(found, value, match.index + match[0].indexOf(value));
     }
   }
+  if (!/[A-Z]/.test(text)) return found.sort((a, b) => a.start - b.start);
   for (const match of text.matchAll(NAMED)) {
     const name = match[1];
     if (name === undefined) continue;

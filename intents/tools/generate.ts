@@ -29,7 +29,17 @@ const read = (file: string): unknown => JSON.parse(readFileSync(new URL(file, SO
 const openers = Openers.parse(read('openers.json'));
 const inScope = InScope.parse(read('in-scope.json'));
 const outOfDomain = OutOfDomain.parse(read('out-of-domain.json'));
-const random = mulberry32(20261202);
+/**
+ * Each intent's and domain's lines come from their own seeded stream, so editing one block's
+ * templates leaves every other generated file as it was (one shared stream reshuffled them all,
+ * which made the effect of a change hard to measure).
+ */
+function streamFor(name: string): () => number {
+  let seed = 20261202;
+  for (const ch of name) seed = (Math.imul(seed, 31) + ch.charCodeAt(0)) | 0;
+  return mulberry32(seed >>> 0);
+}
+let random = streamFor('');
 const pick = <T>(items: T[]): T => items[Math.floor(random() * items.length)] as T;
 /** Punctuation and case do not make a different sentence. */
 const key = (text: string): string => text.toLowerCase().replace(/[^a-z0-9£]+/g, ' ').trim();
@@ -46,7 +56,8 @@ for (const file of readdirSync(HELDOUT_DIR)) {
 const handWritten = loadCorpus().filter((e) => !e.trainOnly);
 const owner = new Map<string, IntentName>(handWritten.map((e) => [key(e.text), e.intent]));
 
-function generate(intent: IntentName, block: z.infer<typeof Block>, slots: Record<string, string[]>): string[] {
+function generate(intent: IntentName, block: z.infer<typeof Block>, slots: Record<string, string[]>, stream: string): string[] {
+  random = streamFor(stream);
   const lines: string[] = [];
   for (let attempt = 0; attempt < block.max * 30 && lines.length < block.max; attempt++) {
     const template = pick(block.templates);
@@ -68,10 +79,10 @@ function generate(intent: IntentName, block: z.infer<typeof Block>, slots: Recor
 
 const out = new Map<IntentName, string[]>();
 for (const [intent, block] of Object.entries(inScope.intents) as [IntentName, z.infer<typeof Block>][]) {
-  out.set(intent, generate(intent, block, { ...inScope.slots, ...block.slots }));
+  out.set(intent, generate(intent, block, { ...inScope.slots, ...block.slots }, intent));
 }
 const none: string[] = [];
-for (const [domain, block] of Object.entries(outOfDomain.domains)) none.push(`# ${domain}`, ...generate('None', block, block.slots));
+for (const [domain, block] of Object.entries(outOfDomain.domains)) none.push(`# ${domain}`, ...generate('None', block, block.slots, `None/${domain}`));
 out.set('None', none);
 
 for (const [intent, lines] of out) {
