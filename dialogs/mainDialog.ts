@@ -18,6 +18,7 @@ import {
 import { choiceTaken } from './choices/offeredChoices.js';
 import { dataMessageId, type MessageId, type Messages } from './content.js';
 import { interruptionIn } from './interruptions.js';
+import { WRONG_ANSWERS_BEFORE_PERSON } from './questions/retryPolicy.js';
 import { say } from './reply.js';
 import { entityOf, type IntentRecogniser, type Understanding } from './understanding.js';
 
@@ -66,8 +67,8 @@ export interface JobRoute {
 const SWITCH_JOB_SCORE = 0.9;
 const SWITCH_JOB_MIN_WORDS = 3;
 
-/** How many misunderstandings in a row before the resident is offered a person. */
-const MISUNDERSTANDINGS_BEFORE_PERSON = 2;
+/** How many misunderstandings in a row before the resident is offered a person: the jobs' count. */
+const MISUNDERSTANDINGS_BEFORE_PERSON = WRONG_ANSWERS_BEFORE_PERSON;
 /** Where a turn keeps what its message was understood as. */
 const UNDERSTOOD = Symbol('main.understood');
 
