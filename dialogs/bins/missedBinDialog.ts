@@ -27,7 +27,7 @@ import { InterruptibleDialog } from '../interruptions.js';
 import { offerPerson, WRONG_ANSWERS_BEFORE_PERSON } from '../questions/retryPolicy.js';
 import type { JobOptions } from '../mainDialog.js';
 import { choicesActivity, say } from '../reply.js';
-import { entityOf } from '../understanding.js';
+import { dateIn } from '../dates/dateUnderstanding.js';
 import { streamLabel, streamNamedIn } from './streams.js';
 
 export const MISSED_BIN_DIALOG = 'bins.missed';
@@ -70,7 +70,8 @@ export class MissedBinDialog extends InterruptibleDialog {
   private async findAddress(step: WaterfallStepContext) {
     const { understanding } = step.options as Partial<JobOptions>;
     const values = step.values as Partial<MissedValues>;
-    const date = entityOf(understanding, 'date')?.value;
+    // "they missed it monday": the Monday just gone.
+    const date = dateIn(understanding?.text ?? '', this.clock(), { prefer: 'past' })?.value;
     if (date) values.date = date;
     values.firstMessage = understanding?.text ?? '';
     return step.beginDialog(ADDRESS_DIALOG, { understanding });

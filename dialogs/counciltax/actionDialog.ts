@@ -22,7 +22,7 @@
  */
 import { ActivityTypes, type TurnContext } from 'botbuilder';
 import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
-import type { Preference } from '../../intents/entities/dates.js';
+import type { DatePreference } from '../dates/dateUnderstanding.js';
 import type { Cases } from '../../services/cases/cases.js';
 import type { AddressLookup } from '../../services/addresses/addressLookup.js';
 import { matchAddress } from '../../services/addresses/matchAddress.js';
@@ -40,7 +40,7 @@ import type { PersonRequest } from './personRequest.js';
 export const ACTION_DIALOG = 'counciltax.action';
 
 /** Dates that look back: "since 1 October" is this autumn, not next year's. Others look ahead. */
-const DATE_PREFERENCE: Record<string, Preference> = { onlyAdultSince: 'past' };
+const DATE_PREFERENCE: Record<string, DatePreference> = { onlyAdultSince: 'past' };
 const CONTACT_FIELD = 'contact';
 /** How many times the details can be corrected before the resident is given the phone number. */
 const MAX_CORRECTIONS = 5;

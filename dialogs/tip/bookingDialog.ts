@@ -14,7 +14,8 @@
  */
 import { ActivityTypes } from 'botbuilder';
 import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
-import { findDates, parsePhone, parseYesNo } from '../../intents/entities/index.js';
+import { parsePhone, parseYesNo } from '../../intents/entities/index.js';
+import { dateIn } from '../dates/dateUnderstanding.js';
 import { findPostcodes } from '../../intents/entities/postcode.js';
 import { findRegistrations } from '../../intents/entities/registration.js';
 import { rememberPermit, rememberRegistration } from '../memory/residentMemory.js';
@@ -493,7 +494,7 @@ export class BookingDialog extends Dialog<BookingOptions> {
       state.registration = { value: registration.value, display: registration.display };
       changed = true;
     }
-    const date = findDates(text, this.tip.clock())[0];
+    const date = dateIn(text, this.tip.clock(), { bankHolidays: this.tip.bankHolidays });
     const part = date?.dayPart ?? dayPartIn(text);
     if (date && date.value !== state.date) {
       state.date = date.value;
@@ -510,7 +511,7 @@ export class BookingDialog extends Dialog<BookingOptions> {
 
   /** Reads a day and day part from the text into the state; true when one was found. */
   private readWhen(state: BookingState, text: string): boolean {
-    const found = findDates(text, this.tip.clock())[0];
+    const found = dateIn(text, this.tip.clock(), { bankHolidays: this.tip.bankHolidays });
     if (!found) return false;
     state.date = found.value;
     delete state.window;

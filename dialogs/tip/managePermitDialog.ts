@@ -7,7 +7,8 @@
 import { TooManyAttempts } from '../../services/tooManyAttempts.js';
 import { ActivityTypes } from 'botbuilder';
 import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
-import { findDates, parsePostcode, parseReference, parseYesNo } from '../../intents/entities/index.js';
+import { parsePostcode, parseReference, parseYesNo } from '../../intents/entities/index.js';
+import { dateIn } from '../dates/dateUnderstanding.js';
 import type { Permit, PermitCredentials } from '../../services/tip/permits.js';
 import { normaliseRegistration } from '../../services/tip/registration.js';
 import { channelOf, smsPhoneOf } from '../channel.js';
@@ -88,7 +89,7 @@ class ManageSteps extends Dialog<JobOptions> {
     const text = options?.understanding.text ?? '';
     const state: ManageState = { action: actionIn(text) ?? 'status', offered: [] };
     // "change my booking to next friday": the day asked is kept for the times offered.
-    const day = entityOf(options?.understanding, 'date')?.value;
+    const day = dateIn(text, this.tip.clock(), { bankHolidays: this.tip.bankHolidays })?.value;
     if (day) state.day = day;
     dc.activeDialog!.state = state;
     const reference = parseReference(text, 'permitRef') ?? undefined;
@@ -176,7 +177,7 @@ class ManageSteps extends Dialog<JobOptions> {
         const permit = await this.current(state);
         if (!permit) return this.notFound(dc);
         if (!chosen) {
-          const day = findDates(text, this.tip.clock())[0];
+          const day = dateIn(text, this.tip.clock(), { bankHolidays: this.tip.bankHolidays });
           if (!day) return this.again(dc, state, 'slot');
           return this.offerSlots(dc, state, permit, day.value);
         }
