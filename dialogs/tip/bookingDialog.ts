@@ -170,7 +170,9 @@ export class BookingDialog extends Dialog<BookingOptions> {
         return 'ok';
       }
       case 'registration': {
-        const registration = normaliseRegistration(text);
+        // "its AB12 CDE", "reg is ab12cde": the plate in the sentence, or the whole reply as one.
+        const inSentence = findRegistrations(text)[0];
+        const registration = inSentence ? { value: inSentence.value, display: inSentence.display } : normaliseRegistration(text);
         if (!registration) {
           explanations.push(this.tip.policy.message('invalid_registration', { registration: text.slice(0, 20) }));
           return 'explained';

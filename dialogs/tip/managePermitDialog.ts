@@ -5,7 +5,7 @@
  * gets the same "not found" as for no permit at all.
  */
 import { TooManyAttempts } from '../../services/tooManyAttempts.js';
-import { ActivityTypes } from 'botbuilder';
+import { ActivityTypes, type TurnContext } from 'botbuilder';
 import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
 import { parsePostcode, parseReference, parseYesNo } from '../../intents/entities/index.js';
 import { dateIn } from '../dates/dateUnderstanding.js';
@@ -14,7 +14,7 @@ import { normaliseRegistration } from '../../services/tip/registration.js';
 import { channelOf, smsPhoneOf } from '../channel.js';
 import type { MessageId, Messages } from '../content.js';
 import { InterruptibleDialog } from '../interruptions.js';
-import { rememberedPermit } from '../memory/residentMemory.js';
+import { rememberedPermit, rememberPermit } from '../memory/residentMemory.js';
 import { rightAnswer, wrongAnswer, type QuestionTries } from '../questions/retryPolicy.js';
 import type { JobOptions } from '../mainDialog.js';
 import { choicesActivity, say } from '../reply.js';
@@ -56,7 +56,7 @@ interface ManageState extends QuestionTries {
 }
 
 const ACTION_WORDS: [RegExp, Action][] = [
-  [/\bcancel|\bdelete|don'?t need/i, 'cancel'],
+  [/\bcancel|\bdelete|\bscrap|call (it|that) off|don'?t (need|want) (it|that|the|this)|get rid of/i, 'cancel'],
   [/\b(reg|registration|number ?plate|plate|vehicle|different (van|car))\b/i, 'registration'],
   [/\b(change|move|another|different|rebook|re-book)\b.*\b(day|date|time|slot)\b|\b(change|move|rebook)\b/i, 'date'],
   [/\b(resend|send .*again|lost|text .*again)\b/i, 'resend'],
@@ -67,6 +67,20 @@ const NO_REFERENCE = /\b(don'?t|dont|do not|haven'?t|havent|have not|never) (hav
 
 export function actionIn(text: string): Action | undefined {
   return ACTION_WORDS.find(([pattern]) => pattern.test(text))?.[1];
+}
+
+/** Words that point back at something just said: "cancel THAT", "move IT", "scrap the booking". */
+const POINTS_BACK = /\b(that|it|this|booking|permit|one)\b|^\W*(no|actually|wait|oh|sorry|hang on|on second thoughts?)\b/i;
+
+/**
+ * Whether a message asks to do something to the permit the conversation has just booked or
+ * shown ("actually can i cancel that", "scrap that booking", "no wait, cancel", "move it to
+ * friday"): read by what the conversation just did, whatever the intent model makes of it.
+ */
+export function actsOnPermitJustHandled(text: string, context: TurnContext): boolean {
+  if (!rememberedPermit(context)) return false;
+  const action = actionIn(text);
+  return action !== undefined && action !== 'list' && action !== 'status' && POINTS_BACK.test(text);
 }
 
 export class ManagePermitDialog extends InterruptibleDialog {
@@ -96,26 +110,27 @@ class ManageSteps extends Dialog<JobOptions> {
     if (reference) state.reference = reference;
     const postcode = entityOf(options?.understanding, 'postcode')?.value;
 
+    // "actually can I cancel that" straight after booking or seeing one: that permit.
+    const justHandled = rememberedPermit(dc.context);
     const phone = smsPhoneOf(dc.context);
     if (phone) {
       const mine = (await this.tip.permits.findForPhone(phone)).filter((p) => p.status === 'booked' && p.date >= this.today());
-      const chosen = reference ? mine.find((p) => p.reference === reference) : mine.length === 1 ? mine[0] : undefined;
+      const wanted = reference ?? justHandled?.reference;
+      const chosen = (wanted ? mine.find((p) => p.reference === wanted) : undefined) ?? (!reference && mine.length === 1 ? mine[0] : undefined);
       if (chosen) {
         state.reference = chosen.reference;
         state.credentials = { phone };
         return this.act(dc, state, chosen);
       }
-      if (!reference && mine.length > 1) return this.choosePermit(dc, state, mine);
+      if (!chosen && !reference && mine.length > 1) return this.choosePermit(dc, state, mine);
       if (!reference) {
         await say(dc.context, this.messages, 'tip.manage.noneForPhone');
         return this.ask(dc, state, 'reference');
       }
     }
-    // "actually can I cancel that" straight after booking: the permit just booked.
-    const justBooked = rememberedPermit(dc.context);
-    if (!state.reference && justBooked) {
-      state.reference = justBooked.reference;
-      return this.withPostcode(dc, state, justBooked.postcode);
+    if (!state.reference && justHandled) {
+      state.reference = justHandled.reference;
+      return justHandled.postcode ? this.withPostcode(dc, state, justHandled.postcode) : this.ask(dc, state, 'postcode');
     }
     if (!state.reference) return this.ask(dc, state, 'reference');
     if (postcode) return this.withPostcode(dc, state, postcode);
@@ -227,6 +242,8 @@ class ManageSteps extends Dialog<JobOptions> {
   private async act(dc: DialogContext, state: ManageState, permit: Permit | null): Promise<DialogTurnResult> {
     if (!permit) return this.notFound(dc);
     rightAnswer(state);
+    // The permit in front of the resident now, for a "cancel that" that follows.
+    rememberPermit(dc.context, { reference: permit.reference, ...(state.credentials && 'postcode' in state.credentials ? { postcode: state.credentials.postcode } : {}) });
     const channel = channelOf(dc.context);
     if (permit.status === 'cancelled') {
       await dc.context.sendActivity(this.tip.policy.message('already_cancelled', { reference: permit.reference }));
