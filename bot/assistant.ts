@@ -56,7 +56,7 @@ import { DatabasePermits } from '../services/tip/databasePermits.js';
 import { PermitPolicy } from '../services/tip/permitPolicy.js';
 import { BookPermitDialog } from '../dialogs/tip/bookPermitDialog.js';
 import { SiteInfoDialog } from '../dialogs/tip/siteInfoDialog.js';
-import { ManagePermitDialog } from '../dialogs/tip/managePermitDialog.js';
+import { actsOnPermitJustHandled, ManagePermitDialog } from '../dialogs/tip/managePermitDialog.js';
 import type { TipServices } from '../dialogs/tip/tipServices.js';
 import { VelocityLimits, limitRules } from './limits/velocityLimits.js';
 import { LimitedAccounts } from './limits/limitedAccounts.js';
@@ -178,7 +178,7 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
     },
     { intents: ['tip.book_permit'], dialog: new BookPermitDialog(council.addressLookup, tip, messages) },
     { intents: ['tip.site_info'], dialog: new SiteInfoDialog(tip, messages) },
-    { intents: ['tip.manage_permit'], dialog: new ManagePermitDialog(tip, messages) },
+    { intents: ['tip.manage_permit'], dialog: new ManagePermitDialog(tip, messages), inContext: actsOnPermitJustHandled },
     {
       intents: ['bins.missed'],
       dialog: new MissedBinDialog(council.addressLookup, council.binCollections, council.missedReportPolicy, missedCollections, messages, clock),

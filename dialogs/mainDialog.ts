@@ -18,6 +18,7 @@ import {
 import { choiceTaken } from './choices/offeredChoices.js';
 import { dataMessageId, type MessageId, type Messages } from './content.js';
 import { interruptionIn } from './interruptions.js';
+import { WRONG_ANSWERS_BEFORE_PERSON } from './questions/retryPolicy.js';
 import { say } from './reply.js';
 import { entityOf, type IntentRecogniser, type Understanding } from './understanding.js';
 
@@ -60,14 +61,19 @@ export interface JobRoute {
    * christmas", "and 22 Mill Lane DF2 4QT") asks it again, though it names no job.
    */
   followUp?: (understanding: Understanding) => boolean;
+  /**
+   * A message that only makes sense after what this conversation just did ("actually can I
+   * cancel that" after a permit was booked): this job's, whatever the intent model says.
+   */
+  inContext?: (text: string, context: TurnContext) => boolean;
 }
 
 /** How sure, and how long, a message must be to leave the job in progress for another. */
 const SWITCH_JOB_SCORE = 0.9;
 const SWITCH_JOB_MIN_WORDS = 3;
 
-/** How many misunderstandings in a row before the resident is offered a person. */
-const MISUNDERSTANDINGS_BEFORE_PERSON = 2;
+/** How many misunderstandings in a row before the resident is offered a person: the jobs' count. */
+const MISUNDERSTANDINGS_BEFORE_PERSON = WRONG_ANSWERS_BEFORE_PERSON;
 /** Where a turn keeps what its message was understood as. */
 const UNDERSTOOD = Symbol('main.understood');
 
@@ -82,6 +88,7 @@ interface MainMemory {
 export class MainDialog extends ComponentDialog {
   private readonly dialogByIntent = new Map<string, string>();
   private readonly followUps = new Map<string, NonNullable<JobRoute['followUp']>>();
+  private readonly inContext: [string, NonNullable<JobRoute['inContext']>][] = [];
 
   constructor(
     private readonly recogniser: IntentRecogniser,
@@ -96,6 +103,7 @@ export class MainDialog extends ComponentDialog {
       this.addDialog(job.dialog);
       for (const intent of job.intents) this.dialogByIntent.set(intent, job.dialog.id);
       if (job.followUp) this.followUps.set(job.dialog.id, job.followUp);
+      if (job.inContext) this.inContext.push([job.dialog.id, job.inContext]);
     }
     this.addDialog(new WaterfallDialog(ROUTE, [this.route.bind(this)]));
     this.initialDialogId = ROUTE;
@@ -196,7 +204,8 @@ export class MainDialog extends ComponentDialog {
 
     const { words, signposts } = this.options;
     const followsUp = understanding.intent === 'None' && memory.lastJob && this.followUps.get(memory.lastJob)?.(understanding);
-    const job = this.dialogByIntent.get(understanding.intent) ?? (followsUp ? memory.lastJob : undefined);
+    const inContext = this.inContext.find(([, asks]) => asks(text, context))?.[0];
+    const job = inContext ?? this.dialogByIntent.get(understanding.intent) ?? (followsUp ? memory.lastJob : undefined);
     memory.lastJob = job;
     const language = words?.languageOf(text);
     if (language) return this.answer(step, memory, dataMessageId(`language.${language}`));

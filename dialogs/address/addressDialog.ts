@@ -8,12 +8,12 @@
  *   Assistant: Which address is yours?  [14 Mill Lane] [16 Mill Lane] … [More addresses]
  *   Resident:  14            (or taps the button, or on SMS replies with the list number)
  *
- * A postcode that cannot be read is explained and asked again; after two failures the
- * resident is told how to reach a person. A postcode outside the borough is told so, with
+ * A postcode that cannot be read is explained and asked again; a second wrong answer offers a
+ * person (the shared retry policy, dialogs/questions/retryPolicy.ts). A postcode outside the borough is told so, with
  * where to go instead. Ends with `{ property }`, or undefined when no address was found.
  */
 import { ActivityTypes } from 'botbuilder';
-import { Dialog, DialogTurnStatus, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
+import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
 import type { AddressLookup } from '../../services/addresses/addressLookup.js';
 import { matchAddress } from '../../services/addresses/matchAddress.js';
 import type { Property } from '../../services/addresses/property.js';
@@ -22,6 +22,7 @@ import { findPostcodes } from '../../intents/entities/postcode.js';
 import { channelOf } from '../channel.js';
 import type { MessageId, Messages } from '../content.js';
 import { rememberAddress, rememberedAddress } from '../memory/residentMemory.js';
+import { rightAnswer, wrongAnswer, type QuestionTries } from '../questions/retryPolicy.js';
 import { quoteTyped } from '../quote.js';
 import { choicesActivity, say } from '../reply.js';
 import { entityOf, type Understanding } from '../understanding.js';
@@ -30,7 +31,6 @@ export const ADDRESS_DIALOG = 'address';
 
 /** SMS lists stop at nine so every choice is a single digit to text back. */
 const PAGE_SIZE = 9;
-const FAILURES_BEFORE_PERSON = 2;
 const MORE_WORDS = new Set(['more', 'more addresses', 'next', 'others', 'other']);
 
 export interface AddressOptions {
@@ -41,12 +41,11 @@ export interface AddressResult {
   property: Property;
 }
 
-interface AddressState {
+interface AddressState extends QuestionTries {
   stage: 'postcode' | 'address';
   postcode?: string;
   propertyIds: string[];
   page: number;
-  failures: number;
 }
 
 export class AddressDialog extends Dialog<AddressOptions> {
@@ -58,7 +57,7 @@ export class AddressDialog extends Dialog<AddressOptions> {
   }
 
   override async beginDialog(dc: DialogContext, options?: AddressOptions): Promise<DialogTurnResult> {
-    const state: AddressState = { stage: 'postcode', propertyIds: [], page: 0, failures: 0 };
+    const state: AddressState = { stage: 'postcode', propertyIds: [], page: 0 };
     dc.activeDialog!.state = state;
     const postcode = entityOf(options?.understanding, 'postcode')?.value;
     if (!postcode) {
@@ -83,7 +82,7 @@ export class AddressDialog extends Dialog<AddressOptions> {
 
     if (state.stage === 'postcode') {
       if (postcode) return this.usePostcode(dc, state, postcode, findHouseNumbers(text)[0]?.value, text);
-      return this.failure(dc, state, 'address.badPostcode', 'address.badPostcodeAgain', { typed: quoteTyped(text, 40) });
+      return this.failure(dc, state, 'address.badPostcode', { typed: quoteTyped(text, 40) });
     }
 
     // Choosing from the list. A different postcode typed now starts the search again.
@@ -103,11 +102,7 @@ export class AddressDialog extends Dialog<AddressOptions> {
       state.page = 0;
       return this.offerList(dc, state, match.properties, 'address.choose');
     }
-    state.failures += 1;
-    if (state.failures >= FAILURES_BEFORE_PERSON) {
-      await say(dc.context, this.messages, 'address.notFoundAgain');
-      return dc.endDialog(undefined);
-    }
+    if ((await wrongAnswer(dc.context, this.messages, state)) === 'person') return dc.endDialog(undefined);
     return this.offerList(dc, state, properties, 'address.notFound', { typed: text.slice(0, 40), postcode: state.postcode ?? '' });
   }
 
@@ -136,9 +131,10 @@ export class AddressDialog extends Dialog<AddressOptions> {
       return dc.endDialog(undefined);
     }
     const properties = await this.addresses.findByPostcode(postcode);
-    if (properties.length === 0) return this.failure(dc, state, 'address.noAddresses', 'address.notFoundAgain', { postcode });
+    if (properties.length === 0) return this.failure(dc, state, 'address.noAddresses', { postcode });
 
     Object.assign(state, { stage: 'address', postcode, propertyIds: properties.map((p) => p.id), page: 0 } satisfies Partial<AddressState>);
+    rightAnswer(state);
     if (properties.length === 1 && properties[0]) return this.found(dc, properties[0]);
     if (houseNumber) {
       const match = matchAddress(properties, houseNumber);
@@ -153,14 +149,11 @@ export class AddressDialog extends Dialog<AddressOptions> {
     return this.offerList(dc, state, properties, 'address.choose');
   }
 
-  private async failure(dc: DialogContext, state: AddressState, first: MessageId, last: MessageId, values: Record<string, string>): Promise<DialogTurnResult> {
-    state.failures += 1;
-    if (state.failures >= FAILURES_BEFORE_PERSON) {
-      await say(dc.context, this.messages, last, values);
-      return dc.endDialog(undefined);
-    }
-    await say(dc.context, this.messages, first, values);
-    return { status: DialogTurnStatus.waiting };
+  /** A postcode that cannot be used: explained and asked again, or a person offered. */
+  private async failure(dc: DialogContext, state: AddressState, explanation: MessageId, values: Record<string, string>): Promise<DialogTurnResult> {
+    if ((await wrongAnswer(dc.context, this.messages, state)) === 'person') return dc.endDialog(undefined);
+    await say(dc.context, this.messages, explanation, values);
+    return Dialog.EndOfTurn;
   }
 
   private async offerList(dc: DialogContext, state: AddressState, properties: Property[], messageId: MessageId, values: Record<string, string> = {}): Promise<DialogTurnResult> {

@@ -21,7 +21,7 @@ import { formatDate } from '../format.js';
 import { InterruptibleDialog } from '../interruptions.js';
 import type { JobOptions } from '../mainDialog.js';
 import { say } from '../reply.js';
-import { entityOf } from '../understanding.js';
+import { dateIn } from '../dates/dateUnderstanding.js';
 import { describeCollectionsOn } from './collectionsOnDates.js';
 import { streamNamedIn } from './streams.js';
 
@@ -53,7 +53,7 @@ export class BinDayDialog extends InterruptibleDialog {
     const channel = channelOf(step.context);
     const address = channel === 'sms' ? found.property.shortLabel : found.property.label;
     const { understanding } = step.options as Partial<JobOptions>;
-    const asked = entityOf(understanding, 'date');
+    const asked = dateIn(understanding?.text ?? '', now);
     if (asked) {
       // "on boxing day", "over christmas": that day or period, with what moved and why.
       const all = (await this.bins.streamsFor(found.property.id)).filter((s) => s.collected);

@@ -24,15 +24,15 @@ import { channelOf } from '../channel.js';
 import type { MessageId, Messages } from '../content.js';
 import { formatDate, formatTime } from '../format.js';
 import { InterruptibleDialog } from '../interruptions.js';
+import { offerPerson, WRONG_ANSWERS_BEFORE_PERSON } from '../questions/retryPolicy.js';
 import type { JobOptions } from '../mainDialog.js';
 import { choicesActivity, say } from '../reply.js';
-import { entityOf } from '../understanding.js';
+import { dateIn } from '../dates/dateUnderstanding.js';
 import { streamLabel, streamNamedIn } from './streams.js';
 
 export const MISSED_BIN_DIALOG = 'bins.missed';
 const STEPS = 'bins.missed.steps';
 const STREAM_PROMPT = 'bins.missed.stream';
-const STREAM_ATTEMPTS = 2;
 
 /** Every bin at once: "all of them", "none of them were emptied", "the lot". */
 const ALL_STREAMS = /\b(all( of)?( them| my bins| the bins| three| 3)?|every (bin|one)|everything|the lot|both( of them)?|none of (them|my bins|the bins))\b/i;
@@ -70,7 +70,8 @@ export class MissedBinDialog extends InterruptibleDialog {
   private async findAddress(step: WaterfallStepContext) {
     const { understanding } = step.options as Partial<JobOptions>;
     const values = step.values as Partial<MissedValues>;
-    const date = entityOf(understanding, 'date')?.value;
+    // "they missed it monday": the Monday just gone.
+    const date = dateIn(understanding?.text ?? '', this.clock(), { prefer: 'past' })?.value;
     if (date) values.date = date;
     values.firstMessage = understanding?.text ?? '';
     return step.beginDialog(ADDRESS_DIALOG, { understanding });
@@ -106,8 +107,8 @@ export class MissedBinDialog extends InterruptibleDialog {
       prompt.recognized.value = named.id;
       return true;
     }
-    // After two tries the next step hands over rather than asking a third time.
-    if (prompt.attemptCount >= STREAM_ATTEMPTS) {
+    // The shared retry policy: the last wrong answer goes on to the offer of a person.
+    if (prompt.attemptCount >= WRONG_ANSWERS_BEFORE_PERSON) {
       prompt.recognized.value = '';
       return true;
     }
@@ -119,7 +120,7 @@ export class MissedBinDialog extends InterruptibleDialog {
     const streamId = String(step.result ?? '');
     const chosen = streamId === ALL ? values.streams.filter((s) => s.collected) : values.streams.filter((s) => s.id === streamId);
     if (chosen.length === 0) {
-      await say(step.context, this.messages, 'notUnderstoodAgain');
+      await offerPerson(step.context, this.messages);
       return step.endDialog();
     }
     if (REPEATED.test(values.firstMessage)) await say(step.context, this.messages, 'missed.sorryRepeat');

@@ -30,8 +30,22 @@ export class AccountRequests {
 
   /** The request the words name; the balance when they name none. */
   find(text: string): AccountRequest {
-    const typed = ` ${text.toLowerCase().replace(/[^a-z0-9 ]+/g, ' ').replace(/\s+/g, ' ').trim()} `;
-    const found = this.requests.find((r) => r.keywords.some((k) => typed.includes(` ${k.toLowerCase()}`)));
+    const found = this.named(text);
     return found?.reason ? { id: found.id, reason: found.reason } : { id: found?.id ?? 'balance' };
+  }
+
+  /**
+   * Whether the words are plainly about the resident's own account ("when is MY next payment
+   * due", "a copy of my bill"): any request but the balance, whose words ("how much") are
+   * shared with general questions.
+   */
+  aboutOwnAccount(text: string): boolean {
+    const found = this.named(text);
+    return found !== undefined && found.id !== 'balance';
+  }
+
+  private named(text: string) {
+    const typed = ` ${text.toLowerCase().replace(/[^a-z0-9 ]+/g, ' ').replace(/\s+/g, ' ').trim()} `;
+    return this.requests.find((r) => r.keywords.some((k) => typed.includes(` ${k.toLowerCase()}`)));
   }
 }

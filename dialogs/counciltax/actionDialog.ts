@@ -17,12 +17,12 @@
  *     priority, the reason and what is known (asking first how to reach them when the port
  *     needs that).
  *
- * An answer that cannot be used is explained and asked again; after three, the resident is
- * given the phone number rather than asked a fourth time.
+ * An answer that cannot be used is explained and asked again; a second wrong answer offers a
+ * person instead (the shared retry policy, dialogs/questions/retryPolicy.ts).
  */
 import { ActivityTypes, type TurnContext } from 'botbuilder';
 import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
-import type { Preference } from '../../intents/entities/dates.js';
+import type { DatePreference } from '../dates/dateUnderstanding.js';
 import type { Cases } from '../../services/cases/cases.js';
 import type { AddressLookup } from '../../services/addresses/addressLookup.js';
 import { matchAddress } from '../../services/addresses/matchAddress.js';
@@ -32,15 +32,15 @@ import { formatDate, formatPhone } from '../format.js';
 import type { Action, ActionField, CouncilTaxReplies } from '../../services/councilTax/replies.js';
 import { channelOf, smsPhoneOf } from '../channel.js';
 import type { Messages } from '../content.js';
+import { rightAnswer, wrongAnswer, offerPerson, type QuestionTries } from '../questions/retryPolicy.js';
 import { choicesActivity, say } from '../reply.js';
 import { readChoice, readContact, readDate, readText } from './fieldAnswers.js';
 import type { PersonRequest } from './personRequest.js';
 
 export const ACTION_DIALOG = 'counciltax.action';
 
-const FAILURES_BEFORE_PHONE = 3;
 /** Dates that look back: "since 1 October" is this autumn, not next year's. Others look ahead. */
-const DATE_PREFERENCE: Record<string, Preference> = { onlyAdultSince: 'past' };
+const DATE_PREFERENCE: Record<string, DatePreference> = { onlyAdultSince: 'past' };
 const CONTACT_FIELD = 'contact';
 /** How many times the details can be corrected before the resident is given the phone number. */
 const MAX_CORRECTIONS = 5;
@@ -69,11 +69,10 @@ export interface ActionOptions {
   property?: { id: string; address: string };
 }
 
-interface ActionState {
+interface ActionState extends QuestionTries {
   options: ActionOptions;
   index: number;
   answers: Record<string, string>;
-  failures: number;
   /** The property the case is about, once known. */
   propertyId?: string;
   /** 'confirm': the answers have been read back; 'which': asked which one to change. */
@@ -98,7 +97,7 @@ export class ActionDialog extends Dialog<ActionOptions> {
 
   override async beginDialog(dc: DialogContext, options?: ActionOptions): Promise<DialogTurnResult> {
     if (!options) throw new Error('ActionDialog needs the action to do');
-    const state: ActionState = { options, index: 0, answers: {}, failures: 0, corrections: 0 };
+    const state: ActionState = { options, index: 0, answers: {}, corrections: 0 };
     const known = options.verified ? await this.addresses.getProperty(options.verified.propertyId) : null;
     const property = known ? { id: known.id, address: known.label } : options.property;
     if (property) {
@@ -117,17 +116,13 @@ export class ActionDialog extends Dialog<ActionOptions> {
     if (!field) return this.finish(dc, state);
     const value = await this.read(dc.context, state, field, dc.context.activity.text ?? '');
     if (value === null) {
-      state.failures += 1;
-      if (state.failures >= FAILURES_BEFORE_PHONE) {
-        await say(dc.context, this.messages, 'counciltax.field.giveUp');
-        return dc.endDialog();
-      }
+      if ((await wrongAnswer(dc.context, this.messages, state)) === 'person') return dc.endDialog();
       await this.explain(dc.context, field);
       return Dialog.EndOfTurn;
     }
     state.answers[field.id] = value;
     state.index += 1;
-    state.failures = 0;
+    rightAnswer(state);
     if (state.correcting) {
       state.correcting = false;
       return this.readBack(dc, state);
@@ -159,9 +154,11 @@ export class ActionDialog extends Dialog<ActionOptions> {
     if (state.stage === 'confirm' && parseYesNo(text) === true && !/change|wrong/i.test(text)) return this.finish(dc, state);
     const named = this.fieldNamed(fields, text);
     if (!named) {
+      // Asked which detail to change and still not told: a wrong answer like any other.
+      if (state.stage === 'which' && (await wrongAnswer(dc.context, this.messages, state)) === 'person') return dc.endDialog();
       state.corrections += 1;
       if (state.corrections > MAX_CORRECTIONS) {
-        await say(dc.context, this.messages, 'counciltax.field.giveUp');
+        await offerPerson(dc.context, this.messages);
         return dc.endDialog();
       }
       state.stage = 'which';

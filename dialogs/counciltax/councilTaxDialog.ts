@@ -136,7 +136,9 @@ export class CouncilTaxDialog extends InterruptibleDialog {
       return step.beginDialog(ACTION_DIALOG, this.actionOptions(values, action.id));
     }
 
-    const intent = options.understanding?.intent as IntentName | undefined;
+    // "when is my next payment due" sounds like the general payments question; it is about their account.
+    const ownAccount = !options.topic && this.deps.accountRequests.aboutOwnAccount(values.said);
+    const intent = ownAccount ? 'counciltax.account' : (options.understanding?.intent as IntentName | undefined);
     const topic = options.topic
       ? this.councilTax.answer(options.topic)
       : (this.councilTax.findTopic(values.said, intent) ?? this.councilTax.topics(intent)[0]);

@@ -2,14 +2,14 @@
  * Reading a resident's answer to one question an action asks: a date, a phone number or email,
  * one of a few options, an address or a name. Each returns the value to store, or null.
  */
-import { parseDate, type Preference } from '../../intents/entities/dates.js';
+import { dateIn, type DatePreference } from '../dates/dateUnderstanding.js';
 import { parsePhone } from '../../intents/entities/phone.js';
 
 const EMAIL = /[^\s@<>(),;:]+@[^\s@<>(),;:]+\.[a-z]{2,}/i;
 const SAME_NUMBER = /^\s*(same|this number|this one|use this number)\s*[.!]?\s*$/i;
 
-export function readDate(text: string, now: Date, prefer: Preference): string | null {
-  return parseDate(text, now, prefer)?.value ?? null;
+export function readDate(text: string, now: Date, prefer: DatePreference): string | null {
+  return dateIn(text, now, { prefer })?.value ?? null;
 }
 
 /** A UK phone number (E.164) or an email address; "SAME" means the number texting us. */

@@ -20,12 +20,11 @@ import type { AccountSummary, Accounts } from '../../services/councilTax/account
 import type { CouncilTaxReplies, Reply } from '../../services/councilTax/replies.js';
 import { channelOf } from '../channel.js';
 import type { Messages } from '../content.js';
+import { wrongAnswer, type QuestionTries } from '../questions/retryPolicy.js';
 import { say } from '../reply.js';
 
 export const VERIFY_DIALOG = 'counciltax.verify';
 
-/** Messages that are neither an account number nor a postcode before the resident is pointed to the phone. */
-const UNREADABLE_BEFORE_GIVING_UP = 3;
 
 export interface VerifyOptions {
   /** The first message, which may already hold the number and postcode. */
@@ -36,10 +35,9 @@ export interface VerifyResult {
   account: AccountSummary;
 }
 
-interface VerifyState {
+interface VerifyState extends QuestionTries {
   accountNumber?: string;
   postcode?: string;
-  unreadable: number;
 }
 
 export class VerifyDialog extends Dialog<VerifyOptions> {
@@ -53,7 +51,7 @@ export class VerifyDialog extends Dialog<VerifyOptions> {
   }
 
   override async beginDialog(dc: DialogContext, options?: VerifyOptions): Promise<DialogTurnResult> {
-    const state: VerifyState = { unreadable: 0 };
+    const state: VerifyState = {};
     dc.activeDialog!.state = state;
     const granted = await this.accounts.balance(dc.context.activity.conversation.id, this.clock());
     if (granted) return dc.endDialog({ account: granted } satisfies VerifyResult);
@@ -68,11 +66,8 @@ export class VerifyDialog extends Dialog<VerifyOptions> {
     const state = dc.activeDialog!.state as VerifyState;
     const text = dc.context.activity.text ?? '';
     if (!this.read(state, text)) {
-      state.unreadable += 1;
-      if (state.unreadable >= UNREADABLE_BEFORE_GIVING_UP) {
-        await say(dc.context, this.messages, 'counciltax.verify.giveUp');
-        return dc.endDialog(undefined);
-      }
+      // Neither an account number nor a postcode: the shared retry policy.
+      if ((await wrongAnswer(dc.context, this.messages, state)) === 'person') return dc.endDialog(undefined);
       // Digits that are not 8 of them were meant as an account number.
       const id = /\d/.test(text) || !state.accountNumber ? 'counciltax.verify.notAccountNumber' : 'counciltax.verify.askPostcode';
       await say(dc.context, this.messages, id);

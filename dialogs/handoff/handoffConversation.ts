@@ -14,6 +14,7 @@ import { parsePhone } from '../../intents/entities/index.js';
 import type { HandoffService } from '../../services/handoff/handoffService.js';
 import type { HandoffMemory, HandoffRequest } from '../../services/handoff/types.js';
 import { smsPhoneOf } from '../channel.js';
+import { WRONG_ANSWERS_BEFORE_PERSON } from '../questions/retryPolicy.js';
 import { formatPhone } from '../format.js';
 import { countOf } from '../../services/words/plural.js';
 import { parseTimePreference } from '../../services/handoff/timePreference.js';
@@ -24,9 +25,10 @@ import { parsePostcode, parseYesNo } from '../../intents/entities/index.js';
 import { freshAddress, type ResidentMemory } from '../memory/residentMemory.js';
 
 const EMAIL = /\b[^\s@]+@[^\s@]+\.[a-z]{2,}\b/i;
-const MAX_CONTACT_ATTEMPTS = 2;
+/** The same count as every other question (dialogs/questions/retryPolicy.ts). */
+const MAX_CONTACT_ATTEMPTS = WRONG_ANSWERS_BEFORE_PERSON;
 /** Addresses that cannot be found before the resident is given the phone number instead. */
-const MAX_PROPERTY_ATTEMPTS = 3;
+const MAX_PROPERTY_ATTEMPTS = WRONG_ANSWERS_BEFORE_PERSON;
 /** Reasons that say nothing of what the resident needs: the callback asks what it is about. */
 const VAGUE_REASONS = new Set(['asked', 'misunderstood', 'frustrated', 'not_helped']);
 

@@ -19,8 +19,11 @@ export interface ResidentMemory {
   address?: RememberedAddress & { at: number };
   vehicle?: { id: string; name: string; trailer: boolean; at: number };
   registration?: { value: string; display: string; at: number };
-  /** The permit booked in this conversation, so "cancel that" needs no reference. */
-  permit?: { reference: string; postcode: string; at: number };
+  /**
+   * The permit booked or shown last in this conversation, so "cancel that" needs no reference;
+   * its postcode when the resident gave it (by SMS their own number finds the permit instead).
+   */
+  permit?: { reference: string; postcode?: string; at: number };
 }
 
 const KEY = Symbol('residentMemory');
@@ -72,8 +75,8 @@ export function rememberedPermit(context: TurnContext, now = Date.now()): Reside
   return fresh(memoryOf(context).permit, now);
 }
 
-export function rememberPermit(context: TurnContext, permit: { reference: string; postcode: string }, now = Date.now()): void {
-  memoryOf(context).permit = { reference: permit.reference, postcode: permit.postcode, at: now };
+export function rememberPermit(context: TurnContext, permit: { reference: string; postcode?: string }, now = Date.now()): void {
+  memoryOf(context).permit = { reference: permit.reference, ...(permit.postcode ? { postcode: permit.postcode } : {}), at: now };
 }
 
 export function rememberRegistration(context: TurnContext, registration: { value: string; display: string }, now = Date.now()): void {

@@ -9,6 +9,7 @@ import type { AddressLookup } from '../../services/addresses/addressLookup.js';
 import { ADDRESS_DIALOG, AddressDialog, type AddressResult } from '../address/addressDialog.js';
 import { smsPhoneOf } from '../channel.js';
 import type { Messages } from '../content.js';
+import { dateIn } from '../dates/dateUnderstanding.js';
 import { InterruptibleDialog } from '../interruptions.js';
 import type { JobOptions } from '../mainDialog.js';
 import { entityOf, type Understanding } from '../understanding.js';
@@ -78,7 +79,7 @@ export class BookPermitDialog extends InterruptibleDialog {
 
     const understanding = values.understanding;
     const text = understanding?.text ?? '';
-    const date = entityOf(understanding, 'date');
+    const date = dateIn(text, now, { bankHolidays: this.tip.bankHolidays });
     const registration = entityOf(understanding, 'registration');
     // "1 High Street, Demoford" names the town, not the tip the council calls "Demoford tip".
     const siteText = [found.property.town, found.property.street, found.property.locality ?? '']

@@ -14,10 +14,12 @@
  */
 import { ActivityTypes } from 'botbuilder';
 import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
-import { findDates, parsePhone, parseYesNo } from '../../intents/entities/index.js';
+import { parsePhone, parseYesNo } from '../../intents/entities/index.js';
+import { dateIn } from '../dates/dateUnderstanding.js';
 import { findPostcodes } from '../../intents/entities/postcode.js';
 import { findRegistrations } from '../../intents/entities/registration.js';
 import { rememberPermit, rememberRegistration } from '../memory/residentMemory.js';
+import { rightAnswer, wrongAnswer, type QuestionTries } from '../questions/retryPolicy.js';
 import type { DayPart } from '../../intents/types.js';
 import { addDays, type IsoDate } from '../../services/bins/dates.js';
 import type { Refusal, SlotAvailability } from '../../services/tip/permits.js';
@@ -33,8 +35,6 @@ import type { TipServices } from './tipServices.js';
 
 export const BOOKING_DIALOG = 'tip.booking';
 
-/** How many times a question is asked before the resident is pointed to a person. */
-const TRIES = 3;
 /** Slots offered at once: SMS lists stay short enough for two texts. */
 const OFFER = { web: 6, sms: 4 } as const;
 /** How far ahead "the next free times" looks. */
@@ -65,7 +65,7 @@ export interface BookingOptions {
   idempotencyKey: string;
 }
 
-interface BookingState extends BookingOptions {
+interface BookingState extends BookingOptions, QuestionTries {
   trailerLengthMetres?: number;
   window?: string;
   declared?: boolean;
@@ -73,7 +73,6 @@ interface BookingState extends BookingOptions {
   textTo?: string | null;
   stage?: Stage;
   offered: OfferedSlot[];
-  tries: number;
 }
 
 export class BookingDialog extends Dialog<BookingOptions> {
@@ -86,7 +85,7 @@ export class BookingDialog extends Dialog<BookingOptions> {
 
   override async beginDialog(dc: DialogContext, options?: BookingOptions): Promise<DialogTurnResult> {
     if (!options) throw new Error('BookingDialog needs the address and what the first message said');
-    const state: BookingState = { ...options, offered: [], tries: 0 };
+    const state: BookingState = { ...options, offered: [] };
     dc.activeDialog!.state = state;
     if (channelOf(dc.context) === 'sms') state.textTo = options.phone ?? null;
     return this.next(dc, state);
@@ -96,16 +95,17 @@ export class BookingDialog extends Dialog<BookingOptions> {
     if (dc.context.activity.type !== ActivityTypes.Message) return Dialog.EndOfTurn;
     const state = dc.activeDialog!.state as BookingState;
     const text = (dc.context.activity.text ?? '').trim();
-    const outcome = await this.understand(dc, state, text);
+    const explanations: string[] = [];
+    const outcome = await this.understand(dc, state, text, explanations);
     if (outcome === 'ended') return dc.endDialog();
     if (outcome === 'waiting') return Dialog.EndOfTurn;
-    if (outcome === 'ok') state.tries = 0;
-    else if (++state.tries >= TRIES) {
-      await say(dc.context, this.messages, 'tip.giveUp');
-      return dc.endDialog();
+    if (outcome === 'ok') rightAnswer(state);
+    else if ((await wrongAnswer(dc.context, this.messages, state)) === 'person') return dc.endDialog();
+    // What was wrong with the answer (an invalid plate) says what to type, so the question is not repeated.
+    if (outcome === 'explained') {
+      await dc.context.sendActivity(explanations.join('\n'));
+      return Dialog.EndOfTurn;
     }
-    // An answer already explained (an invalid plate) is not followed by the question again.
-    if (outcome === 'explained') return Dialog.EndOfTurn;
     return this.next(dc, state, outcome === 'unclear');
   }
 
@@ -145,8 +145,11 @@ export class BookingDialog extends Dialog<BookingOptions> {
     await this.sendVehicleQuestion(context, 'tip.ask.vehicle');
   }
 
-  /** Reads the answer to the question asked. */
-  private async understand(dc: DialogContext, state: BookingState, text: string): Promise<Outcome> {
+  /**
+   * Reads the answer to the question asked. What was wrong with an answer that cannot be used
+   * goes into `explanations`, said only if the question is to be asked again.
+   */
+  private async understand(dc: DialogContext, state: BookingState, text: string, explanations: string[]): Promise<Outcome> {
     const { permits, sites } = this.tip;
     switch (state.stage) {
       case 'vehicle': {
@@ -167,9 +170,11 @@ export class BookingDialog extends Dialog<BookingOptions> {
         return 'ok';
       }
       case 'registration': {
-        const registration = normaliseRegistration(text);
+        // "its AB12 CDE", "reg is ab12cde": the plate in the sentence, or the whole reply as one.
+        const inSentence = findRegistrations(text)[0];
+        const registration = inSentence ? { value: inSentence.value, display: inSentence.display } : normaliseRegistration(text);
         if (!registration) {
-          await dc.context.sendActivity(this.tip.policy.message('invalid_registration', { registration: text.slice(0, 20) }));
+          explanations.push(this.tip.policy.message('invalid_registration', { registration: text.slice(0, 20) }));
           return 'explained';
         }
         state.registration = registration;
@@ -224,7 +229,7 @@ export class BookingDialog extends Dialog<BookingOptions> {
         }
         const phone = parsePhone(text);
         if (!phone) {
-          await dc.context.sendActivity(this.tip.policy.message('invalid_phone', { phone: text.slice(0, 20) }));
+          explanations.push(this.tip.policy.message('invalid_phone', { phone: text.slice(0, 20) }));
           return 'explained';
         }
         state.textTo = phone;
@@ -491,7 +496,7 @@ export class BookingDialog extends Dialog<BookingOptions> {
       state.registration = { value: registration.value, display: registration.display };
       changed = true;
     }
-    const date = findDates(text, this.tip.clock())[0];
+    const date = dateIn(text, this.tip.clock(), { bankHolidays: this.tip.bankHolidays });
     const part = date?.dayPart ?? dayPartIn(text);
     if (date && date.value !== state.date) {
       state.date = date.value;
@@ -508,7 +513,7 @@ export class BookingDialog extends Dialog<BookingOptions> {
 
   /** Reads a day and day part from the text into the state; true when one was found. */
   private readWhen(state: BookingState, text: string): boolean {
-    const found = findDates(text, this.tip.clock())[0];
+    const found = dateIn(text, this.tip.clock(), { bankHolidays: this.tip.bankHolidays });
     if (!found) return false;
     state.date = found.value;
     delete state.window;

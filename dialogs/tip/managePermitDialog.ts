@@ -5,15 +5,17 @@
  * gets the same "not found" as for no permit at all.
  */
 import { TooManyAttempts } from '../../services/tooManyAttempts.js';
-import { ActivityTypes } from 'botbuilder';
-import { Dialog, DialogTurnStatus, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
-import { findDates, parsePostcode, parseReference, parseYesNo } from '../../intents/entities/index.js';
+import { ActivityTypes, type TurnContext } from 'botbuilder';
+import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
+import { parsePostcode, parseReference, parseYesNo } from '../../intents/entities/index.js';
+import { dateIn } from '../dates/dateUnderstanding.js';
 import type { Permit, PermitCredentials } from '../../services/tip/permits.js';
 import { normaliseRegistration } from '../../services/tip/registration.js';
 import { channelOf, smsPhoneOf } from '../channel.js';
 import type { MessageId, Messages } from '../content.js';
 import { InterruptibleDialog } from '../interruptions.js';
-import { rememberedPermit } from '../memory/residentMemory.js';
+import { rememberedPermit, rememberPermit } from '../memory/residentMemory.js';
+import { rightAnswer, wrongAnswer, type QuestionTries } from '../questions/retryPolicy.js';
 import type { JobOptions } from '../mainDialog.js';
 import { choicesActivity, say } from '../reply.js';
 import { entityOf } from '../understanding.js';
@@ -23,7 +25,6 @@ import type { TipServices } from './tipServices.js';
 
 export const MANAGE_PERMIT_DIALOG = 'tip.managePermit';
 const STEPS = 'tip.managePermit.steps';
-const TRIES = 2;
 
 type Action = 'status' | 'list' | 'cancel' | 'date' | 'registration' | 'resend';
 type Stage = 'reference' | 'postcode' | 'choosePermit' | 'action' | 'confirmCancel' | 'slot' | 'registration';
@@ -44,19 +45,18 @@ const ACTION_ID = {
   resend: 'tip.manage.action.resend',
 } as const satisfies Record<string, MessageId>;
 
-interface ManageState {
+interface ManageState extends QuestionTries {
   action: Action;
   stage?: Stage;
   reference?: string;
   credentials?: PermitCredentials;
   offered: OfferedSlot[];
-  tries: number;
   /** A day the first message named for the change. */
   day?: string;
 }
 
 const ACTION_WORDS: [RegExp, Action][] = [
-  [/\bcancel|\bdelete|don'?t need/i, 'cancel'],
+  [/\bcancel|\bdelete|\bscrap|call (it|that) off|don'?t (need|want) (it|that|the|this)|get rid of/i, 'cancel'],
   [/\b(reg|registration|number ?plate|plate|vehicle|different (van|car))\b/i, 'registration'],
   [/\b(change|move|another|different|rebook|re-book)\b.*\b(day|date|time|slot)\b|\b(change|move|rebook)\b/i, 'date'],
   [/\b(resend|send .*again|lost|text .*again)\b/i, 'resend'],
@@ -67,6 +67,20 @@ const NO_REFERENCE = /\b(don'?t|dont|do not|haven'?t|havent|have not|never) (hav
 
 export function actionIn(text: string): Action | undefined {
   return ACTION_WORDS.find(([pattern]) => pattern.test(text))?.[1];
+}
+
+/** Words that point back at something just said: "cancel THAT", "move IT", "scrap the booking". */
+const POINTS_BACK = /\b(that|it|this|booking|permit|one)\b|^\W*(no|actually|wait|oh|sorry|hang on|on second thoughts?)\b/i;
+
+/**
+ * Whether a message asks to do something to the permit the conversation has just booked or
+ * shown ("actually can i cancel that", "scrap that booking", "no wait, cancel", "move it to
+ * friday"): read by what the conversation just did, whatever the intent model makes of it.
+ */
+export function actsOnPermitJustHandled(text: string, context: TurnContext): boolean {
+  if (!rememberedPermit(context)) return false;
+  const action = actionIn(text);
+  return action !== undefined && action !== 'list' && action !== 'status' && POINTS_BACK.test(text);
 }
 
 export class ManagePermitDialog extends InterruptibleDialog {
@@ -87,35 +101,36 @@ class ManageSteps extends Dialog<JobOptions> {
 
   override async beginDialog(dc: DialogContext, options?: JobOptions): Promise<DialogTurnResult> {
     const text = options?.understanding.text ?? '';
-    const state: ManageState = { action: actionIn(text) ?? 'status', offered: [], tries: 0 };
+    const state: ManageState = { action: actionIn(text) ?? 'status', offered: [] };
     // "change my booking to next friday": the day asked is kept for the times offered.
-    const day = entityOf(options?.understanding, 'date')?.value;
+    const day = dateIn(text, this.tip.clock(), { bankHolidays: this.tip.bankHolidays })?.value;
     if (day) state.day = day;
     dc.activeDialog!.state = state;
     const reference = parseReference(text, 'permitRef') ?? undefined;
     if (reference) state.reference = reference;
     const postcode = entityOf(options?.understanding, 'postcode')?.value;
 
+    // "actually can I cancel that" straight after booking or seeing one: that permit.
+    const justHandled = rememberedPermit(dc.context);
     const phone = smsPhoneOf(dc.context);
     if (phone) {
       const mine = (await this.tip.permits.findForPhone(phone)).filter((p) => p.status === 'booked' && p.date >= this.today());
-      const chosen = reference ? mine.find((p) => p.reference === reference) : mine.length === 1 ? mine[0] : undefined;
+      const wanted = reference ?? justHandled?.reference;
+      const chosen = (wanted ? mine.find((p) => p.reference === wanted) : undefined) ?? (!reference && mine.length === 1 ? mine[0] : undefined);
       if (chosen) {
         state.reference = chosen.reference;
         state.credentials = { phone };
         return this.act(dc, state, chosen);
       }
-      if (!reference && mine.length > 1) return this.choosePermit(dc, state, mine);
+      if (!chosen && !reference && mine.length > 1) return this.choosePermit(dc, state, mine);
       if (!reference) {
         await say(dc.context, this.messages, 'tip.manage.noneForPhone');
         return this.ask(dc, state, 'reference');
       }
     }
-    // "actually can I cancel that" straight after booking: the permit just booked.
-    const justBooked = rememberedPermit(dc.context);
-    if (!state.reference && justBooked) {
-      state.reference = justBooked.reference;
-      return this.withPostcode(dc, state, justBooked.postcode);
+    if (!state.reference && justHandled) {
+      state.reference = justHandled.reference;
+      return justHandled.postcode ? this.withPostcode(dc, state, justHandled.postcode) : this.ask(dc, state, 'postcode');
     }
     if (!state.reference) return this.ask(dc, state, 'reference');
     if (postcode) return this.withPostcode(dc, state, postcode);
@@ -154,7 +169,7 @@ class ManageSteps extends Dialog<JobOptions> {
       case 'action': {
         const action = actionIn(text);
         if (!action || action === 'status' || action === 'list') {
-          if (++state.tries > TRIES) return this.giveUp(dc);
+          if ((await wrongAnswer(dc.context, this.messages, state)) === 'person') return dc.endDialog();
           return this.askAction(dc, state, 'tip.manage.retry.action');
         }
         state.action = action;
@@ -177,7 +192,7 @@ class ManageSteps extends Dialog<JobOptions> {
         const permit = await this.current(state);
         if (!permit) return this.notFound(dc);
         if (!chosen) {
-          const day = findDates(text, this.tip.clock())[0];
+          const day = dateIn(text, this.tip.clock(), { bankHolidays: this.tip.bankHolidays });
           if (!day) return this.again(dc, state, 'slot');
           return this.offerSlots(dc, state, permit, day.value);
         }
@@ -196,8 +211,9 @@ class ManageSteps extends Dialog<JobOptions> {
       }
       case 'registration': {
         if (!normaliseRegistration(text)) {
+          if ((await wrongAnswer(dc.context, this.messages, state)) === 'person') return dc.endDialog();
           await dc.context.sendActivity(this.tip.policy.message('invalid_registration', { registration: text.slice(0, 20) }));
-          return this.tries(dc, state);
+          return Dialog.EndOfTurn;
         }
         const result = await this.tip.permits.changeRegistration(state.reference ?? '', state.credentials ?? { phone: '' }, text, this.tip.clock());
         if (!result.ok) await dc.context.sendActivity(result.message);
@@ -225,6 +241,9 @@ class ManageSteps extends Dialog<JobOptions> {
 
   private async act(dc: DialogContext, state: ManageState, permit: Permit | null): Promise<DialogTurnResult> {
     if (!permit) return this.notFound(dc);
+    rightAnswer(state);
+    // The permit in front of the resident now, for a "cancel that" that follows.
+    rememberPermit(dc.context, { reference: permit.reference, ...(state.credentials && 'postcode' in state.credentials ? { postcode: state.credentials.postcode } : {}) });
     const channel = channelOf(dc.context);
     if (permit.status === 'cancelled') {
       await dc.context.sendActivity(this.tip.policy.message('already_cancelled', { reference: permit.reference }));
@@ -287,18 +306,20 @@ class ManageSteps extends Dialog<JobOptions> {
       case 'registration':
         await say(context, this.messages, 'tip.manage.askRegistration');
         return;
-      case 'confirmCancel':
-      case 'choosePermit':
-        await say(context, this.messages, RETRY_ID[state.stage]);
+      case 'confirmCancel': {
+        const permit = await this.current(state);
+        if (permit) await this.show(context, 'tip.manage.confirmCancel', permit);
         return;
+      }
+      case 'choosePermit': {
+        const phone = smsPhoneOf(context);
+        const mine = phone ? (await this.tip.permits.findForPhone(phone)).filter((p) => p.status === 'booked' && p.date >= this.today()) : [];
+        await this.sendPermitChoices(context, mine);
+        return;
+      }
       default:
         return;
     }
-  }
-
-  private async giveUp(dc: DialogContext): Promise<DialogTurnResult> {
-    await say(dc.context, this.messages, 'tip.giveUp');
-    return dc.endDialog();
   }
 
   private async offerSlots(dc: DialogContext, state: ManageState, permit: Permit, from?: string): Promise<DialogTurnResult> {
@@ -319,23 +340,28 @@ class ManageSteps extends Dialog<JobOptions> {
   }
 
   private async choosePermit(dc: DialogContext, state: ManageState, permits: Permit[]): Promise<DialogTurnResult> {
-    const channel = channelOf(dc.context);
     state.stage = 'choosePermit';
+    await this.sendPermitChoices(dc.context, permits);
+    return Dialog.EndOfTurn;
+  }
+
+  private async sendPermitChoices(context: DialogContext['context'], permits: Permit[]): Promise<void> {
+    const channel = channelOf(context);
     const sites = await this.tip.sites.list();
     const choices = permits.slice(0, 9).map((p) => {
       const site = sites.find((s) => s.id === p.siteId);
       const words = site ? permitWords(p, '', site, channel, this.tip.clock()) : undefined;
       return { label: words ? `${p.reference} ${words.date} ${words.site}` : p.reference, value: p.reference };
     });
-    await dc.context.sendActivity(choicesActivity(this.messages.render('tip.manage.choosePermit', channel).text, choices));
-    return Dialog.EndOfTurn;
+    await context.sendActivity(choicesActivity(this.messages.render('tip.manage.choosePermit', channel).text, choices));
   }
 
-  private async show(dc: DialogContext, id: 'tip.manage.changed' | 'tip.manage.confirmCancel' | 'tip.permitText' | 'tip.manage.status', permit: Permit, channel = channelOf(dc.context)): Promise<void> {
+  private async show(at: DialogContext | DialogContext['context'], id: 'tip.manage.changed' | 'tip.manage.confirmCancel' | 'tip.permitText' | 'tip.manage.status', permit: Permit, channel?: 'web' | 'sms'): Promise<void> {
+    const context = 'context' in at ? at.context : at;
     const site = await this.tip.sites.get(permit.siteId);
     if (!site) throw new Error(`permit for unknown site ${permit.siteId}`);
     const vehicle = this.tip.policy.policy.vehicles.find((v) => v.id === permit.vehicleType)?.name ?? permit.vehicleType;
-    await say(dc.context, this.messages, id, permitWords(permit, vehicle, site, channel, this.tip.clock()));
+    await say(context, this.messages, id, permitWords(permit, vehicle, site, channel ?? channelOf(context), this.tip.clock()));
   }
 
   private async current(state: ManageState): Promise<Permit | null> {
@@ -346,25 +372,16 @@ class ManageSteps extends Dialog<JobOptions> {
   }
 
   private async ask(dc: DialogContext, state: ManageState, stage: keyof typeof ASK_ID): Promise<DialogTurnResult> {
+    rightAnswer(state);
     state.stage = stage;
     await say(dc.context, this.messages, ASK_ID[stage]);
     return Dialog.EndOfTurn;
   }
 
+  /** A wrong answer: explained and asked again, or (the shared retry policy) a person offered. */
   private async again(dc: DialogContext, state: ManageState, stage: keyof typeof RETRY_ID): Promise<DialogTurnResult> {
-    if (++state.tries > TRIES) {
-      await say(dc.context, this.messages, 'tip.giveUp');
-      return dc.endDialog();
-    }
+    if ((await wrongAnswer(dc.context, this.messages, state)) === 'person') return dc.endDialog();
     await say(dc.context, this.messages, RETRY_ID[stage]);
-    return { status: DialogTurnStatus.waiting };
-  }
-
-  private async tries(dc: DialogContext, state: ManageState): Promise<DialogTurnResult> {
-    if (++state.tries > TRIES) {
-      await say(dc.context, this.messages, 'tip.giveUp');
-      return dc.endDialog();
-    }
     return Dialog.EndOfTurn;
   }
 

@@ -10,7 +10,8 @@ import type { IsoDate } from '../../services/bins/dates.js';
 import { channelOf } from '../channel.js';
 import type { Channel, Messages } from '../content.js';
 import { choicesActivity } from '../reply.js';
-import { entityOf, type Understanding } from '../understanding.js';
+import { dateIn } from '../dates/dateUnderstanding.js';
+import type { Understanding } from '../understanding.js';
 import type { TipServices } from './tipServices.js';
 
 export type PermitQuestion = 'need' | 'visits' | 'cost' | 'hours';
@@ -88,7 +89,7 @@ export async function sendPermitAnswers(
   const asked = permitQuestionsIn(text);
   if (!asked.length) return false;
   const channel = channelOf(context);
-  const date = entityOf(understanding, 'date')?.value;
+  const date = dateIn(text, tip.clock(), { bankHolidays: tip.bankHolidays })?.value;
   const lines = await answerPermitQuestions(tip, messages, channel, text, asked, () => openingLines(date, channel));
   const offer = messages.render('tip.permit.offer', channel);
   const last = lines.at(-1) === offer.text ? lines.pop() : undefined;

@@ -13,15 +13,13 @@ import type { Channel, Messages } from '../content.js';
 import { formatDate, formatTime } from '../format.js';
 import type { JobOptions } from '../mainDialog.js';
 import { say } from '../reply.js';
-import { entityOf } from '../understanding.js';
+import { dateIn } from '../dates/dateUnderstanding.js';
 import { sendPermitAnswers } from './permitQuestions.js';
 import type { TipServices } from './tipServices.js';
 
 export const SITE_INFO_DIALOG = 'tip.siteInfo';
 
 const WHERE = /\b(where|address|directions?|how (do|can) i get|find (it|the tip)|postcode of the tip)\b/i;
-/** Words of GOV.UK's holiday titles a resident uses for them ("boxing day", "easter"). */
-const HOLIDAY_WORDS = ['christmas', 'boxing', 'new year', 'good friday', 'easter', 'early may', 'spring', 'summer'];
 
 export class SiteInfoDialog extends Dialog<JobOptions> {
   constructor(
@@ -49,10 +47,9 @@ export class SiteInfoDialog extends Dialog<JobOptions> {
       await dc.context.sendActivity(lines.join('\n'));
       return dc.endDialog();
     }
-    // A holiday by name is its own day ("boxing day" is the 26th, even when the bank holiday moves to the Monday).
-    // "bank holiday monday" names the holiday, not the coming Monday.
-    const bankHoliday = /bank hol/i.test(text) ? this.holidayIn(text) : undefined;
-    const date = bankHoliday ?? entityOf(understanding, 'date')?.value ?? this.holidayIn(text) ?? this.tip.policy.clock(this.tip.clock()).today;
+    // A holiday by name is its own day ("boxing day" is the 26th, even when the bank holiday moves
+    // to the Monday); "bank holiday monday" names the holiday, not the coming Monday.
+    const date = dateIn(text, this.tip.clock(), { bankHolidays: this.tip.bankHolidays })?.value ?? this.tip.policy.clock(this.tip.clock()).today;
     await dc.context.sendActivity((await Promise.all(sites.map((s) => this.opening(s, date, channel)))).join('\n'));
     await say(dc.context, this.messages, 'tip.info.after');
     return dc.endDialog();
@@ -97,16 +94,4 @@ export class SiteInfoDialog extends Dialog<JobOptions> {
     return this.messages.render(id, channel, values).text.trim();
   }
 
-  /** The next bank holiday the text names ("boxing day", "a bank holiday"), from today. */
-  private holidayIn(text: string): IsoDate | undefined {
-    const lower = text.toLowerCase();
-    const { today } = this.tip.policy.clock(this.tip.clock());
-    const upcoming = this.tip.bankHolidays.filter((h) => h.date >= today).sort((a, b) => a.date.localeCompare(b.date));
-    const word = HOLIDAY_WORDS.find((w) => lower.includes(w));
-    if (word) return upcoming.find((h) => h.title.toLowerCase().includes(word))?.date;
-    if (!/bank hol/.test(lower)) return undefined;
-    // "bank holiday monday": the next bank holiday that is a Monday (a substitute day included).
-    const monday = /\bmon(day)?\b/.test(lower);
-    return (monday ? upcoming.find((h) => new Date(`${h.date}T12:00:00Z`).getUTCDay() === 1) : upcoming[0])?.date;
-  }
 }

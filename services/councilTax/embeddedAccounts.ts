@@ -4,6 +4,7 @@ import type { AccountSummary, Accounts, VerifyInput, VerifyResult } from './acco
 import type { AccountRecord, CouncilTaxData } from './councilTaxData.js';
 import { VerificationAttempts } from './verificationAttempts.js';
 import { VerificationGrants } from './verificationGrants.js';
+import { nextInstalmentDue } from './nextInstalment.js';
 
 export class EmbeddedAccounts implements Accounts {
   constructor(
@@ -35,20 +36,21 @@ export class EmbeddedAccounts implements Accounts {
     await this.attempts.succeed(keys);
     const minutes = this.data.verification.grantMinutes[input.channel];
     const grant = await this.grants.grant(input.subject, accountNumber, minutes * 60_000, now);
-    return { ok: true, account: this.summary(record), grantExpiresAt: grant.expiresAt };
+    return { ok: true, account: this.summary(record, now), grantExpiresAt: grant.expiresAt };
   }
 
   async balance(subject: string, now: Date): Promise<AccountSummary | null> {
     const grant = await this.grants.current(subject, now);
     const record = grant ? this.data.accounts.get(grant.accountNumber) : undefined;
-    return record ? this.summary(record) : null;
+    return record ? this.summary(record, now) : null;
   }
 
   async forget(subject: string): Promise<void> {
     await this.grants.revoke(subject);
   }
 
-  private summary(record: AccountRecord): AccountSummary {
+  private summary(record: AccountRecord, now: Date): AccountSummary {
+    const { payments, year, timeZone } = this.data;
     return {
       accountNumber: record.accountNumber,
       last4: record.accountNumber.slice(-4),
@@ -56,7 +58,8 @@ export class EmbeddedAccounts implements Accounts {
       address: record.address,
       name: record.name,
       balance: record.balance,
-      nextInstalment: record.nextInstalment,
+      // The file is a snapshot: the instalment it calls next may have fallen due since.
+      nextInstalment: nextInstalmentDue(record.nextInstalment, record.instalments, payments.instalmentPlans, year, timeZone, now),
       instalments: record.instalments,
       status: record.status,
       year: this.data.year,

@@ -54,6 +54,20 @@ if (!account) throw new Error('the 50001234 fixture account is missing');
 const balance = new RegExp(escapeRegExp(formatPounds(account.balance)));
 
 describe.each(['web', 'sms'] as const)('council tax on %s', (channel) => {
+  it('never calls a past instalment "next": the day after it fell due, the next one is the following month', async () => {
+    // The accounts file says the next instalment is on 1 December; the resident asks on 2 December.
+    now = new Date('2026-12-02T10:00:00Z');
+    try {
+      const r = await resident(channel);
+      await runConversation(r, [
+        { say: 'when is my next council tax payment due', expect: [/account number/i] },
+        { say: '50001234 DF1 1AA', expect: [/next instalment of \W*£202\.66\W* is due on \W*Friday 1 January/], never: [/1 December/] },
+      ]);
+    } finally {
+      now = START;
+    }
+  });
+
   it.each([
     ['what council tax band is 1 High Street DF1 1AA', FIXTURES.highStreet1],
     ['council tax band for 22 Mill Lane DF2 4QT', FIXTURES.millLane22],

@@ -31,6 +31,10 @@ const ONCE_WRONG = [
   'what a van permit costs',
   'help at the confirmation keeps the booking',
   'help when asked the trailer length',
+  'a past instalment is never called next',
+  'cancel straight after booking',
+  'scrap that booking, straight after it',
+  'no wait, cancel',
 ];
 
 let results: ScenarioResult[] = [];
