@@ -26,7 +26,6 @@ import { openConversation, type RestConversation } from '../helpers/directLineRe
 import type { FakeTwilio } from '../helpers/fakeTwilio.js';
 import { killHard, spawnStandby, type Standby } from '../helpers/process.js';
 import { TEST_TWILIO } from '../helpers/residents.js';
-import { eventually } from '../handoff/harness.js';
 
 /** These files pick their own engines; `npm run test:postgres` (the suite again on PostgreSQL) need not run them twice. */
 export const reliability = describe.skipIf(process.env.TEST_STORAGE === 'postgres');
@@ -51,6 +50,20 @@ export function seeded(seed: number): () => number {
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Polls until `check` gives a value, every 250 ms (on PostgreSQL up to 20 trials wait at once,
+ * some for a dead instance's 10 s turn lock: faster polling only loads the instance answering).
+ */
+async function answeredWithin<T>(check: () => Promise<T | undefined | false>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error('not answered in time');
+    await sleep(250);
+  }
+}
 
 export interface Instance {
   proc: ChildProcess;
@@ -167,7 +180,7 @@ export class Observed {
 
   /** Waits until the text is answered and every text queued for it was sent. */
   async smsAnswered(message: SmsMessage): Promise<void> {
-    await eventually(async () => {
+    await answeredWithin(async () => {
       const queued = await this.outboxRows(message);
       return queued.length > 0 && queued.every((r) => r.state === 'sent') && this.fake.sentTo(message.number).length >= queued.length;
     }, 60_000);
@@ -192,7 +205,7 @@ export async function webRetried(base: string, resident: RestConversation, clien
   const retried = await postActivity(base, resident, WEB_QUESTION, clientId);
   expect(retried.status, label).toBe(200);
   const { id } = (await retried.json()) as { id: string };
-  const replies = await eventually(async () => {
+  const replies = await answeredWithin(async () => {
     const found = (await history(base, resident)).filter((a) => a.replyToId === id && a.type === 'message');
     return found.length > 0 && found;
   }, 60_000);

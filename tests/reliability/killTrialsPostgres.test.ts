@@ -82,7 +82,7 @@ reliability('kill -9 on PostgreSQL + Redis (two instances, the other carries on)
       await observed.expectSmsOnce(sms);
     }
     logTimes('PostgreSQL + Redis', started, instanceA().restarts);
-  }, 120_000 + TRIALS * 40_000);
+  }, 120_000 + TRIALS * 90_000);
 
   /** Holds the first row inserted into `table` matching `like` (a statement the instance is making) for 30 s. */
   async function stallInsert(table: string, column: string, like: string): Promise<() => Promise<void>> {

@@ -59,6 +59,6 @@ reliability('kill -9 on SQLite (one instance, started again)', () => {
       await observed.expectSmsOnce(sms);
     }
     logTimes('SQLite', started, target.restarts);
-  }, 120_000 + TRIALS * 30_000);
+  }, 120_000 + TRIALS * 90_000);
 });
 
