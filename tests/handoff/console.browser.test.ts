@@ -169,6 +169,21 @@ describe('the agent workspace', () => {
     await panel.getByRole('button', { name: 'Yes, end the chat' }).click();
     await agent.getByText('Chat ended. The resident is back with the assistant.').waitFor();
     await resident.getByText(/Priya Shah has ended the chat/).first().waitFor(WAIT);
+
+    // The urgent texter next, from the banner: their number to call, a saved reply, and what
+    // the reply costs in texts.
+    await banner.getByRole('button', { name: 'Open urgent conversation' }).click();
+    const urgentPanel = agent.getByRole('tabpanel');
+    await expect(urgentPanel.getByRole('link', { name: '+447700900888' }).getAttribute('href')).resolves.toBe('tel:+447700900888');
+    await urgentPanel.getByRole('button', { name: 'Accept this conversation' }).click();
+    const urgentReply = urgentPanel.getByLabel('Reply to the resident');
+    await urgentReply.waitFor();
+    await urgentPanel.getByLabel('Saved reply').selectOption({ label: 'Hello' });
+    await expect(urgentReply.inputValue()).resolves.toMatch(/^Hello, thanks for waiting\./);
+    await expect(urgentPanel.locator('.counter').textContent()).resolves.toMatch(/^\d+ characters · 1 text$/);
+    await urgentReply.fill('x'.repeat(200));
+    await expect(urgentPanel.locator('.counter').textContent()).resolves.toBe('212 characters · 2 texts');
+    await expect.poll(() => agent.title()).toBe('Agent console – Demoford Borough Council');
     expect(errors).toEqual([]);
     await residentContext.close();
   }, 150_000);

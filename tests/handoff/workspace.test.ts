@@ -48,6 +48,8 @@ describe('the agent workspace API', () => {
     expect((await ana.post('/availability', { availability: 'away' })).status).toBe(200);
     expect((await ben.post('/availability', { availability: 'busy' })).status).toBe(200);
     expect((await ana.json<QueueView>('/queue')).availableAgents).toBe(0);
+    // A moment later (the test's clock stands still otherwise): the queue orders by arrival.
+    council.clock.now += 30_000;
     const second = await council.web();
     // Nobody says they are available: the plain estimate, never "0 minutes".
     expect((await second.say('can I speak to a person')).join('\n')).toMatch(/number 2 in the queue; it's usually about 8 minutes/);
