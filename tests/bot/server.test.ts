@@ -72,12 +72,14 @@ describe('configuration', () => {
     const result = spawnSync(process.execPath, ['--import', 'tsx', 'bot/index.ts'], {
       env: { ...process.env, PORT: 'not-a-port' },
       encoding: 'utf8',
-      timeout: 30_000,
+      // A bound on a hang, not a speed check: on a busy 2-core machine loading TypeScript alone
+      // can take tens of seconds.
+      timeout: 180_000,
     });
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/PORT: .*number/);
     expect(result.stderr).not.toMatch(/at .*\(/);
-  });
+  }, 200_000);
 
   it('stops gracefully on SIGTERM', async () => {
     const db = (await testDatabase());
@@ -88,7 +90,8 @@ describe('configuration', () => {
     let output = '';
     child.stdout.on('data', (chunk) => (output += String(chunk)));
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('no start')), 30_000);
+      // A bound on a start that hangs (see above), not a speed check.
+      const timer = setTimeout(() => reject(new Error('no start')), 180_000);
       child.stdout.on('data', () => {
         if (output.includes('is listening')) {
           clearTimeout(timer);
@@ -101,5 +104,5 @@ describe('configuration', () => {
     expect(code).toBe(0);
     expect(output).toMatch(/"msg":"stopped"/);
     await db.drop();
-  }, 60_000);
+  }, 240_000);
 });
