@@ -546,7 +546,29 @@ export class BookingDialog extends Dialog<BookingOptions> {
       delete state.window;
       changed = true;
     }
-    return changed;
+    // "can we do northfield instead": a tip named by its name.
+    const said = text.toLowerCase();
+    const site = (await this.tip.sites.list()).find((s) => said.includes(s.shortName.toLowerCase().replace(/\s+tip$/, '')));
+    if (site && site.id !== state.siteId) {
+      state.siteId = site.id;
+      delete state.window;
+      changed = true;
+    }
+    if (changed) return true;
+    // "change the time", "the reg is wrong", "a different tip": that question again, then the summary.
+    const field = FIELD_NAMED.find(([pattern]) => pattern.test(text))?.[1];
+    if (!field || !CHANGE_WORDS.test(text)) return false;
+    if (field === 'when') {
+      delete state.date;
+      delete state.window;
+      delete state.dayPart;
+    }
+    if (field === 'registration') delete state.registration;
+    if (field === 'site') {
+      delete state.siteId;
+      delete state.window;
+    }
+    return true;
   }
 
   /** Reads a day and day part from the text into the state; true when one was found. */
@@ -574,6 +596,14 @@ export class BookingDialog extends Dialog<BookingOptions> {
     return true;
   }
 }
+
+/** A detail of the summary named without its new value ("change the time"), and the words that say it is wrong. */
+const FIELD_NAMED: [RegExp, 'when' | 'registration' | 'site'][] = [
+  [/\b(reg|registration|number ?plate|plate)\b/i, 'registration'],
+  [/\b(tip|site)\b/i, 'site'],
+  [/\b(time|slot|day|date|when)\b/i, 'when'],
+];
+const CHANGE_WORDS = /\b(change|wrong|different|another|other|not right|mistake|meant|actually)\b/i;
 
 /** A time of day anywhere in a sentence ("make it the morning instead"). */
 function dayPartIn(text: string): DayPart | undefined {
