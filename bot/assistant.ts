@@ -54,7 +54,7 @@ import { loadTipData } from '../services/tip/tipData.js';
 import { EmbeddedTipSites } from '../services/tip/embeddedTipSites.js';
 import { DatabasePermits } from '../services/tip/databasePermits.js';
 import { PermitPolicy } from '../services/tip/permitPolicy.js';
-import { BookPermitDialog } from '../dialogs/tip/bookPermitDialog.js';
+import { asksForAnotherPermit, BookPermitDialog } from '../dialogs/tip/bookPermitDialog.js';
 import { SiteInfoDialog } from '../dialogs/tip/siteInfoDialog.js';
 import { actsOnPermitJustHandled, ManagePermitDialog } from '../dialogs/tip/managePermitDialog.js';
 import type { TipServices } from '../dialogs/tip/tipServices.js';
@@ -176,7 +176,7 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
       // "what about over christmas", "and 22 Mill Lane DF2 4QT": the same question for another day or address.
       followUp: (u) => u.entities.some((e) => e.type === 'date' || e.type === 'postcode'),
     },
-    { intents: ['tip.book_permit'], dialog: new BookPermitDialog(council.addressLookup, tip, messages) },
+    { intents: ['tip.book_permit'], dialog: new BookPermitDialog(council.addressLookup, tip, messages), inContext: asksForAnotherPermit },
     { intents: ['tip.site_info'], dialog: new SiteInfoDialog(tip, messages) },
     { intents: ['tip.manage_permit'], dialog: new ManagePermitDialog(tip, messages), inContext: actsOnPermitJustHandled },
     {
@@ -207,6 +207,7 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
     options.replaceBot?.(conversationState) ??
     new CouncilBot(conversationState, userState, mainDialog, messages, {
       answersAlone: (text) => Boolean(urgentTopics.topicIn(text) || words.languageOf(text)),
+      clock,
     });
 
   // Adapters: every channel gets the same middleware and the same error handling.

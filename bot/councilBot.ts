@@ -24,6 +24,8 @@ export interface CouncilBotOptions {
    * resident at risk reads the help first, not the bin and tip menu.
    */
   answersAlone?: (text: string) => boolean;
+  /** The assistant's clock (tests fix it): how long what a resident told us is remembered is counted by it. */
+  clock?: () => Date;
 }
 
 export class CouncilBot extends ActivityHandler {
@@ -68,7 +70,7 @@ export class CouncilBot extends ActivityHandler {
         if (!this.options.answersAlone?.(context.activity.text ?? '')) await say(context, this.messages, 'welcome');
       }
       // A reply to the choices just offered is that choice, before anything reads it as a new question.
-      await loadResidentMemory(context, this.residentMemory);
+      await loadResidentMemory(context, this.residentMemory, this.options.clock?.());
       const jobInProgress = ((await this.dialogState.get(context))?.dialogStack.length ?? 0) > 0;
       if (!(await this.offered.take(context, jobInProgress))) await this.mainDialog.run(context, this.dialogState);
       await next();

@@ -71,6 +71,8 @@ export const MESSAGE_IDS = [
   // tip
   'tip.ask.vehicle',
   'tip.retry.vehicle',
+  'tip.ask.sameVehicle',
+  'tip.retry.sameVehicle',
   'tip.permit.which',
   'tip.permit.needed',
   'tip.permit.visits',

@@ -232,17 +232,17 @@ export class HandoffConversation {
   private async knownProperty(context: TurnContext, collectedPropertyId: string | undefined): Promise<CaseProperty | undefined> {
     const properties = this.properties;
     if (!properties) return undefined;
-    const id = collectedPropertyId ?? freshAddress(await properties.residentMemory.get(context, {}))?.propertyId;
+    const id = collectedPropertyId ?? freshAddress(await properties.residentMemory.get(context, {}), this.handoff.clock())?.propertyId;
     const property = id ? await properties.addresses.getProperty(id) : null;
     return property ? { id: property.id, label: property.label } : undefined;
   }
 
-  /** Kept for the resident's next job, on the wall clock as the dialogs keep it (residentMemory). */
+  /** Kept for the resident's next job, on the assistant's clock as the dialogs keep it (residentMemory). */
   private async rememberAddress(context: TurnContext, property: { id: string; label: string; shortLabel: string }): Promise<void> {
     const accessor = this.properties?.residentMemory;
     if (!accessor) return;
     const memory = await accessor.get(context, {});
-    await accessor.set(context, { ...memory, address: { propertyId: property.id, label: property.label, shortLabel: property.shortLabel, at: Date.now() } });
+    await accessor.set(context, { ...memory, address: { propertyId: property.id, label: property.label, shortLabel: property.shortLabel, at: this.handoff.clock() } });
   }
 
   private async requestOf(memory: HandoffMemory): Promise<HandoffRequest | undefined> {

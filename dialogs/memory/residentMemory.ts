@@ -27,10 +27,21 @@ export interface ResidentMemory {
 }
 
 const KEY = Symbol('residentMemory');
+const NOW = Symbol('residentMemory.now');
 
-/** Loads the memory for this turn, so dialogs read and change it; saved with the conversation. */
-export async function loadResidentMemory(context: TurnContext, accessor: StatePropertyAccessor<ResidentMemory>): Promise<void> {
+/**
+ * Loads the memory for this turn, so dialogs read and change it; saved with the conversation.
+ * `now` is the assistant's clock, which decides what is still fresh enough to offer.
+ */
+export async function loadResidentMemory(context: TurnContext, accessor: StatePropertyAccessor<ResidentMemory>, now: Date = new Date()): Promise<void> {
   context.turnState.set(KEY, await accessor.get(context, {}));
+  context.turnState.set(NOW, now.getTime());
+}
+
+/** The turn's time (the assistant's clock), or the real one outside a turn the bot loaded. */
+function nowOf(context: TurnContext): number {
+  const known = context.turnState.get(NOW) as number | undefined;
+  return known ?? Date.now();
 }
 
 function memoryOf(context: TurnContext): ResidentMemory {
@@ -46,39 +57,42 @@ function fresh<T extends { at: number }>(item: T | undefined, now: number): T | 
   return item && now - item.at <= REMEMBER_HOURS * 3_600_000 ? item : undefined;
 }
 
-/** The address in a memory read straight from state (the handoff reads it before the dialogs run). */
-export function freshAddress(memory: ResidentMemory, now = Date.now()): RememberedAddress | undefined {
+/**
+ * The address in a memory read straight from state (the handoff reads it before the dialogs run),
+ * as of `now` on the assistant's clock.
+ */
+export function freshAddress(memory: ResidentMemory, now: number): RememberedAddress | undefined {
   return fresh(memory.address, now);
 }
 
-export function rememberedAddress(context: TurnContext, now = Date.now()): RememberedAddress | undefined {
+export function rememberedAddress(context: TurnContext, now = nowOf(context)): RememberedAddress | undefined {
   return fresh(memoryOf(context).address, now);
 }
 
-export function rememberAddress(context: TurnContext, address: RememberedAddress, now = Date.now()): void {
+export function rememberAddress(context: TurnContext, address: RememberedAddress, now = nowOf(context)): void {
   memoryOf(context).address = { propertyId: address.propertyId, label: address.label, shortLabel: address.shortLabel, at: now };
 }
 
-export function rememberedVehicle(context: TurnContext, now = Date.now()): ResidentMemory['vehicle'] {
+export function rememberedVehicle(context: TurnContext, now = nowOf(context)): ResidentMemory['vehicle'] {
   return fresh(memoryOf(context).vehicle, now);
 }
 
-export function rememberedRegistration(context: TurnContext, now = Date.now()): ResidentMemory['registration'] {
+export function rememberedRegistration(context: TurnContext, now = nowOf(context)): ResidentMemory['registration'] {
   return fresh(memoryOf(context).registration, now);
 }
 
-export function rememberVehicle(context: TurnContext, vehicle: { id: string; name: string; trailer: boolean }, now = Date.now()): void {
+export function rememberVehicle(context: TurnContext, vehicle: { id: string; name: string; trailer: boolean }, now = nowOf(context)): void {
   memoryOf(context).vehicle = { ...vehicle, at: now };
 }
 
-export function rememberedPermit(context: TurnContext, now = Date.now()): ResidentMemory['permit'] {
+export function rememberedPermit(context: TurnContext, now = nowOf(context)): ResidentMemory['permit'] {
   return fresh(memoryOf(context).permit, now);
 }
 
-export function rememberPermit(context: TurnContext, permit: { reference: string; postcode?: string }, now = Date.now()): void {
+export function rememberPermit(context: TurnContext, permit: { reference: string; postcode?: string }, now = nowOf(context)): void {
   memoryOf(context).permit = { reference: permit.reference, ...(permit.postcode ? { postcode: permit.postcode } : {}), at: now };
 }
 
-export function rememberRegistration(context: TurnContext, registration: { value: string; display: string }, now = Date.now()): void {
+export function rememberRegistration(context: TurnContext, registration: { value: string; display: string }, now = nowOf(context)): void {
   memoryOf(context).registration = { value: registration.value, display: registration.display, at: now };
 }

@@ -3,6 +3,7 @@
  * anything else, finds the address (the same step as bin days), checks the household still
  * has visits left, then gathers the details (BookingDialog) and issues a TP- permit.
  */
+import type { TurnContext } from 'botbuilder';
 import { WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { escapeRegExp } from '../../intents/entities/words.js';
 import type { AddressLookup } from '../../services/addresses/addressLookup.js';
@@ -11,6 +12,8 @@ import { smsPhoneOf } from '../channel.js';
 import type { Messages } from '../content.js';
 import { dateIn } from '../dates/dateUnderstanding.js';
 import { InterruptibleDialog } from '../interruptions.js';
+import { rememberedPermit, rememberedRegistration, rememberedVehicle } from '../memory/residentMemory.js';
+import { actionIn } from './managePermitDialog.js';
 import type { JobOptions } from '../mainDialog.js';
 import { entityOf, type Understanding } from '../understanding.js';
 import { BOOKING_DIALOG, BookingDialog, type BookingOptions } from './bookingDialog.js';
@@ -19,6 +22,17 @@ import { SiteInfoDialog } from './siteInfoDialog.js';
 import type { TipServices } from './tipServices.js';
 
 export const BOOK_PERMIT_DIALOG = 'tip.bookPermit';
+
+/** "and another one next saturday", "can i book the tip again": one more, of the same. */
+const ANOTHER = /\b(another|one more|again|same again)\b/i;
+
+/**
+ * Whether a message asks for one more permit right after one was booked or shown in this
+ * conversation, whatever the intent model makes of "and another one for saturday".
+ */
+export function asksForAnotherPermit(text: string, context: TurnContext): boolean {
+  return rememberedPermit(context) !== undefined && ANOTHER.test(text) && actionIn(text) === undefined;
+}
 const STEPS = 'tip.bookPermit.steps';
 
 interface BookValues {
@@ -97,10 +111,23 @@ export class BookPermitDialog extends InterruptibleDialog {
       ...(date?.dayPart && { dayPart: date.dayPart }),
       ...(site && { siteId: site.id }),
       ...(phone && { phone }),
+      ...this.rememberedVehicle(step.context, values.vehicle, registration),
       // One key per booking: a confirmation retried after a failure cannot issue twice.
       idempotencyKey: `tip:${step.context.activity.conversation.id}:${step.context.activity.id ?? now.getTime()}`,
     };
     return step.beginDialog(BOOKING_DIALOG, options);
+  }
+
+  /**
+   * The vehicle and registration of a permit booked earlier in this conversation, to offer
+   * again ("Is this for the van AB12 CDE?"), when this message names neither.
+   */
+  private rememberedVehicle(context: TurnContext, named: BookValues['vehicle'], registration: unknown): Pick<BookingOptions, 'remembered'> {
+    const vehicle = rememberedVehicle(context);
+    const plate = rememberedRegistration(context);
+    // A different vehicle named ("a trailer this time") or a plate given: nothing to offer.
+    if ((named && named.id !== vehicle?.id) || registration || !vehicle || !plate) return {};
+    return { remembered: { vehicle: { id: vehicle.id, name: vehicle.name, trailer: vehicle.trailer }, registration: { value: plate.value, display: plate.display } } };
   }
 
   private async done(step: WaterfallStepContext) {

@@ -18,7 +18,7 @@ import { parsePhone, parseYesNo } from '../../intents/entities/index.js';
 import { dateIn } from '../dates/dateUnderstanding.js';
 import { findPostcodes } from '../../intents/entities/postcode.js';
 import { findRegistrations } from '../../intents/entities/registration.js';
-import { rememberPermit, rememberRegistration } from '../memory/residentMemory.js';
+import { rememberPermit, rememberRegistration, rememberVehicle } from '../memory/residentMemory.js';
 import { rightAnswer, wrongAnswer, type QuestionTries } from '../questions/retryPolicy.js';
 import type { DayPart } from '../../intents/types.js';
 import { addDays, type IsoDate } from '../../services/bins/dates.js';
@@ -43,7 +43,7 @@ const SEARCH_DAYS = 14;
 /** ok: answered; unclear: ask again; explained: a refusal said what to fix; waiting: a question is out. */
 type Outcome = 'ok' | 'unclear' | 'explained' | 'waiting' | 'ended';
 
-type Stage = 'vehicle' | 'trailerLength' | 'registration' | 'site' | 'slot' | 'declaration' | 'phone' | 'confirm';
+type Stage = 'sameVehicle' | 'vehicle' | 'trailerLength' | 'registration' | 'site' | 'slot' | 'declaration' | 'phone' | 'confirm';
 /** The questions asked with one message of their own; the others are built (choices, the summary). */
 type QuestionStage = 'registration' | 'declaration' | 'phone';
 
@@ -62,6 +62,8 @@ export interface BookingOptions {
   siteId?: string;
   /** The resident's own number on SMS. */
   phone?: string;
+  /** The vehicle and registration of a permit booked earlier in this conversation, offered again. */
+  remembered?: { vehicle: { id: string; name: string; trailer: boolean }; registration: { value: string; display: string } };
   idempotencyKey: string;
 }
 
@@ -114,6 +116,9 @@ export class BookingDialog extends Dialog<BookingOptions> {
     const state = instance.state as BookingState;
     const channel = channelOf(context);
     switch (state.stage) {
+      case 'sameVehicle':
+        await this.askSameVehicle(context, state, 'tip.ask.sameVehicle');
+        return;
       case 'slot':
         if (state.offered.length) {
           await context.sendActivity(choicesActivity(this.messages.render('tip.askSlot', channel).text, asChoices(state.offered)));
@@ -152,6 +157,26 @@ export class BookingDialog extends Dialog<BookingOptions> {
   private async understand(dc: DialogContext, state: BookingState, text: string, explanations: string[]): Promise<Outcome> {
     const { permits, sites } = this.tip;
     switch (state.stage) {
+      case 'sameVehicle': {
+        const remembered = state.remembered;
+        const answer = parseYesNo(text);
+        if (remembered && answer === true) {
+          Object.assign(state, { vehicle: remembered.vehicle, registration: remembered.registration });
+          delete state.remembered;
+          return 'ok';
+        }
+        // "no, the trailer this time", "it's KX19 ABC": whatever the answer says instead.
+        const vehicle = await permits.vehicleFromText(text);
+        const registration = findRegistrations(text)[0];
+        if (answer === null && !vehicle && !registration) return 'unclear';
+        delete state.remembered;
+        if (vehicle) {
+          if (await this.refuseVehicle(dc, vehicle.id)) return 'ended';
+          this.setVehicle(state, vehicle.id);
+        }
+        if (registration) state.registration = { value: registration.value, display: registration.display };
+        return 'ok';
+      }
       case 'vehicle': {
         const vehicle = await permits.vehicleFromText(text);
         if (!vehicle) return 'unclear';
@@ -264,6 +289,11 @@ export class BookingDialog extends Dialog<BookingOptions> {
       return Dialog.EndOfTurn;
     };
 
+    const sameVehicleNamed = state.vehicle && !state.registration && state.vehicle.id === state.remembered?.vehicle.id;
+    if (state.remembered && (!state.vehicle || sameVehicleNamed)) {
+      await this.askSameVehicle(dc.context, state, unclear && state.stage === 'sameVehicle' ? 'tip.retry.sameVehicle' : 'tip.ask.sameVehicle');
+      return Dialog.EndOfTurn;
+    }
     if (!state.vehicle) {
       state.stage = 'vehicle';
       await this.sendVehicleQuestion(dc.context, unclear ? 'tip.retry.vehicle' : 'tip.ask.vehicle');
@@ -388,6 +418,13 @@ export class BookingDialog extends Dialog<BookingOptions> {
     await say(context, this.messages, 'tip.summary', { ...words, address: channel === 'sms' ? state.shortAddress : state.address, textLine });
   }
 
+  /** "Is this for the van AB12 CDE again?": what the resident gave for their last permit. */
+  private async askSameVehicle(context: DialogContext['context'], state: BookingState, id: 'tip.ask.sameVehicle' | 'tip.retry.sameVehicle'): Promise<void> {
+    if (!state.remembered) return;
+    state.stage = 'sameVehicle';
+    await say(context, this.messages, id, { vehicle: state.remembered.vehicle.name, registration: state.remembered.registration.display });
+  }
+
   private async sendVehicleQuestion(context: DialogContext['context'], id: 'tip.ask.vehicle' | 'tip.retry.vehicle'): Promise<void> {
     const channel = channelOf(context);
     const text = this.messages.render(id, channel).text;
@@ -450,6 +487,7 @@ export class BookingDialog extends Dialog<BookingOptions> {
     const postcode = findPostcodes(state.address)[0]?.value;
     if (postcode) rememberPermit(dc.context, { reference: result.permit.reference, postcode });
     rememberRegistration(dc.context, { value: result.permit.registration, display: result.permit.registrationDisplay });
+    if (state.vehicle) rememberVehicle(dc.context, state.vehicle);
 
     const site = await this.tip.sites.get(result.permit.siteId);
     if (!site) throw new Error(`permit for unknown site ${result.permit.siteId}`);
@@ -508,7 +546,29 @@ export class BookingDialog extends Dialog<BookingOptions> {
       delete state.window;
       changed = true;
     }
-    return changed;
+    // "can we do northfield instead": a tip named by its name.
+    const said = text.toLowerCase();
+    const site = (await this.tip.sites.list()).find((s) => said.includes(s.shortName.toLowerCase().replace(/\s+tip$/, '')));
+    if (site && site.id !== state.siteId) {
+      state.siteId = site.id;
+      delete state.window;
+      changed = true;
+    }
+    if (changed) return true;
+    // "change the time", "the reg is wrong", "a different tip": that question again, then the summary.
+    const field = FIELD_NAMED.find(([pattern]) => pattern.test(text))?.[1];
+    if (!field || !CHANGE_WORDS.test(text)) return false;
+    if (field === 'when') {
+      delete state.date;
+      delete state.window;
+      delete state.dayPart;
+    }
+    if (field === 'registration') delete state.registration;
+    if (field === 'site') {
+      delete state.siteId;
+      delete state.window;
+    }
+    return true;
   }
 
   /** Reads a day and day part from the text into the state; true when one was found. */
@@ -536,6 +596,14 @@ export class BookingDialog extends Dialog<BookingOptions> {
     return true;
   }
 }
+
+/** A detail of the summary named without its new value ("change the time"), and the words that say it is wrong. */
+const FIELD_NAMED: [RegExp, 'when' | 'registration' | 'site'][] = [
+  [/\b(reg|registration|number ?plate|plate)\b/i, 'registration'],
+  [/\b(tip|site)\b/i, 'site'],
+  [/\b(time|slot|day|date|when)\b/i, 'when'],
+];
+const CHANGE_WORDS = /\b(change|wrong|different|another|other|not right|mistake|meant|actually)\b/i;
 
 /** A time of day anywhere in a sentence ("make it the morning instead"). */
 function dayPartIn(text: string): DayPart | undefined {

@@ -70,6 +70,17 @@ const QUESTIONS: Question[] = [
   { name: 'tip booking: household waste only', reach: () => [BOOKING], asked: /household waste/i },
   { name: 'tip booking: a mobile for the permit', reach: () => [BOOKING, 'yes'], asked: /mobile/i, channels: ['web'], wrong: 'dunno mate' },
   { name: 'tip booking: the summary', reach: (c) => (c === 'web' ? [BOOKING, 'yes', 'no thanks'] : [BOOKING, 'yes']), asked: /Tue\w* 1 Dec/ },
+  {
+    name: 'tip booking: the same vehicle again?',
+    reach: (c) => [
+      `van permit for AB12 CDE, 25 High Street DF1 1PH, quarry road ${c === 'web' ? '2' : '3'} december morning`,
+      'yes',
+      ...(c === 'web' ? ['no thanks'] : []),
+      'yes',
+      'i need another tip permit for friday',
+    ],
+    asked: /Is this for the van AB12 CDE again/,
+  },
   { name: 'permit: the reference', reach: () => ['i want to cancel my tip permit'], asked: /reference/i },
   { name: 'permit: the postcode', reach: () => ['cancel my tip permit TP-123456'], asked: /postcode/i },
   { name: 'permit: what to do with it', reach: () => [`what is the status of my tip permit ${permitReference.status}`, 'DF2 4QT'], asked: /cancel it/i, channels: ['web'] },

@@ -35,6 +35,7 @@ const ONCE_WRONG = [
   'cancel straight after booking',
   'scrap that booking, straight after it',
   'no wait, cancel',
+  'a second permit offers the van and reg again',
 ];
 
 let results: ScenarioResult[] = [];
