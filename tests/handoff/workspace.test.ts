@@ -75,7 +75,9 @@ describe('the agent workspace API', () => {
     const texts = council.sms('+447700900432');
     await texts('can I speak to a person');
     await texts('yes');
-    const reference = /HC-\d{6}/.exec((await texts('my missed bin, any time')).join('\n'))?.[0] ?? '';
+    expect((await texts('my missed bin, any time')).join('\n')).toMatch(/which (property|address)/i);
+    const reference = /HC-\d{6}/.exec((await texts('22 Mill Lane DF2 4QT')).join('\n'))?.[0] ?? '';
+    expect(reference).not.toBe('');
     council.clock.now = MONDAY_10AM + 60_000;
     const listed = await ana.json<{ callbacks: { reference: string; about: string; contact: string; claimedBy: string | null }[] }>('/callbacks');
     expect(listed.callbacks.find((c) => c.reference === reference)).toMatchObject({ about: 'my missed bin, any time', contact: '+447700900432', claimedBy: null });
