@@ -1,6 +1,7 @@
 /**
  * kill -9 at exact points on SQLite (one instance, started again): after a text's claim, after a
- * Web Chat message was stored, and after a permit was issued by SMS, before the resident was told.
+ * Web Chat message was stored, and after a permit was issued (by SMS and by Web Chat), before the
+ * resident was told.
  * The point is held by the test: it watches the database for the moment (the claim, the stored
  * message, the permit), takes SQLite's write lock at once, so the instance cannot commit the
  * answer, checks under that lock that it has not, and only then kills it. Should the instance
@@ -175,6 +176,61 @@ reliability('kill -9 at exact points on SQLite (one instance, started again)', (
       expect(told).toHaveLength(1);
       expect(told[0]?.body).toContain(issued?.reference ?? 'no permit');
       expect(inboxState(sid)).toBe('answered');
+      return;
+    }
+    throw new Error(`the booking finished before the kill in all ${households.length} tries`);
+  }, 600_000);
+
+  it('Web Chat killed after a permit was issued, before the resident was told: answered once after the restart, with the same permit', async () => {
+    // Households and vans of their own, at the other tip, so the SMS bookings above do not count against them.
+    const households = [['5 High Street', 'WC18 PMT'], ['9 High Street', 'WC28 PMT'], ['13 High Street', 'WC38 PMT']] as const;
+    for (const [address, registration] of households) {
+      const base = (await target().running()).url;
+      const resident = await openConversation(base);
+      const say = async (text: string, expected: RegExp) => {
+        const replies = (await resident.say(text)).join('\n');
+        expect(replies, `after "${text}"`).toMatch(expected);
+        return replies;
+      };
+      await say(`van permit for ${registration}, ${address} DF1 1AA`, /which tip/i);
+      const times = await say('Northfield tip', /next free times/i);
+      // The latest time offered (days ahead), so it cannot close while the test runs.
+      const latest = [...times.matchAll(/^\[(.*Northfield.*)\]$/gm)].at(-1)?.[1];
+      expect(latest, times).toBeDefined();
+      await say(latest ?? '', /household waste/i);
+      await say('yes', /mobile number/i);
+      await say('no thanks', /Shall I book it/);
+
+      const permits = () => db().prepare("SELECT reference FROM tip_permits WHERE REPLACE(registration, ' ', '') = ?").all(registration.replace(' ', '')) as { reference: string }[];
+      const told = () =>
+        (db().prepare("SELECT activity FROM directline_activities WHERE conversation_id = ? AND activity LIKE '%TP-%'").all(resident.conversationId) as { activity: string }[]).map((row) => row.activity);
+      const clientId = `permit-then-killed-${registration.replace(' ', '')}`;
+      const state = () =>
+        (db().prepare('SELECT state FROM directline_inbox WHERE conversation_id = ? AND client_activity_id = ?').get(resident.conversationId, clientId) as { state: string } | undefined)?.state;
+      const before = permits().length;
+      const sending = postActivity(base, resident, 'Yes, book it', clientId).then((r) => r.status, () => 'lost');
+      const killed = await killAt(() => permits().length > before, () => state() === 'processing');
+      await sending;
+      if (!killed) continue;
+      process.stderr.write(`SQLite, Web Chat after the permit: killed at the booking for ${address}\n`);
+      const issued = permits().at(-1)?.reference ?? 'no permit';
+      expect(told()).toEqual([]);
+      // No retry: the echo is in the history, so Web Chat shows it as sent. The restart answers it.
+      const restarted = await target().start();
+      const stored = (await history(restarted.url, resident)).find((activity) => clientIdOf(activity) === clientId);
+      expect(stored).toBeDefined();
+      const replies = await eventually(async () => {
+        const found = (await history(restarted.url, resident)).filter((activity) => activity.replyToId === stored?.id && activity.type === 'message');
+        return found.length > 0 && found;
+      }, 60_000);
+      expect(replies.map((reply) => reply.text).join('\n')).toContain(`**${issued}**`);
+      await sleep(SETTLE_MS);
+      expect(permits()).toHaveLength(before + 1);
+      const all = await history(restarted.url, resident);
+      expect(all.filter((activity) => clientIdOf(activity) === clientId)).toHaveLength(1);
+      expect(all.filter((activity) => activity.replyToId === stored?.id && activity.type === 'message')).toHaveLength(replies.length);
+      expect(all.filter((activity) => /TP-\d{6}/.test(activity.text ?? ''))).toHaveLength(1);
+      expect(state()).toBe('answered');
       return;
     }
     throw new Error(`the booking finished before the kill in all ${households.length} tries`);
