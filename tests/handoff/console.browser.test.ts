@@ -194,7 +194,8 @@ describe('the agent workspace', () => {
     const texts = council.sms('+447700900321');
     await texts('can I speak to a person');
     await texts('yes');
-    const booked = (await texts('changing the date of my tip permit, mornings are best')).join('\n');
+    expect((await texts('changing the date of my tip permit, mornings are best')).join('\n')).toMatch(/which (property|address)/i);
+    const booked = (await texts('22 Mill Lane DF2 4QT')).join('\n');
     const reference = /HC-\d{6}/.exec(booked)?.[0] ?? '';
     expect(reference).toMatch(/^HC-\d{6}$/);
     council.clock.now = MONDAY_10AM;
