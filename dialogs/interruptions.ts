@@ -37,7 +37,8 @@ const TAIL_WORDS = /( (please|pls|plz|thanks|thank you|then|now))+$/;
 /** A message that is only a command word (so "help me find my bin day" is not an interruption). */
 export function interruptionIn(text: string | undefined): Interruption | undefined {
   if (!text) return undefined;
-  const normalised = text.toLowerCase().replace(/[^a-z? ]/g, ' ').replace(/\s+/g, ' ').trim();
+  // "help?" is help; a lone "?" is too.
+  const normalised = text.trim() === '?' ? '?' : text.toLowerCase().replace(/[^a-z ]/g, ' ').replace(/\s+/g, ' ').trim();
   // "never mind, menu", "ok cancel please": the command with the words people put round it.
   return COMMANDS[normalised] ?? COMMANDS[normalised.replace(LEAD_WORDS, '').replace(TAIL_WORDS, '')];
 }
