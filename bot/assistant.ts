@@ -172,7 +172,7 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
   const jobs: JobRoute[] = [
     {
       intents: ['bins.next_collection'],
-      dialog: new BinDayDialog(council.addressLookup, council.binCollections, messages, clock),
+      dialog: new BinDayDialog(council.addressLookup, council.binCollections, messages, clock, council.bins.bankHolidays),
       // "what about over christmas", "and 22 Mill Lane DF2 4QT": the same question for another day or address.
       followUp: (u) => u.entities.some((e) => e.type === 'date' || e.type === 'postcode'),
     },

@@ -125,6 +125,11 @@ export class MainDialog extends ComponentDialog {
       await inner.cancelAllDialogs();
       return inner.beginDialog(urgent.dialog, urgent.options);
     }
+    // One of the main menu's choices (shown with the question by "menu") goes there, as from the menu itself.
+    if (activity.type === ActivityTypes.Message && active && active !== ROUTE && this.isMainMenuChoice(inner.context)) {
+      await inner.cancelAllDialogs();
+      return inner.beginDialog(ROUTE);
+    }
     // A reply that is one of the choices just offered answers the question; it never switches job.
     if (activity.type === ActivityTypes.Message && active && active !== ROUTE && !choiceTaken(inner.context)) {
       const understanding = this.understand(inner.context);
@@ -145,6 +150,16 @@ export class MainDialog extends ComponentDialog {
     // A job that got a new question instead of the answer it waited for hands the message back.
     if (result.status === DialogTurnStatus.complete && result.result === NEW_QUESTION) return inner.beginDialog(ROUTE);
     return result;
+  }
+
+  /**
+   * Whether the message is one of the main menu's choices (a button's words) or names one of the
+   * council's menus ("tip", "council tax", which the SMS menu asks residents to text).
+   */
+  private isMainMenuChoice(context: TurnContext): boolean {
+    const text = context.activity.text ?? '';
+    const said = text.trim().toLowerCase();
+    return this.messages.render('menuMidQuestion', 'web').choices.some((choice) => choice.toLowerCase() === said) || this.messages.menuFor(text) !== undefined;
   }
 
   /** Runs one message turn: continue the dialog in progress, or start by understanding it. */
@@ -197,7 +212,7 @@ export class MainDialog extends ComponentDialog {
 
     const command = interruptionIn(text);
     if (command === 'help') return this.answer(step, memory, 'help');
-    if (command === 'menu' || command === 'cancel') return this.answer(step, memory, 'menu');
+    if (command === 'menu' || command === 'restart' || command === 'cancel') return this.answer(step, memory, 'menu');
 
     const menu = this.messages.menuFor(text);
     if (menu) return this.answer(step, memory, menu);

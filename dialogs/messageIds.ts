@@ -9,6 +9,7 @@ export const MESSAGE_IDS = [
   'welcome',
   'help',
   'menu',
+  'menuMidQuestion',
   'cancelled',
   'greeting',
   'thanks',

@@ -35,6 +35,12 @@ const MORE_WORDS = new Set(['more', 'more addresses', 'next', 'others', 'other']
 
 export interface AddressOptions {
   understanding?: Understanding;
+  /**
+   * A correction's words ("no, I meant 22 Mill Lane", "change the address"): the address
+   * remembered is not offered, since it is the one being changed, and the words pick the
+   * address from the postcode's list once the postcode is known.
+   */
+  instead?: string;
 }
 
 export interface AddressResult {
@@ -46,6 +52,8 @@ interface AddressState extends QuestionTries {
   postcode?: string;
   propertyIds: string[];
   page: number;
+  /** The words of a correction, kept to pick the address when its postcode comes next. */
+  instead?: string;
 }
 
 export class AddressDialog extends Dialog<AddressOptions> {
@@ -59,6 +67,7 @@ export class AddressDialog extends Dialog<AddressOptions> {
   override async beginDialog(dc: DialogContext, options?: AddressOptions): Promise<DialogTurnResult> {
     const state: AddressState = { stage: 'postcode', propertyIds: [], page: 0 };
     dc.activeDialog!.state = state;
+    if (options?.instead !== undefined) return this.useInstead(dc, state, options.instead);
     const postcode = entityOf(options?.understanding, 'postcode')?.value;
     if (!postcode) {
       // The address given earlier in the conversation, said so the resident can change it.
@@ -81,7 +90,9 @@ export class AddressDialog extends Dialog<AddressOptions> {
     const postcode = findPostcodes(text)[0]?.value;
 
     if (state.stage === 'postcode') {
-      if (postcode) return this.usePostcode(dc, state, postcode, findHouseNumbers(text)[0]?.value, text);
+      // "df2 4qt" after "no, I meant 22 Mill Lane": the house the correction named.
+      const words = state.instead && findHouseNumbers(text).length === 0 ? `${state.instead} ${text}` : text;
+      if (postcode) return this.usePostcode(dc, state, postcode, findHouseNumbers(words)[0]?.value, words);
       return this.failure(dc, state, 'address.badPostcode', { typed: quoteTyped(text, 40) });
     }
 
@@ -118,6 +129,13 @@ export class AddressDialog extends Dialog<AddressOptions> {
   private async found(dc: DialogContext, property: Property): Promise<DialogTurnResult> {
     rememberAddress(dc.context, { propertyId: property.id, label: property.label, shortLabel: property.shortLabel });
     return dc.endDialog({ property } satisfies AddressResult);
+  }
+
+  private async useInstead(dc: DialogContext, state: AddressState, text: string): Promise<DialogTurnResult> {
+    state.instead = text;
+    const postcode = findPostcodes(text)[0]?.value;
+    if (postcode) return this.usePostcode(dc, state, postcode, findHouseNumbers(text)[0]?.value, text);
+    return this.askPostcode(dc);
   }
 
   private async askPostcode(dc: DialogContext): Promise<DialogTurnResult> {

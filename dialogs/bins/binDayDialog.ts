@@ -21,7 +21,7 @@ import { formatDate } from '../format.js';
 import { InterruptibleDialog } from '../interruptions.js';
 import type { JobOptions } from '../mainDialog.js';
 import { say } from '../reply.js';
-import { dateIn } from '../dates/dateUnderstanding.js';
+import { dateIn, type BankHolidayDay } from '../dates/dateUnderstanding.js';
 import { describeCollectionsOn } from './collectionsOnDates.js';
 import { streamNamedIn } from './streams.js';
 
@@ -34,6 +34,8 @@ export class BinDayDialog extends InterruptibleDialog {
     private readonly bins: BinCollections,
     messages: Messages,
     private readonly clock: () => Date = () => new Date(),
+    /** The council's bank holidays, so "bank holiday monday" is read as the tip jobs read it. */
+    private readonly bankHolidays: readonly BankHolidayDay[] = [],
   ) {
     super(BIN_DAY_DIALOG, messages);
     this.addDialog(new AddressDialog(addresses, messages));
@@ -53,7 +55,7 @@ export class BinDayDialog extends InterruptibleDialog {
     const channel = channelOf(step.context);
     const address = channel === 'sms' ? found.property.shortLabel : found.property.label;
     const { understanding } = step.options as Partial<JobOptions>;
-    const asked = dateIn(understanding?.text ?? '', now);
+    const asked = dateIn(understanding?.text ?? '', now, { bankHolidays: this.bankHolidays });
     if (asked) {
       // "on boxing day", "over christmas": that day or period, with what moved and why.
       const all = (await this.bins.streamsFor(found.property.id)).filter((s) => s.collected);

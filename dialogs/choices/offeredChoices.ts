@@ -71,14 +71,17 @@ export function readChoice(text: string, choices: Choice[], typed?: string): Cho
   const exact = choices.find((c) => same(c.label, reply) || same(c.value, reply));
   if (exact) return { kind: 'chosen', choice: exact };
 
+  // An unambiguous part: every meaningful word of the reply is in exactly one choice.
+  const meaningful = words(reply).filter((w) => !FILLER.has(w));
+
   const yesNo = parseYesNo(reply);
   if (yesNo !== null) {
     const wanted = choices.filter((c) => (yesNo ? /^(yes|yeah|ok)\b/i : /^no\b/i).test(c.label));
-    if (wanted.length === 1 && wanted[0]) return { kind: 'chosen', choice: wanted[0] };
+    // "no, I meant 22 Mill Lane" is a correction, not the "No" button: it goes to the question as typed.
+    const said = wanted[0] && new Set(words(`${wanted[0].label} ${wanted[0].value}`));
+    const correction = meaningful.length > 1 && said !== undefined && !meaningful.every((w) => said.has(w));
+    if (wanted.length === 1 && wanted[0] && !correction) return { kind: 'chosen', choice: wanted[0] };
   }
-
-  // An unambiguous part: every meaningful word of the reply is in exactly one choice.
-  const meaningful = words(reply).filter((w) => !FILLER.has(w));
   if (meaningful.length === 0 || meaningful.length > 4) return { kind: 'none' };
   const containing = choices.filter((c) => {
     const label = new Set(words(`${c.label} ${c.value}`));

@@ -14,6 +14,7 @@ import { parsePhone } from '../../intents/entities/index.js';
 import type { HandoffService } from '../../services/handoff/handoffService.js';
 import type { HandoffMemory, HandoffRequest } from '../../services/handoff/types.js';
 import { smsPhoneOf } from '../channel.js';
+import { interruptionIn } from '../interruptions.js';
 import { WRONG_ANSWERS_BEFORE_PERSON } from '../questions/retryPolicy.js';
 import { formatPhone } from '../format.js';
 import { countOf } from '../../services/words/plural.js';
@@ -89,6 +90,7 @@ export class HandoffConversation {
   async answer(context: TurnContext, text: string): Promise<boolean> {
     const centre = this.handoff.contactCentre;
     const memory = await this.memory.get(context, {});
+    if (interruptionIn(text) === 'help' && (await this.helpWithQuestion(context, memory))) return true;
     switch (memory.stage) {
       case 'rating': {
         const rating = /^\s*([1-5])\s*(\/\s*5|stars?)?\s*[.!]?\s*$/i.exec(text)?.[1];
@@ -155,6 +157,21 @@ export class HandoffConversation {
       default:
         return false;
     }
+  }
+
+  /**
+   * "help" at a callback question: what is being arranged, then the same question again, as
+   * at every other question; it is not counted as a wrong answer. False when no question is open.
+   */
+  private async helpWithQuestion(context: TurnContext, memory: HandoffMemory): Promise<boolean> {
+    const stage = memory.stage;
+    if (stage !== 'callbackAbout' && stage !== 'callbackProperty' && stage !== 'callbackContact') return false;
+    await this.handoff.say(context, 'callbackHelp');
+    if (stage === 'callbackAbout') await this.handoff.say(context, 'askAbout');
+    else if (stage === 'callbackContact') await this.handoff.say(context, 'askContact');
+    else if (memory.offeredProperty) await this.handoff.say(context, 'askPropertyKnown', { address: memory.offeredProperty.label });
+    else await this.handoff.say(context, 'askProperty');
+    return true;
   }
 
   /**

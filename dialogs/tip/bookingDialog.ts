@@ -13,9 +13,10 @@
  * policy.json, followed by the choices that get round them.
  */
 import { ActivityTypes } from 'botbuilder';
-import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
+import { Dialog, type DialogContext, type DialogReason, type DialogTurnResult } from 'botbuilder-dialogs';
 import { parsePhone, parseYesNo } from '../../intents/entities/index.js';
 import { dateIn } from '../dates/dateUnderstanding.js';
+import { findHouseNumbers } from '../../intents/entities/houseNumber.js';
 import { findPostcodes } from '../../intents/entities/postcode.js';
 import { findRegistrations } from '../../intents/entities/registration.js';
 import { rememberPermit, rememberRegistration, rememberVehicle } from '../memory/residentMemory.js';
@@ -25,6 +26,7 @@ import { addDays, type IsoDate } from '../../services/bins/dates.js';
 import type { Refusal, SlotAvailability } from '../../services/tip/permits.js';
 import { normaliseRegistration } from '../../services/tip/registration.js';
 import type { TipSite } from '../../services/tip/sites.js';
+import { ADDRESS_DIALOG, type AddressOptions, type AddressResult } from '../address/addressDialog.js';
 import { channelOf } from '../channel.js';
 import type { MessageId, Messages } from '../content.js';
 import { formatDate } from '../format.js';
@@ -40,8 +42,11 @@ const OFFER = { web: 6, sms: 4 } as const;
 /** How far ahead "the next free times" looks. */
 const SEARCH_DAYS = 14;
 
-/** ok: answered; unclear: ask again; explained: a refusal said what to fix; waiting: a question is out. */
-type Outcome = 'ok' | 'unclear' | 'explained' | 'waiting' | 'ended';
+/**
+ * ok: answered; unclear: ask again; explained: a refusal said what to fix; waiting: a question
+ * is out; address: another address named at the summary, found by the shared address step.
+ */
+type Outcome = 'ok' | 'unclear' | 'explained' | 'waiting' | 'ended' | 'address';
 
 type Stage = 'sameVehicle' | 'vehicle' | 'trailerLength' | 'registration' | 'site' | 'slot' | 'declaration' | 'phone' | 'confirm';
 /** The questions asked with one message of their own; the others are built (choices, the summary). */
@@ -101,6 +106,10 @@ export class BookingDialog extends Dialog<BookingOptions> {
     const outcome = await this.understand(dc, state, text, explanations);
     if (outcome === 'ended') return dc.endDialog();
     if (outcome === 'waiting') return Dialog.EndOfTurn;
+    if (outcome === 'address') {
+      rightAnswer(state);
+      return dc.beginDialog(ADDRESS_DIALOG, { instead: text } satisfies AddressOptions);
+    }
     if (outcome === 'ok') rightAnswer(state);
     else if ((await wrongAnswer(dc.context, this.messages, state)) === 'person') return dc.endDialog();
     // What was wrong with the answer (an invalid plate) says what to type, so the question is not repeated.
@@ -109,6 +118,19 @@ export class BookingDialog extends Dialog<BookingOptions> {
       return Dialog.EndOfTurn;
     }
     return this.next(dc, state, outcome === 'unclear');
+  }
+
+  /**
+   * The address step ended after a change of address at the summary: the permit is for the
+   * address found, with every other detail kept, and the summary is shown again. No address
+   * (outside the borough, or a person offered after two wrong answers) ends the booking, as the
+   * address step has already said why.
+   */
+  override async resumeDialog(dc: DialogContext, _reason: DialogReason, result?: AddressResult): Promise<DialogTurnResult> {
+    if (!result) return dc.endDialog();
+    const state = dc.activeDialog!.state as BookingState;
+    Object.assign(state, { propertyId: result.property.id, address: result.property.label, shortAddress: result.property.shortLabel });
+    return this.next(dc, state);
   }
 
   /** "help" mid-booking: the question in progress again, the same as when it was first asked. */
@@ -264,6 +286,7 @@ export class BookingDialog extends Dialog<BookingOptions> {
         const answer = /^(book( it)?|confirm)\b/i.test(text) ? true : parseYesNo(text);
         // "make it the morning instead", "the reg is actually AB12 CDF": change it, show the summary again.
         if (answer === null || (answer === false && text.trim().split(/\s+/).length > 2)) {
+          if (namesAnotherAddress(text)) return 'address';
           if (await this.correct(state, text)) return 'ok';
           if (answer === null) return 'unclear';
         }
@@ -603,6 +626,18 @@ const FIELD_NAMED: [RegExp, 'when' | 'registration' | 'site'][] = [
   [/\b(tip|site)\b/i, 'site'],
   [/\b(time|slot|day|date|when)\b/i, 'when'],
 ];
+/** "change the address", "wrong house": the address named without the new one. */
+const ADDRESS_NAMED = /\b(address|house|property|home)\b/i;
+
+/**
+ * A correction at the summary that names another address: a postcode, a numbered street
+ * ("no, I meant 22 Mill Lane"), or the address said to be wrong.
+ */
+function namesAnotherAddress(text: string): boolean {
+  if (findPostcodes(text).length > 0 || findHouseNumbers(text).some((h) => /^\d/.test(h.value))) return true;
+  return ADDRESS_NAMED.test(text) && CHANGE_WORDS.test(text);
+}
+
 const CHANGE_WORDS = /\b(change|wrong|different|another|other|not right|mistake|meant|actually)\b/i;
 
 /** A time of day anywhere in a sentence ("make it the morning instead"). */

@@ -27,7 +27,7 @@ export const HANDOFF_MESSAGE_IDS = [
   'ratingThanks', 'transferred', 'outOfHours', 'timedOut', 'askContact', 'contactNotUnderstood', 'callbackBooked',
   'callbackDeclined', 'howPhone', 'howEmail', 'howSms', 'busy', 'busyUrgent', 'outOfHoursUrgent', 'askAbout',
   'callbackTimeHonoured', 'callbackTimeDeclined', 'askProperty', 'askPropertyKnown', 'propertyNotFound', 'propertyNotOurs',
-  'callbackNoProperty',
+  'callbackNoProperty', 'callbackHelp',
 ] as const;
 export type HandoffMessageId = (typeof HANDOFF_MESSAGE_IDS)[number];
 

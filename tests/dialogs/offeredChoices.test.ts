@@ -36,6 +36,12 @@ describe('a reply read against the choices offered', () => {
     const confirm = [{ label: 'Yes, book it', value: 'yes' }, { label: 'No', value: 'no' }];
     expect(readChoice('yeah go on', confirm)).toMatchObject({ kind: 'chosen', choice: { value: 'yes' } });
     expect(readChoice('nope', confirm)).toMatchObject({ kind: 'chosen', choice: { value: 'no' } });
+    expect(readChoice('no thanks', confirm)).toMatchObject({ kind: 'chosen', choice: { value: 'no' } });
+  });
+
+  it('leaves a "no" that goes on to correct something to the question', () => {
+    const confirm = [{ label: 'Yes, book it', value: 'yes' }, { label: 'No', value: 'no' }];
+    expect(readChoice('no, I meant 22 Mill Lane', confirm).kind).toBe('none');
   });
 
   it('reads nothing when nothing was offered', () => {

@@ -129,10 +129,29 @@ describe.each(['web', 'sms'] as const)('every question, on %s', (channel) => {
 });
 
 describe('"menu" in the middle of a question', () => {
-  it.each(['web', 'sms'] as const)('starts again on %s, and the next message is a new question', async (channel) => {
+  it.each(['web', 'sms'] as const)('shows the menu and keeps the question on %s; an answer carries on', async (channel) => {
     const resident = await residentFor(channel);
     await resident.say(`van permit for ${MILL_LANE}`);
-    expect((await resident.say('menu')).join('\n')).toMatch(/start(ing)? again/i);
+    const menu = (await resident.say('menu')).join('\n');
+    expect(menu, 'the menu').toMatch(channel === 'web' ? /\[Report a missed bin\]/ : /BINS, TIP or COUNCIL TAX/);
+    expect(menu, 'and the question again').toMatch(/to carry on:[^]*registration/i);
+    expect((await resident.say('AB12 CDE')).join('\n'), 'the answer is taken').toMatch(/which tip/i);
+  });
+
+  it.each(['web', 'sms'] as const)('goes where the menu choice says on %s', async (channel) => {
+    const resident = await residentFor(channel);
+    await resident.say(`van permit for ${MILL_LANE}`);
+    await resident.say('menu');
+    const choice = channel === 'web' ? 'Council tax' : 'council tax';
+    const replies = (await resident.say(choice)).join('\n');
+    expect(replies).toMatch(/council tax/i);
+    expect(replies).not.toMatch(/registration|sorry/i);
+  });
+
+  it.each(['web', 'sms'] as const)('"start again" leaves the question on %s, and the next message is a new question', async (channel) => {
+    const resident = await residentFor(channel);
+    await resident.say(`van permit for ${MILL_LANE}`);
+    expect((await resident.say('start again')).join('\n')).toMatch(/start(ing)? again/i);
     expect((await resident.say('is the tip open tomorrow')).join('\n')).toMatch(/Quarry Road/);
   });
 });
