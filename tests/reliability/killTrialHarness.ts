@@ -26,6 +26,7 @@ import { openConversation, type RestConversation } from '../helpers/directLineRe
 import type { FakeTwilio } from '../helpers/fakeTwilio.js';
 import { killHard, spawnStandby, type Standby } from '../helpers/process.js';
 import { TEST_TWILIO } from '../helpers/residents.js';
+import { mulberry32 } from '../../intents/model/seededRandom.js';
 
 /** These files pick their own engines; `npm run test:postgres` (the suite again on PostgreSQL) need not run them twice. */
 export const reliability = describe.skipIf(process.env.TEST_STORAGE === 'postgres');
@@ -37,17 +38,8 @@ const SMS_PATH = '/api/sms/twilio';
 export const WEB_QUESTION = 'what day is my bin collected';
 export const SMS_QUESTION = 'when is my bin day';
 
-/** mulberry32: a small seeded generator, so the same seed gives the same kill points. */
-export function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded generator: the same seed gives the same kill points, so a failed run can be replayed. */
+export const seeded = mulberry32;
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
