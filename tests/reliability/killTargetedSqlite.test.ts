@@ -181,7 +181,7 @@ reliability('kill -9 at exact points on SQLite (one instance, started again)', (
     throw new Error(`the booking finished before the kill in all ${households.length} tries`);
   }, 600_000);
 
-  it('Web Chat killed after a permit was issued, before the resident was told: answered once after the restart, with the same permit', async () => {
+  it('Web Chat killed after a permit was issued, before its turn was answered: answered once after the restart, with the same permit', async () => {
     // Households and vans of their own, at the other tip, so the SMS bookings above do not count against them.
     const households = [['5 High Street', 'WC18 PMT'], ['9 High Street', 'WC28 PMT'], ['13 High Street', 'WC38 PMT']] as const;
     for (const [address, registration] of households) {
@@ -214,7 +214,9 @@ reliability('kill -9 at exact points on SQLite (one instance, started again)', (
       if (!killed) continue;
       process.stderr.write(`SQLite, Web Chat after the permit: killed at the booking for ${address}\n`);
       const issued = permits().at(-1)?.reference ?? 'no permit';
-      expect(told()).toEqual([]);
+      // The turn may have stored its reply a moment before the kill (it is marked answered only
+      // with the conversation's state): then the restart must not store it again.
+      expect(told().every((activity) => activity.includes(`**${issued}**`))).toBe(true);
       // No retry: the echo is in the history, so Web Chat shows it as sent. The restart answers it.
       const restarted = await target().start();
       const stored = (await history(restarted.url, resident)).find((activity) => clientIdOf(activity) === clientId);
