@@ -51,6 +51,8 @@ const URGENT: [topic: string, message: string][] = [
   ['homeless', 'homless tonite'],
   ['homeless', 'landlord kicked me out and ive got nowhere to sleep'],
   ['homeless', 'me and the kids are sleeping in the car, what do i do'],
+  ['homeless', 'im going to be evicted'],
+  ['homeless', 'landlord gave me a section 21 notice what do i do'],
   ['danger', 'someone is trying to break in, help'],
   ['bailiffs', 'there are bailiffs at my door right now about council tax'],
   ['bailiffs', 'Bailiffs are coming to my house'],
