@@ -77,21 +77,28 @@ export interface SmsConversationTable {
 }
 
 /**
- * Every inbound text and how far it got (008): `processing` under an instance's lease, then
- * `answered` in the transaction that queues its replies. `params` is what Twilio posted (the
- * text and the number: personal data, deleted with retention), so an unfinished message can
- * be run again by another instance.
+ * How far an inbound message got, the same for both inboxes: `processing` under an instance's
+ * lease (`lease_owner` until `lease_until`), then `answered`, or `failed` after its attempts.
  */
-export interface SmsInboxTable {
-  message_sid: string;
-  conversation_id: string;
-  params: string | null;
+interface InboxProgress {
   state: string;
   lease_owner: string | null;
   lease_until: number | null;
   attempts: Generated<number>;
   received_at: number;
   answered_at: number | null;
+}
+
+/**
+ * Every inbound text and how far it got (008): `processing` under an instance's lease, then
+ * `answered` in the transaction that queues its replies. `params` is what Twilio posted (the
+ * text and the number: personal data, deleted with retention), so an unfinished message can
+ * be run again by another instance.
+ */
+export interface SmsInboxTable extends InboxProgress {
+  message_sid: string;
+  conversation_id: string;
+  params: string | null;
 }
 
 /** Texts waiting to be sent, sent or given up on (008), in order per conversation (by id). */
@@ -123,16 +130,10 @@ export interface SmsOutboxTable {
  * the SMS inbox. The client's own clientActivityID is unique per conversation, so a POST Web
  * Chat repeats is answered with the first one's id instead of running twice.
  */
-export interface DirectLineInboxTable {
+export interface DirectLineInboxTable extends InboxProgress {
   conversation_id: string;
   watermark: number;
   client_activity_id: string | null;
-  state: string;
-  lease_owner: string | null;
-  lease_until: number | null;
-  attempts: Generated<number>;
-  received_at: number;
-  answered_at: number | null;
 }
 
 /** Every message sent through Twilio's REST API and its latest delivery status. */
