@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { escapeRegExp } from '../../intents/entities/words.js';
 import { runConversation } from '../helpers/conversationTable.js';
-import { startTestCouncil, type Resident, type TestCouncil } from '../helpers/residents.js';
+import { greetedResident, startTestCouncil, type Resident, type TestCouncil } from '../helpers/residents.js';
 
 const table = JSON.parse(readFileSync('data/demo/signposts/signposts.json', 'utf8')) as { signposts: { id: string; url: string }[] };
 /** On SMS the link is given too (as text), so both channels show the page. */
@@ -27,12 +27,7 @@ afterAll(async () => {
   await council?.close();
 });
 
-async function resident(channel: 'web' | 'sms'): Promise<Resident> {
-  if (channel === 'web') return council.webResident();
-  const sms = council.smsResident();
-  await sms.say('hi');
-  return sms;
-}
+const resident = (channel: 'web' | 'sms'): Promise<Resident> => greetedResident(council, channel);
 
 const NOT_UNDERSTOOD = /didn't understand|say it another way/i;
 

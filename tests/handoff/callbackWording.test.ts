@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../store/database.js';
 import { DbCases } from '../../services/cases/dbCases.js';
 import { runConversation } from '../helpers/conversationTable.js';
-import { startTestCouncil, type Resident, type TestCouncil } from '../helpers/residents.js';
+import { greetedResident, startTestCouncil, type Resident, type TestCouncil } from '../helpers/residents.js';
 import { parseTimePreference } from '../../services/handoff/timePreference.js';
 
 /** Saturday 28 November 2026, 11pm: the contact centre (Monday to Friday, 9am to 5pm) is closed. */
@@ -27,12 +27,7 @@ afterAll(async () => {
   await council?.close();
 });
 
-async function resident(channel: 'web' | 'sms', number?: string): Promise<Resident> {
-  if (channel === 'web') return council.webResident();
-  const sms = council.smsResident(number);
-  await sms.say('hi');
-  return sms;
-}
+const resident = (channel: 'web' | 'sms', number?: string): Promise<Resident> => greetedResident(council, channel, number);
 
 async function caseIn(replies: string[]) {
   const reference = /HC-\d{6}/.exec(replies.join('\n'))?.[0] ?? '';

@@ -12,7 +12,7 @@ import { openDatabase, type Database } from '../../store/database.js';
 import { DbCases } from '../../services/cases/dbCases.js';
 import type { Case } from '../../services/cases/cases.js';
 import { runConversation, type Turn } from '../helpers/conversationTable.js';
-import { startTestCouncil, type Resident, type TestCouncil } from '../helpers/residents.js';
+import { greetedResident, startTestCouncil, type Resident, type TestCouncil } from '../helpers/residents.js';
 import { FIXTURES } from '../services/demoData.js';
 
 /** Saturday 28 November 2026, 11pm: closed. Monday 23 November, 10am: open. */
@@ -33,12 +33,7 @@ afterAll(async () => {
   await council?.close();
 });
 
-async function resident(channel: 'web' | 'sms'): Promise<Resident> {
-  if (channel === 'web') return council.webResident();
-  const sms = council.smsResident();
-  await sms.say('hi');
-  return sms;
-}
+const resident = (channel: 'web' | 'sms'): Promise<Resident> => greetedResident(council, channel);
 
 async function caseIn(replies: string[] | undefined): Promise<Case> {
   const reference = /HC-\d{6}/.exec((replies ?? []).join('\n'))?.[0] ?? '';

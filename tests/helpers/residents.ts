@@ -97,3 +97,14 @@ export async function startTestCouncil(env: Record<string, string> = {}, databas
     },
   };
 }
+
+/**
+ * A resident ready to ask their first question: on the web a new chat; by SMS a number that has
+ * already said hello, so the welcome a first text gets is not in the replies a test checks.
+ */
+export async function greetedResident(council: TestCouncil, channel: 'web' | 'sms', number?: string): Promise<Resident> {
+  if (channel === 'web') return council.webResident();
+  const sms = council.smsResident(number);
+  await sms.say('hi');
+  return sms;
+}
