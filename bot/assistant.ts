@@ -32,6 +32,7 @@ import { tokenSigningKey } from '../store/settings.js';
 import { crossInstance } from './crossInstance.js';
 import { deleteExpiredPersonalData } from '../store/retention.js';
 import { Messages } from '../dialogs/content.js';
+import { asChannel, SMS, WEB_CHAT } from '../services/channels/channels.js';
 import { MainDialog, type JobRoute } from '../dialogs/mainDialog.js';
 import { BinDayDialog } from '../dialogs/bins/binDayDialog.js';
 import { MissedBinDialog } from '../dialogs/bins/missedBinDialog.js';
@@ -45,7 +46,17 @@ import { CouncilRecognizer } from '../intents/recogniser.js';
 import { DirectLineAdapter } from '../adapters/directline/directLineAdapter.js';
 import { DatabaseConversationStore } from '../adapters/directline/conversationStore.js';
 import { TwilioSmsAdapter } from '../adapters/twilio/twilioSmsAdapter.js';
-import { createHandoff, type Handoff } from '../services/handoff/index.js';
+import { HandoffService } from '../services/handoff/handoffService.js';
+import { HandoffQueue } from '../services/handoff/handoffQueue.js';
+import { ContactCentre } from '../services/handoff/contactCentre.js';
+import { loadSavedReplies } from '../services/handoff/savedReplies.js';
+import type { Collected, HandoffMemory } from '../services/handoff/types.js';
+import { HandoffConversation } from '../dialogs/handoff/handoffConversation.js';
+import { HandoffMiddleware } from '../dialogs/handoff/handoffMiddleware.js';
+import { HandoffRequestDialog } from '../dialogs/handoff/handoffRequestDialog.js';
+import type { ResidentMemory } from '../dialogs/memory/residentMemory.js';
+import { AgentAccounts } from '../adapters/agent/accounts.js';
+import { AgentHub } from '../adapters/agent/agentHub.js';
 import { dialogStackAtTurnStart, handoffSnapshot, type JobIntents } from './handoffSnapshot.js';
 import { seedDemoAgent } from '../adapters/agent/demoAgent.js';
 import { LivePersonRequest } from '../dialogs/counciltax/livePersonRequest.js';
@@ -67,6 +78,14 @@ import { UrgentDialog } from '../dialogs/urgent/urgentDialog.js';
 import { Signposts, signpostMessageId } from '../services/signposts/signposts.js';
 import { ConversationWords } from '../services/words/conversationWords.js';
 
+/** How often due accept timers are acted on (a waiting resident offered a callback). */
+const HANDOFF_SWEEP_MS = 15_000;
+
+export interface AssistantHandoff {
+  service: HandoffService;
+  accounts: AgentAccounts;
+}
+
 export interface RunningAssistant {
   config: Config;
   logger: pino.Logger;
@@ -76,7 +95,7 @@ export interface RunningAssistant {
   /** Graceful stop: refuse new requests, finish turns in flight, close storage. */
   stop(): Promise<void>;
   /** The handoff queue and agent accounts, for operations scripts and tests. */
-  handoff: Handoff;
+  handoff: AssistantHandoff;
 }
 
 export interface StartOptions {
@@ -151,24 +170,39 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
   const limitedCouncilTax = { ...councilTax, accounts: new LimitedAccounts(councilTax.accounts, limits) };
   tip.permits = new LimitedPermits(tip.permits, limits);
 
-  // Handoff to a person: the queue, the agent console and the relay both ways.
+  // Handoff to a person: the service (queue, callbacks, relay both ways), then its dialogs;
+  // the agent hub that serves the console is an adapter, built with the other adapters below.
   const jobIntents: JobIntents = new Map();
-  const handoff = createHandoff({
-    db: database.db,
+  const now = () => clock().getTime();
+  // The hub's accounts are built now because the queue's wait estimate counts who is available.
+  const agentAccounts = new AgentAccounts(database.db);
+  const handoffMemory = conversationState.createProperty<HandoffMemory>('handoff');
+  const handoffCollected = conversationState.createProperty<Collected>('handoffCollected');
+  const handoffLogger = logger.child({ part: 'handoff' });
+  const handoff = new HandoffService({
+    queue: new HandoffQueue(database.db),
+    contactCentre: ContactCentre.load(dataDir),
     transcripts,
-    conversationState,
-    logger: logger.child({ part: 'handoff' }),
-    dataDir,
-    councilPhone: messages.council.phone,
     cases,
-    now: () => clock().getTime(),
-    secureCookies: config.PUBLIC_BASE_URL?.startsWith('https://') ?? false,
-    events: shared.handoffEvents,
+    conversationState,
+    memory: handoffMemory,
+    collected: handoffCollected,
+    logger: handoffLogger,
+    councilPhone: messages.council.phone,
+    now,
+    topicLabel: (topic) => urgentTopics.label(topic),
+    bus: shared.handoffEvents,
     admitNewRequest: async (conversationId) => (await limits.admit('handoffs', currentClient() ?? `conversation:${conversationId}`)).allowed,
-    urgentTopics,
-    addresses: council.addressLookup,
     snapshot: handoffSnapshot(conversationState, jobIntents),
+    availableAgents: () => agentAccounts.availableNow(now()),
   });
+  const handoffConversation = new HandoffConversation(handoff, handoffMemory, {
+    addresses: council.addressLookup,
+    // The same state the dialogs keep the resident's address in (CouncilBot's residentMemory).
+    residentMemory: conversationState.createProperty<ResidentMemory>('residentMemory'),
+    mayAsk: (topic) => urgentTopics.topic(topic)?.askProperty ?? true,
+  });
+  const handoffMiddleware = new HandoffMiddleware(handoff, handoffConversation, conversationState, handoffCollected, (text) => Boolean(urgentTopics.topicIn(text)));
   const jobs: JobRoute[] = [
     {
       intents: ['bins.next_collection'],
@@ -192,7 +226,7 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
       }),
     },
   ];
-  jobs.push({ intents: ['agent.request'], dialog: handoff.dialog });
+  jobs.push({ intents: ['agent.request'], dialog: new HandoffRequestDialog(handoff) });
   // A job for several intents (council tax) is named by their common prefix ("counciltax").
   for (const job of jobs) jobIntents.set(job.dialog.id, job.intents.length === 1 ? (job.intents[0] ?? '') : (job.intents[0] ?? '').split('.')[0] ?? '');
   const mainDialog = new MainDialog(recogniser, messages, conversationState.createProperty('mainMemory'), jobs, {
@@ -219,7 +253,7 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
     // What the job in progress had gathered, for the handoff's context panel (see handoffSnapshot).
     adapter.use(dialogStackAtTurnStart(conversationState));
     // While a resident waits for or talks to a person, their messages go there, not to the dialogs.
-    adapter.use(handoff.middleware);
+    adapter.use(handoffMiddleware);
     adapter.onTurnError = async (context, error) => {
       metrics.turnErrors.inc({ channel: context.activity.channelId ?? 'unknown' });
       await onTurnError(context, error);
@@ -255,7 +289,7 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
       allowedOrigin: config.CORS_ORIGIN,
       inbox: {
         db: database.db, leaseMs: config.INBOX_LEASE_SECONDS * 1000, singleInstance: database.dialect === 'sqlite', stateWrites,
-        givenUpText: messages.render('turnError', 'web').text,
+        givenUpText: messages.render('turnError', asChannel(WEB_CHAT)).text,
         onGivenUp: () => metrics.messagesGivenUp.inc({ channel: 'directline' }),
       },
     }),
@@ -284,18 +318,19 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
             botName: messages.council.assistantName,
             metrics: metrics.smsMetrics(),
             stateWrites,
-            givenUpText: messages.render('turnError', 'sms').text,
+            givenUpText: messages.render('turnError', asChannel(SMS)).text,
             leaseMs: config.INBOX_LEASE_SECONDS * 1000,
             // SQLite means one instance: at start, every unfinished text is its own from before.
             singleInstance: database.dialect === 'sqlite',
             outboxSchedule: { retries: config.SMS_SEND_RETRIES, minTimeoutMs: config.SMS_SEND_RETRY_FIRST_MS, maxTimeoutMs: config.SMS_SEND_RETRY_MAX_MS },
             onUndeliverable: (conversationId) =>
-              handoff.service.unreachable(conversationId, 'sms', 'Replies to this resident could not be sent by text, even after retrying for several minutes. Please phone them.'),
+              handoff.unreachable(conversationId, SMS.id, 'Replies to this resident could not be sent by text, even after retrying for several minutes. Please phone them.'),
           }),
         )
       : undefined;
 
-  handoff.connect({ directline: directLine, ...(sms ? { sms } : {}) });
+  handoff.connect(WEB_CHAT.id, directLine);
+  if (sms) handoff.connect(SMS.id, sms);
   if (sms) metrics.smsOutbox(() => sms.outboxCounts());
 
   // Server
@@ -314,10 +349,24 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
   const draining = new Draining((path) => path === '/healthz' || path === '/metrics' || path.startsWith('/api/sms/twilio'));
   draining.attach(server);
   directLine.attachWebSockets(server);
-  handoff.registerRoutes(server);
-  handoff.attachWebSockets(server);
-  await handoff.start();
-  await seedDemoAgent(handoff.accounts, options.env ?? process.env);
+  // The agent hub: the console's page, API and WebSocket, acting through the handoff service.
+  const agentHub = new AgentHub({
+    db: database.db,
+    service: handoff,
+    accounts: agentAccounts,
+    cases,
+    savedReplies: loadSavedReplies(dataDir),
+    // Only a channel that knows its residents' numbers is asked (SMS, when configured).
+    phones: { phoneOf: async (channelId, conversationId) => (sms && channelId === SMS.id ? sms.residentPhone(conversationId) : undefined) },
+    logger: handoffLogger,
+    now,
+    secureCookies: config.PUBLIC_BASE_URL?.startsWith('https://') ?? false,
+  });
+  agentHub.registerRoutes(server);
+  agentHub.attachWebSockets(server);
+  await handoff.start(HANDOFF_SWEEP_MS);
+  agentHub.start();
+  await seedDemoAgent(agentAccounts, options.env ?? process.env);
 
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
@@ -342,7 +391,7 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
       transcripts.deleteOlderThan(cutoff),
       sms?.deleteOlderThan(cutoff),
       directLine.deleteOlderThan(cutoff),
-      handoff.service.queue.deleteOlderThan(cutoff.getTime()),
+      handoff.queue.deleteOlderThan(cutoff.getTime()),
       councilTax.attempts.purge(now),
       councilTax.grants.purgeExpired(now),
     ]).catch((err: unknown) => logger.warn({ err }, 'retention clean-up failed'));
@@ -369,7 +418,8 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
       if (!turnsDone || !requestsDone) logger.warn({ inflight: inflight.size, requests: draining.inFlight }, 'turns still running at the end of the grace period');
       await directLine.close();
       await sms?.close(graceMs);
-      await handoff.close();
+      await agentHub.close();
+      await handoff.stop();
       // Whatever connection is still open (a socket that never sent its request) goes now, before storage closes.
       server.server.closeAllConnections();
       await Promise.race([closed, new Promise((r) => setTimeout(r, 1000))]);
@@ -381,5 +431,5 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
   };
 
   const urlHost = listening.includes(':') ? `[${listening}]` : listening;
-  return { config, logger, url: `http://${urlHost}:${port}`, port, stop, handoff };
+  return { config, logger, url: `http://${urlHost}:${port}`, port, stop, handoff: { service: handoff, accounts: agentAccounts } };
 }

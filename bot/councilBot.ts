@@ -17,6 +17,7 @@ import { loadResidentMemory, type ResidentMemory } from '../dialogs/memory/resid
 import type { Messages } from '../dialogs/content.js';
 import type { MainDialog } from '../dialogs/mainDialog.js';
 import { say } from '../dialogs/reply.js';
+import { channelOf } from '../services/channels/channels.js';
 
 export interface CouncilBotOptions {
   /**
@@ -58,7 +59,7 @@ export class CouncilBot extends ActivityHandler {
         await this.dialogState.set(context, { dialogStack: [] });
         // By SMS the conversation starts with the resident's own text, which the welcome would
         // otherwise precede in the same reply: the message turn decides whether to say it.
-        if (context.activity.channelId === 'sms') await this.greetingOwed.set(context, true);
+        if (channelOf(context).welcome === 'withFirstReply') await this.greetingOwed.set(context, true);
         else await say(context, this.messages, 'welcome');
       }
       await next();

@@ -1,22 +1,30 @@
 /**
  * The assistant's words belong to the council: every general message lives in
- * data/<council>/messages.json, with a web version, an SMS version (short, standalone, no
- * links to tap) and the quick replies offered on the web. Validated at load so a typo in the
- * file stops start-up with the file and message named, not a resident's conversation.
+ * data/<council>/messages.json, with a version for each kind of channel (`web`; `sms`: short,
+ * standalone, no links to tap) and the choices offered as buttons. Validated at load so a typo
+ * in the file stops start-up with the file and message named, not a resident's conversation.
+ *
+ * Those files are in English. Another language is data too: `messages.<code>.json` beside any
+ * messages.json (`messages.cy.json` for Welsh) holds the same ids in that language; a
+ * conversation whose locale is that language reads them, and any message not translated yet
+ * in English.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { loadJsonFile } from '../services/data/loadDataFile.js';
+import { CONTENT_KINDS, DEFAULT_LANGUAGE, type Channel, type ContentKind } from '../services/channels/channels.js';
 import { MESSAGE_IDS, type KnownMessageId } from './messageIds.js';
 
 const messageSchema = z.object({
-  web: z.string().min(1),
-  sms: z.string().min(1),
+  ...(Object.fromEntries(CONTENT_KINDS.map((kind) => [kind, z.string().min(1)])) as Record<ContentKind, z.ZodString>),
   choices: z.array(z.string().min(1).max(40)).max(8).optional(),
 });
+type Message = z.infer<typeof messageSchema>;
 
 const jobMessagesSchema = z.object({ messages: z.record(z.string(), messageSchema) });
+/** A translation file: the council's words in one more language. */
+const TRANSLATION_FILE = /^messages\.([a-z]{2,3})\.json$/;
 
 const contentSchema = z.object({
   council: z.object({
@@ -54,20 +62,21 @@ export function dataMessageId(id: string): DataMessageId {
   return id as DataMessageId;
 }
 
-export type Channel = 'web' | 'sms';
 export type CouncilInfo = z.infer<typeof contentSchema>['council'];
 
 export interface RenderedMessage {
   text: string;
-  /** Quick replies for the web; SMS residents type instead. */
+  /** Buttons where the channel has them; elsewhere residents type (or answer with a number). */
   choices: string[];
 }
 
 export class Messages {
   private constructor(
     readonly council: CouncilInfo,
-    private readonly messages: Record<string, z.infer<typeof messageSchema>>,
+    private readonly messages: Record<string, Message>,
     private readonly menus: Record<string, string> = {},
+    /** Other languages than English, by code: the messages translated so far. */
+    private readonly translations: ReadonlyMap<string, Record<string, Message>> = new Map(),
   ) {}
 
   /**
@@ -78,12 +87,29 @@ export class Messages {
   static load(dataDir: string): Messages {
     const main = loadJsonFile(join(dataDir, 'messages.json'), contentSchema);
     const messages = { ...main.messages };
-    for (const entry of readdirSync(dataDir, { withFileTypes: true })) {
-      const file = join(dataDir, entry.name, 'messages.json');
-      if (!entry.isDirectory() || !existsSync(file)) continue;
+    const folders = readdirSync(dataDir, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => join(dataDir, entry.name));
+    for (const folder of folders) {
+      const file = join(folder, 'messages.json');
+      if (!existsSync(file)) continue;
       for (const [id, message] of Object.entries(loadJsonFile(file, jobMessagesSchema).messages)) {
         if (messages[id]) throw new Error(`${file}: message "${id}" is already defined elsewhere`);
         messages[id] = message;
+      }
+    }
+    const translations = new Map<string, Record<string, Message>>();
+    for (const folder of [dataDir, ...folders]) {
+      for (const name of readdirSync(folder)) {
+        const language = TRANSLATION_FILE.exec(name)?.[1];
+        if (!language || language === DEFAULT_LANGUAGE) continue;
+        const file = join(folder, name);
+        const translated = translations.get(language) ?? {};
+        for (const [id, message] of Object.entries(loadJsonFile(file, jobMessagesSchema).messages)) {
+          // A translation of a message nobody wrote in English is a typo in its id.
+          if (!messages[id]) throw new Error(`${file}: message "${id}" is not in any messages.json`);
+          if (translated[id]) throw new Error(`${file}: message "${id}" is already translated elsewhere`);
+          translated[id] = message;
+        }
+        translations.set(language, translated);
       }
     }
     // Every id the code can render, on both channels (the schema requires a web and an SMS text).
@@ -91,7 +117,12 @@ export class Messages {
     if (missing.length) throw new Error(`${dataDir}: messages missing (add them to messages.json or a job folder's messages.json): ${missing.join(', ')}`);
     const unknownMenu = Object.entries(main.menus).find(([, id]) => !messages[id]);
     if (unknownMenu) throw new Error(`${join(dataDir, 'messages.json')}: menus.${unknownMenu[0]}: no message "${unknownMenu[1]}"`);
-    return new Messages(main.council, messages, main.menus);
+    return new Messages(main.council, messages, main.menus, translations);
+  }
+
+  /** The languages the council has words in: English, then any translations. */
+  get languages(): string[] {
+    return [DEFAULT_LANGUAGE, ...this.translations.keys()];
   }
 
   /** The menu message for a message that is only a menu word ("Council tax"), if any. */
@@ -104,21 +135,24 @@ export class Messages {
     return id in this.messages;
   }
 
-  /** Stops start-up when a message a dialog will need is missing (both channels are required per message). */
+  /** Stops start-up when a message a dialog will need is missing (every kind of channel is required per message). */
   require(ids: readonly string[], where: string): void {
     const missing = ids.filter((id) => !this.has(id));
     if (missing.length) throw new Error(`${where}: messages missing: ${missing.join(', ')}`);
   }
 
-  /** The message for the channel with {placeholders} filled from the council and `values`. */
-  render(id: MessageId, channel: Channel, values: Record<string, string | number> = {}): RenderedMessage {
-    const message = this.messages[id];
+  /**
+   * The message for the channel, in the conversation's language where the council has
+   * translated it (English otherwise), with {placeholders} filled from the council and `values`.
+   */
+  render(id: MessageId, channel: Pick<Channel, 'content' | 'choices' | 'language'>, values: Record<string, string | number> = {}): RenderedMessage {
+    const message = this.translations.get(channel.language)?.[id] ?? this.messages[id];
     if (!message) throw new Error(`No message "${id}" in messages.json`);
     const fill = (template: string) =>
       template.replace(/\{(\w+)\}/g, (whole, name: string) => {
         const value = values[name] ?? (this.council as Record<string, string>)[name];
         return value === undefined ? whole : String(value);
       });
-    return { text: fill(channel === 'sms' ? message.sms : message.web), choices: channel === 'web' ? (message.choices ?? []) : [] };
+    return { text: fill(message[channel.content]), choices: channel.choices === 'buttons' ? (message.choices ?? []) : [] };
   }
 }

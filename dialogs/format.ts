@@ -1,14 +1,14 @@
 /** Dates as residents read them: "Tuesday 25 November" on the web, "Tue 25 Nov" by text. */
 import { DateTime } from 'luxon';
-import type { Channel } from './content.js';
+import { writesShort, type Channel } from '../services/channels/channels.js';
 
 export const COUNCIL_ZONE = 'Europe/London';
 
-export function formatDate(isoDate: string, channel: Channel, now: Date = new Date()): string {
+export function formatDate(isoDate: string, channel: Pick<Channel, 'segmentBudget'>, now: Date = new Date()): string {
   const date = DateTime.fromISO(isoDate, { zone: COUNCIL_ZONE, locale: 'en-GB' });
   if (!date.isValid) return isoDate;
   const sameYear = date.year === DateTime.fromJSDate(now, { zone: COUNCIL_ZONE }).year;
-  const format = channel === 'sms' ? 'ccc d LLL' : 'cccc d LLLL';
+  const format = writesShort(channel) ? 'ccc d LLL' : 'cccc d LLLL';
   return date.toFormat(sameYear ? format : `${format} yyyy`);
 }
 

@@ -21,6 +21,7 @@ import { interruptionIn } from './interruptions.js';
 import { WRONG_ANSWERS_BEFORE_PERSON } from './questions/retryPolicy.js';
 import { say } from './reply.js';
 import { entityOf, type IntentRecogniser, type Understanding } from './understanding.js';
+import { channelOf } from '../services/channels/channels.js';
 
 export const MAIN_DIALOG = 'main';
 const ROUTE = 'main.route';
@@ -159,7 +160,7 @@ export class MainDialog extends ComponentDialog {
   private isMainMenuChoice(context: TurnContext): boolean {
     const text = context.activity.text ?? '';
     const said = text.trim().toLowerCase();
-    return this.messages.render('menuMidQuestion', 'web').choices.some((choice) => choice.toLowerCase() === said) || this.messages.menuFor(text) !== undefined;
+    return this.messages.render('menuMidQuestion', { ...channelOf(context), choices: 'buttons' }).choices.some((choice) => choice.toLowerCase() === said) || this.messages.menuFor(text) !== undefined;
   }
 
   /** Runs one message turn: continue the dialog in progress, or start by understanding it. */

@@ -1,5 +1,5 @@
 import { ActivityTypes, MessageFactory, type Activity, type TurnContext } from 'botbuilder';
-import { channelOf } from './channel.js';
+import { channelOf } from '../services/channels/channels.js';
 import type { MessageId, Messages } from './content.js';
 
 /** A council message as an activity for this turn's channel: quick replies on the web only. */

@@ -4,6 +4,7 @@
  */
 import type { Case } from '../../services/cases/cases.js';
 import { reasonInWords } from './plainWords.js';
+import { channelName } from './context.js';
 
 export interface CallbackView {
   reference: string;
@@ -38,7 +39,7 @@ export function callbackView(item: Case, agentId: string, names: ReadonlyMap<str
     preferredTime: text(details.preferredTime),
     preferredTimeHonoured: typeof details.preferredTimeHonoured === 'boolean' ? details.preferredTimeHonoured : null,
     contact: item.contact ?? null,
-    channel: item.channel === 'directline' ? 'web' : item.channel,
+    channel: channelName(item.channel),
     address: text(details.address),
     verified: item.verified,
     createdAt: item.createdAt.getTime(),

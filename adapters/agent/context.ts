@@ -6,10 +6,18 @@
  * (`serverNow`), so the console's timers count from the server's time, not the PC's.
  */
 import type { Activity } from 'botbuilder';
-import type { Db } from '../../store/database.js';
 import type { HandoffService } from '../../services/handoff/handoffService.js';
+import { describeChannel, WEB_CHAT } from '../../services/channels/channels.js';
 import type { Collected, HandoffMessage, HandoffRequest } from '../../services/handoff/types.js';
 import { jobInWords, outcomeInWords, reasonInWords } from './plainWords.js';
+
+/**
+ * The number a resident writes from, on a channel that knows it (the SMS adapter's records). A
+ * port, so the console never reads another adapter's tables; the composition root connects it.
+ */
+export interface ResidentPhones {
+  phoneOf(channelId: string, conversationId: string): Promise<string | undefined>;
+}
 
 export interface TranscriptLine {
   at: string | null;
@@ -37,7 +45,10 @@ export interface Fact {
 
 export interface HandoffSummary {
   id: string;
-  channel: 'web' | 'sms' | string;
+  /** The channel's short name: "web" for Web Chat, otherwise its channelId ("sms"). */
+  channel: string;
+  /** The channel in an agent's words ("Text message (SMS)"). */
+  channelName: string;
   status: string;
   priority: string;
   reason: string;
@@ -67,8 +78,9 @@ export interface HandoffContextView extends HandoffSummary {
   serverNow: number;
 }
 
+/** "web" for our Web Chat (what the console and its filters show), the channelId otherwise. */
 export function channelName(channelId: string): string {
-  return channelId === 'directline' ? 'web' : channelId;
+  return channelId === WEB_CHAT.id ? 'web' : channelId;
 }
 
 /** An urgent topic has its council's label; anything else is an intent name, put in words. */
@@ -81,6 +93,7 @@ export async function summarise(service: HandoffService, request: HandoffRequest
   return {
     id: request.id,
     channel: channelName(request.channelId),
+    channelName: describeChannel(request.channelId).name,
     status: request.status,
     priority: request.priority,
     reason: request.reason,
@@ -99,7 +112,7 @@ export async function summarise(service: HandoffService, request: HandoffRequest
 
 export async function contextView(
   service: HandoffService,
-  db: Db,
+  phones: ResidentPhones,
   request: HandoffRequest,
   now: number,
   agentNames: ReadonlyMap<string, string> = new Map(),
@@ -109,10 +122,11 @@ export async function contextView(
     service.transcript(request),
     service.queue.messages(request.id),
   ]);
-  const who: HandoffContextView['who'] = { description: request.channelId === 'sms' ? 'Texting from a mobile' : 'Web Chat visitor, not signed in' };
-  if (request.channelId === 'sms') {
-    const row = await db.selectFrom('sms_conversations').select('phone').where('conversation_id', '=', request.conversationId).executeTakeFirst();
-    if (row) who.phone = row.phone;
+  const channel = describeChannel(request.channelId);
+  const who: HandoffContextView['who'] = { description: channel.residentDescription };
+  if (channel.residentIdentifiedBy === 'phone') {
+    const phone = await phones.phoneOf(request.channelId, request.conversationId);
+    if (phone) who.phone = phone;
   }
   if (request.collected.verified) {
     who.verifiedAccount = request.collected.verified.accountNumber;
@@ -135,7 +149,7 @@ export async function contextView(
 /** The context panel, in the order an agent reads it, in plain words; nothing raw. */
 function factsOf(summary: HandoffSummary, who: HandoffContextView['who'], collected: Collected): Fact[] {
   const facts: Fact[] = [];
-  facts.push({ term: 'Channel', value: summary.channel === 'sms' ? 'Text message (SMS)' : 'Web Chat on the council website' });
+  facts.push({ term: 'Channel', value: summary.channelName });
   if (who.phone) facts.push({ term: 'Phone', value: who.phone });
   facts.push({
     term: 'Identity',

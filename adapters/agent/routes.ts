@@ -10,8 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type restify from 'restify';
 import type pino from 'pino';
-import type { Db } from '../../store/database.js';
-import { HandoffError, type HandoffService } from '../../services/handoff/handoffService.js';
+import { HandoffError, type HandoffProblem, type HandoffService } from '../../services/handoff/handoffService.js';
 import { OUTCOMES, type Agent } from '../../services/handoff/types.js';
 import { AVAILABILITIES, isAvailability, type AgentAccounts } from './accounts.js';
 import type { Cases } from '../../services/cases/cases.js';
@@ -20,7 +19,7 @@ import { callbackView } from './callbacks.js';
 import { outcomeInWords } from './plainWords.js';
 import { UNKNOWN_AGENT, type AgentAudit } from './audit.js';
 import type { SignInFailures } from './signInFailures.js';
-import { contextView, summarise, topicInWords } from './context.js';
+import { contextView, summarise, topicInWords, type ResidentPhones } from './context.js';
 import { HttpError, clearedCookie, cookieValue, readJson, sameOrigin, sessionCookie, textField, SESSION_COOKIE } from './http.js';
 import { csrfMatches, type AgentSessions, type Session } from './sessions.js';
 
@@ -37,7 +36,8 @@ export interface AgentRouteDeps {
   audit: AgentAudit;
   /** Shared by every instance, so guesses spread across them still count together. */
   signInFailures: SignInFailures;
-  db: Db;
+  /** Residents' numbers, from the channels that know them. */
+  phones: ResidentPhones;
   logger: pino.Logger;
   secureCookies: boolean;
   sessionTtlMs: number;
@@ -53,6 +53,14 @@ interface Call {
 
 const MAX_MESSAGE = 2000;
 
+/** What the handoff service's refusals mean over HTTP. */
+const HANDOFF_PROBLEM_STATUS: Record<HandoffProblem, 400 | 404 | 409 | 502> = {
+  invalid: 400,
+  not_found: 404,
+  conflict: 409,
+  unreachable: 502,
+};
+
 export function registerAgentRoutes(server: restify.Server, deps: AgentRouteDeps): void {
   const { service } = deps;
   const failures = deps.signInFailures;
@@ -63,7 +71,8 @@ export function registerAgentRoutes(server: restify.Server, deps: AgentRouteDeps
     res.send(status, body);
   };
   const fail = (res: restify.Response, error: unknown) => {
-    if (error instanceof HttpError || error instanceof HandoffError) return send(res, error.status, { error: error.message });
+    if (error instanceof HttpError) return send(res, error.status, { error: error.message });
+    if (error instanceof HandoffError) return send(res, HANDOFF_PROBLEM_STATUS[error.problem], { error: error.message });
     deps.logger.error({ err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, 'agent API failed');
     return send(res, 500, { error: 'Something went wrong on our side.' });
   };
@@ -179,7 +188,7 @@ export function registerAgentRoutes(server: restify.Server, deps: AgentRouteDeps
     // A waiting conversation is open to any agent deciding what to take; after that, to its agent.
     if (request.status !== 'queued' && request.agentId !== session.agent.id) throw new HttpError(403, 'This conversation is with another agent.');
     await deps.audit.record(session.agent.id, 'view', now(), request);
-    send(res, 200, await contextView(service, deps.db, request, now(), await agentNames()));
+    send(res, 200, await contextView(service, deps.phones, request, now(), await agentNames()));
   }));
 
   server.get('/agent/api/saved-replies', api(false, async ({ res }) => {
@@ -241,7 +250,7 @@ export function registerAgentRoutes(server: restify.Server, deps: AgentRouteDeps
     if ((await deps.accounts.availability(session.agent.id)) === 'away') throw new HttpError(409, 'You are set to away. Set yourself available or busy to take a conversation.');
     await service.accept(request.id, session.agent);
     await deps.audit.record(session.agent.id, 'accept', now(), request);
-    send(res, 200, await contextView(service, deps.db, (await service.queue.get(request.id)) ?? request, now(), await agentNames()));
+    send(res, 200, await contextView(service, deps.phones, (await service.queue.get(request.id)) ?? request, now(), await agentNames()));
   }));
 
   server.post('/agent/api/handoffs/:id/messages', api(true, async ({ req, res, session }) => {

@@ -5,7 +5,7 @@
  * (three 50-character replies are one segment, not three) and one text cannot arrive out of
  * order, which separate texts can.
  */
-import { countSegments, toGsm7, type Encoding } from './gsm.js';
+import { countSegments, toGsm7, type Encoding } from '../../services/channels/smsText.js';
 import type { Choice, RenderedSms } from './render.js';
 import { splitForSms } from './split.js';
 

@@ -18,7 +18,7 @@ import type { OutboxRow, SmsOutboxStore } from './smsOutbox.js';
 import { isRetryable, SmsSendError, TWILIO_OPTED_OUT, type SendResult, type TwilioSender } from './sender.js';
 import type { SmsStore } from './smsStore.js';
 import type { SmsMetrics } from './twilioSmsAdapter.js';
-import type { Encoding } from './gsm.js';
+import type { Encoding } from '../../services/channels/smsText.js';
 
 export interface OutboxRetrySchedule {
   /** Retries after the first attempt. */

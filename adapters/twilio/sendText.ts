@@ -6,8 +6,8 @@
 import type { Kysely } from 'kysely';
 import type pino from 'pino';
 import type { DatabaseSchema } from '../../store/schema.js';
-import type { PermitTexts, TextOutcome } from '../../dialogs/tip/permitTexts.js';
-import { toGsm7 } from './gsm.js';
+import type { PermitTexts, TextOutcome } from '../../services/tip/permitTexts.js';
+import { toGsm7 } from '../../services/channels/smsText.js';
 import { conversationIdFor, toE164 } from './phone.js';
 import { SmsSendError, TWILIO_OPTED_OUT, TwilioSender } from './sender.js';
 import { SmsStore } from './smsStore.js';

@@ -7,13 +7,15 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { loadJsonFile } from '../../services/data/loadDataFile.js';
-import { Messages } from '../../dialogs/content.js';
-import { countSegments } from './gsm.js';
+import { countSegments } from '../../services/channels/smsText.js';
 
 const keyword = z.string().regex(/^[A-Za-z]+$/, 'a keyword is one word of letters');
 
 /** Confirmations must fit one GSM-7 segment: they are sent to people who asked for less. */
 const oneSegment = z.string().min(1).max(400);
+
+/** The council's details in messages.json, for {placeholders}; the dialogs' loader checks the rest of that file. */
+const councilSchema = z.object({ council: z.record(z.string(), z.string()) });
 
 const smsFileSchema = z.object({
   keywords: z.object({
@@ -37,8 +39,8 @@ export class SmsContent {
   static load(dataDir: string): SmsContent {
     const file = join(dataDir, 'sms.json');
     const data = loadJsonFile(file, smsFileSchema);
-    const council = Messages.load(dataDir).council;
-    const content = new SmsContent(data, { ...council });
+    const { council } = loadJsonFile(join(dataDir, 'messages.json'), councilSchema);
+    const content = new SmsContent(data, council);
     for (const id of Object.keys(data.messages) as SmsMessageId[]) {
       const { segments, encoding } = countSegments(content.text(id));
       if (segments > 1 || encoding !== 'GSM-7') throw new Error(`${file}: messages.${id}: must fit one GSM-7 text (160 characters)`);

@@ -3,7 +3,7 @@
  * budget, so every text stands alone on the handset instead of being cut mid-word by the
  * network or by Twilio's 1,600-character limit.
  */
-import { countSegments } from './gsm.js';
+import { countSegments } from '../../services/channels/smsText.js';
 
 function fits(text: string, maxSegments: number): boolean {
   return countSegments(text).segments <= maxSegments;

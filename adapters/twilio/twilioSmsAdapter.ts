@@ -28,7 +28,7 @@ import type { DatabaseSchema } from '../../store/schema.js';
 import { runAsClient } from '../requestClient.js';
 import type { StateWriteDeferral } from '../../store/deferredStateWrites.js';
 import { TurnQueueUnavailableError, type ConversationTurnQueue } from '../turnQueue.js';
-import type { Encoding } from './gsm.js';
+import type { Encoding } from '../../services/channels/smsText.js';
 import { Outbox } from './outbox.js';
 import { conversationIdFor, toE164 } from './phone.js';
 import { PerNumberRateLimit, type PerNumberLimiter, type RateDecision } from './rateLimit.js';
@@ -290,6 +290,11 @@ export class TwilioSmsAdapter extends BotAdapter {
 
   async deleteActivity(): Promise<void> {
     throw new Error('SMS does not support deleting messages');
+  }
+
+  /** The number a conversation texts from, for the agent console (never logged). */
+  async residentPhone(conversationId: string): Promise<string | undefined> {
+    return (await this.store.find(conversationId))?.phone;
   }
 
   /** Retention: forgets inbound texts, queued-and-sent texts and delivery statuses older than `cutoff`. */

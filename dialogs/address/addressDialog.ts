@@ -19,7 +19,7 @@ import { matchAddress } from '../../services/addresses/matchAddress.js';
 import type { Property } from '../../services/addresses/property.js';
 import { findHouseNumbers } from '../../intents/entities/houseNumber.js';
 import { findPostcodes } from '../../intents/entities/postcode.js';
-import { channelOf } from '../channel.js';
+import { channelOf, writesShort } from '../../services/channels/channels.js';
 import type { MessageId, Messages } from '../content.js';
 import { rememberAddress, rememberedAddress } from '../memory/residentMemory.js';
 import { rightAnswer, wrongAnswer, type QuestionTries } from '../questions/retryPolicy.js';
@@ -74,7 +74,7 @@ export class AddressDialog extends Dialog<AddressOptions> {
       const remembered = rememberedAddress(dc.context);
       const property = remembered ? await this.addresses.getProperty(remembered.propertyId) : null;
       if (property) {
-        await say(dc.context, this.messages, 'address.remembered', { address: channelOf(dc.context) === 'sms' ? property.shortLabel : property.label });
+        await say(dc.context, this.messages, 'address.remembered', { address: writesShort(channelOf(dc.context)) ? property.shortLabel : property.label });
         return this.found(dc, property);
       }
       return this.askPostcode(dc);
@@ -188,7 +188,7 @@ export class AddressDialog extends Dialog<AddressOptions> {
     const choices = page.map((p) => ({ label: p.shortLabel, value: p.shortLabel }));
     // On the web "More addresses" is a button; by text the message says to send MORE, so the
     // numbered list stays at nine single digits.
-    if (hasMore && channel === 'web') choices.push({ label: this.messages.render('address.moreLabel', 'web').text, value: 'more' });
+    if (hasMore && channel.choices === 'buttons') choices.push({ label: this.messages.render('address.moreLabel', channel).text, value: 'more' });
     return choicesActivity(text, choices);
   }
 

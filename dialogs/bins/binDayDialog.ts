@@ -15,8 +15,9 @@ import type { AddressLookup } from '../../services/addresses/addressLookup.js';
 import type { BinCollections } from '../../services/bins/binCollections.js';
 import type { NextCollection } from '../../services/bins/types.js';
 import { ADDRESS_DIALOG, AddressDialog, type AddressResult } from '../address/addressDialog.js';
-import { channelOf } from '../channel.js';
-import type { Channel, Messages } from '../content.js';
+import { channelOf, writesShort } from '../../services/channels/channels.js';
+import type { Messages } from '../content.js';
+import type { Channel } from '../../services/channels/channels.js';
 import { formatDate } from '../format.js';
 import { InterruptibleDialog } from '../interruptions.js';
 import type { JobOptions } from '../mainDialog.js';
@@ -53,7 +54,7 @@ export class BinDayDialog extends InterruptibleDialog {
     if (!found) return step.endDialog();
     const now = this.clock();
     const channel = channelOf(step.context);
-    const address = channel === 'sms' ? found.property.shortLabel : found.property.label;
+    const address = writesShort(channel) ? found.property.shortLabel : found.property.label;
     const { understanding } = step.options as Partial<JobOptions>;
     const asked = dateIn(understanding?.text ?? '', now, { bankHolidays: this.bankHolidays });
     if (asked) {

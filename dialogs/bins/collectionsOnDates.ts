@@ -8,7 +8,8 @@ import { DateTime } from 'luxon';
 import type { BinCollections } from '../../services/bins/binCollections.js';
 import { addDays, type IsoDate } from '../../services/bins/dates.js';
 import type { PropertyStream, ScheduledCollection } from '../../services/bins/types.js';
-import type { Channel, Messages } from '../content.js';
+import type { Messages } from '../content.js';
+import type { Channel } from '../../services/channels/channels.js';
 import { COUNCIL_ZONE, formatDate } from '../format.js';
 import type { UnderstoodEntity } from '../understanding.js';
 

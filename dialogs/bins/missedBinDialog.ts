@@ -20,7 +20,7 @@ import type { MissedCollections } from '../../services/bins/missedCollections.js
 import type { MissedReportDecision, MissedReportPolicy } from '../../services/bins/missedReportPolicy.js';
 import type { PropertyStream } from '../../services/bins/types.js';
 import { ADDRESS_DIALOG, AddressDialog, type AddressResult } from '../address/addressDialog.js';
-import { channelOf } from '../channel.js';
+import { channelOf, writesShort } from '../../services/channels/channels.js';
 import type { MessageId, Messages } from '../content.js';
 import { formatDate, formatTime } from '../format.js';
 import { InterruptibleDialog } from '../interruptions.js';
@@ -81,7 +81,7 @@ export class MissedBinDialog extends InterruptibleDialog {
     const found = step.result as AddressResult | undefined;
     if (!found) return step.endDialog();
     const streams = await this.bins.streamsFor(found.property.id);
-    const address = channelOf(step.context) === 'sms' ? found.property.shortLabel : found.property.label;
+    const address = writesShort(channelOf(step.context)) ? found.property.shortLabel : found.property.label;
     Object.assign(step.values, { propertyId: found.property.id, streams, address } satisfies Partial<MissedValues>);
     const first = (step.values as MissedValues).firstMessage;
     const named = streamNamedIn(withoutDenied(first), streams);

@@ -12,7 +12,7 @@
  */
 import { ActivityTypes, type Activity, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
 import { parseYesNo } from '../../intents/entities/yesNo.js';
-import { channelOf } from '../channel.js';
+import { channelOf } from '../../services/channels/channels.js';
 import type { Messages } from '../content.js';
 import { choicesActivity, say, type Choice } from '../reply.js';
 

@@ -30,7 +30,7 @@ import { parsePostcode } from '../../intents/entities/postcode.js';
 import { parseYesNo } from '../../intents/entities/index.js';
 import { formatDate, formatPhone } from '../format.js';
 import type { Action, ActionField, CouncilTaxReplies } from '../../services/councilTax/replies.js';
-import { channelOf, smsPhoneOf } from '../channel.js';
+import { channelOf, residentPhoneOf, type Channel, type ContentKind } from '../../services/channels/channels.js';
 import type { Messages } from '../content.js';
 import { rightAnswer, wrongAnswer, offerPerson, type QuestionTries } from '../questions/retryPolicy.js';
 import { choicesActivity, say } from '../reply.js';
@@ -137,11 +137,11 @@ export class ActionDialog extends Dialog<ActionOptions> {
       .filter((field) => state.answers[field.id] !== undefined)
       .map((field) => `${field.label}: ${this.shown(field, state.answers[field.id] ?? '', channel)}`);
     state.stage = 'confirm';
-    await say(dc.context, this.messages, 'counciltax.readBack', { details: channel === 'web' ? lines.map((l) => `- ${l}`).join('\n') : lines.join('; ') });
+    await say(dc.context, this.messages, 'counciltax.readBack', { details: channel.text === 'markdown' ? lines.map((l) => `- ${l}`).join('\n') : lines.join('; ') });
     return Dialog.EndOfTurn;
   }
 
-  private shown(field: ActionField, value: string, channel: 'web' | 'sms'): string {
+  private shown(field: ActionField, value: string, channel: Channel): string {
     if (field.type === 'date') return formatDate(value, channel, this.clock());
     if (field.type === 'contact') return formatPhone(value);
     return value;
@@ -164,7 +164,7 @@ export class ActionDialog extends Dialog<ActionOptions> {
       state.stage = 'which';
       const channel = channelOf(dc.context);
       const text = this.messages.render('counciltax.whichToChange', channel, { fields: fields.map((f) => f.label).join(', ') }).text;
-      await dc.context.sendActivity(channel === 'web' ? choicesActivity(text, fields.map((f) => ({ label: f.label, value: f.label }))) : text);
+      await dc.context.sendActivity(channel.choices === 'buttons' ? choicesActivity(text, fields.map((f) => ({ label: f.label, value: f.label }))) : text);
       return Dialog.EndOfTurn;
     }
     state.corrections += 1;
@@ -204,9 +204,9 @@ export class ActionDialog extends Dialog<ActionOptions> {
     const action = this.action(state);
     if (action.kind === 'case') return action.fields;
     if (!this.person.needsContact(channelOf(context))) return [];
-    const ask = this.messages.render('counciltax.handoff.askContact', 'web').text;
-    const askSms = this.messages.render('counciltax.handoff.askContact', 'sms').text;
-    return [{ id: CONTACT_FIELD, type: 'contact', label: 'Contact', web: ask, sms: askSms }];
+    // A field carries its question for every kind of channel, as the council's actions do.
+    const ask = (content: ContentKind) => this.messages.render('counciltax.handoff.askContact', { ...channelOf(context), content }).text;
+    return [{ id: CONTACT_FIELD, type: 'contact', label: 'Contact', web: ask('web'), sms: ask('sms') }];
   }
 
   private async next(dc: DialogContext, state: ActionState): Promise<DialogTurnResult> {
@@ -222,11 +222,11 @@ export class ActionDialog extends Dialog<ActionOptions> {
   private async ask(context: TurnContext, field: ActionField): Promise<void> {
     const channel = channelOf(context);
     // By SMS the question itself lists the options (numbered lists of "1st, 8th…" would make "8" ambiguous).
-    if (field.type === 'choice' && field.options && channel === 'web') {
+    if (field.type === 'choice' && field.options && channel.choices === 'buttons') {
       await context.sendActivity(choicesActivity(field.web, field.options.map((o) => ({ label: o, value: o }))));
       return;
     }
-    await context.sendActivity({ type: ActivityTypes.Message, text: field[channel], inputHint: 'expectingInput' });
+    await context.sendActivity({ type: ActivityTypes.Message, text: field[channel.content], inputHint: 'expectingInput' });
   }
 
   private async read(context: TurnContext, state: ActionState, field: ActionField, text: string): Promise<string | null> {
@@ -240,7 +240,7 @@ export class ActionDialog extends Dialog<ActionOptions> {
       case 'date':
         return readDate(text, this.clock(), DATE_PREFERENCE[field.id] ?? 'future');
       case 'contact':
-        return readContact(text, smsPhoneOf(context));
+        return readContact(text, residentPhoneOf(context));
       case 'choice':
         return readChoice(text, field.options ?? []);
       case 'address': {
@@ -274,11 +274,11 @@ export class ActionDialog extends Dialog<ActionOptions> {
       case 'choice': {
         const options = field.options ?? [];
         const text = this.messages.render('counciltax.field.badChoice', channel, { options: options.join(', ') }).text;
-        await context.sendActivity(channel === 'web' ? choicesActivity(text, options.map((o) => ({ label: o, value: o }))) : text);
+        await context.sendActivity(channel.choices === 'buttons' ? choicesActivity(text, options.map((o) => ({ label: o, value: o }))) : text);
         return;
       }
       default:
-        return say(context, this.messages, 'counciltax.field.badText', { question: field[channel] });
+        return say(context, this.messages, 'counciltax.field.badText', { question: field[channel.content] });
     }
   }
 
@@ -317,7 +317,7 @@ export class ActionDialog extends Dialog<ActionOptions> {
       this.clock(),
     );
     await this.remember?.(context, { references: [reference], ...(propertyId ? { propertyId } : {}), ...(answers.property ? { address: answers.property } : {}) });
-    await context.sendActivity(this.replies.caseOpened(action.id, reference)[channelOf(context)]);
+    await context.sendActivity(this.replies.caseOpened(action.id, reference)[channelOf(context).content]);
     return dc.endDialog();
   }
 }

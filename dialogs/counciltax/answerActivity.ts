@@ -1,25 +1,21 @@
 /**
- * A council tax reply with choices for this turn's channel: buttons on the web; on SMS the
- * numbered choices only as far as they fit with the answer in two texts (the answer is the
- * point, and a third text costs the council money and arrives out of order), most useful first.
+ * A council tax reply with choices for this turn's channel: buttons on the web; where replies
+ * are paid by the text, the numbered choices only as far as they fit with the answer in the
+ * channel's budget (the answer is the point, and another text costs the council money and can
+ * arrive out of order), most useful first.
  */
 import type { Activity } from 'botbuilder';
-import { countSegments, toGsm7 } from '../../adapters/twilio/gsm.js';
-import { SMS_MAX_SEGMENTS } from '../../services/councilTax/templates.js';
-import type { Channel } from '../content.js';
+import { fitsBudget } from '../../services/channels/smsText.js';
+import type { Channel } from '../../services/channels/channels.js';
 import { choicesActivity, type Choice } from '../reply.js';
 
-export function fitsSms(text: string): boolean {
-  return countSegments(toGsm7(text)).segments <= SMS_MAX_SEGMENTS;
-}
-
-/** The choices, in order of importance, that fit with `text` (all of them on the web). */
+/** The choices, in order of importance, that fit with `text` (all of them where length is free). */
 export function choicesThatFit(text: string, choices: Choice[], channel: Channel): Choice[] {
-  if (channel === 'web') return choices;
+  if (channel.segmentBudget === null) return choices;
   const kept: Choice[] = [];
   for (const choice of choices) {
     const lines = [...kept, choice].map((c, i) => `${i + 1}. ${c.label}`);
-    if (!fitsSms([text, ...lines].join('\n'))) break;
+    if (!fitsBudget([text, ...lines].join('\n'), channel)) break;
     kept.push(choice);
   }
   return kept;

@@ -6,8 +6,8 @@
  */
 import type { TurnContext } from 'botbuilder';
 import type { Cases } from '../../services/cases/cases.js';
-import { channelOf, smsPhoneOf } from '../channel.js';
-import type { Channel, Messages } from '../content.js';
+import { channelOf, residentPhoneOf, type Channel } from '../../services/channels/channels.js';
+import type { Messages } from '../content.js';
 import { say } from '../reply.js';
 import type { PersonRequest, PersonRequestDetails } from './personRequest.js';
 
@@ -18,13 +18,14 @@ export class CallbackPersonRequest implements PersonRequest {
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
+  /** A channel that knows the resident's number needs no other way to call them back. */
   needsContact(channel: Channel): boolean {
-    return channel === 'web';
+    return channel.residentIdentifiedBy === 'nothing';
   }
 
   async request(context: TurnContext, request: PersonRequestDetails): Promise<void> {
     const channel = channelOf(context);
-    const contact = request.contact ?? smsPhoneOf(context);
+    const contact = request.contact ?? residentPhoneOf(context);
     const { reference } = await this.cases.open(
       {
         kind: 'callback',

@@ -27,14 +27,15 @@ import type { Accounts, AccountSummary } from '../../services/councilTax/account
 import type { CouncilTaxReplies } from '../../services/councilTax/replies.js';
 import type { IntentName } from '../../intents/types.js';
 import { ADDRESS_DIALOG, AddressDialog, type AddressResult } from '../address/addressDialog.js';
-import { channelOf } from '../channel.js';
+import { channelOf } from '../../services/channels/channels.js';
 import type { Messages } from '../content.js';
 import { InterruptibleDialog } from '../interruptions.js';
 import { NEW_QUESTION, type JobOptions } from '../mainDialog.js';
 import { say } from '../reply.js';
 import type { AccountRequests } from './accountRequests.js';
 import { type CaseMemory, ACTION_DIALOG, ActionDialog, type ActionOptions } from './actionDialog.js';
-import { answerActivity, choicesThatFit, fitsSms } from './answerActivity.js';
+import { answerActivity, choicesThatFit } from './answerActivity.js';
+import { fitsBudget } from '../../services/channels/smsText.js';
 import type { PersonRequest } from './personRequest.js';
 import { VERIFY_DIALOG, VerifyDialog, type VerifyResult } from './verifyDialog.js';
 
@@ -176,7 +177,7 @@ export class CouncilTaxDialog extends InterruptibleDialog {
           await say(step.context, this.messages, 'counciltax.bandUnknown');
           return step.endDialog();
         }
-        return this.offer(step, answer[channel], this.choicesAfter(answer));
+        return this.offer(step, answer[channel.content], this.choicesAfter(answer));
       }
       case 'account': {
         const verified = step.result as VerifyResult | undefined;
@@ -185,9 +186,9 @@ export class CouncilTaxDialog extends InterruptibleDialog {
       }
       case 'support': {
         const topic = this.councilTax.answer(values.topic ?? '');
-        await step.context.sendActivity(topic[channel]);
+        await step.context.sendActivity(topic[channel.content]);
         const moreHelp = this.messages.render('counciltax.support.moreHelp', channel).text;
-        if (channel === 'web' || fitsSms(`${topic.sms}\n${moreHelp}`)) await step.context.sendActivity(moreHelp);
+        if (fitsBudget(`${topic[channel.content]}\n${moreHelp}`, channel)) await step.context.sendActivity(moreHelp);
         const actionId = topic.offers ?? this.councilTax.topics('counciltax.support').find((t) => t.offers)?.offers;
         if (!actionId) return step.endDialog();
         values.path = 'done';
@@ -195,7 +196,7 @@ export class CouncilTaxDialog extends InterruptibleDialog {
       }
       case 'answer': {
         const topic = this.councilTax.answer(values.topic ?? '');
-        return this.offer(step, topic[channel], this.choicesAfter(topic));
+        return this.offer(step, topic[channel.content], this.choicesAfter(topic));
       }
     }
   }
@@ -226,13 +227,13 @@ export class CouncilTaxDialog extends InterruptibleDialog {
     const reply = this.replies.account(account);
     const then = values.pending ?? (reply.offers && this.replies.action(reply.offers).priority === 'urgent' ? { actionId: reply.offers } : undefined);
     if (then) {
-      await step.context.sendActivity(reply[channel]);
+      await step.context.sendActivity(reply[channel.content]);
       values.path = 'done';
       return step.beginDialog(ACTION_DIALOG, { ...this.actionOptions(values, then.actionId), ...(then.reason ? { reason: then.reason } : {}) });
     }
     const offers = [reply.offers, this.councilTax.topics('counciltax.account')[0]?.offers].filter((id): id is string => Boolean(id));
     const choices: Offered[] = [...new Set(offers)].map((id) => ({ label: this.replies.action(id).label, action: id }));
-    return this.offer(step, reply[channel], choices);
+    return this.offer(step, reply[channel.content], choices);
   }
 
   /** The action the answer offers first, then the other topics of the same intent. */

@@ -4,12 +4,12 @@
  * everything the assistant checked, so the agent does not ask again.
  */
 import type { TurnContext } from 'botbuilder';
-import type { Handoff } from '../../services/handoff/index.js';
+import type { HandoffService } from '../../services/handoff/handoffService.js';
 import type { PersonRequest, PersonRequestDetails } from './personRequest.js';
 
 export class LivePersonRequest implements PersonRequest {
   constructor(
-    private readonly handoff: Pick<Handoff, 'requestHandoff'>,
+    private readonly handoff: Pick<HandoffService, 'requestHandoff'>,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 

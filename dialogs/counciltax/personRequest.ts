@@ -6,7 +6,7 @@
  */
 import type { TurnContext } from 'botbuilder';
 import type { CasePriority } from '../../services/cases/cases.js';
-import type { Channel } from '../content.js';
+import type { Channel } from '../../services/channels/channels.js';
 
 export interface PersonRequestDetails {
   /** What the person is needed for, in words an agent reads first ("Summons or bailiffs"). */

@@ -18,7 +18,7 @@ import { findPostcodes } from '../../intents/entities/postcode.js';
 import { parseAccountNumber } from '../../intents/entities/accountNumber.js';
 import type { AccountSummary, Accounts } from '../../services/councilTax/accounts.js';
 import type { CouncilTaxReplies, Reply } from '../../services/councilTax/replies.js';
-import { channelOf } from '../channel.js';
+import { channelOf } from '../../services/channels/channels.js';
 import type { Messages } from '../content.js';
 import { wrongAnswer, type QuestionTries } from '../questions/retryPolicy.js';
 import { say } from '../reply.js';
@@ -85,7 +85,7 @@ export class VerifyDialog extends Dialog<VerifyOptions> {
   }
 
   override async repromptDialog(context: DialogContext['context']): Promise<void> {
-    await context.sendActivity(this.replies.message('verifyAsk')[channelOf(context)]);
+    await context.sendActivity(this.replies.message('verifyAsk')[channelOf(context).content]);
   }
 
   /** Takes what the message holds; false when it holds neither part. */
@@ -102,7 +102,7 @@ export class VerifyDialog extends Dialog<VerifyOptions> {
   private async check(dc: DialogContext, state: VerifyState): Promise<DialogTurnResult> {
     const now = this.clock();
     const result = await this.accounts.verify(
-      { accountNumber: state.accountNumber ?? '', postcode: state.postcode ?? '', subject: dc.context.activity.conversation.id, channel: channelOf(dc.context) },
+      { accountNumber: state.accountNumber ?? '', postcode: state.postcode ?? '', subject: dc.context.activity.conversation.id, channel: channelOf(dc.context).content },
       now,
     );
     if (result.ok) return dc.endDialog({ account: result.account } satisfies VerifyResult);
@@ -118,6 +118,6 @@ export class VerifyDialog extends Dialog<VerifyOptions> {
   }
 
   private async send(dc: DialogContext, reply: Reply): Promise<void> {
-    await dc.context.sendActivity(reply[channelOf(dc.context)]);
+    await dc.context.sendActivity(reply[channelOf(dc.context).content]);
   }
 }

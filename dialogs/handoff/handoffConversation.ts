@@ -13,7 +13,7 @@ import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
 import { parsePhone } from '../../intents/entities/index.js';
 import type { HandoffService } from '../../services/handoff/handoffService.js';
 import type { HandoffMemory, HandoffRequest } from '../../services/handoff/types.js';
-import { smsPhoneOf } from '../channel.js';
+import { channelOf, residentPhoneOf } from '../../services/channels/channels.js';
 import { interruptionIn } from '../interruptions.js';
 import { WRONG_ANSWERS_BEFORE_PERSON } from '../questions/retryPolicy.js';
 import { formatPhone } from '../format.js';
@@ -271,7 +271,7 @@ export class HandoffConversation {
   }
 
   private async askContactOrBook(context: TurnContext, next: HandoffMemory): Promise<void> {
-    const smsNumber = smsPhoneOf(context);
+    const smsNumber = residentPhoneOf(context);
     if (smsNumber) {
       await this.book(context, next, smsNumber, 'howSms');
       return;
@@ -297,7 +297,7 @@ export class HandoffConversation {
       await this.handoff.say(context, 'callbackDeclined', { phone: this.councilPhone() });
       return;
     }
-    const channel = context.activity.channelId === 'sms' ? 'sms' : 'web';
+    const channel = channelOf(context);
     const centre = this.handoff.contactCentre;
     const howText = centre.render(how, channel, { contact: formatPhone(contact) });
     const days = centre.data.queue.callbackWithinWorkingDays;

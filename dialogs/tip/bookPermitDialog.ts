@@ -8,7 +8,7 @@ import { WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { escapeRegExp } from '../../intents/entities/words.js';
 import type { AddressLookup } from '../../services/addresses/addressLookup.js';
 import { ADDRESS_DIALOG, AddressDialog, type AddressResult } from '../address/addressDialog.js';
-import { smsPhoneOf } from '../channel.js';
+import { residentPhoneOf } from '../../services/channels/channels.js';
 import type { Messages } from '../content.js';
 import { dateIn } from '../dates/dateUnderstanding.js';
 import { InterruptibleDialog } from '../interruptions.js';
@@ -100,7 +100,7 @@ export class BookPermitDialog extends InterruptibleDialog {
       .filter(Boolean)
       .reduce((t, words) => t.replace(new RegExp(escapeRegExp(words), 'gi'), ' '), text);
     const site = text ? await this.tip.sites.findSite(siteText) : null;
-    const phone = smsPhoneOf(step.context);
+    const phone = residentPhoneOf(step.context);
     const options: BookingOptions = {
       propertyId: found.property.id,
       address: found.property.label,

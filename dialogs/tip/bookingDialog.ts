@@ -27,7 +27,7 @@ import type { Refusal, SlotAvailability } from '../../services/tip/permits.js';
 import { normaliseRegistration } from '../../services/tip/registration.js';
 import type { TipSite } from '../../services/tip/sites.js';
 import { ADDRESS_DIALOG, type AddressOptions, type AddressResult } from '../address/addressDialog.js';
-import { channelOf } from '../channel.js';
+import { asChannel, channelOf, SMS, WEB_CHAT, writesShort } from '../../services/channels/channels.js';
 import type { MessageId, Messages } from '../content.js';
 import { formatDate } from '../format.js';
 import { choicesActivity, say } from '../reply.js';
@@ -94,7 +94,7 @@ export class BookingDialog extends Dialog<BookingOptions> {
     if (!options) throw new Error('BookingDialog needs the address and what the first message said');
     const state: BookingState = { ...options, offered: [] };
     dc.activeDialog!.state = state;
-    if (channelOf(dc.context) === 'sms') state.textTo = options.phone ?? null;
+    if (channelOf(dc.context).residentIdentifiedBy === 'phone') state.textTo = options.phone ?? null;
     return this.next(dc, state);
   }
 
@@ -374,7 +374,7 @@ export class BookingDialog extends Dialog<BookingOptions> {
       const available = await this.tip.permits.availableSlots({ siteId: site.id, from: state.date, days: 1, now });
       const wanted = window ? available.filter((s) => s.window === window.id) : available;
       if (window && wanted.length === 0) {
-        explanations.push(this.tip.policy.message('slot_full', { window: window.label, site: site.shortName, date: formatDate(state.date, 'web', now) }));
+        explanations.push(this.tip.policy.message('slot_full', { window: window.label, site: site.shortName, date: formatDate(state.date, WEB_CHAT, now) }));
       }
       // A full window still offers the day's other windows.
       free.push(...(wanted.length ? wanted : available));
@@ -411,7 +411,7 @@ export class BookingDialog extends Dialog<BookingOptions> {
     const channel = channelOf(dc.context);
     const now = this.tip.clock();
     state.stage = 'slot';
-    state.offered = offer(slots.slice(0, OFFER[channel]), await this.tip.sites.list(), channel, now, messageId === 'tip.askSlotOnDate');
+    state.offered = offer(slots.slice(0, OFFER[channel.content]), await this.tip.sites.list(), channel, now, messageId === 'tip.askSlotOnDate');
     if (state.offered.length === 0) {
       await say(dc.context, this.messages, 'tip.noSlots');
       return dc.endDialog();
@@ -437,8 +437,8 @@ export class BookingDialog extends Dialog<BookingOptions> {
       channel,
       this.tip.clock(),
     );
-    const textLine = state.textTo && channel === 'web' ? this.messages.render('tip.summaryText', channel, { phone: state.textTo }).text : '';
-    await say(context, this.messages, 'tip.summary', { ...words, address: channel === 'sms' ? state.shortAddress : state.address, textLine });
+    const textLine = state.textTo && channel.residentIdentifiedBy === 'nothing' ? this.messages.render('tip.summaryText', channel, { phone: state.textTo }).text : '';
+    await say(context, this.messages, 'tip.summary', { ...words, address: writesShort(channel) ? state.shortAddress : state.address, textLine });
   }
 
   /** "Is this for the van AB12 CDE again?": what the resident gave for their last permit. */
@@ -453,7 +453,7 @@ export class BookingDialog extends Dialog<BookingOptions> {
     const text = this.messages.render(id, channel).text;
     const names = this.tip.policy.policy.vehicles.filter((v) => v.decision === 'permit').map((v) => v.name);
     await context.sendActivity(
-      channel === 'web' ? choicesActivity(text, names.map((n) => ({ label: capitalise(n), value: n }))) : { type: ActivityTypes.Message, text },
+      channel.choices === 'buttons' ? choicesActivity(text, names.map((n) => ({ label: capitalise(n), value: n }))) : { type: ActivityTypes.Message, text },
     );
   }
 
@@ -515,15 +515,16 @@ export class BookingDialog extends Dialog<BookingOptions> {
     const site = await this.tip.sites.get(result.permit.siteId);
     if (!site) throw new Error(`permit for unknown site ${result.permit.siteId}`);
     const vehicle = state.vehicle?.name ?? result.permit.vehicleType;
-    if (channel === 'sms') {
+    if (channel.residentIdentifiedBy === 'phone') {
       // By text, the confirmation is the permit itself.
-      await say(dc.context, this.messages, 'tip.permitText', permitWords(result.permit, vehicle, site, 'sms', now));
+      await say(dc.context, this.messages, 'tip.permitText', permitWords(result.permit, vehicle, site, channel, now));
       return 'ended';
     }
-    const words = permitWords(result.permit, vehicle, site, 'web', now);
+    const words = permitWords(result.permit, vehicle, site, channel, now);
     await say(dc.context, this.messages, 'tip.issued', words);
     if (state.textTo) {
-      const permitText = this.messages.render('tip.permitText', 'sms', permitWords(result.permit, vehicle, site, 'sms', now)).text;
+      const byText = asChannel(SMS, channel.language);
+      const permitText = this.messages.render('tip.permitText', byText, permitWords(result.permit, vehicle, site, byText, now)).text;
       const outcome = this.tip.texts ? await this.tip.texts.send(state.textTo, permitText) : 'failed';
       await say(dc.context, this.messages, outcome === 'sent' ? 'tip.textSent' : outcome === 'opted_out' ? 'tip.textOptedOut' : 'tip.textNotSent', {
         phone: state.textTo,

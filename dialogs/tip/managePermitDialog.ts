@@ -11,7 +11,7 @@ import { parsePostcode, parseReference, parseYesNo } from '../../intents/entitie
 import { dateIn } from '../dates/dateUnderstanding.js';
 import type { Permit, PermitCredentials } from '../../services/tip/permits.js';
 import { normaliseRegistration } from '../../services/tip/registration.js';
-import { channelOf, smsPhoneOf } from '../channel.js';
+import { channelOf, residentPhoneOf, writesShort, type Channel } from '../../services/channels/channels.js';
 import type { MessageId, Messages } from '../content.js';
 import { InterruptibleDialog } from '../interruptions.js';
 import { rememberedPermit, rememberPermit } from '../memory/residentMemory.js';
@@ -112,7 +112,7 @@ class ManageSteps extends Dialog<JobOptions> {
 
     // "actually can I cancel that" straight after booking or seeing one: that permit.
     const justHandled = rememberedPermit(dc.context);
-    const phone = smsPhoneOf(dc.context);
+    const phone = residentPhoneOf(dc.context);
     if (phone) {
       const mine = (await this.tip.permits.findForPhone(phone)).filter((p) => p.status === 'booked' && p.date >= this.today());
       const wanted = reference ?? justHandled?.reference;
@@ -160,7 +160,7 @@ class ManageSteps extends Dialog<JobOptions> {
       }
       case 'choosePermit': {
         const reference = parseReference(text, 'permitRef');
-        const phone = smsPhoneOf(dc.context);
+        const phone = residentPhoneOf(dc.context);
         const permit = reference && phone ? (await this.tip.permits.findForPhone(phone)).find((p) => p.reference === reference) : undefined;
         if (!permit || !phone) return this.again(dc, state, 'choosePermit');
         Object.assign(state, { reference: permit.reference, credentials: { phone } });
@@ -312,7 +312,7 @@ class ManageSteps extends Dialog<JobOptions> {
         return;
       }
       case 'choosePermit': {
-        const phone = smsPhoneOf(context);
+        const phone = residentPhoneOf(context);
         const mine = phone ? (await this.tip.permits.findForPhone(phone)).filter((p) => p.status === 'booked' && p.date >= this.today()) : [];
         await this.sendPermitChoices(context, mine);
         return;
@@ -328,7 +328,7 @@ class ManageSteps extends Dialog<JobOptions> {
     const slots = (await this.tip.permits.availableSlots({ siteId: permit.siteId, from: from ?? this.today(), days: 14, now }))
       .filter((s) => !(s.date === permit.date && s.window === permit.window))
       .sort(bySoonest)
-      .slice(0, channel === 'sms' ? 4 : 6);
+      .slice(0, writesShort(channel) ? 4 : 6);
     state.stage = 'slot';
     state.offered = offer(slots, await this.tip.sites.list(), channel, now);
     if (state.offered.length === 0) {
@@ -356,7 +356,7 @@ class ManageSteps extends Dialog<JobOptions> {
     await context.sendActivity(choicesActivity(this.messages.render('tip.manage.choosePermit', channel).text, choices));
   }
 
-  private async show(at: DialogContext | DialogContext['context'], id: 'tip.manage.changed' | 'tip.manage.confirmCancel' | 'tip.permitText' | 'tip.manage.status', permit: Permit, channel?: 'web' | 'sms'): Promise<void> {
+  private async show(at: DialogContext | DialogContext['context'], id: 'tip.manage.changed' | 'tip.manage.confirmCancel' | 'tip.permitText' | 'tip.manage.status', permit: Permit, channel?: Channel): Promise<void> {
     const context = 'context' in at ? at.context : at;
     const site = await this.tip.sites.get(permit.siteId);
     if (!site) throw new Error(`permit for unknown site ${permit.siteId}`);

@@ -7,8 +7,9 @@
  */
 import type { TurnContext } from 'botbuilder';
 import type { IsoDate } from '../../services/bins/dates.js';
-import { channelOf } from '../channel.js';
-import type { Channel, Messages } from '../content.js';
+import { channelOf } from '../../services/channels/channels.js';
+import type { Messages } from '../content.js';
+import type { Channel } from '../../services/channels/channels.js';
 import { choicesActivity } from '../reply.js';
 import { dateIn } from '../dates/dateUnderstanding.js';
 import type { Understanding } from '../understanding.js';

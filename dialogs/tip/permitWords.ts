@@ -1,7 +1,7 @@
 /** A permit in the resident's words, for the summary, the confirmation and the permit text. */
 import type { Permit } from '../../services/tip/permits.js';
 import type { TipSite } from '../../services/tip/sites.js';
-import type { Channel } from '../content.js';
+import type { Channel } from '../../services/channels/channels.js';
 import { formatDate } from '../format.js';
 import { windowWords } from './slots.js';
 

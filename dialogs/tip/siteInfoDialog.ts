@@ -8,8 +8,9 @@
 import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
 import type { IsoDate } from '../../services/bins/dates.js';
 import type { MaterialAnswer, TipSite } from '../../services/tip/sites.js';
-import { channelOf } from '../channel.js';
-import type { Channel, Messages } from '../content.js';
+import { channelOf } from '../../services/channels/channels.js';
+import type { Messages } from '../content.js';
+import type { Channel } from '../../services/channels/channels.js';
 import { formatDate, formatTime } from '../format.js';
 import type { JobOptions } from '../mainDialog.js';
 import { say } from '../reply.js';

@@ -5,7 +5,7 @@
 import type { DayPart } from '../../intents/types.js';
 import type { SlotAvailability } from '../../services/tip/permits.js';
 import type { TipSite, VanWindow } from '../../services/tip/sites.js';
-import type { Channel } from '../content.js';
+import { writesShort, type Channel } from '../../services/channels/channels.js';
 import { formatDate, formatTime } from '../format.js';
 
 /** A representative time of day for each part, to find the window it falls in. */
@@ -28,14 +28,14 @@ export function windowForDayPart(site: TipSite, dayPart: DayPart | undefined): V
 
 /** "8am-12pm" on SMS, the council's own label ("morning (8am to 12 noon)") on the web. */
 export function windowWords(window: Pick<VanWindow, 'label' | 'from' | 'to'>, channel: Channel): string {
-  return channel === 'sms' ? `${formatTime(window.from)}-${formatTime(window.to)}` : window.label;
+  return writesShort(channel) ? `${formatTime(window.from)}-${formatTime(window.to)}` : window.label;
 }
 
 /** The date is left out when the question already names the one day every choice is on. */
 export function slotLabel(slot: Pick<SlotAvailability, 'date' | 'label' | 'from' | 'to'>, site: TipSite, channel: Channel, now: Date, withDate = true): string {
   const date = withDate ? formatDate(slot.date, channel, now) : '';
-  const parts = channel === 'sms' ? [date, windowWords(slot, channel), site.shortName] : [date, slot.label, site.shortName];
-  return parts.filter(Boolean).join(channel === 'sms' ? ' ' : ', ');
+  const parts = writesShort(channel) ? [date, windowWords(slot, channel), site.shortName] : [date, slot.label, site.shortName];
+  return parts.filter(Boolean).join(writesShort(channel) ? ' ' : ', ');
 }
 
 /** `dayNamed`: the question already names the day, so the choices leave it out. */

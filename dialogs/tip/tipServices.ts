@@ -3,7 +3,7 @@ import type { BankHoliday } from '../../services/bins/binData.js';
 import type { PermitPolicy } from '../../services/tip/permitPolicy.js';
 import type { Permits } from '../../services/tip/permits.js';
 import type { TipSites } from '../../services/tip/sites.js';
-import type { PermitTexts } from './permitTexts.js';
+import type { PermitTexts } from '../../services/tip/permitTexts.js';
 
 export interface TipServices {
   sites: TipSites;

@@ -5,7 +5,7 @@
  * the person trying and for the account number tried, so an account cannot be guessed at from
  * many conversations. A successful check is a grant bound to the subject for a limited time.
  */
-import type { Channel } from './councilTax.js';
+import type { ContentKind } from '../channels/channels.js';
 import type { AccountStatus } from './councilTaxData.js';
 import type { Pence } from './money.js';
 
@@ -19,8 +19,11 @@ export interface VerifyInput {
    * from the phone number, so binding to it binds to the number without storing the number again.
    */
   subject: string;
-  /** Decides how long the grant lasts (shorter on SMS: a phone can change hands). */
-  channel: Channel;
+  /**
+   * Which kind of channel asks: decides how long the grant lasts (shorter on SMS: a phone can
+   * change hands), and each keeps its own count of wrong guesses.
+   */
+  channel: ContentKind;
   /**
    * Where the check comes from (a client address, already reduced to a key), when known:
    * failures are counted per client too, so one address spraying account numbers across

@@ -11,7 +11,6 @@ import type { Pence } from './money.js';
 import type { TemplateValues } from './templates.js';
 
 export type { CouncilTaxBand };
-export type Channel = 'web' | 'sms';
 
 export interface BandCharge {
   band: CouncilTaxBand;

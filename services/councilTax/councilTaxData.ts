@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { COUNCIL_TAX_BANDS, type CouncilTaxBand, type Gazetteer } from '../addresses/gazetteer.js';
 import { DataFileError, displayPath, loadCsvFile, loadJsonFile } from '../data/loadDataFile.js';
 import { documentedObject, isoDate, optionalText } from '../data/schemas.js';
+import { CONTENT_KINDS, type ContentKind } from '../channels/channels.js';
 import { INTENT_NAMES, type IntentName } from '../../intents/types.js';
 import { poundsText, type Pence } from './money.js';
 import { PLACEHOLDERS, fill, isPlaceholder, placeholdersIn, smsProblem, type TemplateValues } from './templates.js';
@@ -61,7 +62,8 @@ function notesDropped<S extends z.ZodType>(schema: S) {
   );
 }
 
-const channelText = { web: text, sms: text };
+/** One text per kind of channel (`web`, `sms`). */
+const channelText = Object.fromEntries(CONTENT_KINDS.map((kind) => [kind, text])) as Record<ContentKind, typeof text>;
 
 export const answersFileSchema = documentedObject({
   topics: z.array(
@@ -78,7 +80,8 @@ export const answersFileSchema = documentedObject({
   messages: notesDropped(z.record(z.string(), documentedObject(channelText))),
 });
 export type TopicData = z.infer<typeof answersFileSchema>['topics'][number];
-export type ChannelMessage = { web: string; sms: string };
+/** A text for every kind of channel (`web`, `sms`). */
+export type ChannelMessage = Record<ContentKind, string>;
 
 export const PRIORITIES = ['urgent', 'high', 'normal'] as const;
 export type Priority = (typeof PRIORITIES)[number];
@@ -268,7 +271,8 @@ function checkCharges(file: z.infer<typeof chargesFileSchema>, name: string): Co
 /** Problems with one SMS template: unknown placeholders, and its length with the longest values. */
 function templateProblems(where: string, template: ChannelMessage, globals: TemplateValues, address?: string): string[] {
   const problems: string[] = [];
-  for (const [channel, textValue] of [['web', template.web], ['sms', template.sms]] as const) {
+  for (const channel of CONTENT_KINDS) {
+    const textValue = template[channel];
     const unknown = placeholdersIn(textValue).filter((p) => !isPlaceholder(p));
     if (unknown.length > 0) problems.push(`${where}: ${channel}: {${unknown.join('}, {')}} is not something the assistant can fill in`);
   }

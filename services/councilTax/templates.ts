@@ -2,9 +2,7 @@
  * The {placeholders} council tax content may use, each with the longest value it can take,
  * so a load-time check can prove every SMS still fits in two segments whatever is filled in.
  */
-import { countSegments } from '../../adapters/twilio/gsm.js';
-
-export const SMS_MAX_SEGMENTS = 2;
+import { countSegments, SMS_REPLY_SEGMENTS } from '../channels/smsText.js';
 
 /**
  * Every placeholder and its worst case. `address` is checked against every property instead
@@ -58,6 +56,6 @@ export function smsProblem(text: string): string | undefined {
     const bad = [...text].filter((c) => countSegments(c).encoding !== 'GSM-7');
     return `has characters a text message cannot carry cheaply (${[...new Set(bad)].map((c) => JSON.stringify(c)).join(' ')}): use plain quotes, dashes and no emoji`;
   }
-  if (segments > SMS_MAX_SEGMENTS) return `is ${units} characters filled in, longer than ${SMS_MAX_SEGMENTS} texts (306 characters)`;
+  if (segments > SMS_REPLY_SEGMENTS) return `is ${units} characters filled in, longer than ${SMS_REPLY_SEGMENTS} texts (306 characters)`;
   return undefined;
 }

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { loadJsonFile } from '../data/loadDataFile.js';
+import { CONTENT_KINDS, type Channel, type ContentKind } from '../channels/channels.js';
 
 // "24:00" closes at midnight, so a service staffed round the clock is ["00:00", "24:00"].
 const time = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'must be HH:MM (24-hour)');
@@ -20,7 +21,7 @@ const pattern = z.string().min(1).refine((value) => {
     return false;
   }
 }, 'is not a valid regular expression');
-const message = z.object({ web: z.string().min(1), sms: z.string().min(1) });
+const message = z.object(Object.fromEntries(CONTENT_KINDS.map((kind) => [kind, z.string().min(1)])) as Record<ContentKind, z.ZodString>);
 
 export const HANDOFF_MESSAGE_IDS = [
   'queued', 'queuedUrgent', 'stillQueued', 'alreadyQueued', 'accepted', 'agentSays', 'left', 'endedByResident', 'ended',
@@ -113,8 +114,8 @@ export class ContactCentre {
     return this.data.words[kind].includes(normalised);
   }
 
-  render(id: HandoffMessageId, channel: 'web' | 'sms', values: Record<string, string | number> = {}): string {
-    const template = this.data.messages[id][channel];
+  render(id: HandoffMessageId, channel: Pick<Channel, 'content'>, values: Record<string, string | number> = {}): string {
+    const template = this.data.messages[id][channel.content];
     const all: Record<string, string | number> = { hours: this.data.hours.description, ...values };
     return template.replace(/\{(\w+)\}/g, (whole, name: string) => (all[name] === undefined ? whole : String(all[name])));
   }

@@ -17,6 +17,7 @@ import {
 } from 'botbuilder';
 import type pino from 'pino';
 import type { Cases } from '../cases/cases.js';
+import { channelOf, type Channel } from '../channels/channels.js';
 import type { DatabaseTranscriptStore } from '../../store/transcriptStore.js';
 import type { ContactCentre, HandoffMessageId } from './contactCentre.js';
 import type { HandoffEvent, HandoffEvents } from './handoffEvents.js';
@@ -72,8 +73,22 @@ export interface HandoffServiceOptions {
   admitNewRequest?: (conversationId: string) => Promise<boolean>;
 }
 
+/**
+ * Why an agent's action on a handoff could not be done, in words an agent can read. What it
+ * means for a protocol (an HTTP status, say) is for the adapter that received the action.
+ */
+export type HandoffProblem =
+  /** The action itself makes no sense (transfer to yourself). */
+  | 'invalid'
+  /** No such conversation. */
+  | 'not_found'
+  /** Someone or something else changed it first (already taken, ended, not yours). */
+  | 'conflict'
+  /** No channel connected that reaches the resident. */
+  | 'unreachable';
+
 export class HandoffError extends Error {
-  constructor(readonly status: 400 | 404 | 409 | 502, message: string) {
+  constructor(readonly problem: HandoffProblem, message: string) {
     super(message);
     this.name = 'HandoffError';
   }
@@ -83,6 +98,7 @@ export class HandoffService {
   /** Every change, from this instance or (through the bus) any other: the consoles listen here. */
   readonly events = new EventEmitter<{ change: [HandoffEvent] }>();
   private stopListening: (() => Promise<void>) | undefined;
+  private sweepTimer: NodeJS.Timeout | undefined;
   private readonly adapters = new Map<string, ProactiveAdapter>();
   private readonly now: () => number;
 
@@ -199,8 +215,8 @@ export class HandoffService {
   }
 
   /** Bot Framework interop: an external agent hub listening for handoff.initiate may take over. */
-  private async sendInitiation(context: TurnContext, request: HandoffRequest, channel: 'web' | 'sms'): Promise<void> {
-    if (channel === 'sms') return; // nothing on SMS can receive an event; it would only cost a lookup
+  private async sendInitiation(context: TurnContext, request: HandoffRequest, channel: Channel): Promise<void> {
+    if (!channel.carriesEvents) return; // nothing there can receive an event; it would only cost a lookup
     const stored = await this.options.transcripts.getWholeTranscript(request.channelId, request.conversationId);
     // The transcript logger writes this turn's activities when the turn ends; include the
     // message that asked for a person now.
@@ -313,7 +329,7 @@ export class HandoffService {
     const now = this.now();
     if (!(await this.queue.accept(requestId, agent.id, now))) {
       const current = await this.queue.get(requestId);
-      throw new HandoffError(current ? 409 : 404, current ? 'Someone else has already taken this conversation, or it has ended.' : 'No such conversation.');
+      throw new HandoffError(current ? 'conflict' : 'not_found', current ? 'Someone else has already taken this conversation, or it has ended.' : 'No such conversation.');
     }
     const request = await this.mustGet(requestId);
     await this.queue.addMessage(requestId, 'system', `${agent.displayName} accepted`, now, agent.id);
@@ -352,7 +368,7 @@ export class HandoffService {
   /** Ends the chat with an outcome: the resident is back with the assistant and asked for a rating. */
   async end(requestId: string, agent: Agent, outcome: string): Promise<void> {
     const request = await this.assignedTo(requestId, agent);
-    if (!(await this.queue.end(requestId, agent.id, outcome, this.now()))) throw new HandoffError(409, 'This conversation has already ended.');
+    if (!(await this.queue.end(requestId, agent.id, outcome, this.now()))) throw new HandoffError('conflict', 'This conversation has already ended.');
     this.emit({ kind: 'request', requestId, agentId: agent.id, status: 'ended' });
     await this.tell(request, 'ended', { agent: agent.displayName }, async (context) => {
       await this.options.memory.set(context, { stage: 'rating', requestId });
@@ -361,8 +377,8 @@ export class HandoffService {
 
   async transfer(requestId: string, from: Agent, to: Agent): Promise<void> {
     const request = await this.assignedTo(requestId, from);
-    if (to.id === from.id) throw new HandoffError(400, 'Choose another agent.');
-    if (!(await this.queue.transfer(requestId, from.id, to.id, this.now()))) throw new HandoffError(409, 'This conversation is no longer yours to transfer.');
+    if (to.id === from.id) throw new HandoffError('invalid', 'Choose another agent.');
+    if (!(await this.queue.transfer(requestId, from.id, to.id, this.now()))) throw new HandoffError('conflict', 'This conversation is no longer yours to transfer.');
     await this.queue.addMessage(requestId, 'system', `${from.displayName} transferred to ${to.displayName}`, this.now(), from.id);
     this.emit({ kind: 'request', requestId, agentId: to.id, status: 'assigned', previousAgentId: from.id });
     await this.tell(request, 'transferred', { agent: to.displayName }).catch((error: unknown) =>
@@ -375,7 +391,7 @@ export class HandoffService {
     const request = await this.assignedTo(requestId, from);
     const now = this.now();
     if (!(await this.queue.returnToQueue(requestId, from.id, now + this.contactCentre.acceptTimeoutMs(request.priority), now))) {
-      throw new HandoffError(409, 'This conversation is no longer yours to transfer.');
+      throw new HandoffError('conflict', 'This conversation is no longer yours to transfer.');
     }
     await this.queue.addMessage(requestId, 'system', `${from.displayName} put the conversation back in the queue`, now, from.id);
     this.emit({ kind: 'request', requestId, agentId: null, status: 'queued', previousAgentId: from.id });
@@ -443,20 +459,20 @@ export class HandoffService {
 
   private async mustGet(requestId: string): Promise<HandoffRequest> {
     const request = await this.queue.get(requestId);
-    if (!request) throw new HandoffError(404, 'No such conversation.');
+    if (!request) throw new HandoffError('not_found', 'No such conversation.');
     return request;
   }
 
   private async assignedTo(requestId: string, agent: Agent): Promise<HandoffRequest> {
     const request = await this.mustGet(requestId);
-    if (request.status !== 'assigned' || request.agentId !== agent.id) throw new HandoffError(409, 'This conversation is not assigned to you.');
+    if (request.status !== 'assigned' || request.agentId !== agent.id) throw new HandoffError('conflict', 'This conversation is not assigned to you.');
     return request;
   }
 
   /** A proactive message to the resident through their channel's adapter; state saved after. */
   private async tell(request: HandoffRequest, id: HandoffMessageId, values: Record<string, string | number>, also?: (context: TurnContext) => Promise<void>): Promise<void> {
     const adapter = this.adapters.get(request.channelId);
-    if (!adapter) throw new HandoffError(502, `No adapter connected for channel ${request.channelId}`);
+    if (!adapter) throw new HandoffError('unreachable', `No adapter connected for channel ${request.channelId}`);
     await adapter.continueConversation(request.reference, async (context) => {
       await also?.(context);
       const text = this.contactCentre.render(id, channelOf(context), values);
@@ -472,6 +488,24 @@ export class HandoffService {
     await context.sendActivity({ type: ActivityTypes.Message, text: this.contactCentre.render(id, channelOf(context), values), inputHint: 'acceptingInput' });
   }
 
+  /**
+   * Starts hearing other instances and the periodic sweep of due accept timers. A bus that is
+   * down at start must not keep the assistant from serving residents: it waits a while, then
+   * carries on and lets the bus join when it can.
+   */
+  async start(sweepIntervalMs: number): Promise<void> {
+    if (this.sweepTimer) return;
+    const listening = this.listen();
+    listening.catch((err: unknown) => this.options.logger.warn({ err: summary(err) }, 'handoff events not listening'));
+    await Promise.race([listening.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
+    const sweep = () => {
+      this.sweep().catch((err: unknown) => this.options.logger.warn({ err: summary(err) }, 'handoff sweep failed'));
+    };
+    this.sweepTimer = setInterval(sweep, sweepIntervalMs);
+    this.sweepTimer.unref();
+    sweep();
+  }
+
   /** Starts hearing changes, this instance's and (through a shared bus) every other's. */
   async listen(): Promise<void> {
     if (this.stopListening) return;
@@ -479,6 +513,8 @@ export class HandoffService {
   }
 
   async stop(): Promise<void> {
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    this.sweepTimer = undefined;
     await this.stopListening?.();
     this.stopListening = undefined;
   }
@@ -490,10 +526,6 @@ export class HandoffService {
   private emit(event: HandoffEvent): void {
     this.options.bus.publish(event).catch((error: unknown) => this.options.logger.warn({ err: summary(error), kind: event.kind }, 'handoff event not published'));
   }
-}
-
-function channelOf(context: TurnContext): 'web' | 'sms' {
-  return context.activity.channelId === 'sms' ? 'sms' : 'web';
 }
 
 function summary(error: unknown): { name: string; message: string } {

@@ -4,7 +4,7 @@
  * demo account, every question an action asks, the lock-out and the case confirmation.
  */
 import { describe, expect, it } from 'vitest';
-import { countSegments, encodingOf } from '../../adapters/twilio/gsm.js';
+import { countSegments, encodingOf } from '../../services/channels/smsText.js';
 import { councilTax, data, demo, replies } from './councilTaxData.js';
 
 function expectSendable(sms: string, what: string): void {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Messages } from '../../dialogs/content.js';
 import { MESSAGE_IDS } from '../../dialogs/messageIds.js';
+import { asChannel, SMS, WEB_CHAT } from '../../services/channels/channels.js';
 
 const copies: string[] = [];
 afterAll(() => copies.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
@@ -34,8 +35,8 @@ describe('message ids', () => {
   it('the demo council has every message the code renders, on the web and by SMS', () => {
     const messages = Messages.load('data/demo');
     for (const id of MESSAGE_IDS) {
-      expect(messages.render(id, 'web').text, id).not.toBe('');
-      expect(messages.render(id, 'sms').text, id).not.toBe('');
+      expect(messages.render(id, asChannel(WEB_CHAT)).text, id).not.toBe('');
+      expect(messages.render(id, asChannel(SMS)).text, id).not.toBe('');
     }
   });
 

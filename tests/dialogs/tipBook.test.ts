@@ -9,7 +9,7 @@ import { runConversation, type Turn } from '../helpers/conversationTable.js';
 import type { Resident, TestCouncil } from '../helpers/residents.js';
 import type { DatabasePermits } from '../../services/tip/databasePermits.js';
 import { councilWithPermits, demo, london, placesIn, tipData } from '../tip/tipFixtures.js';
-import { countSegments, encodingOf } from '../../adapters/twilio/gsm.js';
+import { countSegments, encodingOf } from '../../services/channels/smsText.js';
 
 const now = new Date('2026-11-23T10:00:00Z');
 let council: TestCouncil;

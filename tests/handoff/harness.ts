@@ -5,7 +5,7 @@
  */
 import { startAssistant } from '../../bot/assistant.js';
 import { openDatabase, type Database } from '../../store/database.js';
-import type { Handoff } from '../../services/handoff/index.js';
+import type { AssistantHandoff as Handoff } from '../../bot/assistant.js';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fakeTwilio.js';
 import { sendSignedSms, TEST_TWILIO } from '../helpers/residents.js';
 import { openConversation, type RestConversation } from '../helpers/directLineRest.js';

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CardFactory, MessageFactory } from 'botbuilder';
-import { countSegments, toGsm7 } from '../../adapters/twilio/gsm.js';
+import { countSegments, toGsm7 } from '../../services/channels/smsText.js';
+import { asChannel, SMS } from '../../services/channels/channels.js';
 import { Outbox } from '../../adapters/twilio/outbox.js';
 import { choiceForReply, renderActivity, stripMarkdown } from '../../adapters/twilio/render.js';
 import { SmsContent } from '../../adapters/twilio/smsContent.js';
@@ -108,10 +109,10 @@ describe('the council’s SMS texts', () => {
     const messages = Messages.load('data/demo');
     const raw = JSON.parse(readFileSync('data/demo/messages.json', 'utf8')) as { messages: Record<string, unknown> };
     for (const id of Object.keys(raw.messages) as MessageId[]) {
-      const text = toGsm7(messages.render(id, 'sms').text);
+      const text = toGsm7(messages.render(id, asChannel(SMS)).text);
       const { segments } = countSegments(text);
       expect(segments, id).toBeLessThanOrEqual(2);
-      expect(countSegments(messages.render(id, 'sms').text).encoding, `${id} uses characters outside GSM-7`).toBe('GSM-7');
+      expect(countSegments(messages.render(id, asChannel(SMS)).text).encoding, `${id} uses characters outside GSM-7`).toBe('GSM-7');
     }
     const sms = SmsContent.load('data/demo');
     for (const id of ['optedOut', 'optedIn', 'slowDown'] as const) expect(countSegments(sms.text(id)).segments, id).toBe(1);

@@ -11,13 +11,11 @@
  * external agent hub are honoured here too.
  */
 import { ActivityTypes, type ConversationState, type Middleware, type TurnContext } from 'botbuilder';
-import type { HandoffConversation } from '../../dialogs/handoff/handoffConversation.js';
-import type { HandoffService } from './handoffService.js';
-import type { Collected } from './types.js';
 import type { StatePropertyAccessor } from 'botbuilder';
-
-/** Channels whose activities a resident can write themselves. */
-const RESIDENT_CHANNELS = new Set(['directline', 'sms', 'webchat']);
+import type { HandoffService } from '../../services/handoff/handoffService.js';
+import type { Collected } from '../../services/handoff/types.js';
+import { describeChannel } from '../../services/channels/channels.js';
+import type { HandoffConversation } from './handoffConversation.js';
 
 export class HandoffMiddleware implements Middleware {
   constructor(
@@ -32,7 +30,7 @@ export class HandoffMiddleware implements Middleware {
     const activity = context.activity;
     // handoff.status comes from an agent hub through an authenticated Bot Framework channel;
     // our own Web Chat and SMS endpoints are the resident's, so an event posted there is ignored.
-    if (activity.type === ActivityTypes.Event && activity.name === 'handoff.status' && RESIDENT_CHANNELS.has(activity.channelId)) return;
+    if (activity.type === ActivityTypes.Event && activity.name === 'handoff.status' && describeChannel(activity.channelId).residentChannel) return;
     if (activity.type === ActivityTypes.Event && activity.name === 'handoff.status') {
       const value: unknown = activity.value;
       const state = value !== null && typeof value === 'object' && 'state' in value && typeof value.state === 'string' ? value.state : '';

@@ -1,9 +1,18 @@
 /**
- * GSM-7, the SMS alphabet: a message entirely in it costs 160 characters a segment (153 when
+ * How long a text message is, in one place for the dialogs, the content checks and the SMS
+ * adapter. GSM-7, the SMS alphabet: a message entirely in it costs 160 characters a segment (153 when
  * split), one with a single character outside it is sent as UCS-2 at 70 (67). A stray smart
  * quote from a content editor would more than double the cost of a reply, so characters with
  * a plain equivalent are replaced before sending and the segments are counted.
  */
+
+import type { ChannelDescription } from './channels.js';
+
+/**
+ * Texts one reply may be billed as: the answer is the point, and a third text costs the council
+ * money and can arrive out of order. Council tax content is checked against it at load.
+ */
+export const SMS_REPLY_SEGMENTS = 2;
 
 const BASIC =
   '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?' +
@@ -104,4 +113,9 @@ export function countSegments(text: string): SegmentCount {
     used += size;
   }
   return { encoding, segments, units };
+}
+
+/** Whether a reply fits the channel's budget of texts (always, where length is free). */
+export function fitsBudget(text: string, channel: Pick<ChannelDescription, 'segmentBudget'>): boolean {
+  return channel.segmentBudget === null || countSegments(toGsm7(text)).segments <= channel.segmentBudget;
 }
