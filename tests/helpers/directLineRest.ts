@@ -13,7 +13,8 @@ export interface RestConversation {
   botMessages(): Promise<Partial<Activity>[]>;
 }
 
-export async function openConversation(baseUrl: string, resume?: { conversationId: string; token: string }): Promise<RestConversation> {
+/** `locale` is what the resident's browser says (Web Chat sends it with every message). */
+export async function openConversation(baseUrl: string, resume?: { conversationId: string; token: string }, locale = 'en-GB'): Promise<RestConversation> {
   let token: string;
   let conversationId: string;
   if (resume) {
@@ -51,7 +52,7 @@ export async function openConversation(baseUrl: string, resume?: { conversationI
       const posted = await fetch(`${baseUrl}/v3/directline/conversations/${conversationId}/activities`, {
         method: 'POST',
         headers,
-        body: JSON.stringify({ type: 'message', text, from: { id: 'resident' }, locale: 'en-GB' }),
+        body: JSON.stringify({ type: 'message', text, from: { id: 'resident' }, locale }),
       });
       if (!posted.ok) throw new Error(`post activity: ${posted.status}`);
       const after = (await activitiesAfter(watermark)).activities;
