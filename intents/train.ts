@@ -21,7 +21,7 @@ import { readModel, writeModel, type StoredModel } from './model/file.js';
 import { keywordRule } from './rules.js';
 
 /** Bump when features, training or the file format change, to invalidate cached models. */
-const MODEL_VERSION = 'softmax-tfidf-w12-c35-v5';
+const MODEL_VERSION = 'softmax-tfidf-w12-c35-v6';
 // Three folds, not five: with the generated corpus each fold costs seconds of CPU at first start.
 const FOLDS = 3;
 

@@ -42,10 +42,17 @@ export function calibrate(scored: Scored[], labels: IntentName[]): Calibration {
     }
   }
   // The most residents answered correctly while rejecting enough of what we cannot do; if no
-  // setting reaches the target, the best balance of the two. Ties go to the lower threshold
-  // (fewer needless handoffs), which is the order the grid was built in.
+  // setting reaches the target, the best balance of the two. Among settings that answer as many
+  // residents, the one rejecting the most out-of-scope messages; among those, the middle one.
+  // (Taking the lowest tied threshold, as before, sat at the edge of the plateau: it accepted
+  // guesses at 0.2 such as "and what about 22 mill lane" as a band question, and moved with any
+  // corpus change.)
   const meeting = grid.filter((g) => g.noneRecall >= NONE_RECALL_TARGET);
   const pool = meeting.length ? meeting : grid;
   const value = (g: Calibration): number => (meeting.length ? g.inScopeAccuracy : g.inScopeAccuracy + g.noneRecall);
-  return pool.reduce((best, g) => (value(g) > value(best) + 1e-9 ? g : best));
+  const bestValue = Math.max(...pool.map(value));
+  const best = pool.filter((g) => value(g) >= bestValue - 1e-9);
+  const bestRecall = Math.max(...best.map((g) => g.noneRecall));
+  const tied = best.filter((g) => g.noneRecall >= bestRecall - 1e-9).sort((a, b) => a.threshold - b.threshold || a.margin - b.margin);
+  return tied[Math.floor((tied.length - 1) / 2)] ?? pool[0]!;
 }

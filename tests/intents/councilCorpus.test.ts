@@ -29,7 +29,7 @@ beforeAll(async () => {
   writeFileSync(join(councilCorpusDir, 'bins.next_collection.local.txt'), 'when do the greenwise lads come\ngreenwise day for my street\n');
   shipped = await CouncilRecognizer.load();
   council = await CouncilRecognizer.load({ modelPath, councilCorpusDir });
-}, 240_000);
+}, 600_000);
 
 describe("a council's own corpus lines", () => {
   it('teach the assistant local names after retraining, which the shipped model does not know', () => {
