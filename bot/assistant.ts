@@ -44,10 +44,15 @@ import { AccountRequests } from '../dialogs/counciltax/accountRequests.js';
 import { CouncilRecognizer } from '../intents/recogniser.js';
 import { DirectLineAdapter } from '../adapters/directline/directLineAdapter.js';
 import { DatabaseConversationStore } from '../adapters/directline/conversationStore.js';
-import { TwilioSmsAdapter } from '../adapters/twilio/twilioSmsAdapter.js';
+import { TwilioSmsAdapter, type SmsMetrics } from '../adapters/twilio/twilioSmsAdapter.js';
 import { createHandoff, type Handoff } from '../services/handoff/index.js';
 import { dialogStackAtTurnStart, handoffSnapshot, type JobIntents } from './handoffSnapshot.js';
-import { seedDemoAgent } from '../adapters/agent/demoAgent.js';
+import { seedDemoAgent, seedDemoSupervisor } from '../adapters/agent/demoAgent.js';
+import { registerInsightsRoutes } from '../adapters/agent/insightsRoutes.js';
+import { InsightEvents } from '../services/insights/events.js';
+import { InsightInbox } from '../services/insights/inbox.js';
+import { TurnInsights } from './turnInsights.js';
+import { handoffInsights } from './handoffInsights.js';
 import { LivePersonRequest } from '../dialogs/counciltax/livePersonRequest.js';
 import { TwilioTexts } from '../adapters/twilio/sendText.js';
 import { loadTipData } from '../services/tip/tipData.js';
@@ -151,6 +156,19 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
   const limitedCouncilTax = { ...councilTax, accounts: new LimitedAccounts(councilTax.accounts, limits) };
   tip.permits = new LimitedPermits(tip.permits, limits);
 
+  // Insights: events counted as they happen (in the turn's transaction where the channel holds
+  // one), and the inbox of messages not understood; urgent messages never go in it.
+  const insightEvents = new InsightEvents(database.db, stateWrites);
+  const insightInbox = new InsightInbox(database.db, (text) => Boolean(urgentTopics.topicIn(text)), stateWrites);
+  const turnInsights = new TurnInsights(
+    conversationState.createProperty('insights'),
+    conversationState.createProperty('answeredQuestion'),
+    messages,
+    insightEvents,
+    insightInbox,
+    clock,
+  );
+
   // Handoff to a person: the queue, the agent console and the relay both ways.
   const jobIntents: JobIntents = new Map();
   const handoff = createHandoff({
@@ -168,6 +186,7 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
     urgentTopics,
     addresses: council.addressLookup,
     snapshot: handoffSnapshot(conversationState, jobIntents),
+    insights: handoffInsights(insightEvents, turnInsights, () => clock().getTime()),
   });
   const jobs: JobRoute[] = [
     {
@@ -208,6 +227,7 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
     new CouncilBot(conversationState, userState, mainDialog, messages, {
       answersAlone: (text) => Boolean(urgentTopics.topicIn(text) || words.languageOf(text)),
       clock,
+      insights: turnInsights,
     });
 
   // Adapters: every channel gets the same middleware and the same error handling.
@@ -282,7 +302,7 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
             maxSegmentsPerText: config.SMS_MAX_SEGMENTS_PER_TEXT,
             webhookWaitMs: config.SMS_WEBHOOK_WAIT_MS,
             botName: messages.council.assistantName,
-            metrics: metrics.smsMetrics(),
+            metrics: countedSms(metrics.smsMetrics(), insightEvents, logger, clock),
             stateWrites,
             givenUpText: messages.render('turnError', 'sms').text,
             leaseMs: config.INBOX_LEASE_SECONDS * 1000,
@@ -315,9 +335,19 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
   draining.attach(server);
   directLine.attachWebSockets(server);
   handoff.registerRoutes(server);
+  registerInsightsRoutes(server, {
+    db: database.db,
+    sessions: handoff.sessions,
+    audit: handoff.audit,
+    inbox: insightInbox,
+    logger: logger.child({ part: 'insights' }),
+    now: () => clock().getTime(),
+    report: { abandonedAfterMinutes: config.INSIGHTS_ABANDONED_AFTER_MINUTES, smsSegmentPrice: config.SMS_SEGMENT_PRICE_GBP },
+  });
   handoff.attachWebSockets(server);
   await handoff.start();
   await seedDemoAgent(handoff.accounts, options.env ?? process.env);
+  await seedDemoSupervisor(handoff.accounts, options.env ?? process.env);
 
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
@@ -345,6 +375,8 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
       handoff.service.queue.deleteOlderThan(cutoff.getTime()),
       councilTax.attempts.purge(now),
       councilTax.grants.purgeExpired(now),
+      insightInbox.deleteOlderThan(cutoff.getTime()),
+      insightEvents.forgetConversationIds(cutoff.getTime()),
     ]).catch((err: unknown) => logger.warn({ err }, 'retention clean-up failed'));
   };
   const firstRetention = setTimeout(applyRetention, 60_000);
@@ -382,4 +414,17 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
 
   const urlHost = listening.includes(':') ? `[${listening}]` : listening;
   return { config, logger, url: `http://${urlHost}:${port}`, port, stop, handoff };
+}
+
+/** The SMS adapter's counts, with each text sent also counted (segments) for the insights' cost figure. */
+function countedSms(metrics: SmsMetrics, events: InsightEvents, logger: pino.Logger, clock: () => Date): SmsMetrics {
+  return {
+    ...metrics,
+    textSent(info) {
+      metrics.textSent(info);
+      events
+        .record({ channel: 'sms', at: clock().getTime() }, [{ kind: 'sms', value: info.segments }])
+        .catch((err: unknown) => logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'insights: text not counted'));
+    },
+  };
 }

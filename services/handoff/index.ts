@@ -26,7 +26,7 @@ import { ContactCentre } from './contactCentre.js';
 import { loadSavedReplies } from './savedReplies.js';
 import { HandoffQueue } from './handoffQueue.js';
 import { HandoffMiddleware } from './middleware.js';
-import { HandoffService, type ProactiveAdapter, type RequestOutcome } from './handoffService.js';
+import { HandoffService, type HandoffInsights, type ProactiveAdapter, type RequestOutcome } from './handoffService.js';
 import type { Collected, HandoffMemory, HandoffRequestInput } from './types.js';
 import { InProcessHandoffEvents, type HandoffEvents } from './handoffEvents.js';
 
@@ -66,11 +66,16 @@ export interface HandoffOptions {
   addresses?: AddressLookup;
   /** Completes the handoff context with what the dialogs remember (see HandoffService). */
   snapshot?: (context: TurnContext) => Promise<Collected>;
+  /** Counts handoffs, waits and ratings for the council's insights. */
+  insights?: HandoffInsights;
 }
 
 export interface Handoff {
   service: HandoffService;
   accounts: AgentAccounts;
+  /** Console sign-in sessions and the audit trail, shared with the insights pages under /agent. */
+  sessions: AgentSessions;
+  audit: AgentAudit;
   /** Add to every channel adapter after the transcript logger. */
   middleware: Middleware;
   /** For MainDialog's jobs: `{ intents: ['agent.request'], dialog: handoff.dialog }`. */
@@ -108,6 +113,7 @@ export function createHandoff(options: HandoffOptions): Handoff {
     bus: options.events ?? new InProcessHandoffEvents(),
     ...(options.admitNewRequest ? { admitNewRequest: options.admitNewRequest } : {}),
     ...(options.snapshot ? { snapshot: options.snapshot } : {}),
+    ...(options.insights ? { insights: options.insights } : {}),
     availableAgents: () => accounts.availableNow(now()),
   });
   const savedReplies = loadSavedReplies(options.dataDir);
@@ -132,6 +138,8 @@ export function createHandoff(options: HandoffOptions): Handoff {
   return {
     service,
     accounts,
+    sessions,
+    audit,
     middleware: new HandoffMiddleware(service, conversation, options.conversationState, collected, (text) => Boolean(options.urgentTopics?.topicIn(text))),
     dialog: new HandoffRequestDialog(service),
     requestHandoff: (context, input) => service.requestHandoff(context, input),
