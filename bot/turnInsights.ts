@@ -13,9 +13,14 @@ import type { Messages } from '../dialogs/content.js';
 import { conversationKey, type InsightEvent, type InsightEvents } from '../services/insights/events.js';
 import type { InsightInbox } from '../services/insights/inbox.js';
 
-/** Kept with the conversation's state: when it started, for its key. */
+/**
+ * Kept with the conversation's state (saved every turn anyway, so no extra write): when it
+ * started, for its key, and when the resident last wrote, which tells the insights report a
+ * conversation still going from one abandoned (services/insights/report.ts reads it there).
+ */
 export interface ConversationInsightsMemory {
   startedAt?: number;
+  lastMessageAt?: number;
 }
 
 const STARTED = Symbol('turnInsights.started');
@@ -53,11 +58,13 @@ export class TurnInsights {
    */
   async beforeMessage(context: TurnContext): Promise<boolean> {
     const memory = await this.memory.get(context, {});
+    const now = this.clock().getTime();
     if (memory.startedAt === undefined) {
-      memory.startedAt = this.clock().getTime();
-      await this.memory.set(context, memory);
+      memory.startedAt = now;
       context.turnState.set(STARTED, true);
     }
+    memory.lastMessageAt = now;
+    await this.memory.set(context, memory);
     const answer = await this.answered.take(context);
     if (!answer) return false;
     await this.record(context, [{ kind: 'answered', name: answer }]);

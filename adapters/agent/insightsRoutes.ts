@@ -17,6 +17,7 @@ import { labelSchema, type InsightInbox } from '../../services/insights/inbox.js
 import { HttpError, cookieValue, readJson, sameOrigin, SESSION_COOKIE } from './http.js';
 import { csrfMatches, type AgentSessions, type Session } from './sessions.js';
 import type { AgentAudit } from './audit.js';
+import { INTENT_NAMES } from '../../intents/types.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const webDir = join(here, '..', '..', 'web', 'agent');
@@ -104,7 +105,8 @@ export function registerInsightsRoutes(server: restify.Server, deps: InsightsRou
   server.get('/agent/api/insights/inbox', supervisor(false, async (req, res, session) => {
     const range = rangeOf(req);
     await deps.audit.record(session.agent.id, 'insights_inbox_view', deps.now());
-    send(res, 200, { entries: await deps.inbox.list(range) });
+    // The labels a supervisor can choose: every intent of the taxonomy (None = out of scope).
+    send(res, 200, { entries: await deps.inbox.list(range), intents: INTENT_NAMES });
   }));
   server.post('/agent/api/insights/inbox/:id/label', supervisor(true, async (req, res, session) => {
     const id = Number(req.params?.id);

@@ -7,14 +7,15 @@
  *   handoff's reason;
  * - contained: not handed over, and the assistant completed at least one job (an answer, a
  *   permit, a report, a signpost to the right place);
- * - abandoned: neither, and the resident has sent nothing for `abandonedAfterMinutes`;
+ * - abandoned: neither, and the resident has sent nothing for `abandonedAfterMinutes` after the
+ *   assistant's last reply;
  * - in progress: neither yet, and the resident wrote within the last `abandonedAfterMinutes`.
  * So conversations = contained + handed over + abandoned + in progress, on every day.
  */
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { Db } from '../../store/database.js';
-import { HANDOFF_REASONS, JOB_OUTCOMES, type HandoffReasonGroup, type JobOutcome } from './events.js';
+import { conversationKey, HANDOFF_REASONS, JOB_OUTCOMES, type HandoffReasonGroup, type JobOutcome } from './events.js';
 
 const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD').refine((v) => DateTime.fromISO(v).isValid, 'is not a real date');
 
@@ -87,6 +88,8 @@ interface ConversationFacts {
   key: string;
   day: string;
   channel: string;
+  /** As the channel names itself ("directline"), which the conversation's state is keyed by. */
+  channelId: string;
   conversationId: string | null;
   startedAt: number;
   firstIntent: string | null;
@@ -108,7 +111,7 @@ export async function insightsReport(db: Db, range: DateRange, options: ReportOp
   const conversations = new Map<string, ConversationFacts>();
   for (const row of started) {
     if (!row.conversation_key || conversations.has(row.conversation_key)) continue;
-    conversations.set(row.conversation_key, { key: row.conversation_key, day: row.day, channel: channelName(row.channel), conversationId: row.conversation_id, startedAt: row.at, firstIntent: row.name, jobs: 0 });
+    conversations.set(row.conversation_key, { key: row.conversation_key, day: row.day, channel: channelName(row.channel), channelId: row.channel, conversationId: row.conversation_id, startedAt: row.at, firstIntent: row.name, jobs: 0 });
   }
 
   const jobsCompleted = zero(JOB_OUTCOMES);
@@ -256,29 +259,41 @@ export async function insightsReport(db: Db, range: DateRange, options: ReportOp
   };
 }
 
+/** Where botbuilder's ConversationState keeps a conversation's state (its storage key). */
+function stateKey(channelId: string, conversationId: string): string {
+  return `${channelId}/conversations/${conversationId}/`;
+}
+
 /**
- * Conversations a resident wrote in since `since`, read from the channels' own inboxes (every
- * message is stored there before its turn runs): those are still going, not abandoned. An SMS
- * number's messages belong to its latest conversation.
+ * Conversations a resident wrote in since `since`: still going, not abandoned. When the resident
+ * last wrote is kept with the conversation's own state (bot/turnInsights.ts), which every turn
+ * saves anyway; a conversation whose state is gone (retention) or belongs to a later
+ * conversation of the same number is over.
  */
 async function recentlyActive(db: Db, candidates: ConversationFacts[], since: number): Promise<Set<string>> {
   const open = candidates.filter((c) => !c.handoff && c.jobs === 0 && c.conversationId);
-  const ids = [...new Set(open.map((c) => c.conversationId as string))];
+  const byStateKey = new Map(open.map((c) => [stateKey(c.channelId, c.conversationId as string), c] as const));
+  const keys = [...byStateKey.keys()];
   const active = new Set<string>();
-  for (let i = 0; i < ids.length; i += 500) {
-    const chunk = ids.slice(i, i + 500);
-    const [web, sms] = await Promise.all([
-      db.selectFrom('directline_inbox').select('conversation_id').distinct().where('conversation_id', 'in', chunk).where('received_at', '>=', since).execute(),
-      db.selectFrom('sms_inbox').select('conversation_id').distinct().where('conversation_id', 'in', chunk).where('received_at', '>=', since).execute(),
-    ]);
-    for (const row of [...web, ...sms]) active.add(row.conversation_id);
+  for (let i = 0; i < keys.length; i += 500) {
+    const rows = await db.selectFrom('bot_state').select(['key', 'document']).where('key', 'in', keys.slice(i, i + 500)).execute();
+    for (const row of rows) {
+      const facts = byStateKey.get(row.key);
+      const memory = insightsMemoryIn(row.document);
+      // The state is this conversation's (not a later one of the same SMS number) when its start gives the same key.
+      const same = facts?.conversationId && memory?.startedAt !== undefined && conversationKey(facts.conversationId, memory.startedAt) === facts.key;
+      if (facts && same && (memory?.lastMessageAt ?? 0) >= since) active.add(facts.key);
+    }
   }
-  const latest = new Map<string, ConversationFacts>();
-  for (const c of candidates) {
-    const id = c.conversationId;
-    if (!id || !active.has(id)) continue;
-    const seen = latest.get(id);
-    if (!seen || seen.startedAt < c.startedAt) latest.set(id, c);
+  return active;
+}
+
+function insightsMemoryIn(document: string): { startedAt?: number; lastMessageAt?: number } | undefined {
+  try {
+    const parsed: unknown = JSON.parse(document);
+    const insights = parsed && typeof parsed === 'object' && 'insights' in parsed ? parsed.insights : undefined;
+    return insights && typeof insights === 'object' ? (insights as { startedAt?: number; lastMessageAt?: number }) : undefined;
+  } catch {
+    return undefined;
   }
-  return new Set([...latest.values()].filter((c) => !c.handoff && c.jobs === 0).map((c) => c.key));
 }
