@@ -30,7 +30,13 @@ const NAME = /(?:[A-Z][a-z'’-]+|[A-Z]\.?)(?:\s+(?:[A-Z][a-z'’-]+|[A-Z]\.?))*
 /** Capitalised words after "I'm" that are not names ("I'm Unhappy", "I'm Trying"). */
 const NOT_NAMES = new Set(['not', 'trying', 'looking', 'moving', 'unhappy', 'sorry', 'still', 'just', 'a', 'an', 'the', 'on', 'in', 'at', 'from', 'going', 'having', 'being', 'very', 'so', 'really', 'ok', 'okay', 'fine', 'here', 'back', 'new', 'disabled', 'pregnant', 'homeless', 'waiting', 'calling', 'asking', 'texting', 'writing', 'i']);
 
+/** "John Smith here…" at the start, and sign-offs ("Thanks, Jo", "Regards, Sam Patel") at the end. */
+const HERE = /^(\s*)((?:[A-Z][a-z'’-]+)(?:\s+[A-Z][a-z'’-]+){0,2})(?=\s+here\b)/;
+const SIGN_OFF = /(\b(?:thanks|thank you|cheers|regards|kind regards|best wishes|many thanks|from|ta),?\s+)((?:[A-Z][a-z'’-]+)(?:\s+[A-Z][a-z'’-]+){0,2})(\s*[.!]?\s*)$/i;
+
 function maskNames(text: string): string {
+  text = text.replace(HERE, (_whole, lead: string) => `${lead}[name]`);
+  text = text.replace(SIGN_OFF, (whole, lead: string, name: string, end: string) => (/^[A-Z]/.test(name) ? `${lead}[name]${end}` : whole));
   const spans: [number, number][] = [];
   for (const lead of text.matchAll(NAME_LEADS)) {
     const from = (lead.index ?? 0) + lead[0].length;
