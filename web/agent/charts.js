@@ -23,11 +23,11 @@
   }
 
   /** The numbers as a table: row labels, one column per series, and a total where there are several. */
-  function dataTable(caption, rows, series) {
+  function dataTable(caption, rows, series, rowHeader) {
     const table = el('table', { class: 'data' });
     table.append(el('caption', {}, caption));
     const head = el('tr');
-    head.append(el('th', { scope: 'col' }, ''));
+    head.append(el('th', { scope: 'col' }, rowHeader));
     for (const s of series) head.append(el('th', { scope: 'col' }, s.name));
     if (series.length > 1) head.append(el('th', { scope: 'col' }, 'Total'));
     const thead = el('thead');
@@ -48,7 +48,7 @@
    * Vertical stacked bars (one per row, e.g. a day), with a legend and the table under it.
    * rows: [{ label, values: [n per series] }]; series: [{ name, className }].
    */
-  function columns(title, rows, series) {
+  function columns(title, rows, series, rowHeader = 'Day') {
     const id = `chart-${++counter}`;
     const figure = el('figure', { class: 'chart' });
     const width = Math.max(320, rows.length * 44 + 60);
@@ -74,12 +74,12 @@
       });
       picture.append(svg('text', { x: x + step * 0.35, y: height - plot.bottom + 16, class: 'tick', 'text-anchor': 'middle' }, row.shortLabel || row.label));
     });
-    figure.append(picture, legend(series), numbers(dataTable(title, rows, series)));
+    figure.append(picture, legend(series), numbers(dataTable(title, rows, series, rowHeader)));
     return figure;
   }
 
   /** Horizontal bars, one per row, a single series: best for a ranked list or a breakdown. */
-  function bars(title, rows, className) {
+  function bars(title, rows, className, rowHeader = 'What') {
     const id = `chart-${++counter}`;
     const figure = el('figure', { class: 'chart' });
     const rowHeight = 28;
@@ -96,7 +96,7 @@
       picture.append(svg('rect', { x: labelWidth, y: y + 4, width: Math.max(w, row.values[0] ? 2 : 0), height: rowHeight - 10, class: `bar ${row.className || className}` }));
       picture.append(svg('text', { x: labelWidth + w + 6, y: y + 17, class: 'tick' }, String(row.values[0])));
     });
-    figure.append(picture, numbers(dataTable(title, rows, [{ name: 'Number' }])));
+    figure.append(picture, numbers(dataTable(title, rows, [{ name: 'Number' }], rowHeader)));
     return figure;
   }
 
