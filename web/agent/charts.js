@@ -51,7 +51,8 @@
   function columns(title, rows, series, rowHeader = 'Day') {
     const id = `chart-${++counter}`;
     const figure = el('figure', { class: 'chart' });
-    const width = Math.max(320, rows.length * 44 + 60);
+    // Drawn about life size: a short range keeps narrow bars rather than a few giant ones.
+    const width = Math.max(720, rows.length * 44 + 60);
     const height = 220;
     const plot = { left: 40, right: 10, top: 10, bottom: 40 };
     const max = Math.max(1, ...rows.map((r) => r.values.reduce((a, b) => a + b, 0)));
@@ -63,7 +64,7 @@
     picture.append(svg('line', { x1: plot.left, x2: width - plot.right, y1: plot.top + inner, y2: plot.top + inner, class: 'axis' }));
     picture.append(svg('text', { x: plot.left - 6, y: plot.top + inner, class: 'tick', 'text-anchor': 'end' }, '0'));
     picture.append(svg('text', { x: plot.left - 6, y: plot.top + 10, class: 'tick', 'text-anchor': 'end' }, String(max)));
-    const step = (width - plot.left - plot.right) / Math.max(1, rows.length);
+    const step = Math.min(80, (width - plot.left - plot.right) / Math.max(1, rows.length));
     rows.forEach((row, index) => {
       let y = plot.top + inner;
       const x = plot.left + index * step + step * 0.15;
@@ -82,12 +83,12 @@
   function bars(title, rows, className, rowHeader = 'What') {
     const id = `chart-${++counter}`;
     const figure = el('figure', { class: 'chart' });
-    const rowHeight = 28;
-    const width = 420;
-    const labelWidth = 190;
+    const rowHeight = 26;
+    const width = 440;
+    const labelWidth = 230;
     const height = Math.max(1, rows.length) * rowHeight + 8;
     const max = Math.max(1, ...rows.map((r) => r.values[0]));
-    const picture = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-labelledby': `${id}-title ${id}-desc`, class: 'plot' });
+    const picture = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-labelledby': `${id}-title ${id}-desc`, class: 'plot plot-bars' });
     picture.append(svg('title', { id: `${id}-title` }, title), svg('desc', { id: `${id}-desc` }, rows.map((r) => `${r.label}: ${r.values[0]}`).join('; ') || 'No data.'));
     rows.forEach((row, index) => {
       const y = 4 + index * rowHeight;

@@ -160,7 +160,7 @@
     const box = $('inbox');
     if (!entries.length) return box.replaceChildren(el('p', { class: 'hint' }, 'Nothing in these dates.'));
     const table = el('table', { class: 'data inbox-table' });
-    table.append(el('caption', {}, `${entries.length} messages not understood`));
+    table.append(el('caption', {}, entries.length === 1 ? '1 message not understood' : `${entries.length} messages not understood`));
     const head = el('tr');
     for (const h of ['When', 'Channel', 'Message (personal details masked)', 'What the assistant did', 'Label']) head.append(el('th', { scope: 'col' }, h));
     const thead = el('thead');
