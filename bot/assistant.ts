@@ -45,7 +45,6 @@ import { AccountRequests } from '../dialogs/counciltax/accountRequests.js';
 import { CouncilRecognizer } from '../intents/recogniser.js';
 import { DirectLineAdapter } from '../adapters/directline/directLineAdapter.js';
 import { DatabaseConversationStore } from '../adapters/directline/conversationStore.js';
-import { TwilioSmsAdapter } from '../adapters/twilio/twilioSmsAdapter.js';
 import { HandoffService } from '../services/handoff/handoffService.js';
 import { HandoffQueue } from '../services/handoff/handoffQueue.js';
 import { ContactCentre } from '../services/handoff/contactCentre.js';
@@ -57,8 +56,14 @@ import { HandoffRequestDialog } from '../dialogs/handoff/handoffRequestDialog.js
 import type { ResidentMemory } from '../dialogs/memory/residentMemory.js';
 import { AgentAccounts } from '../adapters/agent/accounts.js';
 import { AgentHub } from '../adapters/agent/agentHub.js';
+import { TwilioSmsAdapter, type SmsMetrics } from '../adapters/twilio/twilioSmsAdapter.js';
 import { dialogStackAtTurnStart, handoffSnapshot, type JobIntents } from './handoffSnapshot.js';
-import { seedDemoAgent } from '../adapters/agent/demoAgent.js';
+import { seedDemoAgent, seedDemoSupervisor } from '../adapters/agent/demoAgent.js';
+import { registerInsightsRoutes } from '../adapters/agent/insightsRoutes.js';
+import { InsightEvents } from '../services/insights/events.js';
+import { InsightInbox } from '../services/insights/inbox.js';
+import { TurnInsights } from './turnInsights.js';
+import { handoffInsights } from './handoffInsights.js';
 import { LivePersonRequest } from '../dialogs/counciltax/livePersonRequest.js';
 import { TwilioTexts } from '../adapters/twilio/sendText.js';
 import { loadTipData } from '../services/tip/tipData.js';
@@ -170,6 +175,19 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
   const limitedCouncilTax = { ...councilTax, accounts: new LimitedAccounts(councilTax.accounts, limits) };
   tip.permits = new LimitedPermits(tip.permits, limits);
 
+  // Insights: events counted as they happen (in the turn's transaction where the channel holds
+  // one), and the inbox of messages not understood; urgent messages never go in it.
+  const insightEvents = new InsightEvents(database.db, stateWrites);
+  const insightInbox = new InsightInbox(database.db, (text) => Boolean(urgentTopics.topicIn(text)), stateWrites);
+  const turnInsights = new TurnInsights(
+    conversationState.createProperty('insights'),
+    conversationState.createProperty('answeredQuestion'),
+    messages,
+    insightEvents,
+    insightInbox,
+    clock,
+  );
+
   // Handoff to a person: the service (queue, callbacks, relay both ways), then its dialogs;
   // the agent hub that serves the console is an adapter, built with the other adapters below.
   const jobIntents: JobIntents = new Map();
@@ -195,6 +213,7 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
     admitNewRequest: async (conversationId) => (await limits.admit('handoffs', currentClient() ?? `conversation:${conversationId}`)).allowed,
     snapshot: handoffSnapshot(conversationState, jobIntents),
     availableAgents: () => agentAccounts.availableNow(now()),
+    insights: handoffInsights(insightEvents, turnInsights, now),
   });
   const handoffConversation = new HandoffConversation(handoff, handoffMemory, {
     addresses: council.addressLookup,
@@ -242,6 +261,7 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
     new CouncilBot(conversationState, userState, mainDialog, messages, {
       answersAlone: (text) => Boolean(urgentTopics.topicIn(text) || words.languageOf(text)),
       clock,
+      insights: turnInsights,
     });
 
   // Adapters: every channel gets the same middleware and the same error handling.
@@ -316,7 +336,7 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
             maxSegmentsPerText: config.SMS_MAX_SEGMENTS_PER_TEXT,
             webhookWaitMs: config.SMS_WEBHOOK_WAIT_MS,
             botName: messages.council.assistantName,
-            metrics: metrics.smsMetrics(),
+            metrics: countedSms(metrics.smsMetrics(), insightEvents, logger, clock),
             stateWrites,
             givenUpText: messages.render('turnError', asChannel(SMS)).text,
             leaseMs: config.INBOX_LEASE_SECONDS * 1000,
@@ -363,10 +383,20 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
     secureCookies: config.PUBLIC_BASE_URL?.startsWith('https://') ?? false,
   });
   agentHub.registerRoutes(server);
+  registerInsightsRoutes(server, {
+    db: database.db,
+    sessions: agentHub.sessions,
+    audit: agentHub.audit,
+    inbox: insightInbox,
+    logger: logger.child({ part: 'insights' }),
+    now,
+    report: { abandonedAfterMinutes: config.INSIGHTS_ABANDONED_AFTER_MINUTES, smsSegmentPrice: config.SMS_SEGMENT_PRICE_GBP },
+  });
   agentHub.attachWebSockets(server);
   await handoff.start(HANDOFF_SWEEP_MS);
   agentHub.start();
   await seedDemoAgent(agentAccounts, options.env ?? process.env);
+  await seedDemoSupervisor(agentAccounts, options.env ?? process.env);
 
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
@@ -394,6 +424,8 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
       handoff.queue.deleteOlderThan(cutoff.getTime()),
       councilTax.attempts.purge(now),
       councilTax.grants.purgeExpired(now),
+      insightInbox.deleteOlderThan(cutoff.getTime()),
+      insightEvents.forgetConversationIds(cutoff.getTime()),
     ]).catch((err: unknown) => logger.warn({ err }, 'retention clean-up failed'));
   };
   const firstRetention = setTimeout(applyRetention, 60_000);
@@ -432,4 +464,17 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
 
   const urlHost = listening.includes(':') ? `[${listening}]` : listening;
   return { config, logger, url: `http://${urlHost}:${port}`, port, stop, handoff: { service: handoff, accounts: agentAccounts } };
+}
+
+/** The SMS adapter's counts, with each text sent also counted (segments) for the insights' cost figure. */
+function countedSms(metrics: SmsMetrics, events: InsightEvents, logger: pino.Logger, clock: () => Date): SmsMetrics {
+  return {
+    ...metrics,
+    textSent(info) {
+      metrics.textSent(info);
+      events
+        .record({ channel: 'sms', at: clock().getTime() }, [{ kind: 'sms', value: info.segments }])
+        .catch((err: unknown) => logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'insights: text not counted'));
+    },
+  };
 }

@@ -94,6 +94,14 @@ const configSchema = z.object({
   DEMO_AGENT_USERNAME: z.string().regex(/^[a-z0-9._-]{3,40}$/, 'lower-case letters, digits, dot, dash or underscore').default('demo-agent'),
   DEMO_AGENT_PASSWORD: optionalText.pipe(z.string().min(12, 'must be at least 12 characters').optional()),
 
+  // Insights dashboard (/agent/insights, supervisors only): what one SMS segment costs the council,
+  // in pounds (Twilio bills per segment), and how long a conversation may go quiet before one
+  // that got neither an answer nor a person counts as abandoned.
+  SMS_SEGMENT_PRICE_GBP: z.coerce.number().min(0, 'must be 0 or more').max(1, 'is in pounds: at most 1').default(0.04),
+  INSIGHTS_ABANDONED_AFTER_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
+  // The demo's supervisor account (username demo-supervisor), who may read the insights.
+  DEMO_SUPERVISOR_PASSWORD: optionalText.pipe(z.string().min(12, 'must be at least 12 characters').optional()),
+
   // How long personal data in transcripts and conversation state is kept.
   RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
 });

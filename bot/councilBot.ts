@@ -18,6 +18,7 @@ import type { Messages } from '../dialogs/content.js';
 import type { MainDialog } from '../dialogs/mainDialog.js';
 import { say } from '../dialogs/reply.js';
 import { channelOf } from '../services/channels/channels.js';
+import type { TurnInsights } from './turnInsights.js';
 
 export interface CouncilBotOptions {
   /**
@@ -27,6 +28,8 @@ export interface CouncilBotOptions {
   answersAlone?: (text: string) => boolean;
   /** The assistant's clock (tests fix it): how long what a resident told us is remembered is counted by it. */
   clock?: () => Date;
+  /** Counts what each turn achieved and asks whether a completed job answered the question. */
+  insights?: TurnInsights;
 }
 
 export class CouncilBot extends ActivityHandler {
@@ -35,6 +38,8 @@ export class CouncilBot extends ActivityHandler {
   private readonly greetingOwed: StatePropertyAccessor<boolean>;
   private readonly offered: OfferedChoices;
   private readonly residentMemory: StatePropertyAccessor<ResidentMemory>;
+  /** The handoff's open question (a callback offer, a rating), if any: see services/handoff. */
+  private readonly handoffStage: StatePropertyAccessor<{ stage?: string }>;
 
   constructor(
     private readonly conversationState: ConversationState,
@@ -47,6 +52,7 @@ export class CouncilBot extends ActivityHandler {
     this.dialogState = conversationState.createProperty<DialogState>('dialogState');
     this.greetingOwed = conversationState.createProperty<boolean>('greetingOwed');
     this.residentMemory = conversationState.createProperty<ResidentMemory>('residentMemory');
+    this.handoffStage = conversationState.createProperty<{ stage?: string }>('handoff');
     this.offered = new OfferedChoices(conversationState.createProperty('offeredChoices'), messages);
 
     this.onMembersAdded(async (context, next) => {
@@ -57,6 +63,7 @@ export class CouncilBot extends ActivityHandler {
         // A new conversation, or (on SMS) one resumed after a long silence: start afresh rather
         // than carry on a half-finished question the resident has forgotten.
         await this.dialogState.set(context, { dialogStack: [] });
+        await this.options.insights?.conversationStarted(context);
         // By SMS the conversation starts with the resident's own text, which the welcome would
         // otherwise precede in the same reply: the message turn decides whether to say it.
         if (channelOf(context).welcome === 'withFirstReply') await this.greetingOwed.set(context, true);
@@ -70,10 +77,16 @@ export class CouncilBot extends ActivityHandler {
         await this.greetingOwed.delete(context);
         if (!this.options.answersAlone?.(context.activity.text ?? '')) await say(context, this.messages, 'welcome');
       }
+      // "Did this answer your question?" asked last turn: a yes or no answers it; anything else is a new message.
+      if (await this.options.insights?.beforeMessage(context)) return next();
       // A reply to the choices just offered is that choice, before anything reads it as a new question.
       await loadResidentMemory(context, this.residentMemory, this.options.clock?.());
       const jobInProgress = ((await this.dialogState.get(context))?.dialogStack.length ?? 0) > 0;
       if (!(await this.offered.take(context, jobInProgress))) await this.mainDialog.run(context, this.dialogState);
+      if (this.options.insights) {
+        const waiting = ((await this.dialogState.get(context))?.dialogStack.length ?? 0) > 0 || Boolean((await this.handoffStage.get(context))?.stage);
+        await this.options.insights.afterMessage(context, waiting);
+      }
       await next();
     });
   }

@@ -18,6 +18,7 @@ import {
 import { choiceTaken } from './choices/offeredChoices.js';
 import { dataMessageId, type MessageId, type Messages } from './content.js';
 import { interruptionIn } from './interruptions.js';
+import { jobCompleted, notUnderstood } from './outcomes.js';
 import { WRONG_ANSWERS_BEFORE_PERSON } from './questions/retryPolicy.js';
 import { say } from './reply.js';
 import { entityOf, type IntentRecogniser, type Understanding } from './understanding.js';
@@ -227,11 +228,15 @@ export class MainDialog extends ComponentDialog {
     if (language) return this.answer(step, memory, dataMessageId(`language.${language}`));
     if (words?.isFrustrated(text, Boolean(job) && understanding.intent !== 'agent.request')) return this.frustrated(step, memory);
     const signpost = signposts?.signpostIn(text);
-    if (signpost) return this.answer(step, memory, dataMessageId(`signpost.${signpost.id}`), { url: signpost.url });
+    if (signpost) {
+      jobCompleted(context, 'signpost_given');
+      return this.answer(step, memory, dataMessageId(`signpost.${signpost.id}`), { url: signpost.url });
+    }
     // A job asks for the address itself and says so when it is not ours; anything else with a
     // postcode from elsewhere ("I'm in OX1 1AA") is for another council.
     const postcode = entityOf(understanding, 'postcode')?.value;
     if (!job && postcode && this.options.coversPostcode && !(await this.options.coversPostcode(postcode))) {
+      jobCompleted(context, 'signpost_given');
       return this.answer(step, memory, 'signpost.otherCouncil', { postcode });
     }
 
@@ -287,6 +292,7 @@ export class MainDialog extends ComponentDialog {
   private async misunderstood(step: WaterfallStepContext, memory: MainMemory) {
     memory.misunderstandings += 1;
     if (memory.misunderstandings < MISUNDERSTANDINGS_BEFORE_PERSON) {
+      notUnderstood(step.context, 'asked_again');
       await say(step.context, this.messages, 'notUnderstood');
       return step.endDialog();
     }
@@ -294,6 +300,7 @@ export class MainDialog extends ComponentDialog {
     // Twice in a row: a person, where the council has the handoff switched on; otherwise how
     // to reach one.
     const person = this.dialogByIntent.get('agent.request');
+    notUnderstood(step.context, person ? 'handed_over' : 'offered_person');
     if (!person) {
       await say(step.context, this.messages, 'notUnderstoodAgain');
       return step.endDialog();
@@ -301,6 +308,11 @@ export class MainDialog extends ComponentDialog {
     await say(step.context, this.messages, 'notUnderstoodHandoff');
     return step.beginDialog(person, { reason: 'misunderstood', priority: 'normal', topic: 'Not understood twice' });
   }
+}
+
+/** What this turn's message was understood as, once MainDialog has read it. */
+export function understoodThisTurn(context: TurnContext): Understanding | undefined {
+  return context.turnState.get(UNDERSTOOD) as Understanding | undefined;
 }
 
 /**

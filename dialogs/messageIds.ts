@@ -20,6 +20,10 @@ export const MESSAGE_IDS = [
   'question.offerPerson',
   'notYetAvailable',
   'turnError',
+  // "did this answer your question?" after a job
+  'answered.ask',
+  'answered.yes',
+  'answered.no',
   // bins
   'address.askPostcode',
   'address.badPostcode',

@@ -30,8 +30,12 @@ export interface StateWriteDeferral {
 
 export type FlushPending = (trx: Transaction<DatabaseSchema>, pending: PendingWrites) => Promise<void>;
 
+/** A write that must commit with the turn's state (an insights event, say), or not at all. */
+export type TurnWrite = (trx: Transaction<DatabaseSchema>) => Promise<void>;
+
 export class DeferredStateWrites implements StateWriteDeferral {
   private readonly scope = new AsyncLocalStorage<PendingWrites>();
+  private readonly extras = new AsyncLocalStorage<TurnWrite[]>();
   private flusher: FlushPending | undefined;
 
   /** The storage that applies held-back writes (DatabaseStorage registers itself). */
@@ -44,13 +48,26 @@ export class DeferredStateWrites implements StateWriteDeferral {
     return this.scope.getStore();
   }
 
+  /**
+   * Adds a write to the transaction of the turn running in this async context; false when no
+   * turn is being held back here (the caller then writes on its own).
+   */
+  alsoInTransaction(write: TurnWrite): boolean {
+    const extras = this.extras.getStore();
+    if (!extras) return false;
+    extras.push(write);
+    return true;
+  }
+
   async defer<T>(fn: () => Promise<T>): Promise<DeferredTurn<T>> {
     const pending: PendingWrites = new Map();
-    const result = await this.scope.run(pending, fn);
+    const extras: TurnWrite[] = [];
+    const result = await this.scope.run(pending, () => this.extras.run(extras, fn));
     const flusher = this.flusher;
     return {
       result,
       flush: async (trx) => {
+        for (const write of extras) await write(trx);
         if (pending.size === 0) return;
         if (!flusher) throw new Error('DeferredStateWrites: no storage attached to flush to');
         await flusher(trx, pending);

@@ -285,6 +285,8 @@ export interface AgentAccountTable {
   disabled_at: number | null;
   /** available | busy | away (010). */
   availability: ColumnType<string, string | undefined, string>;
+  /** agent | supervisor (013): supervisors also read the insights dashboard. */
+  role: ColumnType<string, string | undefined, string>;
 }
 
 export interface AgentSessionTable {
@@ -312,7 +314,41 @@ export interface AgentSignInFailureTable {
   since: number;
 }
 
+/** Something worth counting, recorded when it happened (013; services/insights/events.ts). */
+export interface InsightEventTable {
+  id: Generated<number>;
+  at: number;
+  /** yyyy-mm-dd, Europe/London: the day the figures count it on. */
+  day: string;
+  channel: string;
+  /** A one-way key for one conversation (its id and when it started); null for handoff timings. */
+  conversation_key: string | null;
+  /** The channel's conversation id, on `conversation` events only, cleared with retention. */
+  conversation_id: string | null;
+  kind: string;
+  name: string | null;
+  value: number | null;
+}
+
+/** A message the assistant did not understand, personal data masked (013; services/insights/inbox.ts). */
+export interface InsightInboxTable {
+  id: Generated<number>;
+  at: number;
+  day: string;
+  channel: string;
+  text: string;
+  /** The intent model's best guess (None, or the intent it was unsure of). */
+  guess: string;
+  /** What the assistant did next: asked_again, offered_person, handed_over. */
+  next_step: string;
+  label: string | null;
+  labelled_by: string | null;
+  labelled_at: number | null;
+}
+
 export interface DatabaseSchema {
+  insight_events: InsightEventTable;
+  insight_inbox: InsightInboxTable;
   bot_state: BotStateTable;
   transcript_activities: TranscriptActivityTable;
   directline_conversations: DirectLineConversationTable;

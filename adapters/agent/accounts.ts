@@ -2,12 +2,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../store/database.js';
 import { isUniqueViolation } from '../../store/references.js';
-import type { Agent } from '../../services/handoff/types.js';
+import type { Agent, AgentRole } from '../../services/handoff/types.js';
 import { DUMMY_HASH, MIN_PASSWORD_LENGTH, hashPassword, verifyPassword } from './passwords.js';
 
 /** An account row as the handoff service sees it (never the password hash). */
-function toAgent(row: { id: string; username: string; display_name: string }): Agent {
-  return { id: row.id, username: row.username, displayName: row.display_name };
+function toAgent(row: { id: string; username: string; display_name: string; role?: string }): Agent {
+  return { id: row.id, username: row.username, displayName: row.display_name, role: row.role === 'supervisor' ? 'supervisor' : 'agent' };
 }
 
 export const AVAILABILITIES = ['available', 'busy', 'away'] as const;
@@ -23,20 +23,21 @@ export class AgentAccounts {
   constructor(private readonly db: Db) {}
 
   /** Creates an account, or sets a new password when `replace` and it exists. */
-  async add(username: string, password: string, options: { displayName?: string; replace?: boolean; now?: number } = {}): Promise<Agent> {
+  async add(username: string, password: string, options: { displayName?: string; replace?: boolean; now?: number; role?: AgentRole } = {}): Promise<Agent> {
     const name = username.trim().toLowerCase();
     if (!USERNAME.test(name)) throw new Error('Usernames are 2-63 lower-case letters, digits, dots, dashes or underscores.');
     if (password.length < MIN_PASSWORD_LENGTH) throw new Error(`Passwords must be at least ${MIN_PASSWORD_LENGTH} characters.`);
     const hash = await hashPassword(password);
     const displayName = (options.displayName ?? name).trim().slice(0, 100) || name;
     const now = options.now ?? Date.now();
+    const role = options.role ?? 'agent';
     try {
       const id = randomUUID();
-      await this.db.insertInto('agent_accounts').values({ id, username: name, display_name: displayName, password_hash: hash, created_at: now, disabled_at: null }).execute();
-      return { id, username: name, displayName };
+      await this.db.insertInto('agent_accounts').values({ id, username: name, display_name: displayName, password_hash: hash, created_at: now, disabled_at: null, role }).execute();
+      return { id, username: name, displayName, role };
     } catch (error) {
       if (!isUniqueViolation(error) || !options.replace) throw error;
-      await this.db.updateTable('agent_accounts').set({ password_hash: hash, display_name: displayName, disabled_at: null }).where('username', '=', name).execute();
+      await this.db.updateTable('agent_accounts').set({ password_hash: hash, display_name: displayName, disabled_at: null, role }).where('username', '=', name).execute();
       const agent = await this.byUsername(name);
       if (!agent) throw error;
       return agent;

@@ -37,7 +37,9 @@ export interface AgentHubOptions {
 }
 
 export class AgentHub {
-  private readonly sessions: AgentSessions;
+  /** Console sign-in sessions and the audit trail, shared with the supervisors' insights pages. */
+  readonly sessions: AgentSessions;
+  readonly audit: AgentAudit;
   private readonly signInFailures: SignInFailures;
   private readonly sockets: AgentSockets;
   private readonly sessionTtlMs: number;
@@ -46,6 +48,7 @@ export class AgentHub {
   constructor(private readonly options: AgentHubOptions) {
     this.sessionTtlMs = options.sessionTtlMs ?? 8 * 3_600_000;
     this.sessions = new AgentSessions(options.db, options.accounts, this.sessionTtlMs);
+    this.audit = new AgentAudit(options.db);
     this.signInFailures = new SignInFailures(options.db);
     this.sockets = new AgentSockets(options.service, this.sessions, options.logger, options.now);
   }
@@ -54,7 +57,7 @@ export class AgentHub {
     const { options } = this;
     registerAgentRoutes(server, {
       service: options.service, cases: options.cases, savedReplies: options.savedReplies, accounts: options.accounts,
-      sessions: this.sessions, audit: new AgentAudit(options.db), signInFailures: this.signInFailures, phones: options.phones,
+      sessions: this.sessions, audit: this.audit, signInFailures: this.signInFailures, phones: options.phones,
       logger: options.logger, secureCookies: options.secureCookies ?? false, sessionTtlMs: this.sessionTtlMs, now: options.now,
     });
   }

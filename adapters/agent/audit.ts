@@ -1,7 +1,7 @@
 /** Which agent saw or acted on which conversation, when (agent_audit). Never message content. */
 import type { Db } from '../../store/database.js';
 
-export type AuditAction = 'sign_in' | 'sign_in_failed' | 'sign_in_locked' | 'sign_out' | 'view' | 'accept' | 'reply' | 'note' | 'end' | 'transfer' | 'availability_available' | 'availability_busy' | 'availability_away' | 'callback_claim' | 'callback_close';
+export type AuditAction = 'sign_in' | 'sign_in_failed' | 'sign_in_locked' | 'sign_out' | 'view' | 'accept' | 'reply' | 'note' | 'end' | 'transfer' | 'availability_available' | 'availability_busy' | 'availability_away' | 'callback_claim' | 'callback_close' | 'insights_inbox_view' | 'insights_label';
 
 /** The agent id recorded for a failed sign-in to a username no account has (never the text typed). */
 export const UNKNOWN_AGENT = '(unknown)';

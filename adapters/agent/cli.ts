@@ -1,6 +1,7 @@
 /**
  * Agent accounts from the command line (`npm run agents -- …`), against STORAGE_URL:
- *   add <username> [display name]   reads the password from stdin (never an argument: shell history)
+ *   add <username> [display name] [--supervisor]   reads the password from stdin (never an
+ *                                   argument: shell history); --supervisor may read the insights
  *   disable <username>              signs them out everywhere and refuses new sign-ins
  *   list
  */
@@ -21,7 +22,9 @@ async function readPassword(): Promise<string> {
 }
 
 async function main(): Promise<number> {
-  const [command, username, ...rest] = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  const supervisor = args.includes('--supervisor');
+  const [command, username, ...rest] = args.filter((a) => a !== '--supervisor');
   // The same settings, read and checked the same way, as the server: an agent added here must be
   // in the database the server uses, and a mistyped STORAGE_URL must not create a stray file.
   if (existsSync('.env')) process.loadEnvFile('.env');
@@ -38,9 +41,9 @@ async function main(): Promise<number> {
   try {
     switch (command) {
       case 'add': {
-        if (!username) throw new Error('usage: npm run agents -- add <username> [display name]  (password on stdin)');
-        const agent = await accounts.add(username, await readPassword(), { displayName: rest.join(' ') || username, replace: true });
-        console.log(`Agent ${agent.username} (${agent.displayName}) can sign in at /agent.`);
+        if (!username) throw new Error('usage: npm run agents -- add <username> [display name] [--supervisor]  (password on stdin)');
+        const agent = await accounts.add(username, await readPassword(), { displayName: rest.join(' ') || username, replace: true, role: supervisor ? 'supervisor' : 'agent' });
+        console.log(supervisor ? `Supervisor ${agent.username} (${agent.displayName}) can sign in at /agent and read /agent/insights.` : `Agent ${agent.username} (${agent.displayName}) can sign in at /agent.`);
         return 0;
       }
       case 'disable': {
@@ -50,10 +53,10 @@ async function main(): Promise<number> {
         return done ? 0 : 1;
       }
       case 'list':
-        for (const agent of await accounts.list()) console.log(`${agent.username}\t${agent.displayName}`);
+        for (const agent of await accounts.list()) console.log(`${agent.username}\t${agent.displayName}\t${agent.role ?? 'agent'}`);
         return 0;
       default:
-        console.error('usage: npm run agents -- add <username> [display name] | disable <username> | list');
+        console.error('usage: npm run agents -- add <username> [display name] [--supervisor] | disable <username> | list');
         return 2;
     }
   } catch (error) {

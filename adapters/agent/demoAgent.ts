@@ -12,3 +12,17 @@ export async function seedDemoAgent(accounts: AgentAccounts, env: NodeJS.Process
   await accounts.add(username, password, { displayName: 'Demo agent', replace: true });
   return username;
 }
+
+/**
+ * The demo's supervisor, only when DEMO_SUPERVISOR_PASSWORD is set: `demo-supervisor`, who can
+ * also open the insights dashboard (/agent/insights). Never set it in production; real
+ * supervisors come from `npm run agents -- add <username> --supervisor`.
+ */
+export async function seedDemoSupervisor(accounts: AgentAccounts, env: NodeJS.ProcessEnv): Promise<string | null> {
+  const password = env.DEMO_SUPERVISOR_PASSWORD;
+  if (!password) return null;
+  await accounts.add(DEMO_SUPERVISOR, password, { displayName: 'Demo supervisor', replace: true, role: 'supervisor' });
+  return DEMO_SUPERVISOR;
+}
+
+export const DEMO_SUPERVISOR = 'demo-supervisor';

@@ -25,6 +25,7 @@ import { say } from '../reply.js';
 import { dateIn, type BankHolidayDay } from '../dates/dateUnderstanding.js';
 import { describeCollectionsOn } from './collectionsOnDates.js';
 import { streamNamedIn } from './streams.js';
+import { jobCompleted } from '../outcomes.js';
 
 export const BIN_DAY_DIALOG = 'bins.nextCollection';
 const STEPS = 'bins.nextCollection.steps';
@@ -64,15 +65,18 @@ export class BinDayDialog extends InterruptibleDialog {
       const streams = named ? [named] : all;
       await step.context.sendActivity(await describeCollectionsOn(this.bins, this.messages, channel, { id: found.property.id, address }, streams, asked, now));
       await say(step.context, this.messages, 'bins.afterAnswer');
+      jobCompleted(step.context, 'bin_day_answered');
       return step.endDialog();
     }
     const collections = await this.bins.nextCollections(found.property.id, now);
     if (collections.length === 0) {
       await say(step.context, this.messages, 'bins.noCollections', { address });
+      jobCompleted(step.context, 'bin_day_answered');
       return step.endDialog();
     }
     await step.context.sendActivity(describeCollections(this.messages, channel, address, collections, now));
     await say(step.context, this.messages, 'bins.afterAnswer');
+    jobCompleted(step.context, 'bin_day_answered');
     return step.endDialog();
   }
 }

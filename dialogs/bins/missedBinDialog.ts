@@ -29,6 +29,7 @@ import type { JobOptions } from '../mainDialog.js';
 import { choicesActivity, say } from '../reply.js';
 import { dateIn } from '../dates/dateUnderstanding.js';
 import { streamLabel, streamNamedIn } from './streams.js';
+import { jobCompleted } from '../outcomes.js';
 
 export const MISSED_BIN_DIALOG = 'bins.missed';
 const STEPS = 'bins.missed.steps';
@@ -152,6 +153,7 @@ export class MissedBinDialog extends InterruptibleDialog {
       });
       const id = receipt.created ? 'missed.reported' : 'missed.alreadyReported';
       await say(step.context, this.messages, id, { ...streamWords, address: values.address, collectionDate: date(decision.collectionDate), reference: receipt.reference, returnBy: date(receipt.returnBy) });
+      jobCompleted(step.context, 'missed_bin_reported');
       return;
     }
     switch (decision.reason) {

@@ -36,6 +36,7 @@ import { rightAnswer, wrongAnswer, offerPerson, type QuestionTries } from '../qu
 import { choicesActivity, say } from '../reply.js';
 import { readChoice, readContact, readDate, readText } from './fieldAnswers.js';
 import type { PersonRequest } from './personRequest.js';
+import { jobCompleted } from '../outcomes.js';
 
 export const ACTION_DIALOG = 'counciltax.action';
 
@@ -318,6 +319,7 @@ export class ActionDialog extends Dialog<ActionOptions> {
     );
     await this.remember?.(context, { references: [reference], ...(propertyId ? { propertyId } : {}), ...(answers.property ? { address: answers.property } : {}) });
     await context.sendActivity(this.replies.caseOpened(action.id, reference)[channelOf(context).content]);
+    jobCompleted(context, 'council_tax_request_made');
     return dc.endDialog();
   }
 }

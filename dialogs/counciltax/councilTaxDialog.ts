@@ -38,6 +38,7 @@ import { answerActivity, choicesThatFit } from './answerActivity.js';
 import { fitsBudget } from '../../services/channels/smsText.js';
 import type { PersonRequest } from './personRequest.js';
 import { VERIFY_DIALOG, VerifyDialog, type VerifyResult } from './verifyDialog.js';
+import { jobCompleted } from '../outcomes.js';
 
 export const COUNCIL_TAX_DIALOG = 'counciltax';
 export const COUNCIL_TAX_INTENTS: IntentName[] = [
@@ -187,6 +188,7 @@ export class CouncilTaxDialog extends InterruptibleDialog {
       case 'support': {
         const topic = this.councilTax.answer(values.topic ?? '');
         await step.context.sendActivity(topic[channel.content]);
+        jobCompleted(step.context, 'council_tax_answered');
         const moreHelp = this.messages.render('counciltax.support.moreHelp', channel).text;
         if (fitsBudget(`${topic[channel.content]}\n${moreHelp}`, channel)) await step.context.sendActivity(moreHelp);
         const actionId = topic.offers ?? this.councilTax.topics('counciltax.support').find((t) => t.offers)?.offers;
@@ -228,6 +230,7 @@ export class CouncilTaxDialog extends InterruptibleDialog {
     const then = values.pending ?? (reply.offers && this.replies.action(reply.offers).priority === 'urgent' ? { actionId: reply.offers } : undefined);
     if (then) {
       await step.context.sendActivity(reply[channel.content]);
+      jobCompleted(step.context, 'council_tax_answered');
       values.path = 'done';
       return step.beginDialog(ACTION_DIALOG, { ...this.actionOptions(values, then.actionId), ...(then.reason ? { reason: then.reason } : {}) });
     }
@@ -251,6 +254,7 @@ export class CouncilTaxDialog extends InterruptibleDialog {
     const fitting = choicesThatFit(text, choices, channel);
     values.offered = offered.filter((o) => fitting.some((c) => c.label === o.label));
     const activity = answerActivity(text, fitting);
+    jobCompleted(step.context, 'council_tax_answered');
     if (values.offered.length === 0) {
       await step.context.sendActivity(activity);
       return step.endDialog();

@@ -96,7 +96,7 @@ export class HandoffConversation {
         const rating = /^\s*([1-5])\s*(\/\s*5|stars?)?\s*[.!]?\s*$/i.exec(text)?.[1];
         await this.memory.set(context, {});
         if (!rating || !memory.requestId) return false;
-        await this.handoff.queue.setRating(memory.requestId, Number(rating), this.handoff.clock());
+        await this.handoff.rate(memory.requestId, Number(rating));
         await this.handoff.say(context, 'ratingThanks');
         return true;
       }

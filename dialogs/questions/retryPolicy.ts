@@ -10,6 +10,7 @@
 import type { TurnContext } from 'botbuilder';
 import type { Messages } from '../content.js';
 import { say } from '../reply.js';
+import { notUnderstood } from '../outcomes.js';
 
 /** Wrong answers to one question before a person is offered instead of the question again. */
 export const WRONG_ANSWERS_BEFORE_PERSON = 2;
@@ -25,8 +26,12 @@ export interface QuestionTries {
  */
 export async function wrongAnswer(context: TurnContext, messages: Messages, tries: QuestionTries): Promise<'again' | 'person'> {
   tries.wrongAnswers = (tries.wrongAnswers ?? 0) + 1;
-  if (tries.wrongAnswers < WRONG_ANSWERS_BEFORE_PERSON) return 'again';
+  if (tries.wrongAnswers < WRONG_ANSWERS_BEFORE_PERSON) {
+    notUnderstood(context, 'asked_again');
+    return 'again';
+  }
   tries.wrongAnswers = 0;
+  notUnderstood(context, 'offered_person');
   await offerPerson(context, messages);
   return 'person';
 }

@@ -34,6 +34,7 @@ import { choicesActivity, say } from '../reply.js';
 import { parseLength, permitWords } from './permitWords.js';
 import { asChoices, bySoonest, offer, windowForDayPart, type OfferedSlot } from './slots.js';
 import type { TipServices } from './tipServices.js';
+import { jobCompleted } from '../outcomes.js';
 
 export const BOOKING_DIALOG = 'tip.booking';
 
@@ -515,6 +516,8 @@ export class BookingDialog extends Dialog<BookingOptions> {
     const site = await this.tip.sites.get(result.permit.siteId);
     if (!site) throw new Error(`permit for unknown site ${result.permit.siteId}`);
     const vehicle = state.vehicle?.name ?? result.permit.vehicleType;
+    // Counted even when the permit already existed: a turn run again after a crash never committed its first count.
+    jobCompleted(dc.context, 'permit_issued');
     if (channel.residentIdentifiedBy === 'phone') {
       // By text, the confirmation is the permit itself.
       await say(dc.context, this.messages, 'tip.permitText', permitWords(result.permit, vehicle, site, channel, now));

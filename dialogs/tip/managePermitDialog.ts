@@ -22,6 +22,7 @@ import { entityOf } from '../understanding.js';
 import { permitWords } from './permitWords.js';
 import { asChoices, bySoonest, offer, type OfferedSlot } from './slots.js';
 import type { TipServices } from './tipServices.js';
+import { jobCompleted } from '../outcomes.js';
 
 export const MANAGE_PERMIT_DIALOG = 'tip.managePermit';
 const STEPS = 'tip.managePermit.steps';
@@ -184,7 +185,10 @@ class ManageSteps extends Dialog<JobOptions> {
         }
         const result = await this.tip.permits.cancel(state.reference ?? '', state.credentials ?? { phone: '' }, this.tip.clock());
         if (!result.ok) await dc.context.sendActivity(result.message);
-        else await say(dc.context, this.messages, 'tip.manage.cancelled', { reference: result.permit.reference });
+        else {
+          await say(dc.context, this.messages, 'tip.manage.cancelled', { reference: result.permit.reference });
+          jobCompleted(dc.context, 'permit_cancelled');
+        }
         return dc.endDialog();
       }
       case 'slot': {
@@ -207,6 +211,7 @@ class ManageSteps extends Dialog<JobOptions> {
           return this.offerSlots(dc, state, permit);
         }
         await this.show(dc, 'tip.manage.changed', result.permit);
+        jobCompleted(dc.context, 'permit_changed');
         return dc.endDialog();
       }
       case 'registration': {
@@ -217,7 +222,10 @@ class ManageSteps extends Dialog<JobOptions> {
         }
         const result = await this.tip.permits.changeRegistration(state.reference ?? '', state.credentials ?? { phone: '' }, text, this.tip.clock());
         if (!result.ok) await dc.context.sendActivity(result.message);
-        else await this.show(dc, 'tip.manage.changed', result.permit);
+        else {
+          await this.show(dc, 'tip.manage.changed', result.permit);
+          jobCompleted(dc.context, 'permit_changed');
+        }
         return dc.endDialog();
       }
       default:

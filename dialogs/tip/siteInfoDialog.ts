@@ -17,6 +17,7 @@ import { say } from '../reply.js';
 import { dateIn } from '../dates/dateUnderstanding.js';
 import { sendPermitAnswers } from './permitQuestions.js';
 import type { TipServices } from './tipServices.js';
+import { jobCompleted } from '../outcomes.js';
 
 export const SITE_INFO_DIALOG = 'tip.siteInfo';
 
@@ -39,13 +40,18 @@ export class SiteInfoDialog extends Dialog<JobOptions> {
     const materials = await this.tip.sites.materials(text);
     if (materials.length > 0) {
       await dc.context.sendActivity(materials.map((m) => this.material(m, sites, channel)).join('\n'));
+      jobCompleted(dc.context, 'tip_info_answered');
       return dc.endDialog();
     }
     // "how many times can I go with a van": a permit question, whichever tip job it reached.
-    if (await sendPermitAnswers(dc.context, this.tip, this.messages, understanding, (date, ch) => this.openingLines(date, ch))) return dc.endDialog();
+    if (await sendPermitAnswers(dc.context, this.tip, this.messages, understanding, (date, ch) => this.openingLines(date, ch))) {
+      jobCompleted(dc.context, 'tip_info_answered');
+      return dc.endDialog();
+    }
     if (WHERE.test(text)) {
       const lines = sites.map((s) => this.messages.render('tip.info.where', channel, { site: s.shortName, name: s.name, address: s.address, directions: s.directions }).text);
       await dc.context.sendActivity(lines.join('\n'));
+      jobCompleted(dc.context, 'tip_info_answered');
       return dc.endDialog();
     }
     // A holiday by name is its own day ("boxing day" is the 26th, even when the bank holiday moves
@@ -53,6 +59,7 @@ export class SiteInfoDialog extends Dialog<JobOptions> {
     const date = dateIn(text, this.tip.clock(), { bankHolidays: this.tip.bankHolidays })?.value ?? this.tip.policy.clock(this.tip.clock()).today;
     await dc.context.sendActivity((await Promise.all(sites.map((s) => this.opening(s, date, channel)))).join('\n'));
     await say(dc.context, this.messages, 'tip.info.after');
+    jobCompleted(dc.context, 'tip_info_answered');
     return dc.endDialog();
   }
 

@@ -71,6 +71,18 @@ export interface HandoffServiceOptions {
    * of fake requests cannot push real residents down it); every request is admitted without it.
    */
   admitNewRequest?: (conversationId: string) => Promise<boolean>;
+  /** Told when something the council's insights count happens (services/insights); nothing by default. */
+  insights?: HandoffInsights;
+}
+
+/** What the handoff tells the council's insights, as it happens. */
+export interface HandoffInsights {
+  /** A resident was handed to a person (queued, offered a callback, or told to call). */
+  handedOver(context: TurnContext, input: HandoffRequestInput): Promise<void>;
+  /** A request left the queue after `waitedMs`: accepted, the resident left, or offered a callback. */
+  leftQueue(request: HandoffRequest, how: 'accepted' | 'left' | 'callback', waitedMs: number): Promise<void>;
+  /** The resident rated the chat 1-5. */
+  rated(request: { channelId: string }, rating: number): Promise<void>;
 }
 
 /**
@@ -167,6 +179,7 @@ export class HandoffService {
       await this.options.memory.set(context, { stage: 'callbackOffer', pending: { ...input, collected } });
       // An urgent resident has just been given the numbers that answer now; the callback is extra.
       await this.say(context, input.priority === 'urgent' ? 'outOfHoursUrgent' : 'outOfHours');
+      await this.counted(this.options.insights?.handedOver(context, input));
       return { kind: 'closed' };
     }
     const reference = TurnContext.getConversationReference(context.activity);
@@ -177,6 +190,7 @@ export class HandoffService {
       await this.say(context, input.priority === 'urgent' ? 'busyUrgent' : 'busy', { phone: this.options.councilPhone });
       // Only whether it was urgent: the topic (self-harm, abuse…) never reaches the log.
       this.options.logger.info({ conversationId, urgent: input.priority === 'urgent' }, 'handoff refused: over the limit');
+      await this.counted(this.options.insights?.handedOver(context, input));
       return { kind: 'limited' };
     }
     const { request, created } = await this.queue.enqueue(
@@ -206,6 +220,7 @@ export class HandoffService {
       await this.queue.addMessage(request.id, 'resident', context.activity.text, now);
     }
     await this.say(context, request.priority === 'urgent' ? 'queuedUrgent' : 'queued', { position, minutes });
+    await this.counted(this.options.insights?.handedOver(context, input));
     if (this.options.emitHandoffInitiate ?? true) await this.sendInitiation(context, request, channel);
     // Only whether it is urgent: the topic or the reason (self-harm, abuse, "sensitive"…) says
     // something about the resident, and the queue in the database is where an agent reads it.
@@ -239,8 +254,10 @@ export class HandoffService {
 
   /** The resident leaves the queue or the chat ('back'); false when it was no longer active. */
   async residentLeft(request: HandoffRequest): Promise<boolean> {
-    const before = await this.queue.finish(request.id, request.status === 'queued' ? 'left' : 'ended', 'resident_left', this.now());
+    const now = this.now();
+    const before = await this.queue.finish(request.id, request.status === 'queued' ? 'left' : 'ended', 'resident_left', now);
     if (!before) return false;
+    if (request.status === 'queued') await this.counted(this.options.insights?.leftQueue(request, 'left', now - request.queuedAt));
     this.emit({ kind: 'request', requestId: request.id, agentId: before.agentId, status: request.status === 'queued' ? 'left' : 'ended' });
     this.emit({ kind: 'queue' });
     return true;
@@ -332,6 +349,7 @@ export class HandoffService {
       throw new HandoffError(current ? 'conflict' : 'not_found', current ? 'Someone else has already taken this conversation, or it has ended.' : 'No such conversation.');
     }
     const request = await this.mustGet(requestId);
+    await this.counted(this.options.insights?.leftQueue(request, 'accepted', now - request.queuedAt));
     await this.queue.addMessage(requestId, 'system', `${agent.displayName} accepted`, now, agent.id);
     this.emit({ kind: 'request', requestId, agentId: agent.id, status: 'assigned' });
     this.emit({ kind: 'queue' });
@@ -447,6 +465,7 @@ export class HandoffService {
     for (const request of await this.queue.dueForCallbackOffer(now)) {
       if (!(await this.queue.claimCallbackOffer(request.id, now))) continue;
       offered += 1;
+      await this.counted(this.options.insights?.leftQueue(request, 'callback', now - request.queuedAt));
       await this.tell(request, 'timedOut', {}, async (context) => {
         await this.options.memory.set(context, { stage: 'callbackOffer', requestId: request.id });
       }).catch((error: unknown) => this.options.logger.warn({ err: summary(error), requestId: request.id }, 'could not offer a callback'));
@@ -455,7 +474,19 @@ export class HandoffService {
     return offered;
   }
 
+  /** The resident's 1-5 rating of a chat just ended. */
+  async rate(requestId: string, rating: number): Promise<void> {
+    await this.queue.setRating(requestId, rating, this.now());
+    const request = await this.queue.get(requestId);
+    if (request) await this.counted(this.options.insights?.rated(request, rating));
+  }
+
   // ---- helpers ----------------------------------------------------------------------------
+
+  /** A figure that could not be counted is no reason to fail a resident's handoff. */
+  private async counted(recording: Promise<void> | undefined): Promise<void> {
+    await recording?.catch((error: unknown) => this.options.logger.warn({ err: summary(error) }, 'insights event not recorded'));
+  }
 
   private async mustGet(requestId: string): Promise<HandoffRequest> {
     const request = await this.queue.get(requestId);

@@ -119,4 +119,9 @@ export interface Agent {
   id: string;
   username: string;
   displayName: string;
+  /** Supervisors also read the insights dashboard; agents do not. */
+  role?: AgentRole;
 }
+
+export const AGENT_ROLES = ['agent', 'supervisor'] as const;
+export type AgentRole = (typeof AGENT_ROLES)[number];

@@ -12,6 +12,7 @@ import { directLineInbox } from './009_directline_inbox.js';
 import { dropSmsClaims } from './010_drop_sms_claims.js';
 import { smsOutboxAttemptStarted } from './011_sms_outbox_attempt_started.js';
 import { workspace } from './012_workspace.js';
+import { insights } from './013_insights.js';
 
 /**
  * Every migration, in order. Names are permanent: a migration that has run on a council's
@@ -31,5 +32,6 @@ export function allMigrations(dialect: Dialect): Record<string, Migration> {
     '010_drop_sms_claims': dropSmsClaims(),
     '011_sms_outbox_attempt_started': smsOutboxAttemptStarted(),
     '012_workspace': workspace(),
+    '013_insights': insights(dialect),
   };
 }

@@ -10,7 +10,9 @@ const content = JSON.parse(readFileSync('data/demo/messages.json', 'utf8')) as {
   messages: Record<string, { choices?: string[] }>;
   menus: Record<string, string>;
 };
-const buttons = [...new Set(Object.values(content.messages).flatMap((m) => m.choices ?? []))];
+// "Yes" and "No" answer "did this answer your question?", asked only after a job: tested there.
+const ANSWERS = new Set(Object.entries(content.messages).filter(([id]) => id === 'answered.ask').flatMap(([, m]) => m.choices ?? []));
+const buttons = [...new Set(Object.values(content.messages).flatMap((m) => m.choices ?? []))].filter((b) => !ANSWERS.has(b));
 
 let council: TestCouncil;
 beforeAll(async () => {
@@ -26,6 +28,14 @@ describe('quick replies', () => {
     const replies = (await resident.say(label)).join('\n');
     expect(replies).not.toMatch(/didn't understand/i);
     expect(replies.length).toBeGreaterThan(0);
+  });
+
+  it.each([...ANSWERS])('"%s", after a job, answers whether it answered the question', async (label) => {
+    const resident = await council.webResident();
+    expect((await resident.say('bin day for 1 High Street DF1 1AA')).join('\n')).toMatch(/\[Yes\]\n\[No\]/);
+    const replies = (await resident.say(label)).join('\n');
+    expect(replies).toMatch(/Thank you for telling us/);
+    expect(replies).not.toMatch(/didn't understand/i);
   });
 
   it('"Council tax" on its own offers the council tax questions', async () => {

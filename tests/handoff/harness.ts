@@ -36,7 +36,7 @@ export interface HandoffCouncil {
  * The whole assistant (the real composition root) with the fake Twilio and a clock the test
  * moves; `database` is a second handle on the same database, for reading what was stored.
  */
-export async function startHandoffCouncil(options: { db?: TestDatabase; clock?: TestClock; fakeTwilio?: FakeTwilio } = {}): Promise<HandoffCouncil> {
+export async function startHandoffCouncil(options: { db?: TestDatabase; clock?: TestClock; fakeTwilio?: FakeTwilio; env?: Record<string, string> } = {}): Promise<HandoffCouncil> {
   const testDb = options.db ?? (await testDatabase());
   const clock = options.clock ?? { now: MONDAY_10AM };
   const fakeTwilio = options.fakeTwilio ?? (await startFakeTwilio(TEST_TWILIO.accountSid, TEST_TWILIO.authToken));
@@ -48,6 +48,7 @@ export async function startHandoffCouncil(options: { db?: TestDatabase; clock?: 
       TWILIO_API_BASE_URL: fakeTwilio.url,
       // Agents and residents in these tests text faster than any real person would.
       SMS_RATE_LIMIT_PER_MINUTE: '600',
+      ...options.env,
     },
     clock: () => new Date(clock.now),
   });

@@ -106,6 +106,8 @@
     $('console').hidden = false;
     $('me').hidden = false;
     $('whoami').textContent = 'Signed in as ' + session.agent.displayName;
+    // Supervisors also read how well the assistant is working.
+    $('insights-link').hidden = session.agent.role !== 'supervisor';
     $('alerts').hidden = !('Notification' in window) || Notification.permission !== 'default';
     const [agents, replies] = await Promise.all([api('GET', '/agents'), api('GET', '/saved-replies')]);
     state.agents = agents.agents;
