@@ -5,7 +5,8 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Accounts, VerifyInput } from '../../services/councilTax/accounts.js';
-import { EmbeddedAccounts } from '../../services/councilTax/embeddedAccounts.js';
+import { EmbeddedAccountLookup } from '../../services/councilTax/embeddedAccountLookup.js';
+import { VerifiedAccounts } from '../../services/councilTax/verifiedAccounts.js';
 import { VerificationAttempts } from '../../services/councilTax/verificationAttempts.js';
 import { VerificationGrants } from '../../services/councilTax/verificationGrants.js';
 import { openDatabase, type Database } from '../../store/database.js';
@@ -52,7 +53,7 @@ for (const engine of ENGINES) {
       testDb = await engine.create();
       database = await openDatabase(testDb.url);
       grants = new VerificationGrants(database.db);
-      accounts = new EmbeddedAccounts(data, new VerificationAttempts(database.db, data.verification), grants);
+      accounts = new VerifiedAccounts(new EmbeddedAccountLookup(data), new VerificationAttempts(database.db, data.verification), grants, data.verification);
     });
     afterAll(async () => {
       await database.close();
