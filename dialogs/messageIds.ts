@@ -20,6 +20,12 @@ export const MESSAGE_IDS = [
   'question.offerPerson',
   'notYetAvailable',
   'turnError',
+  // a back-office system that did not answer (one per port, services/backOffice/unavailable.ts)
+  'backOffice.unavailable.addresses',
+  'backOffice.unavailable.bins',
+  'backOffice.unavailable.permits',
+  'backOffice.unavailable.councilTax',
+  'backOffice.unavailable.cases',
   // bins
   'address.askPostcode',
   'address.badPostcode',

@@ -13,10 +13,10 @@ export class BackOfficeUnavailableError extends Error {
   override readonly name = 'BackOfficeUnavailableError';
   constructor(
     readonly port: BackOfficePort,
-    readonly cause_: UnavailableCause,
+    readonly failure: UnavailableCause,
     detail: string,
   ) {
-    super(`The ${port} back office is unavailable (${cause_}): ${detail}`);
+    super(`The ${port} back office is unavailable (${failure}): ${detail}`);
   }
 }
 

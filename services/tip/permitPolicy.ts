@@ -42,7 +42,7 @@ export class PermitPolicy {
   }
 
   refusal<R extends MessageKey>(reason: R, values: Record<string, string | number> = {}, details: RefusalDetails = {}): Refusal<R> {
-    return { ok: false, reason, message: this.message(reason, values), details };
+    return { ok: false, reason, message: this.message(reason, values), values, details };
   }
 
   vehicleFromText(text: string): { id: string; name: string } | null {
