@@ -6,6 +6,7 @@
 import { ActivityTypes, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
 import {
   ComponentDialog,
+  DialogContextError,
   DialogSet,
   DialogTurnStatus,
   WaterfallDialog,
@@ -48,6 +49,16 @@ export interface MainDialogOptions {
   coversPostcode?: (postcode: string) => Promise<boolean>;
   /** Told when a back-office system did not answer (logged and counted; the resident is answered here). */
   onBackOfficeUnavailable?: (error: BackOfficeUnavailableError) => void;
+}
+
+/** The back-office failure inside an error, through the dialog stack's wrappings (DialogContextError). */
+function backOfficeFailureIn(error: unknown): BackOfficeUnavailableError | undefined {
+  let current = error;
+  for (let depth = 0; depth < 20 && current; depth += 1) {
+    if (isBackOfficeUnavailable(current)) return current;
+    current = current instanceof DialogContextError ? current.error : undefined;
+  }
+  return undefined;
 }
 
 /** What the resident is told when each back-office system does not answer. */
@@ -188,10 +199,11 @@ export class MainDialog extends ComponentDialog {
       const result = await dialogContext.continueDialog();
       if (result.status === DialogTurnStatus.empty) await dialogContext.beginDialog(this.id);
     } catch (error) {
-      if (!isBackOfficeUnavailable(error)) throw error;
-      this.options.onBackOfficeUnavailable?.(error);
+      const unavailable = backOfficeFailureIn(error);
+      if (!unavailable) throw error;
+      this.options.onBackOfficeUnavailable?.(unavailable);
       await dialogContext.cancelAllDialogs();
-      await say(context, this.messages, UNAVAILABLE_MESSAGES[error.port]);
+      await say(context, this.messages, UNAVAILABLE_MESSAGES[unavailable.port]);
     }
   }
 
