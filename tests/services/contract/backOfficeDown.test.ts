@@ -40,7 +40,7 @@ beforeAll(async () => {
       BACK_OFFICE_COUNCIL_TAX: 'http',
       BACK_OFFICE_CASES: 'http',
       BACK_OFFICE_URL: server.url,
-      BACK_OFFICE_TIMEOUT_MS: '2000',
+      BACK_OFFICE_TIMEOUT_MS: '15000',
       BACK_OFFICE_RETRIES: '1',
     },
     undefined,

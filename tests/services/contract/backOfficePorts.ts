@@ -54,8 +54,8 @@ export async function embeddedPorts(): Promise<PortsUnderTest> {
   };
 }
 
-/** A client for one port of a back office at `url`: quick, with one retry, for tests. */
-export function client(port: BackOfficePort, url: string, timeoutMs = 2000): BackOfficeHttp {
+/** A client for one port of a back office at `url`: one retry, and a timeout generous enough for a busy test machine. */
+export function client(port: BackOfficePort, url: string, timeoutMs = 15_000): BackOfficeHttp {
   return new BackOfficeHttp(port, { baseUrl: url, timeoutMs, retries: 1, retryMinMs: 10 });
 }
 
