@@ -3,6 +3,7 @@
  * council's data answers or a council system speaking the back-office API does. A council
  * writing its own server can point these checks at it (the fake server here is one).
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UnknownPropertyError } from '../../../services/bins/binCollections.js';
 import type { FakeBackOfficePorts } from '../../helpers/fakeBackOffice.js';
@@ -13,6 +14,24 @@ const IMPLEMENTATIONS: [string, () => Promise<PortsUnderTest>][] = [
   ['embedded', embeddedPorts],
   ['http', httpPorts],
 ];
+
+/** "GET /addresses/{propertyId}" for every operation in the published API document. */
+function documentedOperations(): { method: string; path: RegExp; name: string }[] {
+  const lines = readFileSync(new URL('../../../docs/back-office-api.yaml', import.meta.url), 'utf8').split('\n');
+  const operations: { method: string; path: RegExp; name: string }[] = [];
+  let path: string | undefined;
+  for (const line of lines) {
+    const pathLine = /^ {2}(\/\S*):$/.exec(line);
+    if (pathLine) path = pathLine[1];
+    else if (/^\S/.test(line)) path = undefined;
+    const method = /^ {4}(get|post):$/.exec(line)?.[1];
+    if (path && method) {
+      const pattern = new RegExp(`^${path.replace(/\{[^}]+\}/g, '[^/]+')}$`);
+      operations.push({ method: method.toUpperCase(), path: pattern, name: `${method.toUpperCase()} ${path}` });
+    }
+  }
+  return operations;
+}
 
 /** Monday 23 November 2026, 10:00 in Demoford. */
 const NOW = london('2026-11-23T10:00').toJSDate();
@@ -105,6 +124,7 @@ for (const [name, start] of IMPLEMENTATIONS) {
         expect(reference).toMatch(/^HC-\d{6}$/);
         expect(await p.cases.get(reference)).toMatchObject({ reference, status: 'open', kind: 'callback', details: { when: 'morning' } });
         expect((await p.cases.listOpenOfKind('callback')).map((c) => c.reference)).toContain(reference);
+        expect((await p.cases.listOpen()).map((c) => c.reference)).toContain(reference);
         expect(await p.cases.claim(reference, 'agent-1', NOW)).toEqual({ ok: true });
         expect(await p.cases.claim(reference, 'agent-2', NOW)).toEqual({ ok: false, reason: 'claimed' });
         expect(await p.cases.close(reference, NOW, 'resolved')).toBe(true);
@@ -133,6 +153,19 @@ for (const [name, start] of IMPLEMENTATIONS) {
         expect((await p.permits.visitsUsed(FIXTURES.highStreet1, NOW)).used).toBe(1);
       });
 
+      it('finds a permit by the phone it was booked with and by its address, and changes it', async () => {
+        const issued = await p.permits.issue(request({ propertyId: FIXTURES.millLane22, phone: '07700 900123', idempotencyKey: `contract-${name}-5` }));
+        if (!issued.ok) throw new Error(issued.message);
+        const reference = issued.permit.reference;
+        expect((await p.permits.findForPhone('+447700900123')).map((x) => x.reference)).toContain(reference);
+        expect((await p.permits.findForProperty(FIXTURES.millLane22)).map((x) => x.reference)).toContain(reference);
+        const credentials = { phone: '07700900123' };
+        expect(await p.permits.changeRegistration(reference, credentials, 'xy12 zzz', NOW)).toMatchObject({ ok: true, permit: { registration: 'XY12ZZZ' } });
+        expect(await p.permits.changeDate(reference, credentials, { date: '2026-11-27', window: 'afternoon' }, NOW)).toMatchObject({
+          ok: true, permit: { date: '2026-11-27', window: 'afternoon' },
+        });
+      });
+
       it('refuses in the council\'s words: trade waste, a full allowance\'s rules, a second cancel', async () => {
         const trade = await p.permits.issue(request({ declaredNoTradeWaste: false, idempotencyKey: `contract-${name}-2` }));
         expect(trade).toMatchObject({ ok: false, reason: 'trade_waste', message: expect.stringMatching(/household waste only/) });
@@ -148,6 +181,19 @@ for (const [name, start] of IMPLEMENTATIONS) {
         });
         expect(await p.permits.cancel('TP-000000', credentials, NOW)).toMatchObject({ ok: false, reason: 'not_found' });
       });
+    });
+
+    it.runIf(name === 'http')('spoke only the API that docs/back-office-api.yaml documents, and used all of it', () => {
+      const operations = documentedOperations();
+      const seen = new Set<string>();
+      for (const request of under.requests ?? []) {
+        const [method, path] = request.split(' ');
+        const operation = operations.find((o) => o.method === method && o.path.test(path ?? ''));
+        expect(operation, `${request} is not in the API document`).toBeDefined();
+        if (operation) seen.add(operation.name);
+      }
+      expect(operations.length).toBeGreaterThan(20);
+      expect(operations.map((o) => o.name).filter((n) => !seen.has(n))).toEqual([]);
     });
   });
 }

@@ -29,6 +29,8 @@ export const permitPolicy = new PermitPolicy(tipData.policy, sites);
 
 export interface PortsUnderTest {
   ports: FakeBackOfficePorts;
+  /** For the HTTP implementations: every request the API server saw ("GET /addresses"). */
+  requests?: string[];
   close(): Promise<void>;
 }
 
@@ -65,6 +67,7 @@ export async function httpPorts(): Promise<PortsUnderTest & { server: FakeBackOf
   const server = await startFakeBackOffice(behind.ports);
   return {
     server,
+    requests: server.requests,
     ports: {
       addresses: new HttpAddressLookup(client('addresses', server.url)),
       bins: new HttpBinCollections(client('bins', server.url)),
