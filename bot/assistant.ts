@@ -38,7 +38,17 @@ import { BinDayDialog } from '../dialogs/bins/binDayDialog.js';
 import { MissedBinDialog } from '../dialogs/bins/missedBinDialog.js';
 import { loadDemoCouncilData } from '../services/data/loadDemoCouncilData.js';
 import { DatabaseMissedCollections } from '../services/bins/databaseMissedCollections.js';
-import { createCouncilTaxServices } from '../services/councilTax/index.js';
+import { createCouncilTaxServices, embeddedCouncilTaxBackOffice } from '../services/councilTax/index.js';
+import { MissedReportPolicy, missedReportRules } from '../services/bins/missedReportPolicy.js';
+import { chooseBackOffice, backOfficeSummary } from './backOffice.js';
+import { HttpAddressLookup } from '../services/backOffice/http/httpAddressLookup.js';
+import { HttpBinCollections, HttpMissedCollections } from '../services/backOffice/http/httpBinCollections.js';
+import { HttpAccountLookup, HttpCouncilTaxRecords } from '../services/backOffice/http/httpCouncilTax.js';
+import { HttpCases } from '../services/backOffice/http/httpCases.js';
+import { HttpPermits } from '../services/backOffice/http/httpPermits.js';
+import type { MissedCollections } from '../services/bins/missedCollections.js';
+import type { Cases } from '../services/cases/cases.js';
+import type { Permits } from '../services/tip/permits.js';
 import { DbCases } from '../services/cases/dbCases.js';
 import { CouncilTaxDialog, COUNCIL_TAX_INTENTS } from '../dialogs/counciltax/councilTaxDialog.js';
 import { AccountRequests } from '../dialogs/counciltax/accountRequests.js';
@@ -135,15 +145,30 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
   const clock = options.clock ?? (() => new Date());
   const dataDir = resolve(config.COUNCIL_DATA_DIR);
   const council = loadDemoCouncilData(dataDir);
-  const missedCollections = new DatabaseMissedCollections(database.db);
-  const councilTax = createCouncilTaxServices(dataDir, council.gazetteer, database.db);
-  const cases = new DbCases(database.db);
+  // Each back-office port from the data folder and store, or from the council's own system.
+  const choose = chooseBackOffice(config);
+  const addresses = choose('addresses', () => council.addressLookup, (http) => new HttpAddressLookup(http));
+  const binCollections = choose('bins', () => council.binCollections, (http) => new HttpBinCollections(http));
+  const missedCollections = choose<MissedCollections>('bins', () => new DatabaseMissedCollections(database.db), (http) => new HttpMissedCollections(http));
+  const missedReportPolicy = new MissedReportPolicy(binCollections, missedReportRules(council.bins.rules), council.workingDays);
+  const councilTax = createCouncilTaxServices(dataDir, council.gazetteer, database.db, (data) =>
+    choose('councilTax', () => embeddedCouncilTaxBackOffice(data, council.gazetteer), (http) => ({
+      records: new HttpCouncilTaxRecords(http),
+      accounts: new HttpAccountLookup(http),
+    })),
+  );
+  const cases = choose<Cases>('cases', () => new DbCases(database.db), (http) => new HttpCases(http));
   const tipData = loadTipData(join(dataDir, 'tip'), council.bins.bankHolidays);
   const tipSites = new EmbeddedTipSites(tipData);
+  const permitPolicy = new PermitPolicy(tipData.policy, tipSites);
   const tip: TipServices = {
     sites: tipSites,
-    permits: new DatabasePermits({ db: database.db, addresses: council.addressLookup, sites: tipSites, policy: tipData.policy }),
-    policy: new PermitPolicy(tipData.policy, tipSites),
+    permits: choose<Permits>(
+      'permits',
+      () => new DatabasePermits({ db: database.db, addresses, sites: tipSites, policy: tipData.policy }),
+      (http) => new HttpPermits(http, permitPolicy),
+    ),
+    policy: permitPolicy,
     bankHolidays: council.bins.bankHolidays,
     clock,
     // Permits go by text from the web only when the council has a Twilio number.
@@ -216,7 +241,7 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
     insights: handoffInsights(insightEvents, turnInsights, now),
   });
   const handoffConversation = new HandoffConversation(handoff, handoffMemory, {
-    addresses: council.addressLookup,
+    addresses,
     // The same state the dialogs keep the resident's address in (CouncilBot's residentMemory).
     residentMemory: conversationState.createProperty<ResidentMemory>('residentMemory'),
     mayAsk: (topic) => urgentTopics.topic(topic)?.askProperty ?? true,
@@ -225,21 +250,21 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
   const jobs: JobRoute[] = [
     {
       intents: ['bins.next_collection'],
-      dialog: new BinDayDialog(council.addressLookup, council.binCollections, messages, clock, council.bins.bankHolidays),
+      dialog: new BinDayDialog(addresses, binCollections, messages, clock, council.bins.bankHolidays),
       // "what about over christmas", "and 22 Mill Lane DF2 4QT": the same question for another day or address.
       followUp: (u) => u.entities.some((e) => e.type === 'date' || e.type === 'postcode'),
     },
-    { intents: ['tip.book_permit'], dialog: new BookPermitDialog(council.addressLookup, tip, messages), inContext: asksForAnotherPermit },
+    { intents: ['tip.book_permit'], dialog: new BookPermitDialog(addresses, tip, messages), inContext: asksForAnotherPermit },
     { intents: ['tip.site_info'], dialog: new SiteInfoDialog(tip, messages) },
     { intents: ['tip.manage_permit'], dialog: new ManagePermitDialog(tip, messages), inContext: actsOnPermitJustHandled },
     {
       intents: ['bins.missed'],
-      dialog: new MissedBinDialog(council.addressLookup, council.binCollections, council.missedReportPolicy, missedCollections, messages, clock),
+      dialog: new MissedBinDialog(addresses, binCollections, missedReportPolicy, missedCollections, messages, clock),
     },
     {
       intents: COUNCIL_TAX_INTENTS,
       dialog: new CouncilTaxDialog({
-        services: limitedCouncilTax, addresses: council.addressLookup, cases, person: new LivePersonRequest(handoff, clock),
+        services: limitedCouncilTax, addresses, cases, person: new LivePersonRequest(handoff, clock),
         accountRequests: AccountRequests.load(dataDir), messages, clock,
         remember: (context, partial) => handoff.rememberCollected(context, partial),
       }),
@@ -251,10 +276,12 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
   const mainDialog = new MainDialog(recogniser, messages, conversationState.createProperty('mainMemory'), jobs, {
     clock,
     onUnderstood: (understanding) => metrics.intents.inc({ intent: understanding.intent }),
+    // Which system and why, never the resident's details.
+    onBackOfficeUnavailable: (error) => logger.warn({ backOffice: error.port, cause: error.failure }, 'a back-office system did not answer'),
     urgent: { topics: urgentTopics, dialog: new UrgentDialog(urgentTopics, messages, handoff) },
     signposts,
     words,
-    coversPostcode: (postcode) => council.addressLookup.coversPostcode(postcode),
+    coversPostcode: (postcode) => addresses.coversPostcode(postcode),
   });
   const bot =
     options.replaceBot?.(conversationState) ??
@@ -404,7 +431,7 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
   });
   const port = (server.address() as AddressInfo).port;
   const listening = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
-  logger.info({ host: config.HOST, port, storage: database.dialect, redis: shared.shared, dataDir, sms: Boolean(sms) }, 'council-assistant is listening');
+  logger.info({ host: config.HOST, port, storage: database.dialect, redis: shared.shared, dataDir, sms: Boolean(sms), backOffice: backOfficeSummary(config) }, 'council-assistant is listening');
 
   // Housekeeping on timers that never keep the process alive by themselves.
   const idleTimer = setInterval(() => {

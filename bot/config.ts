@@ -15,6 +15,24 @@ const optionalText = z
   .transform((value) => (value === '' ? undefined : value))
   .optional();
 
+const backOfficeChoice = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? 'embedded' : value))
+  .pipe(z.enum(['embedded', 'http'], { error: 'must be embedded or http' }))
+  .default('embedded');
+
+const backOfficeUrl = optionalText.pipe(z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional());
+
+/** Each back-office port, with its setting and its own URL setting. */
+export const BACK_OFFICE_SETTINGS = {
+  addresses: ['BACK_OFFICE_ADDRESSES', 'BACK_OFFICE_ADDRESSES_URL'],
+  bins: ['BACK_OFFICE_BINS', 'BACK_OFFICE_BINS_URL'],
+  permits: ['BACK_OFFICE_PERMITS', 'BACK_OFFICE_PERMITS_URL'],
+  councilTax: ['BACK_OFFICE_COUNCIL_TAX', 'BACK_OFFICE_COUNCIL_TAX_URL'],
+  cases: ['BACK_OFFICE_CASES', 'BACK_OFFICE_CASES_URL'],
+} as const;
+
 const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3978),
@@ -101,6 +119,24 @@ const configSchema = z.object({
   INSIGHTS_ABANDONED_AFTER_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
   // The demo's supervisor account (username demo-supervisor), who may read the insights.
   DEMO_SUPERVISOR_PASSWORD: optionalText.pipe(z.string().min(12, 'must be at least 12 characters').optional()),
+  // The council's back-office systems, port by port: the data folder's records (embedded) or a
+  // system speaking the back-office API (http, docs/back-office-api.yaml).
+  BACK_OFFICE_ADDRESSES: backOfficeChoice,
+  BACK_OFFICE_BINS: backOfficeChoice,
+  BACK_OFFICE_PERMITS: backOfficeChoice,
+  BACK_OFFICE_COUNCIL_TAX: backOfficeChoice,
+  BACK_OFFICE_CASES: backOfficeChoice,
+  // Where the API is: one base URL for every http port, or one per port (which wins).
+  BACK_OFFICE_URL: backOfficeUrl,
+  BACK_OFFICE_ADDRESSES_URL: backOfficeUrl,
+  BACK_OFFICE_BINS_URL: backOfficeUrl,
+  BACK_OFFICE_PERMITS_URL: backOfficeUrl,
+  BACK_OFFICE_COUNCIL_TAX_URL: backOfficeUrl,
+  BACK_OFFICE_CASES_URL: backOfficeUrl,
+  BACK_OFFICE_TOKEN: optionalText,
+  // Each request's limit, and extra tries for reads (never for bookings, reports or cases).
+  BACK_OFFICE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  BACK_OFFICE_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
 
   // How long personal data in transcripts and conversation state is kept.
   RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
@@ -139,6 +175,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (config.TWILIO_AUTH_TOKEN && !config.PUBLIC_BASE_URL) {
     problems.push('PUBLIC_BASE_URL: required with Twilio, because Twilio signs requests against the public URL');
+  }
+  for (const [choice, url] of Object.values(BACK_OFFICE_SETTINGS)) {
+    if (config[choice] === 'http' && !config[url] && !config.BACK_OFFICE_URL) {
+      problems.push(`${url}: required (or BACK_OFFICE_URL) when ${choice} is http`);
+    }
   }
   if (problems.length) throw new ConfigError(problems);
   return config;

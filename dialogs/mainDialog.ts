@@ -6,6 +6,7 @@
 import { ActivityTypes, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
 import {
   ComponentDialog,
+  DialogContextError,
   DialogSet,
   DialogTurnStatus,
   WaterfallDialog,
@@ -23,6 +24,7 @@ import { WRONG_ANSWERS_BEFORE_PERSON } from './questions/retryPolicy.js';
 import { say } from './reply.js';
 import { entityOf, type IntentRecogniser, type Understanding } from './understanding.js';
 import { channelOf } from '../services/channels/channels.js';
+import { isBackOfficeUnavailable, type BackOfficePort, type BackOfficeUnavailableError } from '../services/backOffice/unavailable.js';
 
 export const MAIN_DIALOG = 'main';
 const ROUTE = 'main.route';
@@ -47,7 +49,28 @@ export interface MainDialogOptions {
   };
   /** Whether a postcode is in the borough: one that is not gets "another council looks after it". */
   coversPostcode?: (postcode: string) => Promise<boolean>;
+  /** Told when a back-office system did not answer (logged and counted; the resident is answered here). */
+  onBackOfficeUnavailable?: (error: BackOfficeUnavailableError) => void;
 }
+
+/** The back-office failure inside an error, through the dialog stack's wrappings (DialogContextError). */
+function backOfficeFailureIn(error: unknown): BackOfficeUnavailableError | undefined {
+  let current = error;
+  for (let depth = 0; depth < 20 && current; depth += 1) {
+    if (isBackOfficeUnavailable(current)) return current;
+    current = current instanceof DialogContextError ? current.error : undefined;
+  }
+  return undefined;
+}
+
+/** What the resident is told when each back-office system does not answer. */
+const UNAVAILABLE_MESSAGES: Record<BackOfficePort, MessageId> = {
+  addresses: 'backOffice.unavailable.addresses',
+  bins: 'backOffice.unavailable.bins',
+  permits: 'backOffice.unavailable.permits',
+  councilTax: 'backOffice.unavailable.councilTax',
+  cases: 'backOffice.unavailable.cases',
+};
 
 /** Finds an urgent topic in a message (services/safeguarding/urgentTopics.ts). */
 export interface UrgentTopicFinder {
@@ -164,13 +187,26 @@ export class MainDialog extends ComponentDialog {
     return this.messages.render('menuMidQuestion', { ...channelOf(context), choices: 'buttons' }).choices.some((choice) => choice.toLowerCase() === said) || this.messages.menuFor(text) !== undefined;
   }
 
-  /** Runs one message turn: continue the dialog in progress, or start by understanding it. */
+  /**
+   * Runs one message turn: continue the dialog in progress, or start by understanding it.
+   * A council system that does not answer, whichever job asked it, is handled here once: the
+   * job ends and the resident is told, in the council's words, that the system is not available
+   * right now, with the phone number, the hours and a person to ask, never the generic error.
+   */
   async run(context: TurnContext, dialogState: StatePropertyAccessor<DialogState>): Promise<void> {
     const dialogSet = new DialogSet(dialogState);
     dialogSet.add(this);
     const dialogContext = await dialogSet.createContext(context);
-    const result = await dialogContext.continueDialog();
-    if (result.status === DialogTurnStatus.empty) await dialogContext.beginDialog(this.id);
+    try {
+      const result = await dialogContext.continueDialog();
+      if (result.status === DialogTurnStatus.empty) await dialogContext.beginDialog(this.id);
+    } catch (error) {
+      const unavailable = backOfficeFailureIn(error);
+      if (!unavailable) throw error;
+      this.options.onBackOfficeUnavailable?.(unavailable);
+      await dialogContext.cancelAllDialogs();
+      await say(context, this.messages, UNAVAILABLE_MESSAGES[unavailable.port]);
+    }
   }
 
   /**

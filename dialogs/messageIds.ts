@@ -24,6 +24,12 @@ export const MESSAGE_IDS = [
   'answered.ask',
   'answered.yes',
   'answered.no',
+  // a back-office system that did not answer (one per port, services/backOffice/unavailable.ts)
+  'backOffice.unavailable.addresses',
+  'backOffice.unavailable.bins',
+  'backOffice.unavailable.permits',
+  'backOffice.unavailable.councilTax',
+  'backOffice.unavailable.cases',
   // bins
   'address.askPostcode',
   'address.badPostcode',

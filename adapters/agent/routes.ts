@@ -16,6 +16,7 @@ import { AVAILABILITIES, isAvailability, type AgentAccounts } from './accounts.j
 import type { Cases } from '../../services/cases/cases.js';
 import type { SavedReply } from '../../services/handoff/savedReplies.js';
 import { callbackView } from './callbacks.js';
+import { isBackOfficeUnavailable } from '../../services/backOffice/unavailable.js';
 import { outcomeInWords } from './plainWords.js';
 import { UNKNOWN_AGENT, type AgentAudit } from './audit.js';
 import type { SignInFailures } from './signInFailures.js';
@@ -73,6 +74,10 @@ export function registerAgentRoutes(server: restify.Server, deps: AgentRouteDeps
   const fail = (res: restify.Response, error: unknown) => {
     if (error instanceof HttpError) return send(res, error.status, { error: error.message });
     if (error instanceof HandoffError) return send(res, HANDOFF_PROBLEM_STATUS[error.problem], { error: error.message });
+    if (isBackOfficeUnavailable(error)) {
+      deps.logger.warn({ backOffice: error.port, cause: error.failure }, 'agent API: a back-office system did not answer');
+      return send(res, 503, { error: 'The council system behind this is not answering right now. Please try again in a minute.' });
+    }
     deps.logger.error({ err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, 'agent API failed');
     return send(res, 500, { error: 'Something went wrong on our side.' });
   };
@@ -166,7 +171,11 @@ export function registerAgentRoutes(server: restify.Server, deps: AgentRouteDeps
     const [availability, availableAgents, callbacks] = await Promise.all([
       deps.accounts.availability(session.agent.id),
       deps.accounts.availableNow(at),
-      deps.cases.listOpenOfKind('callback'),
+      // The live queue is ours; callbacks may be a CRM's. When it does not answer, the queue still shows.
+      deps.cases.listOpenOfKind('callback').catch((error: unknown) => {
+        if (isBackOfficeUnavailable(error)) return null;
+        throw error;
+      }),
     ]);
     send(res, 200, {
       waiting: await Promise.all(waiting.map((r) => summarise(service, r, at))),
@@ -174,7 +183,7 @@ export function registerAgentRoutes(server: restify.Server, deps: AgentRouteDeps
       outcomes: OUTCOMES.map((value) => ({ value, label: outcomeInWords(value) })),
       availability,
       availableAgents,
-      callbacksOpen: callbacks.length,
+      callbacksOpen: callbacks ? callbacks.length : null,
       serverNow: at,
     });
   }));

@@ -22,7 +22,8 @@ import { TextPrompt, WaterfallDialog, type WaterfallStepContext } from 'botbuild
 import { parseYesNo } from '../../intents/entities/yesNo.js';
 import type { AddressLookup } from '../../services/addresses/addressLookup.js';
 import type { Cases } from '../../services/cases/cases.js';
-import type { Answer, CouncilTax } from '../../services/councilTax/councilTax.js';
+import type { Answer, CouncilTaxAnswers } from '../../services/councilTax/councilTaxAnswers.js';
+import type { CouncilTaxRecords } from '../../services/councilTax/councilTaxRecords.js';
 import type { Accounts, AccountSummary } from '../../services/councilTax/accounts.js';
 import type { CouncilTaxReplies } from '../../services/councilTax/replies.js';
 import type { IntentName } from '../../intents/types.js';
@@ -50,7 +51,10 @@ const CHOICE_PROMPT = 'counciltax.choice';
 const BAND_TOPIC = 'band';
 
 export interface CouncilTaxServicesForDialogs {
-  councilTax: CouncilTax;
+  /** The council's answers (content, from its data folder). */
+  answers: CouncilTaxAnswers;
+  /** Bands and charges (the back office). */
+  records: CouncilTaxRecords;
   accounts: Accounts;
   replies: CouncilTaxReplies;
 }
@@ -97,13 +101,13 @@ interface Values {
 }
 
 export class CouncilTaxDialog extends InterruptibleDialog {
-  private readonly councilTax: CouncilTax;
+  private readonly councilTax: CouncilTaxAnswers;
   private readonly replies: CouncilTaxReplies;
 
   constructor(private readonly deps: CouncilTaxDialogDeps) {
     super(COUNCIL_TAX_DIALOG, deps.messages);
     const clock = deps.clock ?? (() => new Date());
-    this.councilTax = deps.services.councilTax;
+    this.councilTax = deps.services.answers;
     this.replies = deps.services.replies;
     this.addDialog(new AddressDialog(deps.addresses, deps.messages));
     this.addDialog(new VerifyDialog(deps.services.accounts, deps.services.replies, deps.messages, clock));
@@ -173,11 +177,12 @@ export class CouncilTaxDialog extends InterruptibleDialog {
         const found = step.result as AddressResult | undefined;
         if (!found) return step.endDialog();
         values.property = { id: found.property.id, address: found.property.label };
-        const answer = await this.councilTax.bandAnswer(found.property.id);
-        if (!answer) {
+        const band = await this.deps.services.records.bandFor(found.property.id);
+        if (!band) {
           await say(step.context, this.messages, 'counciltax.bandUnknown');
           return step.endDialog();
         }
+        const answer = this.councilTax.bandAnswer(band);
         return this.offer(step, answer[channel.content], this.choicesAfter(answer));
       }
       case 'account': {

@@ -71,8 +71,7 @@ export class BookPermitDialog extends InterruptibleDialog {
         await step.context.sendActivity(eligibility.message);
         return step.endDialog();
       }
-      const rule = this.tip.policy.policy.vehicles.find((v) => v.id === named.id);
-      values.vehicle = { id: named.id, name: named.name, trailer: rule?.trailer === true };
+      values.vehicle = { id: named.id, name: named.name, trailer: this.tip.policy.vehicle(named.id)?.trailer === true };
     }
     return step.beginDialog(ADDRESS_DIALOG, { understanding });
   }

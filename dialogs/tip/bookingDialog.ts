@@ -452,7 +452,7 @@ export class BookingDialog extends Dialog<BookingOptions> {
   private async sendVehicleQuestion(context: DialogContext['context'], id: 'tip.ask.vehicle' | 'tip.retry.vehicle'): Promise<void> {
     const channel = channelOf(context);
     const text = this.messages.render(id, channel).text;
-    const names = this.tip.policy.policy.vehicles.filter((v) => v.decision === 'permit').map((v) => v.name);
+    const names = this.tip.policy.permitVehicles().map((v) => v.name);
     await context.sendActivity(
       channel.choices === 'buttons' ? choicesActivity(text, names.map((n) => ({ label: capitalise(n), value: n }))) : { type: ActivityTypes.Message, text },
     );
@@ -617,9 +617,9 @@ export class BookingDialog extends Dialog<BookingOptions> {
   }
 
   private setVehicle(state: BookingState, vehicleType: string): boolean {
-    const vehicle = this.tip.policy.policy.vehicles.find((v) => v.id === vehicleType);
+    const vehicle = this.tip.policy.vehicle(vehicleType);
     if (!vehicle) return false;
-    state.vehicle = { id: vehicle.id, name: vehicle.name, trailer: vehicle.trailer === true };
+    state.vehicle = { id: vehicle.id, name: vehicle.name, trailer: vehicle.trailer };
     return true;
   }
 }

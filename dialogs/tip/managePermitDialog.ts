@@ -368,7 +368,7 @@ class ManageSteps extends Dialog<JobOptions> {
     const context = 'context' in at ? at.context : at;
     const site = await this.tip.sites.get(permit.siteId);
     if (!site) throw new Error(`permit for unknown site ${permit.siteId}`);
-    const vehicle = this.tip.policy.policy.vehicles.find((v) => v.id === permit.vehicleType)?.name ?? permit.vehicleType;
+    const vehicle = this.tip.policy.vehicle(permit.vehicleType)?.name ?? permit.vehicleType;
     await say(context, this.messages, id, permitWords(permit, vehicle, site, channel ?? channelOf(context), this.tip.clock()));
   }
 

@@ -45,18 +45,18 @@ export async function answerPermitQuestions(
   asked: PermitQuestion[],
   openingHours: () => Promise<string>,
 ): Promise<string[]> {
-  const policy = tip.policy.policy;
+  const rules = tip.policy.rules;
   const facts = {
-    visits: policy.allowance.visitsPerHousehold,
-    months: policy.allowance.periodMonths,
-    bookAhead: policy.booking.bookAheadDays,
-    maxTrailer: policy.trailer.maxLengthMetres,
+    visits: rules.visitsPerHousehold,
+    months: rules.periodMonths,
+    bookAhead: rules.bookAheadDays,
+    maxTrailer: rules.maxTrailerLengthMetres,
   };
   const lines: string[] = [];
   if (asked.includes('hours')) lines.push(await openingHours());
   if (asked.includes('need')) {
     const vehicle = await tip.permits.vehicleFromText(text);
-    const rule = vehicle ? policy.vehicles.find((v) => v.id === vehicle.id) : undefined;
+    const rule = vehicle ? tip.policy.vehicle(vehicle.id) : undefined;
     if (!rule) lines.push(messages.render('tip.permit.which', channel, facts).text);
     else if (rule.decision === 'permit') lines.push(messages.render('tip.permit.needed', channel, { ...facts, vehicle: rule.name }).text);
     else {

@@ -8,9 +8,7 @@ import { DataFileError, displayPath, loadCsvFile } from '../data/loadDataFile.js
 import { optionalText, yesNo } from '../data/schemas.js';
 import { normalisePostcode, postcodeDistrict } from './postcodes.js';
 import { compareProperties, withLabels, type Property } from './property.js';
-
-export const COUNCIL_TAX_BANDS = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H'] as const;
-export type CouncilTaxBand = (typeof COUNCIL_TAX_BANDS)[number];
+import { COUNCIL_TAX_BANDS, type CouncilTaxBand } from '../councilTax/councilTaxRecords.js';
 
 const required = z.string().trim().min(1, { error: 'is required' });
 

@@ -1,13 +1,13 @@
 /**
- * The Accounts port: one resident's council tax account, shown only to someone who has just
+ * Accounts: one resident's council tax account, shown only to someone who has just
  * proved they hold it (the account number and the property's postcode). A failed check never
  * says which part was wrong, and repeated failures lock further checks for a while, both for
  * the person trying and for the account number tried, so an account cannot be guessed at from
  * many conversations. A successful check is a grant bound to the subject for a limited time.
+ * What dialogs use; VerifiedAccounts implements it around any AccountLookup (the back office).
  */
 import type { ContentKind } from '../channels/channels.js';
-import type { AccountStatus } from './councilTaxData.js';
-import type { Pence } from './money.js';
+import type { AccountDetails } from './accountLookup.js';
 
 export interface VerifyInput {
   /** As typed: spaces and dashes are ignored ("5000 1234"). */
@@ -32,20 +32,10 @@ export interface VerifyInput {
   client?: string;
 }
 
-export interface AccountSummary {
-  accountNumber: string;
+/** An account as shown to the resident who has just proved they hold it. */
+export interface AccountSummary extends AccountDetails {
   /** The last 4 digits, the only part of the number repeated back to the resident. */
   last4: string;
-  propertyId: string;
-  address: string;
-  /** The account holder's name: for the agent's screen, not for an SMS reply. */
-  name: string;
-  /** What is left to pay this year, in pence; negative when the account is in credit. */
-  balance: Pence;
-  nextInstalment: { date: string; amount: Pence } | null;
-  instalments: number;
-  status: AccountStatus;
-  year: string;
 }
 
 export type VerifyResult =

@@ -8,7 +8,9 @@
 import { IANAZone } from 'luxon';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { COUNCIL_TAX_BANDS, type CouncilTaxBand, type Gazetteer } from '../addresses/gazetteer.js';
+import type { Gazetteer } from '../addresses/gazetteer.js';
+import { ACCOUNT_STATUSES, type AccountStatus } from './accountLookup.js';
+import { COUNCIL_TAX_BANDS, type CouncilTaxBand } from './councilTaxRecords.js';
 import { DataFileError, displayPath, loadCsvFile, loadJsonFile } from '../data/loadDataFile.js';
 import { documentedObject, isoDate, optionalText } from '../data/schemas.js';
 import { CONTENT_KINDS, type ContentKind } from '../channels/channels.js';
@@ -86,8 +88,6 @@ export type ChannelMessage = Record<ContentKind, string>;
 export const PRIORITIES = ['urgent', 'high', 'normal'] as const;
 export type Priority = (typeof PRIORITIES)[number];
 
-export const ACCOUNT_STATUSES = ['up_to_date', 'paid_in_full', 'in_credit', 'reminder', 'final_notice', 'summons', 'enforcement'] as const;
-export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
 
 const fieldSchema = documentedObject({
   type: z.enum(['text', 'date', 'contact', 'address', 'property', 'choice']),

@@ -87,6 +87,19 @@ export class VerificationAttempts {
     }
   }
 
+  /**
+   * Takes back a check that never reached the council's system (it was unavailable): neither a
+   * failure nor a success, so it must not bring anyone nearer a lock.
+   */
+  async withdraw(keys: string[]): Promise<void> {
+    if (keys.length === 0) return;
+    await this.db
+      .updateTable('counciltax_verification_attempts')
+      .set({ attempts: sql<number>`case when attempts > 0 then attempts - 1 else 0 end` })
+      .where('key', 'in', keys)
+      .execute();
+  }
+
   /** Deletes counters that no longer matter (they hold account numbers typed). */
   async purge(now: Date): Promise<number> {
     const at = now.getTime();

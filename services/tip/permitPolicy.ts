@@ -12,6 +12,24 @@ import { PhraseMatcher } from '../words/phraseMatcher.js';
 import type { TipSite, TipSites, VanWindow } from './sites.js';
 import type { MessageKey, TipPolicy, VehicleRule } from './tipData.js';
 
+/** The council's permit rules as dialogs use them: typed values, not policy.json's shape. */
+export interface PermitRules {
+  visitsPerHousehold: number;
+  periodMonths: number;
+  bookAheadDays: number;
+  maxTrailerLengthMetres: number;
+}
+
+/** A kind of vehicle the council names, and what it decides for it. */
+export interface VehicleKind {
+  id: string;
+  /** "van", for sentences and choices. */
+  name: string;
+  decision: VehicleRule['decision'];
+  /** Its length is asked, and checked against maxTrailerLengthMetres. */
+  trailer: boolean;
+}
+
 export interface BookableSlot {
   site: TipSite;
   window: VanWindow;
@@ -25,7 +43,7 @@ export class PermitPolicy {
   private readonly vehicleMatcher: PhraseMatcher<VehicleRule>;
 
   constructor(
-    readonly policy: TipPolicy,
+    private readonly policy: TipPolicy,
     private readonly sites: TipSites,
   ) {
     this.vehicles = new Map(policy.vehicles.map((v) => [v.id, v]));
@@ -36,13 +54,34 @@ export class PermitPolicy {
     return this.policy.timeZone;
   }
 
+  get rules(): PermitRules {
+    const { allowance, booking, trailer } = this.policy;
+    return {
+      visitsPerHousehold: allowance.visitsPerHousehold,
+      periodMonths: allowance.periodMonths,
+      bookAheadDays: booking.bookAheadDays,
+      maxTrailerLengthMetres: trailer.maxLengthMetres,
+    };
+  }
+
+  /** The vehicle kind with this id; undefined for one the council does not name. */
+  vehicle(id: string): VehicleKind | undefined {
+    const rule = this.vehicles.get(id);
+    return rule && vehicleKind(rule);
+  }
+
+  /** The vehicles a permit can be booked for, in the council's order (the choices offered). */
+  permitVehicles(): VehicleKind[] {
+    return this.policy.vehicles.filter((v) => v.decision === 'permit').map(vehicleKind);
+  }
+
   /** The message for a refusal, in the council's words. */
   message(key: MessageKey, values: Record<string, string | number> = {}): string {
     return fillTemplate(this.policy.messages[key], values);
   }
 
   refusal<R extends MessageKey>(reason: R, values: Record<string, string | number> = {}, details: RefusalDetails = {}): Refusal<R> {
-    return { ok: false, reason, message: this.message(reason, values), details };
+    return { ok: false, reason, message: this.message(reason, values), values, details };
   }
 
   vehicleFromText(text: string): { id: string; name: string } | null {
@@ -167,6 +206,10 @@ export class PermitPolicy {
   allowanceCutoff(onDate: IsoDate): IsoDate {
     return shiftMonths(onDate, -this.policy.allowance.periodMonths);
   }
+}
+
+function vehicleKind(rule: VehicleRule): VehicleKind {
+  return { id: rule.id, name: rule.name, decision: rule.decision, trailer: rule.trailer === true };
 }
 
 function toMinutes(time: string): number {

@@ -63,6 +63,11 @@ export interface Refusal<R extends string = RefusalReason> {
   reason: R;
   /** Plain words for the resident: the rule and what to do instead. */
   message: string;
+  /**
+   * What the council's words for this reason were filled in with ("site", "date"...), so a
+   * booking system behind the API reports the facts and the words stay the council's.
+   */
+  values?: Record<string, string | number>;
   details: RefusalDetails;
 }
 

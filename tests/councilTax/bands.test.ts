@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { COUNCIL_TAX_BANDS } from '../../services/addresses/gazetteer.js';
+import { COUNCIL_TAX_BANDS } from '../../services/councilTax/councilTaxRecords.js';
 import { formatPounds } from '../../services/councilTax/money.js';
 import { councilTax, data, demo, FIXTURES } from './councilTaxData.js';
 

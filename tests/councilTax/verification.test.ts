@@ -5,7 +5,9 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Accounts, VerifyInput } from '../../services/councilTax/accounts.js';
-import { EmbeddedAccounts } from '../../services/councilTax/embeddedAccounts.js';
+import { EmbeddedAccountLookup } from '../../services/councilTax/embeddedAccountLookup.js';
+import { VerifiedAccounts } from '../../services/councilTax/verifiedAccounts.js';
+import { BackOfficeUnavailableError } from '../../services/backOffice/unavailable.js';
 import { VerificationAttempts } from '../../services/councilTax/verificationAttempts.js';
 import { VerificationGrants } from '../../services/councilTax/verificationGrants.js';
 import { openDatabase, type Database } from '../../store/database.js';
@@ -52,7 +54,7 @@ for (const engine of ENGINES) {
       testDb = await engine.create();
       database = await openDatabase(testDb.url);
       grants = new VerificationGrants(database.db);
-      accounts = new EmbeddedAccounts(data, new VerificationAttempts(database.db, data.verification), grants);
+      accounts = new VerifiedAccounts(new EmbeddedAccountLookup(data), new VerificationAttempts(database.db, data.verification), grants, data.verification);
     });
     afterAll(async () => {
       await database.close();
@@ -191,6 +193,22 @@ for (const engine of ENGINES) {
       expect(data.verification.grantMinutes.sms).toBeLessThan(data.verification.grantMinutes.web);
       expect(await accounts.balance(phone, at(data.verification.grantMinutes.sms * MINUTE - 1))).not.toBeNull();
       expect(await accounts.balance(phone, at(data.verification.grantMinutes.sms * MINUTE))).toBeNull();
+    });
+
+    it('counts nothing against a resident when the council tax system is unavailable', async () => {
+      const who = subject();
+      const down = new VerifiedAccounts(
+        { match: async () => { throw new BackOfficeUnavailableError('councilTax', 'timeout', 'test'); }, get: async () => null },
+        new VerificationAttempts(database.db, data.verification),
+        grants,
+        data.verification,
+      );
+      for (let i = 0; i < MAX + 2; i++) {
+        await expect(down.verify(input(who, { client: 'client-down' }), at(i * MINUTE))).rejects.toBeInstanceOf(BackOfficeUnavailableError);
+      }
+      // Back up: the resident's own tries are all still there, and the right pair opens the account.
+      for (let i = 0; i < MAX - 1; i++) expect(await accounts.verify(input(who, { postcode: 'DF9 9ZZ' }), at(10 * MINUTE))).toEqual({ ok: false, reason: 'no_match' });
+      expect(await accounts.verify(input(who, { client: 'client-down' }), at(11 * MINUTE))).toMatchObject({ ok: true });
     });
 
     it('keeps a grant in the store until it expires, and ends it on request', async () => {

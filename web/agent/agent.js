@@ -268,7 +268,8 @@
     $('queue-empty').hidden = queue.waiting.length > 0;
     $('mine-empty').hidden = queue.mine.length > 0;
     $('estimate').textContent = queue.availableAgents === 1 ? '1 agent available.' : queue.availableAgents + ' agents available.';
-    $('callbacks-count').textContent = String(queue.callbacksOpen);
+    // null when the system holding callbacks is not answering: the live queue still shows.
+    $('callbacks-count').textContent = queue.callbacksOpen === null ? '?' : String(queue.callbacksOpen);
     renderUrgentBanner();
     updateTitle();
     tick();

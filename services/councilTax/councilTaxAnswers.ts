@@ -1,10 +1,30 @@
-/** CouncilTax over the demo council's data files and gazetteer (the band is a gazetteer column). */
-import type { Gazetteer } from '../addresses/gazetteer.js';
+/**
+ * The council's answers to general council tax questions: content, not records. They come
+ * from answers.json in the council's data folder whichever back office holds the records, are
+ * synchronous (nothing remote to wait for) and are filled in with the year, charges, payment
+ * days and council phone. A property's band answer takes the band the CouncilTaxRecords port
+ * gave, so the words stay the council's while the band comes from its system.
+ */
 import type { IntentName } from '../../intents/types.js';
-import type { Answer, ChargeTable, CouncilTax, PropertyBand } from './councilTax.js';
+import type { PropertyBand } from './councilTaxRecords.js';
 import type { CouncilTaxData, TopicData } from './councilTaxData.js';
 import { formatPounds } from './money.js';
 import { fill, type TemplateValues } from './templates.js';
+
+/** A topic's answer with every placeholder filled in. */
+export interface Answer {
+  topic: string;
+  intent: IntentName;
+  /** Short, for a quick-reply button. */
+  label: string;
+  /** Markdown allowed. */
+  web: string;
+  /** Plain GSM-7 text, at most two segments, with the moreUrl link in it. */
+  sms: string;
+  moreUrl: string;
+  /** The action (CouncilTaxActions) to offer after the answer, if any. */
+  offers?: string;
+}
 
 export class UnknownTopicError extends Error {
   override readonly name = 'UnknownTopicError';
@@ -13,54 +33,35 @@ export class UnknownTopicError extends Error {
   }
 }
 
-export class EmbeddedCouncilTax implements CouncilTax {
+export class CouncilTaxAnswers {
   private readonly byId: Map<string, TopicData>;
 
-  constructor(
-    private readonly gazetteer: Gazetteer,
-    private readonly data: CouncilTaxData,
-  ) {
+  constructor(private readonly data: CouncilTaxData) {
     this.byId = new Map(data.topics.map((t) => [t.id, t]));
   }
 
-  async bandFor(propertyId: string): Promise<PropertyBand | null> {
-    const entry = this.gazetteer.get(propertyId);
-    if (!entry) return null;
-    const charge = this.data.charges.get(entry.councilTaxBand);
-    // Every band has a charge (checked at load), so this is only reached with hand-built data.
-    if (!charge) throw new Error(`No charge for band ${entry.councilTaxBand}`);
-    return {
-      propertyId,
-      address: entry.property.label,
-      band: entry.councilTaxBand,
-      annualCharge: charge.annualCharge,
-      year: this.data.year,
-    };
-  }
-
-  async charges(): Promise<ChargeTable> {
-    return {
-      year: this.data.year,
-      bands: [...this.data.charges].map(([band, c]) => ({ band, annualCharge: c.annualCharge, valuedAt1991: c.valuedAt1991, year: this.data.year })),
-    };
-  }
-
+  /**
+   * The council's answer on a topic (see topics()). `values` supplies what only the caller
+   * knows. Throws for an unknown topic: topics are data, so a dialog asking for one that is
+   * not there is a programming error.
+   */
   answer(topic: string, values: TemplateValues = {}): Answer {
     const data = this.byId.get(topic);
     if (!data) throw new UnknownTopicError(topic);
     return this.render(data, values);
   }
 
-  async bandAnswer(propertyId: string): Promise<Answer | null> {
-    const band = await this.bandFor(propertyId);
-    if (!band) return null;
+  /** The band topic filled in for one property's band (from CouncilTaxRecords.bandFor). */
+  bandAnswer(band: PropertyBand): Answer {
     return this.answer('band', { address: band.address, band: band.band, charge: formatPounds(band.annualCharge) });
   }
 
+  /** The topics for an intent, in the file's order (the first is the intent's main answer). */
   topics(intent?: IntentName): Answer[] {
     return this.data.topics.filter((t) => intent === undefined || t.intent === intent).map((t) => this.render(t, {}));
   }
 
+  /** The topic whose keywords best match what the resident typed, within an intent if given. */
   findTopic(text: string, intent?: IntentName): Answer | undefined {
     const typed = ` ${text.toLowerCase().replace(/[’']/g, "'").replace(/[^a-z0-9%' ]+/g, ' ').replace(/\s+/g, ' ').trim()} `;
     let best: { topic: TopicData; length: number } | undefined;
