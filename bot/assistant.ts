@@ -17,7 +17,7 @@ import {
 } from 'botbuilder';
 import type pino from 'pino';
 import { loadConfig, type Config } from './config.js';
-import { createLogger } from './logger.js';
+import { createLogger, wantsReadableLogs } from './logger.js';
 import { AssistantMetrics } from './metrics.js';
 import { InflightTurns } from './inflightTurns.js';
 import { Draining } from './draining.js';
@@ -98,7 +98,7 @@ export interface StartOptions {
 
 export async function startAssistant(options: StartOptions = {}): Promise<RunningAssistant> {
   const config = loadConfig(options.env ?? process.env);
-  const logger = createLogger(config.LOG_LEVEL, options.logDestination);
+  const logger = createLogger(config.LOG_LEVEL, options.logDestination, wantsReadableLogs(config.NODE_ENV));
   const metrics = new AssistantMetrics();
   const inflight = new InflightTurns();
 
