@@ -32,7 +32,12 @@ function reason(error: unknown): string {
  * SettingError naming `setting`. A connection that never answers must not leave the start
  * hanging with nothing said.
  */
-export async function blameSetting<T>(setting: string, what: string, step: () => Promise<T>, timeoutMs: number): Promise<T> {
+export async function blameSetting<T>(
+  setting: string,
+  what: string,
+  step: () => Promise<T>,
+  timeoutMs: number,
+): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`no answer within ${Math.round(timeoutMs / 1000)} s`)), timeoutMs);
@@ -51,17 +56,20 @@ export async function blameSetting<T>(setting: string, what: string, step: () =>
 /** The council data folder must exist and hold messages.json before anything reads from it. */
 export function checkCouncilDataDir(dir: string): void {
   const shown = displayPath(dir);
-  let isFolder = false;
-  try {
-    isFolder = statSync(dir).isDirectory();
-  } catch {
-    throw new SettingError('COUNCIL_DATA_DIR', `${shown} does not exist (it should be the council's data folder, such as ./data/demo)`);
-  }
-  if (!isFolder) throw new SettingError('COUNCIL_DATA_DIR', `${shown} is not a folder`);
+  const found = statSync(dir, { throwIfNoEntry: false });
+  if (!found)
+    throw new SettingError(
+      'COUNCIL_DATA_DIR',
+      `${shown} does not exist (it should be the council's data folder, such as ./data/demo)`,
+    );
+  if (!found.isDirectory()) throw new SettingError('COUNCIL_DATA_DIR', `${shown} is not a folder`);
   try {
     statSync(join(dir, 'messages.json'));
   } catch {
-    throw new SettingError('COUNCIL_DATA_DIR', `${shown} has no messages.json, so it is not a council's data folder (see data/demo for one)`);
+    throw new SettingError(
+      'COUNCIL_DATA_DIR',
+      `${shown} has no messages.json, so it is not a council's data folder (see data/demo for one)`,
+    );
   }
 }
 

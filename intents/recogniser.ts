@@ -67,7 +67,7 @@ export class CouncilRecognizer {
     const input = typeof text === 'string' ? text : '';
     const { intent, intents } = this.classify(input);
     let decided = intent;
-    let entities: Entity[] = [];
+    let entities: Entity[];
     try {
       // Missed bins are reported afterwards: "they missed my bin monday" is the Monday gone.
       entities = extractEntities(input, now, decided.intent === 'bins.missed' ? 'past' : 'future');

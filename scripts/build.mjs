@@ -27,4 +27,6 @@ if (compiled.status !== 0) {
 }
 
 for (const asset of ASSETS) cpSync(join(root, asset), join(dist, asset), { recursive: true });
-process.stdout.write(`built dist/ in ${((Date.now() - started) / 1000).toFixed(1)} s; run it with npm run start:prod\n`);
+process.stdout.write(
+  `built dist/ in ${((Date.now() - started) / 1000).toFixed(1)} s; run it with npm run start:prod\n`,
+);

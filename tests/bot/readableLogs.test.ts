@@ -29,7 +29,10 @@ describe('log format', () => {
   it('prints a readable line, with personal data redacted', () => {
     const out = capture();
     const logger = createLogger('info', out.stream, true);
-    logger.info({ postcode: 'DF1 1AA', turn: { text: 'my number is 07700 900123' }, port: 3978 }, 'council-assistant is listening');
+    logger.info(
+      { postcode: 'DF1 1AA', turn: { text: 'my number is 07700 900123' }, port: 3978 },
+      'council-assistant is listening',
+    );
     const printed = out.lines();
     expect(printed).toMatch(/INFO.*council-assistant is listening/);
     expect(printed).toContain('port: 3978');

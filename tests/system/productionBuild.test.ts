@@ -52,7 +52,8 @@ describe('the production build', () => {
     // Nothing compiled reaches for the TypeScript loader: production installs have no tsx.
     const files = compiledFiles('dist');
     expect(files).toContain(join('dist', 'bot', 'index.js'));
-    for (const file of files) expect(readFileSync(file, 'utf8'), file).not.toMatch(/from\s+['"][^'"]+\.ts['"]|['"]tsx(\/[^'"]*)?['"]/);
+    for (const file of files)
+      expect(readFileSync(file, 'utf8'), file).not.toMatch(/from\s+['"][^'"]+\.ts['"]|['"]tsx(\/[^'"]*)?['"]/);
 
     const port = await freePort();
     server = spawn(process.execPath, ['dist/bot/index.js'], {
@@ -89,7 +90,8 @@ describe('the production build', () => {
     const page = await fetch(`${base}/`);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('Demoford');
-    for (const asset of ['/assets/webchat.js', '/assets/demo.js', '/agent']) expect((await fetch(`${base}${asset}`)).status, asset).toBe(200);
+    for (const asset of ['/assets/webchat.js', '/assets/demo.js', '/agent'])
+      expect((await fetch(`${base}${asset}`)).status, asset).toBe(200);
 
     const resident = await openConversation(base);
     const replies = await resident.say('when is my bin collected');

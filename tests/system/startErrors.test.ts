@@ -23,7 +23,15 @@ interface Ended {
 async function start(env: Record<string, string>): Promise<Ended> {
   const port = await freePort();
   const proc = spawn(process.execPath, ['--import', 'tsx', 'bot/index.ts'], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', NODE_ENV: 'test', STORAGE_URL: `sqlite:${join(dir, `${port}.db`)}`, ...env },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'test',
+      STORAGE_URL: `sqlite:${join(dir, `${port}.db`)}`,
+      ...env,
+    },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
@@ -41,7 +49,9 @@ describe('a start with a setting that points nowhere', () => {
   it('names STORAGE_URL when the database does not answer', async () => {
     const ended = await start({ STORAGE_URL: `postgres://postgres@127.0.0.1:${await closedPort()}/council` });
     expect(ended.code).not.toBe(0);
-    expect(ended.stderr).toMatch(/^council-assistant could not start: STORAGE_URL: the database could not be opened: .*ECONNREFUSED/m);
+    expect(ended.stderr).toMatch(
+      /^council-assistant could not start: STORAGE_URL: the database could not be opened: .*ECONNREFUSED/m,
+    );
     expect(ended.stderr).not.toMatch(/\n\s+at /); // one line to read, not a stack
   }, 180_000);
 
@@ -69,7 +79,9 @@ describe('a start with a setting that points nowhere', () => {
     writeFileSync(join(council, 'gazetteer.csv'), 'this is not,the gazetteer\n1,2\n');
     const ended = await start({ COUNCIL_DATA_DIR: council });
     expect(ended.code).not.toBe(0);
-    expect(ended.stderr).toMatch(/COUNCIL_DATA_DIR \(.*broken-council\): a file in the council's data folder is not valid/);
+    expect(ended.stderr).toMatch(
+      /COUNCIL_DATA_DIR \(.*broken-council\): a file in the council's data folder is not valid/,
+    );
     expect(ended.stderr).toMatch(/gazetteer\.csv/);
   }, 180_000);
 
