@@ -17,13 +17,14 @@ import {
 } from 'botbuilder';
 import type pino from 'pino';
 import { loadConfig, type Config } from './config.js';
-import { createLogger } from './logger.js';
+import { createLogger, wantsReadableLogs } from './logger.js';
 import { AssistantMetrics } from './metrics.js';
 import { InflightTurns } from './inflightTurns.js';
 import { Draining } from './draining.js';
 import { CouncilBot } from './councilBot.js';
 import { createTurnErrorHandler } from './turnErrorHandler.js';
 import { createServer } from './server.js';
+import { blameSetting, checkCouncilDataDir } from './startErrors.js';
 import { openDatabase } from '../store/database.js';
 import { DatabaseStorage } from '../store/botStorage.js';
 import { DeferredStateWrites } from '../store/deferredStateWrites.js';
@@ -101,6 +102,9 @@ export interface AssistantHandoff {
   accounts: AgentAccounts;
 }
 
+/** How long a database (or its first migration) may take to answer at start before the start fails naming STORAGE_URL. */
+const STORAGE_START_TIMEOUT_MS = 30_000;
+
 export interface RunningAssistant {
   config: Config;
   logger: pino.Logger;
@@ -128,22 +132,26 @@ export interface StartOptions {
 
 export async function startAssistant(options: StartOptions = {}): Promise<RunningAssistant> {
   const config = loadConfig(options.env ?? process.env);
-  const logger = createLogger(config.LOG_LEVEL, options.logDestination);
+  const logger = createLogger(config.LOG_LEVEL, options.logDestination, wantsReadableLogs(config.NODE_ENV));
   const metrics = new AssistantMetrics();
   const inflight = new InflightTurns();
 
   // Store
-  const database = await openDatabase(config.STORAGE_URL);
+  const database = await blameSetting('STORAGE_URL', 'the database could not be opened', () => openDatabase(config.STORAGE_URL), STORAGE_START_TIMEOUT_MS);
   // A channel that keeps an inbox commits a turn's state with "answered" (see DeferredStateWrites).
   const stateWrites = new DeferredStateWrites();
   const storage = new DatabaseStorage(database.db, stateWrites);
   const transcripts = new DatabaseTranscriptStore(database.db);
   const conversationState = new ConversationState(storage);
   const userState = new UserState(storage);
+  // Shared with the council's other instances through Redis, or in-process when alone. Checked
+  // before the slow parts of the start (training), so a Redis that is down is reported at once.
+  const shared = await crossInstance(config.REDIS_URL, database.db, logger);
 
   // Council data and the services over it
   const clock = options.clock ?? (() => new Date());
   const dataDir = resolve(config.COUNCIL_DATA_DIR);
+  checkCouncilDataDir(dataDir);
   const council = loadDemoCouncilData(dataDir);
   // Each back-office port from the data folder and store, or from the council's own system.
   const choose = chooseBackOffice(config);
@@ -183,15 +191,21 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
   // Content, understanding and dialogs
   const messages = Messages.load(dataDir);
   // The council's own words (data folder intents/) are trained with the shipped corpus.
-  const recogniser = await CouncilRecognizer.load({ councilCorpusDir: join(dataDir, 'intents') });
+  // Training takes a minute or so on a first start (or after the corpus changed): say so.
+  const recogniser = await CouncilRecognizer.load({
+    modelPath: resolve(config.INTENT_MODEL_PATH),
+    councilCorpusDir: join(dataDir, 'intents'),
+    onTraining: {
+      started: ({ path, reason }) => logger.info({ path, reason }, 'training the intent model (about a minute; cached for later starts)'),
+      finished: ({ path, ms }) => logger.info({ path, ms }, 'intent model trained'),
+    },
+  });
   const urgentTopics = UrgentTopics.load(dataDir);
   const signposts = Signposts.load(dataDir);
   const words = ConversationWords.load(dataDir);
   // Every signpost and language the data names must have its words, for web and SMS, before start.
   messages.require([...signposts.all.map((s) => signpostMessageId(s.id)), 'signpost.otherCouncil'], 'signposts/messages.json');
   messages.require([...words.languageCodes.map((code) => `language.${code}`), 'frustrated', 'frustratedNoPerson', 'smallTalk'], 'conversation/messages.json');
-  // Shared with the council's other instances through Redis, or in-process when alone.
-  const shared = await crossInstance(config.REDIS_URL, database.db, logger);
 
   // Velocity limits: what one client (or everyone together) may ask for, counted where the
   // instances share counts. Lookups that reveal personal data are wrapped here, so neither

@@ -47,6 +47,8 @@ const configSchema = z.object({
   REDIS_URL: optionalText.pipe(z.url({ protocol: /^rediss?$/ }).optional()),
   PUBLIC_BASE_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
   COUNCIL_DATA_DIR: z.string().default('./data/demo'),
+  // The trained intent model's cache, beside the database by default; written on first start.
+  INTENT_MODEL_PATH: z.string().trim().regex(/\.json$/, 'must be a file name ending in .json').default('./var/intent-model.json'),
 
   // Web Chat over our own Direct Line 3.0 endpoint.
   DIRECTLINE_SECRET: optionalText.pipe(z.string().min(32, 'must be at least 32 characters').optional()),

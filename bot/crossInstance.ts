@@ -19,6 +19,10 @@ import { RedisTurnQueue } from '../adapters/redis/turnQueue.js';
 import { InProcessHandoffEvents, type HandoffEvents } from '../services/handoff/handoffEvents.js';
 import type { Db } from '../store/database.js';
 import { deploymentId } from '../store/settings.js';
+import { blameSetting, redisWhere } from './startErrors.js';
+
+/** How long Redis may take to answer at start before the start fails naming REDIS_URL. */
+const REDIS_START_TIMEOUT_MS = 10_000;
 
 export interface CrossInstance {
   /** True when shared through Redis. */
@@ -49,8 +53,26 @@ export async function crossInstance(redisUrl: string | undefined, db: Db, logger
     };
   }
   const namespace = `council-assistant:${await deploymentId(db)}:`;
+  // Redis must answer before the first resident arrives: without it every turn would be refused.
+  // Starting anyway would only look healthy; failing names the setting to fix (or the server to
+  // start), and a process manager's restart picks it up once Redis is back. Later outages are
+  // handled as they happen (turns refused with Retry-After, /readyz 503) without a restart.
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 3, lazyConnect: true });
+  // Connection errors during the check are its answer (ECONNREFUSED, ENOTFOUND...), not log lines.
+  let connectionError: unknown;
+  const duringStart = (err: unknown) => (connectionError ??= err);
+  redis.on('error', duringStart);
+  try {
+    await blameSetting('REDIS_URL', `Redis at ${redisWhere(redisUrl)} did not answer`, async () => {
+      await redis.connect().catch((err: unknown) => Promise.reject(connectionError ?? err));
+      await redis.ping();
+    }, REDIS_START_TIMEOUT_MS);
+  } catch (error) {
+    redis.disconnect();
+    throw error;
+  }
+  redis.off('error', duringStart);
   const onError = (err: unknown) => logger.warn({ err }, 'redis');
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
   redis.on('error', onError);
   // The turn lock's own connection fails at once while Redis is away (no offline queue), so a
   // turn is refused in milliseconds (Web Chat: 503 and Retry-After; SMS: kept in the inbox)

@@ -1,10 +1,11 @@
 /**
- * `npm start`: runs the assistant as a process. A bad configuration stops the start with a
- * message naming the variable; SIGTERM and SIGINT stop it gracefully, even when they arrive
+ * `npm start` (and `npm run start:prod`, compiled): runs the assistant as a process. A bad
+ * configuration, or a database, data folder or Redis server it points at that does not answer,
+ * stops the start with a message naming the variable; SIGTERM and SIGINT stop it gracefully, even when they arrive
  * while it is still starting.
  */
 import { existsSync } from 'node:fs';
-import { ConfigError } from './config.js';
+import { describeStartFailure } from './startErrors.js';
 import { startAssistant, type RunningAssistant } from './assistant.js';
 import { keepServingOnEscapedErrors } from './lastResort.js';
 
@@ -41,8 +42,8 @@ try {
   const where = running.config.DEMO_PAGE ? `Open ${running.url} to try the assistant` : `Agent console at ${running.url}/agent`;
   running.logger.info({ url: running.url }, where);
 } catch (error) {
-  // The logger may not exist yet (its level is configuration too), so write plainly.
-  const message = error instanceof ConfigError ? error.message : `council-assistant could not start: ${(error as Error).stack ?? String(error)}`;
-  process.stderr.write(`${message}\n`);
+  // The logger may not exist yet (its level is configuration too), so write plainly, naming the
+  // setting to change when the failure is one (a database, data folder or Redis server).
+  process.stderr.write(`${describeStartFailure(error, process.env.COUNCIL_DATA_DIR || './data/demo')}\n`);
   process.exit(1);
 }

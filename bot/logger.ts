@@ -3,7 +3,11 @@
  * addresses, postcodes, vehicle registrations, account numbers, message text) must never reach
  * the logs, so every key that can carry it is redacted at any of the first three levels of
  * nesting, and request URLs lose their query strings (Direct Line stream URLs carry tokens).
+ *
+ * Lines are JSON for a log collector; on a developer's terminal they are made readable by
+ * pino-pretty instead. Redaction happens before either, so both are equally safe.
  */
+import { createRequire } from 'node:module';
 import pino, { type Logger } from 'pino';
 
 /** Keys whose values are personal data or secrets wherever they appear in a log object. */
@@ -43,7 +47,38 @@ export const httpSerializers = {
   res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
 };
 
-export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+/**
+ * Readable lines only for a person watching a terminal during development: production and any
+ * piped or collected output (a container, systemd, a file) keep one JSON object per line.
+ */
+export function wantsReadableLogs(nodeEnv: string, stdout: { isTTY?: boolean } = process.stdout): boolean {
+  return nodeEnv !== 'production' && stdout.isTTY === true;
+}
+
+type PrettyFactory = (options: Record<string, unknown>) => pino.DestinationStream;
+
+/**
+ * pino-pretty as a synchronous stream in this thread (no worker: nothing is lost when the
+ * process exits at once), or undefined where it is not installed (a production install), in
+ * which case the lines stay JSON.
+ */
+function prettyStream(destination: pino.DestinationStream | undefined): pino.DestinationStream | undefined {
+  try {
+    const pretty = createRequire(import.meta.url)('pino-pretty') as PrettyFactory;
+    return pretty({
+      colorize: !destination, sync: true, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname,service',
+      destination: destination ?? 1,
+    });
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `destination`: where lines go (tests capture them); stdout by default.
+ * `readable`: pino-pretty's format instead of JSON (see wantsReadableLogs).
+ */
+export function createLogger(level: string, destination?: pino.DestinationStream, readable = false): Logger {
   return pino(
     {
       level,
@@ -55,6 +90,6 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
-    destination,
+    (readable ? prettyStream(destination) : undefined) ?? destination,
   );
 }

@@ -3,6 +3,8 @@
  * npm run intents -- train               (re)build the cached model
  *   both take --council-data <dir>: include a council's own lines from <dir>/intents, as the
  *   assistant does with COUNCIL_DATA_DIR
+ *   every command takes --model <file>: the cached model to use or write, as the assistant's
+ *   INTENT_MODEL_PATH (default var/intent-model.json)
  * npm run intents -- eval [--blind-misses]   figures on held-out and blind sets
  *
  * stdout carries only results: diagnostics go to stderr, and natural is loaded by file (see
@@ -24,9 +26,16 @@ function councilCorpusDir(): string | undefined {
   return dir ? join(resolve(dir), 'intents') : undefined;
 }
 
+/** `--model <file>`: where the trained model is cached. */
+function modelPath(): string {
+  const at = process.argv.indexOf('--model');
+  const file = at >= 0 ? process.argv[at + 1] : undefined;
+  return file ? resolve(file) : DEFAULT_MODEL_PATH;
+}
+
 async function classify(): Promise<void> {
   const dir = councilCorpusDir();
-  const recogniser = await CouncilRecognizer.load(dir ? { councilCorpusDir: dir } : {});
+  const recogniser = await CouncilRecognizer.load({ modelPath: modelPath(), ...(dir ? { councilCorpusDir: dir } : {}) });
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
   for await (const line of lines) {
     const r = recogniser.recognise(line);
@@ -36,7 +45,7 @@ async function classify(): Promise<void> {
 
 async function evalCommand(): Promise<void> {
   const showBlindMisses = process.argv.includes('--blind-misses');
-  const recogniser = await CouncilRecognizer.load();
+  const recogniser = await CouncilRecognizer.load({ modelPath: modelPath() });
   const e = evaluate(recogniser);
   const out: string[] = [];
   out.push(`Held-out evaluation (never trained or tuned on)`);
@@ -84,11 +93,12 @@ async function evalCommand(): Promise<void> {
 function train(): void {
   const started = Date.now();
   const model = trainModel(councilCorpusDir());
-  writeModel(DEFAULT_MODEL_PATH, model);
+  const path = modelPath();
+  writeModel(path, model);
   const c = model.calibration;
   process.stdout.write(
     `trained in ${Date.now() - started} ms: ${model.data.features.length} features; threshold ${c.threshold}, margin ${c.margin} ` +
-      `(calibration: in-scope ${pct(c.inScopeAccuracy)}, None recall ${pct(c.noneRecall)}) -> ${DEFAULT_MODEL_PATH}\n`,
+      `(calibration: in-scope ${pct(c.inScopeAccuracy)}, None recall ${pct(c.noneRecall)}) -> ${path}\n`,
   );
 }
 

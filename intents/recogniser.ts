@@ -8,7 +8,7 @@ import { extractEntities, MAX_ENTITY_TEXT } from './entities/index.js';
 import { IntentClassifier } from './model/classifier.js';
 import { DEFAULT_MODEL_PATH } from './model/file.js';
 import { keywordRule, referenceRule } from './rules.js';
-import { loadOrTrain } from './train.js';
+import { loadOrTrain, type TrainingProgress } from './train.js';
 import type { Entity, IntentScore, Recognition } from './types.js';
 
 export interface LoadOptions {
@@ -19,6 +19,11 @@ export interface LoadOptions {
    * editing them changes the model fingerprint, so the next load retrains.
    */
   councilCorpusDir?: string;
+  /**
+   * Told when the cached model is missing or stale and training begins (it takes a while on a
+   * first start), and when it is done, so a start is never silent for a minute.
+   */
+  onTraining?: TrainingProgress;
 }
 
 const NONE: IntentScore = { intent: 'None', score: 1 };
@@ -35,7 +40,7 @@ export class CouncilRecognizer {
   }
 
   static async load(options: LoadOptions = {}): Promise<CouncilRecognizer> {
-    const { model, trained } = loadOrTrain(options.modelPath ?? DEFAULT_MODEL_PATH, options.councilCorpusDir);
+    const { model, trained } = loadOrTrain(options.modelPath ?? DEFAULT_MODEL_PATH, options.councilCorpusDir, options.onTraining);
     return new CouncilRecognizer(new IntentClassifier(model.data, model.calibration), trained);
   }
 
@@ -62,7 +67,7 @@ export class CouncilRecognizer {
     const input = typeof text === 'string' ? text : '';
     const { intent, intents } = this.classify(input);
     let decided = intent;
-    let entities: Entity[] = [];
+    let entities: Entity[];
     try {
       // Missed bins are reported afterwards: "they missed my bin monday" is the Monday gone.
       entities = extractEntities(input, now, decided.intent === 'bins.missed' ? 'past' : 'future');

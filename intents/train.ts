@@ -71,12 +71,21 @@ export function trainModel(councilCorpusDir?: string): StoredModel {
   return { fingerprint: fingerprint(councilCorpusDir), trainedAt: new Date().toISOString(), data, calibration };
 }
 
+/** Who wants to know that training began (the cache was missing or stale) and when it ended. */
+export interface TrainingProgress {
+  started(info: { path: string; reason: 'missing' | 'stale' }): void;
+  finished(info: { path: string; ms: number }): void;
+}
+
 /** The cached model if it matches the corpus, else a freshly trained (and cached) one. */
-export function loadOrTrain(path: string, councilCorpusDir?: string): { model: StoredModel; trained: boolean } {
+export function loadOrTrain(path: string, councilCorpusDir?: string, progress?: TrainingProgress): { model: StoredModel; trained: boolean } {
   const current = fingerprint(councilCorpusDir);
   const cached = readModel(path);
   if (cached && cached.fingerprint === current) return { model: cached, trained: false };
+  progress?.started({ path, reason: cached ? 'stale' : 'missing' });
+  const began = Date.now();
   const model = trainModel(councilCorpusDir);
   writeModel(path, model);
+  progress?.finished({ path, ms: Date.now() - began });
   return { model, trained: true };
 }

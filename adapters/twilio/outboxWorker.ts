@@ -126,7 +126,8 @@ export class SmsOutboxWorker {
     const due = await this.options.store.conversationsDue(this.now(), room + this.active.size);
     for (const conversationId of due) {
       if (this.active.has(conversationId) || this.active.size >= (this.options.concurrency ?? 20)) continue;
-      this.startDrain(conversationId);
+      // Tracked in this.active: the next pass skips it and stopping waits for it.
+      void this.startDrain(conversationId);
     }
   }
 

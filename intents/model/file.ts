@@ -4,13 +4,18 @@
  * atomically (temp file + rename): several processes (tests, the server) may load at once.
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { INTENT_NAMES } from '../types.js';
 import type { ModelData } from './classifier.js';
 import type { Calibration } from './calibrate.js';
 
-export const DEFAULT_MODEL_PATH = new URL('./model.json', import.meta.url).pathname;
+/**
+ * The cache lives with the other files the process writes (the SQLite database), under var/ in
+ * the folder it runs from, never in the source tree: a read-only install (a container image)
+ * still starts, and a checkout never shows it as a change. INTENT_MODEL_PATH moves it.
+ */
+export const DEFAULT_MODEL_PATH = resolve('var', 'intent-model.json');
 
 const ModelFile = z.object({
   format: z.literal(1),

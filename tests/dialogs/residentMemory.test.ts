@@ -4,7 +4,7 @@
  * returning number is offered its last address only within REMEMBER_HOURS. The clock starts at
  * Monday 23 November 2026, 10am, and moves on where a test says so.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { REMEMBER_HOURS } from '../../dialogs/memory/residentMemory.js';
 import { runConversation } from '../helpers/conversationTable.js';
 import type { Resident, TestCouncil } from '../helpers/residents.js';

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LockLostError, RedisTurnQueue, type RedisTurnQueueOptions } from '../../adapters/redis/turnQueue.js';
 import { REDIS_URL, deleteKeys, testPrefix } from './redisTest.js';
 

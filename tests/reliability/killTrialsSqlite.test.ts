@@ -4,7 +4,7 @@
  * would; each is answered exactly once. See killTrialHarness.ts for how a trial runs.
  */
 import { rmSync } from 'node:fs';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, it } from 'vitest';
 import { openDatabase } from '../../store/database.js';
 import { alwaysOpenDataDir } from '../helpers/councilData.js';
 import { compileStandby } from '../helpers/compiledStandby.js';

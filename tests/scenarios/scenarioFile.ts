@@ -84,7 +84,12 @@ export function loadScenarios(folder: string): Scenario[] {
     return parsed.data.scenarios.map((s) => {
       if (seen.has(s.name)) throw new Error(`${path}: two scenarios are called "${s.name}"`);
       seen.add(s.name);
-      for (const t of s.turns) for (const e of [...t.expect, ...t.never]) compile(e, 'web'), compile(e, 'sms');
+      for (const t of s.turns) {
+        for (const e of [...t.expect, ...t.never]) {
+          compile(e, 'web');
+          compile(e, 'sms');
+        }
+      }
       return { job: parsed.data.job, name: s.name, file: name, at: toDate(s.at ?? parsed.data.at), channels: s.channels ?? CHANNELS, turns: s.turns };
     });
   });
@@ -96,6 +101,6 @@ export function compile(expected: Expectation, channel: Channel): RegExp {
   try {
     return new RegExp(source, 'i');
   } catch (error) {
-    throw new Error(`not a regular expression: ${source} (${(error as Error).message})`);
+    throw new Error(`not a regular expression: ${source} (${(error as Error).message})`, { cause: error });
   }
 }

@@ -15,6 +15,8 @@ afterEach(() => {
   for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
+// The edits reach anywhere into a data file's JSON to break it, as a careless edit would.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 function loadError(file: string, edit: (json: any) => void): DataFileError {
   const dir = mkdtempSync(join(tmpdir(), 'council-tip-'));
   temps.push(dir);
