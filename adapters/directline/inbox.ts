@@ -45,6 +45,26 @@ export class DirectLineInbox {
     return row && toRecord(row);
   }
 
+  /**
+   * In one statement, what a new message must know before it is stored: the conversation's
+   * messages still being answered (oldest first) and, given its clientActivityID, the earlier
+   * post of the same message if there was one.
+   */
+  async beforeNewMessage(conversationId: string, clientActivityId: string | undefined): Promise<{ unfinished: InboundRecord[]; earlier?: InboundRecord }> {
+    const rows = await this.db
+      .selectFrom('directline_inbox')
+      .select(['conversation_id', 'watermark', 'state', 'lease_until', 'attempts', 'client_activity_id'])
+      .where('conversation_id', '=', conversationId)
+      .where((eb) => (clientActivityId === undefined ? eb('state', '=', 'processing') : eb.or([eb('state', '=', 'processing'), eb('client_activity_id', '=', clientActivityId)])))
+      .orderBy('watermark', 'asc')
+      .execute();
+    const earlier = clientActivityId === undefined ? undefined : rows.find((row) => row.client_activity_id === clientActivityId);
+    return {
+      unfinished: rows.filter((row) => row.state === 'processing').map(toRecord),
+      ...(earlier ? { earlier: toRecord(earlier) } : {}),
+    };
+  }
+
   async byWatermark(conversationId: string, watermark: number): Promise<InboundRecord | undefined> {
     const row = await this.db
       .selectFrom('directline_inbox')
