@@ -212,36 +212,41 @@ export class DirectLineConversations {
    * the turn; a failing turn is the adapter's onTurnError's business, the message was accepted.
    */
   async receive(caller: Caller, conversationId: string, readBody: () => Promise<unknown>, origin: Origin, logic: Logic): Promise<{ id: string }> {
-    // Who may post, and where, is settled before reading a body we might refuse anyway.
-    const record = await this.require(caller, conversationId);
-    if (record.closedAt !== null) throw Errors.closed(this.options.conversationIdleMinutes);
+    // Who may post, and where, is settled by the token before reading a body; whether the
+    // conversation exists and is open is read with the inbox, in one statement, once the turn
+    // holds the conversation.
+    Credentials.assertAccess(caller, conversationId);
     const parsed = parseClientActivity(await readBody(), this.schema);
     if (!parsed.ok) {
       throw parsed.reason === 'textTooLong' ? Errors.textTooLong(this.options.maxTextLength) : Errors.badArgument(parsed.detail);
     }
     const { from, localTimestamp, ...fields } = parsed.activity;
-    // The token decides who is speaking; a client's from.id is ignored. Only the trusted
-    // backend holding the secret may speak for a user id of its choosing.
-    const userId = caller.kind === 'token' ? caller.claims.user : (from?.id ?? record.userId ?? newUserId());
-    const userName = from?.name ?? (caller.kind === 'token' ? caller.claims.name : undefined);
     const started = this.now();
 
     const clientActivityId = clientActivityIdOf(fields.channelData);
     const inbox = this.options.inbox;
 
     const received = this.options.turnQueue.run(turnQueueKey(conversationId), async () => {
+      const found = inbox
+        ? await inbox.inbox.beforeNewMessage(conversationId, clientActivityId)
+        : await this.options.store.getConversation(conversationId).then((record) => record && { ...record, unfinished: [], earlier: undefined });
+      if (!found) throw Errors.notFound();
+      if (found.closedAt !== null) throw Errors.closed(this.options.conversationIdleMinutes);
       if (inbox) {
-        const { earlier, unfinished } = await inbox.inbox.beforeNewMessage(conversationId, clientActivityId);
-        if (earlier) {
+        if (found.earlier) {
           // Web Chat posting the same message again (its first response was lost): one turn.
-          if (earlier.state === 'processing') await this.finishUnanswered(conversationId, earlier.watermark, logic, true);
-          return { id: activityId(conversationId, earlier.watermark) };
+          if (found.earlier.state === 'processing') await this.finishUnanswered(conversationId, found.earlier.watermark, logic, true);
+          return { id: activityId(conversationId, found.earlier.watermark) };
         }
         // Anything a dead instance left unanswered in this conversation is answered first.
         // Holding the conversation's turn lock means nobody alive is answering it (a turn holds
         // the lock from storing the message to "answered"), so its lease need not have run out.
-        for (const left of unfinished) await this.finishUnanswered(conversationId, left.watermark, logic, true);
+        for (const left of found.unfinished) await this.finishUnanswered(conversationId, left.watermark, logic, true);
       }
+      // The token decides who is speaking; a client's from.id is ignored. Only the trusted
+      // backend holding the secret may speak for a user id of its choosing.
+      const userId = caller.kind === 'token' ? caller.claims.user : (from?.id ?? found.userId ?? newUserId());
+      const userName = from?.name ?? (caller.kind === 'token' ? caller.claims.name : undefined);
       const stored = await this.append(
         conversationId,
         (watermark) => ({
