@@ -35,8 +35,13 @@ const BENCH_LIMITS = {
   LIMIT_LOOKUPS_PER_MINUTE: '1000000',
 };
 
-/** Starts `entry` (a file starting the assistant) on `port` and resolves once /readyz says 200. */
+/**
+ * Starts `entry` (a file starting the assistant) on `port` and resolves once /readyz says 200.
+ * With BENCH_CPU_PROF=<folder>, the server writes a V8 CPU profile there when it stops.
+ */
 export async function startServer(entry: string, port: number, env: Record<string, string>): Promise<ChildProcess> {
+  // Something already answering there (a server left by an interrupted bench) would be measured instead.
+  if (await fetch(`http://127.0.0.1:${port}/readyz`).then(() => true, () => false)) throw new Error(`port ${port} is already in use`);
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
   const child = spawn(process.execPath, [...profile, '--import', 'tsx', entry], {
     // NODE_NO_WARNINGS: restify's deprecation notices would bury the figures; errors still show.

@@ -57,7 +57,8 @@ async function restResident(balancer: Balancer, timeoutMs: number): Promise<Resi
   // One turn at a time on the client too: Web Chat posts in order and reads after each post.
   let previous: Promise<unknown> = Promise.resolve();
   const say = (text: string, dueAt: number) => {
-    const turn = previous.then(() => restTurn(balancer, conversation, text, dueAt, timeoutMs));
+    // A request that fails (a connection reset under load) is the turn's error, not the bench's end.
+    const turn = previous.then(() => restTurn(balancer, conversation, text, dueAt, timeoutMs)).catch(() => undefined);
     previous = turn.catch(() => undefined);
     return turn;
   };
