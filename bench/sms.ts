@@ -1,16 +1,21 @@
 /**
- * `npm run bench:sms`: residents text the SMS adapter at once through its signed webhook (the
- * real restify route, SQLite, the twilio library sending to a local fake of Twilio's REST API)
- * and the figures are printed: webhook p50/p99 latency (POST until Twilio would get its empty
- * TwiML, which includes the turn and its REST replies) and messages/s. The bot is an echo, so
- * this is the channel's own cost. Client, server and fake share one process, so the figures
- * are a floor on what one instance can do, not a ceiling.
+ * `npm run bench:sms`: residents text the assistant through its signed Twilio webhook, with a
+ * local fake of Twilio's REST API taking the replies.
  *
- *   npm run bench:sms -- --numbers 50 --messages 20
+ * Open loop (the default): texts arrive at --rate a second for --seconds (after --warmup
+ * seconds not counted), spread over --numbers phones, whether or not earlier ones were
+ * answered, at the real assistant and then at a bare echo bot, each its own process (SQLite).
+ * Printed per bot: webhook p50/p95/p99 (from when the text was due until Twilio would get its
+ * answer, the turn included), the server's CPU ms and database statements per text.
+ *
+ *   npm run bench:sms -- --rate 20 --seconds 60 --numbers 100
+ *
+ * Closed loop (--mode closed): the SMS adapter alone in this process with an echo, every
+ * number texting as fast as it is answered (--numbers, --messages each): messages/s, p50/p99.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ActivityTypes, type TurnContext } from 'botbuilder';
@@ -20,12 +25,19 @@ import twilio from 'twilio';
 import { InProcessTurnQueue } from '../adapters/turnQueue.js';
 import { TwilioSmsAdapter } from '../adapters/twilio/twilioSmsAdapter.js';
 import { openDatabase } from '../store/database.js';
-import { startFakeTwilio } from '../tests/helpers/fakeTwilio.js';
+import { startFakeTwilio, type FakeTwilio } from '../tests/helpers/fakeTwilio.js';
+import { SCRIPT, cpuMs, percentile, startServer, stopServer } from './lib/directLine.js';
+import { statementsSoFar } from './lib/openLoop.js';
 
 const { values } = parseArgs({
   options: {
-    numbers: { type: 'string', default: '50' },
+    mode: { type: 'string', default: 'open' },
+    numbers: { type: 'string', default: '100' },
     messages: { type: 'string', default: '20' },
+    rate: { type: 'string', default: '20' },
+    seconds: { type: 'string', default: '60' },
+    warmup: { type: 'string', default: '10' },
+    port: { type: 'string', default: '3991' },
   },
 });
 const NUMBERS = Number(values.numbers);
@@ -37,7 +49,7 @@ const COUNCIL = '+441632960000';
 const PUBLIC_BASE_URL = 'https://sms.demoford.example';
 const PATH = '/api/sms/twilio';
 
-async function main(): Promise<void> {
+async function closedLoop(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'sms-bench-'));
   const database = await openDatabase(`sqlite:${join(dir, 'bench.db')}`);
   const fake = await startFakeTwilio(ACCOUNT_SID, AUTH_TOKEN);
@@ -122,7 +134,121 @@ async function main(): Promise<void> {
   rmSync(dir, { recursive: true, force: true });
 }
 
-main().catch((error: unknown) => {
+/** The signed webhook POST Twilio makes for an inbound text. */
+function signedText(url: string, sid: number, from: string, body: string): Promise<Response> {
+  const params: Record<string, string> = {
+    MessageSid: `SM${sid.toString(16).padStart(32, '0')}`, AccountSid: ACCOUNT_SID, From: from, To: COUNCIL,
+    Body: body, NumMedia: '0', NumSegments: '1', ApiVersion: '2010-04-01',
+  };
+  return fetch(url, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/x-www-form-urlencoded',
+      'X-Twilio-Signature': twilio.getExpectedTwilioSignature(AUTH_TOKEN, PUBLIC_BASE_URL + PATH, params),
+    },
+    body: new URLSearchParams(params).toString(),
+  });
+}
+
+interface SmsFigures {
+  texts: number;
+  errors: number;
+  latenciesMs: number[];
+  cpuMsPerText: number;
+  statementsPerText: number;
+}
+
+/** One bot as its own process, texted at RATE a second; the server's CPU and statements counted. */
+async function openLoopRun(entry: string, fake: FakeTwilio): Promise<SmsFigures> {
+  const dir = mkdtempSync(join(tmpdir(), 'sms-bench-'));
+  const port = Number(values.port);
+  const child = await startServer(entry, port, {
+    STORAGE_URL: `sqlite:${join(dir, 'bench.db')}`, REDIS_URL: '', LOG_LEVEL: 'info',
+    TWILIO_ACCOUNT_SID: ACCOUNT_SID, TWILIO_AUTH_TOKEN: AUTH_TOKEN, TWILIO_PHONE_NUMBER: COUNCIL,
+    PUBLIC_BASE_URL, TWILIO_API_BASE_URL: fake.url, SMS_RATE_LIMIT_PER_MINUTE: '600',
+  });
+  const base = `http://127.0.0.1:${port}`;
+  const url = base + PATH;
+  const rate = Number(values.rate);
+  const numbers = Number(values.numbers);
+  const t0 = performance.now();
+  const measureFrom = t0 + Number(values.warmup) * 1000;
+  const end = measureFrom + Number(values.seconds) * 1000;
+  const latencies: number[] = [];
+  let texts = 0;
+  let errors = 0;
+  let before: { cpu: number; statements: number } | undefined;
+  const snapshot = async () => ({ cpu: cpuMs(child.pid ?? 0), statements: await statementsSoFar(base) });
+  try {
+    const warmedUp = new Promise<void>((resolve) => setTimeout(() => void snapshot().then((s) => ((before = s), resolve())), measureFrom - t0));
+    // Each phone's texts go one after another (Twilio delivers a number's webhooks in order).
+    const previous = new Map<number, Promise<unknown>>();
+    const sent: Promise<void>[] = [];
+    for (let n = 0; ; n++) {
+      const dueAt = t0 + (n * 1000) / rate;
+      if (dueAt >= end) break;
+      const wait = dueAt - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const phone = n % numbers;
+      const measured = dueAt >= measureFrom;
+      const text = SCRIPT[Math.floor(n / numbers) % SCRIPT.length] ?? 'hello';
+      const turn = (previous.get(phone) ?? Promise.resolve()).then(async () => {
+        const response = await signedText(url, n + 1, number(phone), text).catch(() => undefined);
+        await response?.text();
+        if (!measured) return;
+        texts++;
+        if (response?.status === 200) latencies.push(performance.now() - dueAt);
+        else errors++;
+      });
+      previous.set(phone, turn);
+      sent.push(turn);
+    }
+    await warmedUp;
+    await Promise.all(sent);
+    const after = await snapshot();
+    const counted = Math.max(1, texts);
+    return {
+      texts,
+      errors,
+      latenciesMs: latencies.sort((a, b) => a - b),
+      cpuMsPerText: (after.cpu - (before?.cpu ?? 0)) / counted,
+      statementsPerText: (after.statements - (before?.statements ?? 0)) / counted,
+    };
+  } finally {
+    await stopServer(child);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const number = (n: number) => `+447700${String(900000 + n).padStart(6, '0')}`;
+
+async function openLoop(): Promise<void> {
+  const fake = await startFakeTwilio(ACCOUNT_SID, AUTH_TOKEN);
+  const load = () => `load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`;
+  process.stdout.write(`SMS webhook open loop: ${values.rate} texts/s from ${values.numbers} phones, ${values.seconds} s measured after ${values.warmup} s, SQLite, one process\n`);
+  try {
+    for (const [name, entry] of [['assistant', 'bot/index.ts'], ['echo bot', 'bench/echoServer.ts']] as const) {
+      process.stdout.write(`  (${load()})\n`);
+      const f = await openLoopRun(entry, fake);
+      process.stdout.write(
+        [
+          name.padEnd(10),
+          `p50 ${percentile(f.latenciesMs, 50).toFixed(1).padStart(6)} ms`,
+          `p95 ${percentile(f.latenciesMs, 95).toFixed(1).padStart(6)} ms`,
+          `p99 ${percentile(f.latenciesMs, 99).toFixed(1).padStart(6)} ms`,
+          `CPU ${f.cpuMsPerText.toFixed(2).padStart(5)} ms/text`,
+          `DB ${f.statementsPerText.toFixed(1).padStart(4)} statements/text`,
+          `errors ${f.errors}/${f.texts}`,
+        ].join('  ') + '\n',
+      );
+    }
+    process.stdout.write(`  (${load()})\n`);
+  } finally {
+    await fake.close();
+  }
+}
+
+(values.mode === 'closed' ? closedLoop() : openLoop()).catch((error: unknown) => {
   process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
   process.exit(1);
 });

@@ -141,7 +141,7 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
   // A channel that keeps an inbox commits a turn's state with "answered" (see DeferredStateWrites).
   const stateWrites = new DeferredStateWrites();
   const storage = new DatabaseStorage(database.db, stateWrites);
-  const transcripts = new DatabaseTranscriptStore(database.db);
+  const transcripts = new DatabaseTranscriptStore(database.db, stateWrites);
   const conversationState = new ConversationState(storage);
   const userState = new UserState(storage);
   // Shared with the council's other instances through Redis, or in-process when alone. Checked

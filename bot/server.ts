@@ -8,11 +8,10 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import restify from 'restify';
-import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
 import type { CloudAdapter, TurnContext } from 'botbuilder';
 import type { Config } from './config.js';
-import { httpSerializers } from './logger.js';
+import { logRequests } from './requestLog.js';
 import type { AssistantMetrics } from './metrics.js';
 import { applyServerLimits } from './serverLimits.js';
 import { readActivityBody } from './botFrameworkBody.js';
@@ -53,17 +52,7 @@ export function createServer(parts: ServerParts): restify.Server {
     maxConnections: config.MAX_CONNECTIONS,
   });
 
-  const httpLogger = pinoHttp({
-    logger,
-    // pino-http's own serializers would write every header (cookies, CSRF tokens, user agents)
-    // and the client's address on every line.
-    serializers: httpSerializers,
-    // Health checks and metrics scrapes every few seconds would drown the useful lines.
-    autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
-    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-  });
-  // On the raw Node request, before restify, so every response is logged once.
-  server.server.prependListener('request', (req, res) => httpLogger(req, res));
+  logRequests(server.server, logger, { ignore: (path) => path === '/healthz' || path === '/readyz' || path === '/metrics' });
   server.pre((req, res, next) => {
     const stop = metrics.httpRequests.startTimer({ method: req.method });
     res.once('finish', () => stop({ route: String(req.getRoute?.()?.path ?? 'unmatched'), status: String(res.statusCode) }));

@@ -7,7 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationProvider } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationProvider, type SqliteDialectConfig } from 'kysely';
 import pg from 'pg';
 import type { DatabaseSchema } from './schema.js';
 import { allMigrations } from './migrations/index.js';
@@ -101,7 +101,33 @@ function connect(storageUrl: string, counted: (dialect: Dialect) => void): { db:
   // Kysely's log hears every statement it runs on the connection, begin/commit/rollback too
   // (the pragmas above are not counted).
   const log = () => counted('sqlite');
-  return { db: new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database }), log }), dialect: 'sqlite' };
+  return { db: new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: withStatementCache(database) }), log }), dialect: 'sqlite' };
+}
+
+/** Distinct statements kept prepared; the assistant's own are a few hundred at most. */
+const STATEMENT_CACHE_SIZE = 1000;
+
+/**
+ * Kysely's SQLite driver prepares every statement afresh, which costs more than running the
+ * statement itself. The same SQL text (parameters are bound, never inlined) gets the same
+ * prepared statement back. A statement still being iterated (a streamed query) is busy, so
+ * another use of its text gets a fresh one.
+ */
+export function withStatementCache(database: SqliteDatabase.Database): SqliteDialectConfig['database'] {
+  const prepared = new Map<string, SqliteDatabase.Statement>();
+  return {
+    close: () => database.close(),
+    prepare(sqlText: string) {
+      const cached = prepared.get(sqlText);
+      if (cached && !cached.busy) return cached;
+      const statement = database.prepare(sqlText);
+      if (cached) return statement;
+      // Oldest first out: Map keeps insertion order.
+      if (prepared.size >= STATEMENT_CACHE_SIZE) prepared.delete(prepared.keys().next().value as string);
+      prepared.set(sqlText, statement);
+      return statement;
+    },
+  } as SqliteDialectConfig['database'];
 }
 
 /** `sqlite:./var/assistant.db`, `sqlite:///abs/path.db` or `sqlite::memory:` to a file path. */

@@ -4,28 +4,49 @@
  * the retention job deletes what is older than the council's retention period.
  */
 import type { Activity, PagedResult, TranscriptInfo, TranscriptStore } from 'botbuilder';
+import type { Insertable } from 'kysely';
 import type { Db } from './database.js';
+import type { DeferredStateWrites, TurnBatch } from './deferredStateWrites.js';
+import type { TranscriptActivityTable } from './schema.js';
 
 const PAGE_SIZE = 100;
 
-export class DatabaseTranscriptStore implements TranscriptStore {
-  constructor(private readonly db: Db) {}
+type TranscriptRow = Insertable<TranscriptActivityTable>;
 
+/** A turn's transcript rows, written in one statement with the turn's outcome. */
+const TRANSCRIPT_BATCH: TurnBatch<TranscriptRow> = {
+  name: 'transcript',
+  write: async (trx, rows) => {
+    await trx.insertInto('transcript_activities').values(rows).execute();
+  },
+};
+
+export class DatabaseTranscriptStore implements TranscriptStore {
+  /** With `deferred`, a turn whose writes are held back writes its transcript with them. */
+  constructor(
+    private readonly db: Db,
+    private readonly deferred?: DeferredStateWrites,
+  ) {}
+
+  /**
+   * botbuilder's TranscriptLoggerMiddleware calls this for each activity at the end of the
+   * turn without waiting; the row joins the turn's transaction (synchronously, before the
+   * turn's writes are flushed) when there is one, and is written at once otherwise.
+   */
   async logActivity(activity: Activity): Promise<void> {
     const channelId = activity.channelId;
     const conversationId = activity.conversation?.id;
     if (!channelId || !conversationId) return;
     const timestamp = activity.timestamp ? new Date(activity.timestamp).getTime() : Date.now();
-    await this.db
-      .insertInto('transcript_activities')
-      .values({
-        channel_id: channelId,
-        conversation_id: conversationId,
-        activity_id: activity.id ?? null,
-        timestamp: Number.isFinite(timestamp) ? timestamp : Date.now(),
-        activity: JSON.stringify(activity),
-      })
-      .execute();
+    const row: TranscriptRow = {
+      channel_id: channelId,
+      conversation_id: conversationId,
+      activity_id: activity.id ?? null,
+      timestamp: Number.isFinite(timestamp) ? timestamp : Date.now(),
+      activity: JSON.stringify(activity),
+    };
+    if (this.deferred?.join(TRANSCRIPT_BATCH, row)) return;
+    await this.db.insertInto('transcript_activities').values(row).execute();
   }
 
   async getTranscriptActivities(

@@ -38,8 +38,20 @@ export interface DirectLineConversationStore {
     now: number,
     alsoInTransaction?: (trx: Transaction<DatabaseSchema>, watermark: number) => Promise<void>,
   ): Promise<StoredActivity>;
+  /**
+   * Stores a turn's replies, built with watermarks `from`, `from + 1`… handed out while the turn
+   * held the conversation, within the turn's own transaction. Throws WatermarksMovedError when
+   * the conversation's next watermark is no longer `from` (something else stored an activity
+   * meanwhile): the transaction then rolls back and the turn is run again.
+   */
+  appendReplies(trx: Transaction<DatabaseSchema>, conversationId: string, from: number, replies: StoredActivity[], now: number): Promise<void>;
   /** Activities with a watermark above `after` (all when undefined), oldest first. */
   activitiesAfter(conversationId: string, after: number | undefined, limit: number): Promise<StoredActivity[]>;
+  /**
+   * What a client's read needs in one statement: undefined when the conversation does not
+   * exist, otherwise its activities above `after`, oldest first.
+   */
+  readConversation(conversationId: string, after: number | undefined, limit: number): Promise<StoredActivity[] | undefined>;
   /** Closes open conversations last active before `cutoff`; returns their ids. */
   closeIdle(cutoff: number, now: number): Promise<string[]>;
 }
@@ -48,6 +60,13 @@ export class ConversationMissingError extends Error {
   constructor() {
     super('Direct Line conversation does not exist');
     this.name = 'ConversationMissingError';
+  }
+}
+
+export class WatermarksMovedError extends Error {
+  constructor() {
+    super('Direct Line conversation gained activities while a turn held it');
+    this.name = 'WatermarksMovedError';
   }
 }
 
@@ -99,6 +118,37 @@ export class DatabaseConversationStore implements DirectLineConversationStore {
       await alsoInTransaction?.(trx, watermark);
       return { watermark, activity };
     });
+  }
+
+  async appendReplies(trx: Transaction<DatabaseSchema>, conversationId: string, from: number, replies: StoredActivity[], now: number): Promise<void> {
+    if (replies.length === 0) return;
+    // Compare-and-set: the watermarks were promised to the turn's replies when they were sent.
+    const taken = await trx
+      .updateTable('directline_conversations')
+      .set({ next_watermark: from + replies.length, last_activity_at: now })
+      .where('id', '=', conversationId)
+      .where('next_watermark', '=', from)
+      .executeTakeFirst();
+    if (Number(taken.numUpdatedRows) !== 1) throw new WatermarksMovedError();
+    await trx
+      .insertInto('directline_activities')
+      .values(replies.map((reply) => ({ conversation_id: conversationId, watermark: reply.watermark, activity: JSON.stringify(reply.activity) })))
+      .execute();
+  }
+
+  async readConversation(conversationId: string, after: number | undefined, limit: number): Promise<StoredActivity[] | undefined> {
+    const rows = await this.db
+      .selectFrom('directline_conversations as c')
+      .leftJoin('directline_activities as a', (join) => join.onRef('a.conversation_id', '=', 'c.id').on('a.watermark', '>', after ?? -1))
+      .select(['a.watermark', 'a.activity'])
+      .where('c.id', '=', conversationId)
+      .orderBy('a.watermark', 'asc')
+      .limit(limit)
+      .execute();
+    if (rows.length === 0) return undefined;
+    return rows.flatMap((row) =>
+      row.watermark === null || row.activity === null ? [] : [{ watermark: Number(row.watermark), activity: JSON.parse(row.activity) as Partial<Activity> }],
+    );
   }
 
   async activitiesAfter(conversationId: string, after: number | undefined, limit: number): Promise<StoredActivity[]> {

@@ -39,7 +39,28 @@ export type Logic = (context: TurnContext) => Promise<void>;
  * `skipReplies`: a message run again after a crash does not store again the replies its first
  * run already stored (the turn, from the same state, sends the same ones first).
  */
-export type TurnRunner = (activity: Partial<Activity>, logic: Logic, skipReplies?: number) => Promise<void>;
+export type TurnRunner = (activity: Partial<Activity>, logic: Logic, skipReplies?: number, replies?: ReplyBatch) => Promise<void>;
+
+/**
+ * The replies of a turn whose outcome commits in one transaction: each is given the next
+ * watermark when sent (the turn holds the conversation, so nobody else takes one) and kept
+ * here until the turn's transaction stores them with its state and "answered".
+ */
+export class ReplyBatch {
+  readonly stored: StoredActivity[] = [];
+  constructor(
+    readonly conversationId: string,
+    /** The conversation's next watermark when the turn began. */
+    readonly from: number,
+  ) {}
+
+  add(build: (watermark: number) => Partial<Activity>): StoredActivity {
+    const watermark = this.from + this.stored.length;
+    const reply = { watermark, activity: build(watermark) };
+    this.stored.push(reply);
+    return reply;
+  }
+}
 
 /** Keeping every message in the inbox until its turn has finished (see inbox.ts). */
 export interface InboxParts {
@@ -177,8 +198,9 @@ export class DirectLineConversations {
 
   /** GET /conversations/{id}/activities?watermark= (polling). Closed conversations stay readable. */
   async list(caller: Caller, conversationId: string, watermark: number | undefined): Promise<{ activities: Partial<Activity>[]; watermark?: string }> {
-    await this.require(caller, conversationId);
-    const rows = await this.options.store.activitiesAfter(conversationId, watermark, PAGE_SIZE);
+    Credentials.assertAccess(caller, conversationId);
+    const rows = await this.options.store.readConversation(conversationId, watermark, PAGE_SIZE);
+    if (!rows) throw Errors.notFound();
     const last = rows.at(-1)?.watermark ?? watermark;
     return { activities: rows.map((row) => row.activity), ...(last === undefined ? {} : { watermark: String(last) }) };
   }
@@ -190,40 +212,41 @@ export class DirectLineConversations {
    * the turn; a failing turn is the adapter's onTurnError's business, the message was accepted.
    */
   async receive(caller: Caller, conversationId: string, readBody: () => Promise<unknown>, origin: Origin, logic: Logic): Promise<{ id: string }> {
-    // Who may post, and where, is settled before reading a body we might refuse anyway.
-    const record = await this.require(caller, conversationId);
-    if (record.closedAt !== null) throw Errors.closed(this.options.conversationIdleMinutes);
+    // Who may post, and where, is settled by the token before reading a body; whether the
+    // conversation exists and is open is read with the inbox, in one statement, once the turn
+    // holds the conversation.
+    Credentials.assertAccess(caller, conversationId);
     const parsed = parseClientActivity(await readBody(), this.schema);
     if (!parsed.ok) {
       throw parsed.reason === 'textTooLong' ? Errors.textTooLong(this.options.maxTextLength) : Errors.badArgument(parsed.detail);
     }
     const { from, localTimestamp, ...fields } = parsed.activity;
-    // The token decides who is speaking; a client's from.id is ignored. Only the trusted
-    // backend holding the secret may speak for a user id of its choosing.
-    const userId = caller.kind === 'token' ? caller.claims.user : (from?.id ?? record.userId ?? newUserId());
-    const userName = from?.name ?? (caller.kind === 'token' ? caller.claims.name : undefined);
     const started = this.now();
 
     const clientActivityId = clientActivityIdOf(fields.channelData);
     const inbox = this.options.inbox;
 
     const received = this.options.turnQueue.run(turnQueueKey(conversationId), async () => {
-      if (inbox && clientActivityId) {
-        // Web Chat posting the same message again (its first response was lost): one turn.
-        const earlier = await inbox.inbox.byClientId(conversationId, clientActivityId);
-        if (earlier) {
-          if (earlier.state === 'processing') await this.finishUnanswered(conversationId, earlier.watermark, logic, true);
-          return { id: activityId(conversationId, earlier.watermark) };
-        }
-      }
-      // Anything a dead instance left unanswered in this conversation is answered first. Holding
-      // the conversation's turn lock means nobody alive is answering it (a turn holds the lock
-      // from storing the message to "answered"), so its lease need not have run out.
+      const found = inbox
+        ? await inbox.inbox.beforeNewMessage(conversationId, clientActivityId)
+        : await this.options.store.getConversation(conversationId).then((record) => record && { ...record, unfinished: [], earlier: undefined });
+      if (!found) throw Errors.notFound();
+      if (found.closedAt !== null) throw Errors.closed(this.options.conversationIdleMinutes);
       if (inbox) {
-        for (const left of await inbox.inbox.unfinished(this.now(), { conversationId, anyLease: true })) {
-          await this.finishUnanswered(conversationId, left.watermark, logic, true);
+        if (found.earlier) {
+          // Web Chat posting the same message again (its first response was lost): one turn.
+          if (found.earlier.state === 'processing') await this.finishUnanswered(conversationId, found.earlier.watermark, logic, true);
+          return { id: activityId(conversationId, found.earlier.watermark) };
         }
+        // Anything a dead instance left unanswered in this conversation is answered first.
+        // Holding the conversation's turn lock means nobody alive is answering it (a turn holds
+        // the lock from storing the message to "answered"), so its lease need not have run out.
+        for (const left of found.unfinished) await this.finishUnanswered(conversationId, left.watermark, logic, true);
       }
+      // The token decides who is speaking; a client's from.id is ignored. Only the trusted
+      // backend holding the secret may speak for a user id of its choosing.
+      const userId = caller.kind === 'token' ? caller.claims.user : (from?.id ?? found.userId ?? newUserId());
+      const userName = from?.name ?? (caller.kind === 'token' ? caller.claims.name : undefined);
       const stored = await this.append(
         conversationId,
         (watermark) => ({
@@ -240,7 +263,7 @@ export class DirectLineConversations {
         inbox && ((trx, watermark) => inbox.inbox.add(trx, conversationId, watermark, clientActivityId ?? null, inbox.owner, this.now(), inbox.leaseMs)),
       );
       const id = stored.activity.id ?? activityId(conversationId, stored.watermark);
-      await this.answer(stored, logic, 0);
+      await this.answer(stored, logic, 0, stored.watermark + 1);
       this.options.logger.debug(
         { conversationId, watermark: stored.watermark, type: fields.type, durationMs: this.now() - started },
         'activity processed',
@@ -259,7 +282,7 @@ export class DirectLineConversations {
    * and committed with "answered", and its lease is renewed meanwhile; a failure lets the
    * lease go so the sweep runs it again. The message was accepted either way.
    */
-  private async answer(stored: StoredActivity, logic: Logic, skipReplies: number): Promise<void> {
+  private async answer(stored: StoredActivity, logic: Logic, skipReplies: number, nextWatermark: number): Promise<void> {
     const inbox = this.options.inbox;
     const conversationId = stored.activity.conversation?.id ?? '';
     if (!inbox) {
@@ -275,16 +298,20 @@ export class DirectLineConversations {
       inbox.inbox.renew(conversationId, stored.watermark, inbox.owner, this.now() + inbox.leaseMs).catch(() => undefined);
     }, Math.max(10, Math.floor(inbox.leaseMs / 3)));
     renew.unref();
+    // One transaction for the turn's outcome: its replies, state, transcript and "answered".
+    const replies = new ReplyBatch(conversationId, nextWatermark);
     try {
       const run = inbox.stateWrites
-        ? await inbox.stateWrites.defer(() => this.options.runTurn(stored.activity, logic, skipReplies))
-        : { result: await this.options.runTurn(stored.activity, logic, skipReplies), flush: async () => undefined };
+        ? await inbox.stateWrites.defer(() => this.options.runTurn(stored.activity, logic, skipReplies, replies))
+        : { result: await this.options.runTurn(stored.activity, logic, skipReplies, replies), flush: async () => undefined };
       await inbox.db.transaction().execute(async (trx) => {
         await run.flush(trx);
+        await this.options.store.appendReplies(trx, conversationId, replies.from, replies.stored, this.now());
         if (!(await inbox.inbox.markAnswered(trx, conversationId, stored.watermark, inbox.owner, this.now()))) {
           throw new Error('inbox lease lost: another instance took the message over');
         }
       });
+      for (const reply of replies.stored) await this.publish(conversationId, reply);
     } catch (error) {
       await inbox.inbox.release(conversationId, stored.watermark, inbox.owner).catch(() => undefined);
       this.options.logger.error({ err: errorSummary(error), conversationId, watermark: stored.watermark }, 'turn not finished; it will be run again');
@@ -311,8 +338,9 @@ export class DirectLineConversations {
     }
     const later = await this.options.store.activitiesAfter(conversationId, watermark, PAGE_SIZE);
     const alreadyStored = later.filter((row) => row.activity.replyToId === stored.activity.id).length;
+    const record = await this.options.store.getConversation(conversationId);
     this.options.logger.warn({ conversationId, watermark, alreadyStored }, 'message taken over from an instance that stopped before answering it');
-    await this.answer(stored, logic, alreadyStored);
+    await this.answer(stored, logic, alreadyStored, record?.nextWatermark ?? watermark + 1);
     return true;
   }
 
@@ -363,13 +391,18 @@ export class DirectLineConversations {
     alsoInTransaction?: Parameters<DirectLineConversationStore['appendActivity']>[3],
   ): Promise<StoredActivity> {
     const stored = await this.options.store.appendActivity(conversationId, build, this.now(), alsoInTransaction);
+    await this.publish(conversationId, stored);
+    return stored;
+  }
+
+  /** Tells the open streams about an activity already stored. */
+  private async publish(conversationId: string, stored: StoredActivity): Promise<void> {
     try {
       await this.options.events.publish(conversationId, stored);
     } catch (error) {
       // Stored is what matters: sockets catch up from the store on the next event or reconnect.
       this.options.logger.warn({ err: errorSummary(error), conversationId, watermark: stored.watermark }, 'could not publish activity');
     }
-    return stored;
   }
 
   /** For the stream: the conversation a stream token opens, or a DirectLineError. */

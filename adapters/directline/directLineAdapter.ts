@@ -22,7 +22,7 @@ import { Credentials } from './auth/credentials.js';
 import { TokenService } from './auth/tokens.js';
 import type { ConversationEvents } from './conversationEvents.js';
 import type { DirectLineConversationStore } from './conversationStore.js';
-import { CHANNEL_ID, DirectLineConversations, activityId, turnQueueKey, type ConversationGrant } from './conversations.js';
+import { CHANNEL_ID, DirectLineConversations, activityId, turnQueueKey, type ConversationGrant, type ReplyBatch } from './conversations.js';
 import { registerDirectLineRoutes } from './routes.js';
 import { DirectLineStreams } from './stream.js';
 import type { ConversationTurnQueue } from '../turnQueue.js';
@@ -82,6 +82,8 @@ export interface DirectLineOptions {
 }
 
 const SKIP_REPLIES = Symbol('directline.skipReplies');
+/** The turn's replies are kept here and stored with its outcome (see ReplyBatch). */
+const REPLY_BATCH = Symbol('directline.replyBatch');
 
 /** How long a bot's `delay` activity may pause a turn, whatever it asks for. */
 const MAX_DELAY_MS = 10_000;
@@ -117,7 +119,7 @@ export class DirectLineAdapter extends BotAdapter {
       conversationIdleMinutes: options.conversationIdleMinutes,
       maxTextLength: options.maxTextLength ?? DEFAULT_MAX_TEXT_LENGTH,
       bot: this.bot,
-      runTurn: (activity, logic, skipReplies) => this.runTurn(activity, logic, skipReplies),
+      runTurn: (activity, logic, skipReplies, replies) => this.runTurn(activity, logic, skipReplies, replies),
       ...(options.inbox && this.inbox
         ? {
             inbox: {
@@ -175,7 +177,14 @@ export class DirectLineAdapter extends BotAdapter {
   async sendActivities(context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
     const responses: ResourceResponse[] = [];
     const skip: { left: number } | undefined = context.turnState.get(SKIP_REPLIES);
+    const batch: ReplyBatch | undefined = context.turnState.get(REPLY_BATCH);
     for (const activity of activities) {
+      if (activity.type === 'delay' && batch) {
+        // The turn's replies are shown together once it commits, so a pause between them
+        // would only hold the conversation longer.
+        responses.push({ id: '' });
+        continue;
+      }
       if (activity.type === 'delay') {
         const ms = typeof activity.value === 'number' ? Math.min(Math.max(activity.value, 0), MAX_DELAY_MS) : 1000;
         await new Promise((resolve) => setTimeout(resolve, ms));
@@ -195,14 +204,15 @@ export class DirectLineAdapter extends BotAdapter {
       }
       const conversationId = activity.conversation?.id ?? context.activity.conversation?.id;
       if (!conversationId) throw new Error('Direct Line reply has no conversation id');
-      const stored = await this.conversations.append(conversationId, (watermark) => ({
+      const build = (watermark: number): Partial<Activity> => ({
         ...activity,
         id: activityId(conversationId, watermark),
         timestamp: new Date(),
         channelId: CHANNEL_ID,
         conversation: { id: conversationId, isGroup: false, conversationType: 'personal', name: '' },
         from: activity.from ?? this.bot,
-      }));
+      });
+      const stored = batch && batch.conversationId === conversationId ? batch.add(build) : await this.conversations.append(conversationId, build);
       responses.push({ id: stored.activity.id ?? activityId(conversationId, stored.watermark) });
     }
     return responses;
@@ -233,9 +243,10 @@ export class DirectLineAdapter extends BotAdapter {
   }
 
   /** Runs one turn through the middleware (transcripts, metrics…) and onTurnError. */
-  private async runTurn(activity: Partial<Activity>, logic: (context: TurnContext) => Promise<void>, skipReplies = 0): Promise<void> {
+  private async runTurn(activity: Partial<Activity>, logic: (context: TurnContext) => Promise<void>, skipReplies = 0, replies?: ReplyBatch): Promise<void> {
     const context = new TurnContext(this, activity);
     if (skipReplies > 0) context.turnState.set(SKIP_REPLIES, { left: skipReplies });
+    if (replies) context.turnState.set(REPLY_BATCH, replies);
     await this.runMiddleware(context, logic);
   }
 

@@ -17,6 +17,15 @@ export interface InboundRecord {
   attempts: number;
 }
 
+export interface NewMessageContext {
+  userId: string | null;
+  closedAt: number | null;
+  /** Messages of the conversation not yet answered, oldest first. */
+  unfinished: InboundRecord[];
+  /** The same message posted before (same clientActivityID). */
+  earlier?: InboundRecord;
+}
+
 /** After this many tries a message that keeps failing is given up: the resident is told, and it is counted. */
 export const MAX_ATTEMPTS = 5;
 
@@ -43,6 +52,40 @@ export class DirectLineInbox {
       .where('client_activity_id', '=', clientActivityId)
       .executeTakeFirst();
     return row && toRecord(row);
+  }
+
+  /**
+   * In one statement, what a new message must know before it is stored: whether its
+   * conversation exists and is open, the conversation's messages still being answered (oldest
+   * first) and, given its clientActivityID, the earlier post of the same message if any.
+   * Undefined when the conversation does not exist.
+   */
+  async beforeNewMessage(conversationId: string, clientActivityId: string | undefined): Promise<NewMessageContext | undefined> {
+    const rows = await this.db
+      .selectFrom('directline_conversations as c')
+      .leftJoin('directline_inbox as i', (join) =>
+        join
+          .onRef('i.conversation_id', '=', 'c.id')
+          .on((eb) => (clientActivityId === undefined ? eb('i.state', '=', 'processing') : eb.or([eb('i.state', '=', 'processing'), eb('i.client_activity_id', '=', clientActivityId)]))),
+      )
+      .select(['c.user_id', 'c.closed_at', 'i.watermark', 'i.state', 'i.lease_until', 'i.attempts', 'i.client_activity_id'])
+      .where('c.id', '=', conversationId)
+      .orderBy('i.watermark', 'asc')
+      .execute();
+    const first = rows[0];
+    if (!first) return undefined;
+    const records = rows.flatMap((row) =>
+      row.watermark === null || row.state === null || row.attempts === null
+        ? []
+        : [{ record: toRecord({ conversation_id: conversationId, watermark: row.watermark, state: row.state, lease_until: row.lease_until, attempts: row.attempts }), clientId: row.client_activity_id }],
+    );
+    const earlier = clientActivityId === undefined ? undefined : records.find((row) => row.clientId === clientActivityId)?.record;
+    return {
+      userId: first.user_id,
+      closedAt: first.closed_at === null ? null : Number(first.closed_at),
+      unfinished: records.filter((row) => row.record.state === 'processing').map((row) => row.record),
+      ...(earlier ? { earlier } : {}),
+    };
   }
 
   async byWatermark(conversationId: string, watermark: number): Promise<InboundRecord | undefined> {

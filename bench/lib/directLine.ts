@@ -22,11 +22,30 @@ export const SCRIPT = [
   'bye',
 ];
 
-/** Starts `entry` (a file starting the assistant) on `port` and resolves once /readyz says 200. */
+/**
+ * Every resident of a bench comes from one address, so the per-client limits on tokens and
+ * conversation starts (meant for one browser) are lifted; the bench measures turns, not limits.
+ */
+const BENCH_LIMITS = {
+  LIMIT_TOKENS_PER_CLIENT_PER_MINUTE: '100000',
+  LIMIT_TOKENS_PER_MINUTE: '1000000',
+  LIMIT_CONVERSATIONS_PER_CLIENT_PER_MINUTE: '100000',
+  LIMIT_CONVERSATIONS_PER_MINUTE: '1000000',
+  LIMIT_LOOKUPS_PER_CLIENT_PER_HOUR: '100000',
+  LIMIT_LOOKUPS_PER_MINUTE: '1000000',
+};
+
+/**
+ * Starts `entry` (a file starting the assistant) on `port` and resolves once /readyz says 200.
+ * With BENCH_CPU_PROF=<folder>, the server writes a V8 CPU profile there when it stops.
+ */
 export async function startServer(entry: string, port: number, env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+  // Something already answering there (a server left by an interrupted bench) would be measured instead.
+  if (await fetch(`http://127.0.0.1:${port}/readyz`).then(() => true, () => false)) throw new Error(`port ${port} is already in use`);
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', entry], {
     // NODE_NO_WARNINGS: restify's deprecation notices would bury the figures; errors still show.
-    env: { ...process.env, PORT: String(port), LOG_LEVEL: 'warn', NODE_NO_WARNINGS: '1', ...env },
+    env: { ...process.env, PORT: String(port), LOG_LEVEL: 'warn', NODE_NO_WARNINGS: '1', ...BENCH_LIMITS, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   for (let i = 0; i < 600; i++) {

@@ -34,7 +34,12 @@ export class TokenError extends Error {
   }
 }
 
+/** Tokens remembered as verified (oldest forgotten first): a few per conversation in progress. */
+const VERIFIED_TOKENS_KEPT = 10_000;
+
 export class TokenService {
+  private readonly verified = new Map<string, TokenClaims>();
+
   constructor(
     private readonly key: Uint8Array,
     private readonly now: () => number = Date.now,
@@ -54,8 +59,29 @@ export class TokenService {
       .sign(this.key);
   }
 
-  /** Verifies signature, issuer and expiry; throws TokenError. */
+  /**
+   * Verifies signature, issuer and expiry; throws TokenError. Web Chat sends the same token with
+   * every request of a conversation, and checking an HMAC through WebCrypto costs more than the
+   * rest of a request, so a token once verified is remembered (by its exact text) until it
+   * expires; its expiry and scope are still checked on every use.
+   */
   async verify(token: string, scope: TokenScope): Promise<TokenClaims> {
+    const known = this.verified.get(token);
+    if (known) {
+      if (known.exp * 1000 <= this.now()) {
+        this.verified.delete(token);
+        throw new TokenError('expired');
+      }
+      if (known.scope !== scope) throw new TokenError('invalid');
+      return known;
+    }
+    const claims = await this.verifyAfresh(token, scope);
+    if (this.verified.size >= VERIFIED_TOKENS_KEPT) this.verified.delete(this.verified.keys().next().value as string);
+    this.verified.set(token, claims);
+    return claims;
+  }
+
+  private async verifyAfresh(token: string, scope: TokenScope): Promise<TokenClaims> {
     try {
       const { payload } = await jwtVerify(token, this.key, {
         algorithms: ['HS256'],
@@ -69,7 +95,7 @@ export class TokenService {
       }
       // Tokens from before `born` existed count from their own issue time.
       const bornAt = typeof born === 'number' ? born : typeof iat === 'number' ? iat : 0;
-      return { conv, user, scope, exp, born: bornAt, ...(typeof name === 'string' ? { name } : {}) };
+      return Object.freeze({ conv, user, scope, exp, born: bornAt, ...(typeof name === "string" ? { name } : {}) });
     } catch (error) {
       if (error instanceof TokenError) throw error;
       if (error instanceof errors.JWTExpired) throw new TokenError('expired');
