@@ -17,7 +17,6 @@ import { compileStandby } from '../helpers/compiledStandby.js';
 import { sqliteTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { openConversation } from '../helpers/directLineRest.js';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fakeTwilio.js';
-import { freePort } from '../helpers/process.js';
 import { TEST_TWILIO } from '../helpers/residents.js';
 import { eventually } from '../handoff/harness.js';
 import {
@@ -41,7 +40,7 @@ reliability('kill -9 at exact points on SQLite (one instance, started again)', (
     fake = await startFakeTwilio(TEST_TWILIO.accountSid, TEST_TWILIO.authToken);
     dataDir = alwaysOpenDataDir();
     compiled = await compileStandby();
-    instance = new Restartable(await freePort(), { ...baseEnv(fake, dataDir), STORAGE_URL: database.url }, compiled);
+    instance = new Restartable({ ...baseEnv(fake, dataDir), STORAGE_URL: database.url }, compiled);
     await instance.start();
     observed = new Observed(await openDatabase(database.url), fake);
     raw = new SqliteDatabase(database.url.slice('sqlite:'.length));

@@ -10,7 +10,6 @@ import { openDatabase } from '../../store/database.js';
 import { alwaysOpenDataDir } from '../helpers/councilData.js';
 import { compileStandby } from '../helpers/compiledStandby.js';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fakeTwilio.js';
-import { freePort } from '../helpers/process.js';
 import { TEST_TWILIO } from '../helpers/residents.js';
 import { sql } from 'kysely';
 import { openConversation } from '../helpers/directLineRest.js';
@@ -37,8 +36,8 @@ reliability('kill -9 on PostgreSQL + Redis (two instances, the other carries on)
     dataDir = alwaysOpenDataDir();
     const env = { ...baseEnv(fake, dataDir), STORAGE_URL: database.url, REDIS_URL };
     compiled = await compileStandby();
-    b = new Restartable(await freePort(), env, compiled);
-    a = new Restartable(await freePort(), env, compiled);
+    b = new Restartable(env, compiled);
+    a = new Restartable(env, compiled);
     await b.start();
     await a.start();
     observed = new Observed(await openDatabase(database.url), fake);

@@ -9,7 +9,6 @@ import { openDatabase } from '../../store/database.js';
 import { alwaysOpenDataDir } from '../helpers/councilData.js';
 import { compileStandby } from '../helpers/compiledStandby.js';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fakeTwilio.js';
-import { freePort } from '../helpers/process.js';
 import { TEST_TWILIO } from '../helpers/residents.js';
 import { sqliteTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import {
@@ -30,7 +29,7 @@ reliability('kill -9 on SQLite (one instance, started again)', () => {
     fake = await startFakeTwilio(TEST_TWILIO.accountSid, TEST_TWILIO.authToken);
     dataDir = alwaysOpenDataDir();
     compiled = await compileStandby();
-    instance = new Restartable(await freePort(), { ...baseEnv(fake, dataDir), STORAGE_URL: database.url }, compiled);
+    instance = new Restartable({ ...baseEnv(fake, dataDir), STORAGE_URL: database.url }, compiled);
     await instance.start();
     observed = new Observed(await openDatabase(database.url), fake);
   }, 240_000);

@@ -10,7 +10,7 @@ import { Agent, request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../store/database.js';
 import { postgresTestDatabase, type TestDatabase } from '../helpers/databases.js';
-import { freePort, killHard, startAssistantProcess } from '../helpers/process.js';
+import { killHard, startAssistantProcess } from '../helpers/process.js';
 
 /** These files pick their own engines; `npm run test:postgres` (the suite again on PostgreSQL) need not run them twice. */
 const reliability = describe.skipIf(process.env.TEST_STORAGE === 'postgres');
@@ -55,9 +55,9 @@ interface Outcome {
 
 reliability('SIGTERM under 30 keep-alive residents (PostgreSQL + Redis)', () => {
   it('stops taking turns on every connection at once, answers every accepted message, no 500, and exits promptly', async () => {
-    const port = await freePort();
-    const base = `http://127.0.0.1:${port}`;
-    proc = await startAssistantProcess(port, { STORAGE_URL: database.url, REDIS_URL, SHUTDOWN_GRACE_SECONDS: '60' });
+    const started = await startAssistantProcess({ STORAGE_URL: database.url, REDIS_URL, SHUTDOWN_GRACE_SECONDS: '60' });
+    proc = started.proc;
+    const base = started.url;
     const exited = new Promise<number>((resolve) => proc?.once('exit', () => resolve(Date.now())));
     // One connection per resident, kept alive between their messages, as a browser would.
     const agents = Array.from({ length: RESIDENTS }, () => new Agent({ keepAlive: true, maxSockets: 1 }));

@@ -18,7 +18,7 @@ import { openDatabase, type Database } from '../../store/database.js';
 import { alwaysOpenDataDir } from '../helpers/councilData.js';
 import { POSTGRES_ADMIN_URL, postgresTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { openConversation, type RestConversation } from '../helpers/directLineRest.js';
-import { freePort, killHard, startAssistantProcess } from '../helpers/process.js';
+import { killHard, startAssistantProcess } from '../helpers/process.js';
 import { AgentClient, eventually } from '../handoff/harness.js';
 
 const REDIS_URL = process.env.REDIS_TEST_URL ?? 'redis://127.0.0.1:6379';
@@ -28,7 +28,7 @@ interface Instance {
   proc: ChildProcess;
   url: string;
   /** What the process wrote to stderr (a crash's stack), shown when a test fails. */
-  stderr: string[];
+  stderr(): string;
 }
 
 interface QueueView {
@@ -48,20 +48,13 @@ let a: Instance | undefined;
 let b: Instance | undefined;
 
 async function startInstance(): Promise<Instance> {
-  const port = await freePort();
-  const proc = await startAssistantProcess(port, env).catch(async (error: unknown) => {
+  const started = await startAssistantProcess(env).catch(async (error: unknown) => {
     // Another test run's clean-up on the same server can drop our database mid-file (a teardown
     // that cannot tell runs apart drops every ca_test_ one): say so, not just "exited with 1".
     const exists = await databaseExists().catch(() => undefined);
     throw exists === false ? new Error(`test database ${new URL(database.url).pathname.slice(1)} was dropped by someone else`, { cause: error }) : error;
   });
-  const stderr: string[] = [];
-  // Read stderr so a chatty process never blocks on a full pipe; keep the tail for failures.
-  proc.stderr?.on('data', (chunk: Buffer) => {
-    stderr.push(chunk.toString());
-    if (stderr.length > 200) stderr.shift();
-  });
-  return { proc, url: `http://127.0.0.1:${port}`, stderr };
+  return { proc: started.proc, url: started.url, stderr: started.stderr };
 }
 
 async function databaseExists(): Promise<boolean> {
@@ -102,7 +95,7 @@ beforeEach(async () => {
 afterEach(async (context) => {
   if (context.task.result?.state === 'fail') {
     for (const [name, instance] of [['A', a], ['B', b]] as const) {
-      const tail = instance?.stderr.join('').trim();
+      const tail = instance?.stderr().trim();
       if (tail) console.error(`instance ${name} stderr:\n${tail}`);
     }
   }

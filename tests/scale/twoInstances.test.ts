@@ -3,11 +3,10 @@
  * a resident's messages land on either, the conversation carries on, and killing one loses
  * nothing.
  */
-import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { openConversation } from '../helpers/directLineRest.js';
-import { freePort, killHard, startAssistantProcess } from '../helpers/process.js';
+import { killHard, startAssistantProcess, type AssistantProcess } from '../helpers/process.js';
 import { alwaysOpenDataDir } from '../helpers/councilData.js';
 import { AgentClient, eventually } from '../handoff/harness.js';
 import { WebSocket } from 'ws';
@@ -17,8 +16,8 @@ const REDIS_URL = process.env.REDIS_TEST_URL ?? 'redis://127.0.0.1:6379';
 const AGENT_PASSWORD = 'correct horse battery staple';
 
 let database: TestDatabase;
-let first: ChildProcess | undefined;
-let second: ChildProcess | undefined;
+let first: AssistantProcess | undefined;
+let second: AssistantProcess | undefined;
 let urlA = '';
 let urlB = '';
 
@@ -32,17 +31,16 @@ beforeAll(async () => {
     DEMO_AGENT_USERNAME: 'sam',
     DEMO_AGENT_PASSWORD: AGENT_PASSWORD,
   };
-  const [portA, portB] = [await freePort(), await freePort()];
   // One at a time: the first runs the migrations.
-  first = await startAssistantProcess(portA, env);
-  second = await startAssistantProcess(portB, env);
-  urlA = `http://127.0.0.1:${portA}`;
-  urlB = `http://127.0.0.1:${portB}`;
+  first = await startAssistantProcess(env);
+  second = await startAssistantProcess(env);
+  urlA = first.url;
+  urlB = second.url;
 }, 90_000);
 
 afterAll(async () => {
-  await killHard(first);
-  await killHard(second);
+  await killHard(first?.proc);
+  await killHard(second?.proc);
   await database?.drop();
 });
 
@@ -98,7 +96,7 @@ describe('two instances on PostgreSQL and Redis', () => {
     expect((await onA.say('when is my bin day')).join(' ')).toMatch(/postcode/i);
     expect((await onB.say('DF2 4QT')).join(' ')).toMatch(/which address/i);
 
-    await killHard(first);
+    await killHard(first?.proc);
     const answer = (await onB.say('22')).join('\n');
     expect(answer).toMatch(/22 Mill Lane/);
     expect(answer).toMatch(/rubbish \(black bin\)/);

@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import twilio from 'twilio';
-import { freePort, killHard, startAssistantProcess } from '../helpers/process.js';
+import { killHard, startAssistantProcess } from '../helpers/process.js';
 import { sqliteTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fakeTwilio.js';
 import { rawRequest, upgradeHeaders } from '../helpers/rawHttp.js';
@@ -255,8 +255,7 @@ describe('fuzzing a running assistant', () => {
   beforeAll(async () => {
     fakeTwilio = await startFakeTwilio(ACCOUNT_SID, AUTH_TOKEN);
     database = sqliteTestDatabase();
-    const port = await freePort();
-    proc = await startAssistantProcess(port, {
+    const started = await startAssistantProcess({
       STORAGE_URL: database.url,
       LOG_LEVEL: 'fatal',
       DIRECTLINE_SECRET: SECRET,
@@ -277,8 +276,9 @@ describe('fuzzing a running assistant', () => {
       // As the README recommends for production on glibc: fewer malloc arenas, so memory freed
       // after a burst is given back instead of staying fragmented across one arena per thread.
       MALLOC_ARENA_MAX: '2',
-    }, 120_000);
-    const url = `http://127.0.0.1:${port}`;
+    });
+    proc = started.proc;
+    const { port, url } = started;
     const tokens = [];
     for (let i = 0; i < 8; i++) {
       const grant = (await (await fetch(`${url}/demo/token`, { method: 'POST' })).json()) as { token: string };
