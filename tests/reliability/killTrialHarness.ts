@@ -26,6 +26,7 @@ import type { FakeTwilio } from '../helpers/fakeTwilio.js';
 import { killHard, spawnStandby, type AssistantProcess, type Standby } from '../helpers/process.js';
 import { TEST_TWILIO } from '../helpers/residents.js';
 import { mulberry32 } from '../../intents/model/seededRandom.js';
+import { scaled } from '../helpers/timeScale.js';
 
 /** These files pick their own engines; `npm run test:postgres` (the suite again on PostgreSQL) need not run them twice. */
 export const reliability = describe.skipIf(process.env.TEST_STORAGE === 'postgres');
@@ -169,7 +170,7 @@ export class Observed {
     await answeredWithin(async () => {
       const queued = await this.outboxRows(message);
       return queued.length > 0 && queued.every((r) => r.state === 'sent') && this.fake.sentTo(message.number).length >= queued.length;
-    }, 60_000);
+    }, scaled(60_000));
   }
 
   outboxRows(message: SmsMessage) {
@@ -194,7 +195,7 @@ export async function webRetried(base: string, resident: RestConversation, clien
   const replies = await answeredWithin(async () => {
     const found = (await history(base, resident)).filter((a) => a.replyToId === id && a.type === 'message');
     return found.length > 0 && found;
-  }, 60_000);
+  }, scaled(60_000));
   return { label, resident, clientId, id, replies: replies.map((r) => r.text) };
 }
 

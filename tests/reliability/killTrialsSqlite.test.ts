@@ -14,6 +14,7 @@ import { sqliteTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import {
   baseEnv, expectWebOnce, killTrial, logTimes, Observed, reliability, Restartable, seeded, SEED, SETTLE_MS, sleep, TRIALS, type SmsMessage, type WebMessage,
 } from './killTrialHarness.js';
+import { scaled } from '../helpers/timeScale.js';
 
 reliability('kill -9 on SQLite (one instance, started again)', () => {
   let database: TestDatabase;
@@ -32,7 +33,7 @@ reliability('kill -9 on SQLite (one instance, started again)', () => {
     instance = new Restartable({ ...baseEnv(fake, dataDir), STORAGE_URL: database.url }, compiled);
     await instance.start();
     observed = new Observed(await openDatabase(database.url), fake);
-  }, 240_000);
+  }, scaled(240_000));
   afterAll(async () => {
     await instance?.stop();
     await observed?.store.close();
@@ -58,6 +59,6 @@ reliability('kill -9 on SQLite (one instance, started again)', () => {
       await observed.expectSmsOnce(sms);
     }
     logTimes('SQLite', started, target.restarts);
-  }, 120_000 + TRIALS * 90_000);
+  }, scaled(120_000 + TRIALS * 90_000));
 });
 

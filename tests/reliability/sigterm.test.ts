@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../store/database.js';
 import { postgresTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { killHard, startAssistantProcess } from '../helpers/process.js';
+import { scaled } from '../helpers/timeScale.js';
 
 /** These files pick their own engines; `npm run test:postgres` (the suite again on PostgreSQL) need not run them twice. */
 const reliability = describe.skipIf(process.env.TEST_STORAGE === 'postgres');
@@ -24,7 +25,7 @@ let proc: ChildProcess | undefined;
 
 beforeAll(async () => {
   database = await postgresTestDatabase();
-}, 60_000);
+}, scaled(180_000));
 afterAll(async () => {
   await killHard(proc);
   await database?.drop();
@@ -137,5 +138,5 @@ reliability('SIGTERM under 30 keep-alive residents (PostgreSQL + Redis)', () => 
     console.log(`SIGTERM: ${all.filter((o) => o.status === 200).length} answered, ${all.filter((o) => o.status === 503).length} refused with 503, ${all.filter((o) => o.status === 'connection closed').length} connections closed; exit ${exitAfterLastTurnMs} ms after the last answer, ${exitAt - sigtermAt} ms after SIGTERM`);
     expect(exitAfterLastTurnMs).toBeLessThan(3_000);
     for (const agent of agents) agent.destroy();
-  }, 120_000);
+  }, scaled(180_000));
 });

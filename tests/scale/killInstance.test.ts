@@ -20,6 +20,7 @@ import { POSTGRES_ADMIN_URL, postgresTestDatabase, type TestDatabase } from '../
 import { openConversation, type RestConversation } from '../helpers/directLineRest.js';
 import { killHard, startAssistantProcess } from '../helpers/process.js';
 import { AgentClient, eventually } from '../handoff/harness.js';
+import { scaled } from '../helpers/timeScale.js';
 
 const REDIS_URL = process.env.REDIS_TEST_URL ?? 'redis://127.0.0.1:6379';
 const AGENT = { username: 'kill-test-agent', password: 'kill-test-password-1' };
@@ -84,13 +85,13 @@ beforeAll(async () => {
   // The first process runs the migrations; the others find them done.
   b = await startInstance();
   store = await openDatabase(database.url);
-}, 60_000);
+}, scaled(180_000));
 
 beforeEach(async () => {
   // B is meant to survive every test; if one killed it anyway, the next gets a fresh one.
   if (!alive(b)) b = await startInstance();
   a = await startInstance();
-}, 60_000);
+}, scaled(180_000));
 
 afterEach(async (context) => {
   if (context.task.result?.state === 'fail') {
@@ -210,7 +211,7 @@ describe('killing one instance mid-conversation (PostgreSQL + Redis, kill -9)', 
       'my black bin was not emptied on Tuesday',
       'Mill Lane, number 22',
     ]);
-  }, 45_000);
+  }, scaled(180_000));
 
   it('keeps an issued permit: after the instance that issued it dies, the other finds it by reference and postcode', async () => {
     const onA = await openConversation(instanceA().url);
@@ -237,7 +238,7 @@ describe('killing one instance mid-conversation (PostgreSQL + Redis, kill -9)', 
     await expectReply(later, `what is the status of my tip permit ${reference}`, [/postcode/i]);
     await expectReply(later, 'df1 1aa', [new RegExp(`Permit \\*\\*${reference}\\*\\* is booked: van AB12 CDE at Quarry Road tip`)]);
     expect(await permitRows('DF1 1AA')).toHaveLength(1);
-  }, 45_000);
+  }, scaled(180_000));
 
   it('keeps a booking half-way through: B carries on from the question A asked, asking nothing again', async () => {
     const onA = await openConversation(instanceA().url);
@@ -260,7 +261,7 @@ describe('killing one instance mid-conversation (PostgreSQL + Redis, kill -9)', 
 
     const rows = await permitRows('DF2 4QT');
     expect(rows.map((row) => [row.reference, row.status, row.registration, row.site_id])).toEqual([[reference, 'booked', 'AB12CDE', 'northfield']]);
-  }, 45_000);
+  }, scaled(180_000));
 
   // The dead instance held the conversation's turn lock, which B waits out (up to its 10 s TTL)
   // before it answers the retry.
@@ -309,5 +310,5 @@ describe('killing one instance mid-conversation (PostgreSQL + Redis, kill -9)', 
     expect(retried).toMatch(new RegExp(`Your reference is \\*\\*${issued[0]?.reference}\\*\\*`));
     expect(await permitRows('DF1 1HN')).toHaveLength(1);
     expect(await referencesShown()).toEqual([issued[0]?.reference]);
-  }, 90_000);
+  }, scaled(180_000));
 });

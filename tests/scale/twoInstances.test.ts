@@ -10,6 +10,7 @@ import { killHard, startAssistantProcess, type AssistantProcess } from '../helpe
 import { alwaysOpenDataDir } from '../helpers/councilData.js';
 import { AgentClient, eventually } from '../handoff/harness.js';
 import { WebSocket } from 'ws';
+import { scaled } from '../helpers/timeScale.js';
 
 const REDIS_URL = process.env.REDIS_TEST_URL ?? 'redis://127.0.0.1:6379';
 
@@ -36,7 +37,7 @@ beforeAll(async () => {
   second = await startAssistantProcess(env);
   urlA = first.url;
   urlB = second.url;
-}, 90_000);
+}, scaled(180_000));
 
 afterAll(async () => {
   await killHard(first?.proc);
@@ -54,7 +55,7 @@ describe('two instances on PostgreSQL and Redis', () => {
     const replies = [...a, ...b].join('\n');
     expect(replies).toMatch(/didn't understand/i);
     expect(replies).toMatch(/still didn't understand/i);
-  }, 60_000);
+  }, scaled(180_000));
   it('lets a resident on instance A and an agent on instance B chat both ways, live', async () => {
     const resident = await openConversation(urlA);
     const residentStream = await openStream(urlA, resident.conversationId, resident.token);
@@ -87,7 +88,7 @@ describe('two instances on PostgreSQL and Redis', () => {
       residentStream.close();
       console.close();
     }
-  }, 60_000);
+  }, scaled(180_000));
 
   it('continue one conversation whichever instance each message reaches, and after one dies', async () => {
     const onA = await openConversation(urlA);
@@ -100,7 +101,7 @@ describe('two instances on PostgreSQL and Redis', () => {
     const answer = (await onB.say('22')).join('\n');
     expect(answer).toMatch(/22 Mill Lane/);
     expect(answer).toMatch(/rubbish \(black bin\)/);
-  }, 60_000);
+  }, scaled(180_000));
 
 });
 

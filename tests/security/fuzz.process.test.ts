@@ -17,6 +17,7 @@ import { killHard, startAssistantProcess } from '../helpers/process.js';
 import { sqliteTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fakeTwilio.js';
 import { rawRequest, upgradeHeaders } from '../helpers/rawHttp.js';
+import { scaled } from '../helpers/timeScale.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261202);
 const REQUESTS = 10_000;
@@ -289,7 +290,7 @@ describe('fuzzing a running assistant', () => {
     const agentCookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
     const { csrfToken } = (await login.json()) as { csrfToken: string };
     target = { port, url, tokens, agentCookie, csrf: csrfToken };
-  }, 180_000);
+  }, scaled(180_000));
 
   afterAll(async () => {
     await killHard(proc);
@@ -334,7 +335,7 @@ describe('fuzzing a running assistant', () => {
     const settled = await waitForRss(child.pid!, startRss + 50, 60_000);
 
     expect(settled, `RSS started at ${startRss.toFixed(0)} MB`).toBeLessThanOrEqual(startRss + 50);
-  }, 600_000);
+  }, scaled(600_000));
 
   it('survives a flood of 8 KB activities nesting 4,000 arrays deep at a 512 MB heap', async () => {
     const child = proc!;
@@ -363,5 +364,5 @@ describe('fuzzing a running assistant', () => {
       body: JSON.stringify({ type: 'message', text: 'when is my bin day' }),
     });
     expect(ok.status).toBe(200);
-  }, 300_000);
+  }, scaled(300_000));
 });
