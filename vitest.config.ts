@@ -7,11 +7,11 @@ import { scaled } from './tests/helpers/timeScale.js';
  *   port 0; minutes on a 2-core machine.
  * - system (`npm run test:system`): tests that start the assistant as real processes and kill,
  *   restart or overload them: the kill -9 trials and other reliability tests, several instances,
- *   npm start and SIGTERM, the fuzzing load test. A test file joins it by its folder or by its
- *   name ending in `.process.test.ts`.
+ *   npm start and SIGTERM, load tests. A test file joins it by its folder, or by its name ending
+ *   in `.process.test.ts` (it starts processes) or `.load.test.ts` (it is a load test).
  * TEST_TIME_SCALE stretches every limit on a slow or busy machine (see tests/helpers/timeScale.ts).
  */
-const SYSTEM = ['tests/reliability/**/*.test.ts', 'tests/scale/**/*.test.ts', 'tests/**/*.process.test.ts'];
+const SYSTEM = ['tests/reliability/**/*.test.ts', 'tests/scale/**/*.test.ts', 'tests/**/*.process.test.ts', 'tests/**/*.load.test.ts'];
 
 export default defineConfig({
   test: {
