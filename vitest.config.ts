@@ -20,6 +20,8 @@ export default defineConfig({
     // test that starts a child process.
     testTimeout: scaled(60_000),
     hookTimeout: scaled(240_000),
+    // expect.poll's default of 1 s is a speed check on a busy machine; this is a bound on a hang.
+    expect: { poll: { timeout: scaled(15_000) } },
     // Two cores: more workers than that only makes the server-starting suites slower.
     maxWorkers: 2,
     env: { DOTENV_CONFIG_QUIET: 'true' },

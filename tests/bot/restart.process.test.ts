@@ -5,7 +5,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { testDatabase } from '../helpers/databases.js';
 import { openConversation } from '../helpers/directLineRest.js';
-import { killHard, startAssistantProcess, type AssistantProcess } from '../helpers/process.js';
+import { killHard, READY_LIMIT_MS, startAssistantProcess, type AssistantProcess } from '../helpers/process.js';
 import { scaled } from '../helpers/timeScale.js';
 
 const database = (await testDatabase());
@@ -47,5 +47,5 @@ describe('a conversation survives kill -9', () => {
     // The history from before the crash is still there for Web Chat to show.
     const history = await resumed.botMessages();
     expect(history.some((a) => /didn't understand/i.test(a.text ?? '') && !/still/i.test(a.text ?? ''))).toBe(true);
-  }, scaled(300_000));
+  }, 2 * READY_LIMIT_MS + scaled(60_000));
 });

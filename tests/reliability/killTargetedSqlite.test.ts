@@ -24,6 +24,7 @@ import {
   SMS_QUESTION, WEB_QUESTION, type SmsMessage,
 } from './killTrialHarness.js';
 import { scaled } from '../helpers/timeScale.js';
+import { READY_LIMIT_MS } from '../helpers/process.js';
 
 const TRIES = 5;
 
@@ -46,7 +47,7 @@ reliability('kill -9 at exact points on SQLite (one instance, started again)', (
     observed = new Observed(await openDatabase(database.url), fake);
     raw = new SqliteDatabase(database.url.slice('sqlite:'.length));
     raw.pragma('busy_timeout = 30000');
-  }, scaled(240_000));
+  }, READY_LIMIT_MS + scaled(60_000));
   afterAll(async () => {
     raw?.close();
     await instance?.stop();

@@ -20,6 +20,7 @@ import {
   seeded, SEED, SETTLE_MS, sleep, smsParams, SMS_QUESTION, TRIALS, WEB_QUESTION, type SmsMessage, type WebMessage,
 } from './killTrialHarness.js';
 import { scaled } from '../helpers/timeScale.js';
+import { READY_LIMIT_MS } from '../helpers/process.js';
 
 reliability('kill -9 on PostgreSQL + Redis (two instances, the other carries on)', () => {
   let database: TestDatabase;
@@ -42,7 +43,7 @@ reliability('kill -9 on PostgreSQL + Redis (two instances, the other carries on)
     await b.start();
     await a.start();
     observed = new Observed(await openDatabase(database.url), fake);
-  }, scaled(240_000));
+  }, 2 * READY_LIMIT_MS + scaled(60_000));
   afterAll(async () => {
     await a?.stop();
     await b?.stop();

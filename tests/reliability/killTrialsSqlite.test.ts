@@ -15,6 +15,7 @@ import {
   baseEnv, expectWebOnce, killTrial, logTimes, Observed, reliability, Restartable, seeded, SEED, SETTLE_MS, sleep, TRIALS, type SmsMessage, type WebMessage,
 } from './killTrialHarness.js';
 import { scaled } from '../helpers/timeScale.js';
+import { READY_LIMIT_MS } from '../helpers/process.js';
 
 reliability('kill -9 on SQLite (one instance, started again)', () => {
   let database: TestDatabase;
@@ -33,7 +34,7 @@ reliability('kill -9 on SQLite (one instance, started again)', () => {
     instance = new Restartable({ ...baseEnv(fake, dataDir), STORAGE_URL: database.url }, compiled);
     await instance.start();
     observed = new Observed(await openDatabase(database.url), fake);
-  }, scaled(240_000));
+  }, READY_LIMIT_MS + scaled(60_000));
   afterAll(async () => {
     await instance?.stop();
     await observed?.store.close();

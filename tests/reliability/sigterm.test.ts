@@ -10,7 +10,7 @@ import { Agent, request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../store/database.js';
 import { postgresTestDatabase, type TestDatabase } from '../helpers/databases.js';
-import { killHard, startAssistantProcess } from '../helpers/process.js';
+import { killHard, startAssistantProcess, READY_LIMIT_MS } from '../helpers/process.js';
 import { scaled } from '../helpers/timeScale.js';
 
 /** These files pick their own engines; `npm run test:postgres` (the suite again on PostgreSQL) need not run them twice. */
@@ -138,5 +138,5 @@ reliability('SIGTERM under 30 keep-alive residents (PostgreSQL + Redis)', () => 
     console.log(`SIGTERM: ${all.filter((o) => o.status === 200).length} answered, ${all.filter((o) => o.status === 503).length} refused with 503, ${all.filter((o) => o.status === 'connection closed').length} connections closed; exit ${exitAfterLastTurnMs} ms after the last answer, ${exitAt - sigtermAt} ms after SIGTERM`);
     expect(exitAfterLastTurnMs).toBeLessThan(3_000);
     for (const agent of agents) agent.destroy();
-  }, scaled(180_000));
+  }, READY_LIMIT_MS + scaled(120_000));
 });

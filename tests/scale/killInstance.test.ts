@@ -18,7 +18,7 @@ import { openDatabase, type Database } from '../../store/database.js';
 import { alwaysOpenDataDir } from '../helpers/councilData.js';
 import { POSTGRES_ADMIN_URL, postgresTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { openConversation, type RestConversation } from '../helpers/directLineRest.js';
-import { killHard, startAssistantProcess } from '../helpers/process.js';
+import { killHard, startAssistantProcess, READY_LIMIT_MS } from '../helpers/process.js';
 import { AgentClient, eventually } from '../handoff/harness.js';
 import { scaled } from '../helpers/timeScale.js';
 
@@ -85,13 +85,13 @@ beforeAll(async () => {
   // The first process runs the migrations; the others find them done.
   b = await startInstance();
   store = await openDatabase(database.url);
-}, scaled(180_000));
+}, READY_LIMIT_MS + scaled(60_000));
 
 beforeEach(async () => {
   // B is meant to survive every test; if one killed it anyway, the next gets a fresh one.
   if (!alive(b)) b = await startInstance();
   a = await startInstance();
-}, scaled(180_000));
+}, 2 * READY_LIMIT_MS + scaled(60_000));
 
 afterEach(async (context) => {
   if (context.task.result?.state === 'fail') {

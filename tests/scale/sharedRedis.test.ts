@@ -86,9 +86,7 @@ describe('two councils sharing one Redis server', () => {
     const resident = await openConversation(theirs.url);
     expect((await resident.say('can I speak to a person')).join(' ')).toMatch(/in the queue/);
     await resident.say('my name is Alex Smith and my bin was missed');
-    await new Promise((resolve) => setTimeout(resolve, 300));
-
-    expect(heardByTheirs.some((event) => event.kind === 'message' && event.message.text.includes('Alex Smith'))).toBe(true);
+    await expect.poll(() => heardByTheirs.some((event) => event.kind === 'message' && event.message.text.includes('Alex Smith'))).toBe(true);
     expect(heardByOurs).toEqual([]);
   }, scaled(60_000));
 });

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { openConversation } from '../helpers/directLineRest.js';
-import { killHard, startAssistantProcess, type AssistantProcess } from '../helpers/process.js';
+import { killHard, startAssistantProcess, type AssistantProcess, READY_LIMIT_MS } from '../helpers/process.js';
 import { alwaysOpenDataDir } from '../helpers/councilData.js';
 import { AgentClient, eventually } from '../handoff/harness.js';
 import { WebSocket } from 'ws';
@@ -37,7 +37,7 @@ beforeAll(async () => {
   second = await startAssistantProcess(env);
   urlA = first.url;
   urlB = second.url;
-}, scaled(180_000));
+}, 2 * READY_LIMIT_MS + scaled(60_000));
 
 afterAll(async () => {
   await killHard(first?.proc);

@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import twilio from 'twilio';
-import { killHard, startAssistantProcess } from '../helpers/process.js';
+import { killHard, startAssistantProcess, READY_LIMIT_MS } from '../helpers/process.js';
 import { sqliteTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fakeTwilio.js';
 import { rawRequest, upgradeHeaders } from '../helpers/rawHttp.js';
@@ -290,7 +290,7 @@ describe('fuzzing a running assistant', () => {
     const agentCookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
     const { csrfToken } = (await login.json()) as { csrfToken: string };
     target = { port, url, tokens, agentCookie, csrf: csrfToken };
-  }, scaled(180_000));
+  }, READY_LIMIT_MS + scaled(60_000));
 
   afterAll(async () => {
     await killHard(proc);
