@@ -1,9 +1,10 @@
-/** The operational surface a council's digital team relies on: health, readiness, metrics, start-up and shutdown. */
-import { spawnSync, spawn } from 'node:child_process';
+/**
+ * The operational surface a council's digital team relies on: health, readiness, metrics and
+ * configuration. Start-up and shutdown of the real process are in startAndStop.process.test.ts.
+ */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestAssistant, type TestAssistant } from '../helpers/assistant.js';
 import { openConversation } from '../helpers/directLineRest.js';
-import { testDatabase } from '../helpers/databases.js';
 import { loadConfig, ConfigError } from '../../bot/config.js';
 
 let assistant: TestAssistant;
@@ -67,42 +68,4 @@ describe('configuration', () => {
     }
     expect(() => loadConfig({ TWILIO_ACCOUNT_SID: `AC${'a'.repeat(32)}` })).toThrow(/set all three or none/);
   });
-
-  it('stops the start with the variable named, before listening', () => {
-    const result = spawnSync(process.execPath, ['--import', 'tsx', 'bot/index.ts'], {
-      env: { ...process.env, PORT: 'not-a-port' },
-      encoding: 'utf8',
-      // A bound on a hang, not a speed check: on a busy 2-core machine loading TypeScript alone
-      // can take tens of seconds.
-      timeout: 180_000,
-    });
-    expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/PORT: .*number/);
-    expect(result.stderr).not.toMatch(/at .*\(/);
-  }, 200_000);
-
-  it('stops gracefully on SIGTERM', async () => {
-    const db = (await testDatabase());
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bot/index.ts'], {
-      env: { ...process.env, PORT: '0', STORAGE_URL: db.url, LOG_LEVEL: 'info' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk) => (output += String(chunk)));
-    await new Promise<void>((resolve, reject) => {
-      // A bound on a start that hangs (see above), not a speed check.
-      const timer = setTimeout(() => reject(new Error('no start')), 180_000);
-      child.stdout.on('data', () => {
-        if (output.includes('is listening')) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-    });
-    child.kill('SIGTERM');
-    const code = await new Promise((resolve) => child.once('exit', resolve));
-    expect(code).toBe(0);
-    expect(output).toMatch(/"msg":"stopped"/);
-    await db.drop();
-  }, 240_000);
 });

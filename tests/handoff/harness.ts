@@ -10,6 +10,7 @@ import { startFakeTwilio, type FakeTwilio } from '../helpers/fakeTwilio.js';
 import { sendSignedSms, TEST_TWILIO } from '../helpers/residents.js';
 import { openConversation, type RestConversation } from '../helpers/directLineRest.js';
 import { testDatabase, type TestDatabase } from '../helpers/databases.js';
+import { scaled } from '../helpers/timeScale.js';
 
 /** Monday 23 November 2026, 10:00 in London (GMT): the contact centre is open. */
 export const MONDAY_10AM = Date.UTC(2026, 10, 23, 10, 0, 0);
@@ -116,7 +117,7 @@ export class AgentClient {
 }
 
 /** Polls until `check` returns a value (the agent's side and proactive messages are asynchronous). */
-export async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
+export async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = scaled(30_000)): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

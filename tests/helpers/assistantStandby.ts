@@ -4,8 +4,11 @@
  * database or Redis connection, until its parent says "go" over IPC, and then runs the real
  * entry point, bot/index.ts, exactly as `npm start` would. So a restart after a kill still
  * opens the database, runs migrations, loads the model and the council's data, sweeps and
- * listens, but does not wait for TypeScript and node_modules to load again.
+ * listens, but does not wait for TypeScript and node_modules to load again. Like every process
+ * the tests start, it binds the port in PORT (0: any free one) and reports it over IPC
+ * (reportListeningPort.ts, which also closes the channel so it never keeps the process alive).
  */
+await import('./reportListeningPort.js');
 await import('../../bot/assistant.js');
 await import('../../bot/config.js');
 await import('../../bot/lastResort.js');
@@ -14,6 +17,4 @@ await new Promise<void>((resolve) => {
   process.once('message', () => resolve());
   process.send?.('loaded');
 });
-// Nothing more comes over IPC; without this the channel would keep the process from exiting.
-process.disconnect?.();
 await import('../../bot/index.js');

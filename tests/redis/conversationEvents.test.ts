@@ -50,12 +50,16 @@ describe('RedisConversationEvents across two instances', () => {
 
   it('stops delivering after unsubscribe, while other sockets on the same conversation keep receiving', async () => {
     const firstTab: StoredActivity[] = [];
+    const firstTabSaw = collect(1);
     const secondTab = collect(2);
-    const stopFirst = await instanceB.subscribe('conv-1', (event) => firstTab.push(event));
+    const stopFirst = await instanceB.subscribe('conv-1', (event) => {
+      firstTab.push(event);
+      firstTabSaw.listener(event);
+    });
     await instanceB.subscribe('conv-1', secondTab.listener);
 
     await instanceA.publish('conv-1', activity(1, 'before'));
-    await sleep(100);
+    await firstTabSaw.done;
     expect(firstTab.map((event) => event.watermark)).toEqual([1]);
 
     await stopFirst();

@@ -1,8 +1,9 @@
 /** Shared by the Redis suites: the local server, a random key prefix per suite, and clean-up. */
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { scaled } from '../helpers/timeScale.js';
 
-export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const REDIS_URL = process.env.REDIS_TEST_URL ?? 'redis://127.0.0.1:6379';
 
 export function testPrefix(suite: string): string {
   return `ca_test:${suite}:${randomUUID()}:`;
@@ -18,13 +19,16 @@ export async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
   } while (cursor !== '0');
 }
 
-/** Resolves with the first `count` events a listener sees, or rejects after `ms`. */
-export function collect<T>(count: number, ms = 2_000): { listener: (event: T) => void; done: Promise<T[]> } {
+/** Resolves with the first `count` events a listener sees, or rejects after `ms` (a bound on a hang). */
+export function collect<T>(count: number, ms = scaled(15_000)): { listener: (event: T) => void; done: Promise<T[]> } {
   const seen: T[] = [];
   let finish: (events: T[]) => void = () => undefined;
   const done = new Promise<T[]>((resolve, reject) => {
-    finish = resolve;
-    setTimeout(() => reject(new Error(`saw ${seen.length} of ${count} events`)), ms);
+    const timer = setTimeout(() => reject(new Error(`saw ${seen.length} of ${count} events`)), ms);
+    finish = (events) => {
+      clearTimeout(timer);
+      resolve(events);
+    };
   });
   return {
     listener: (event) => {

@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LockLostError, RedisTurnQueue, type RedisTurnQueueOptions } from '../../adapters/redis/turnQueue.js';
 import { REDIS_URL, deleteKeys, testPrefix } from './redisTest.js';
+import { scaled } from '../helpers/timeScale.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -83,16 +84,19 @@ describe('RedisTurnQueue: two servers sharing one Redis', () => {
       ranAt = Date.now();
     });
     expect(ranAt - started).toBeGreaterThanOrEqual(250);
-    expect(ranAt - started).toBeLessThan(2_000);
+    // Soon after, not at the end of a long back-off (the bound allows for a busy machine).
+    expect(ranAt - started).toBeLessThan(scaled(5_000));
   });
 
   it('keeps a long turn\'s lock past its ttl, so the other server waits for it', async () => {
     const lost: unknown[] = [];
-    const [serverA, serverB] = queues({ ttlMs: 200, onError: (error) => lost.push(error) });
+    // The holder extends every ttl/2; a ttl of a second leaves room for a busy machine's timer lag.
+    const ttlMs = scaled(1_000);
+    const [serverA, serverB] = queues({ ttlMs, onError: (error) => lost.push(error) });
     const events: string[] = [];
     const long = serverA.run('conv-1', async () => {
       events.push('A start');
-      await sleep(700);
+      await sleep(ttlMs * 2.5);
       events.push('A end');
     });
     await sleep(50);
@@ -106,11 +110,20 @@ describe('RedisTurnQueue: two servers sharing one Redis', () => {
 
   it('does not release a lock that expired and is now held by someone else', async () => {
     const errors: unknown[] = [];
-    const [serverA] = queues({ ttlMs: 200, onError: (error) => errors.push(error) });
+    let noticed: () => void = () => undefined;
+    const lockLost = new Promise<void>((resolve) => (noticed = resolve));
+    const [serverA] = queues({
+      ttlMs: 200,
+      onError: (error) => {
+        errors.push(error);
+        if (error instanceof LockLostError) noticed();
+      },
+    });
     await serverA.run('conv-1', async () => {
-      // Simulate this turn stalling past its ttl while another server took the lock.
-      await admin.set(`${prefix}conv-1`, 'other-server', 'PX', 5_000);
-      await sleep(150);
+      // Simulate this turn stalling past its ttl while another server took the lock; the turn
+      // ends once the next extension has found the lock gone.
+      await admin.set(`${prefix}conv-1`, 'other-server', 'PX', 60_000);
+      await lockLost;
     });
     expect(await admin.get(`${prefix}conv-1`)).toBe('other-server');
     // The extension found the lock gone and said so rather than stealing it back.

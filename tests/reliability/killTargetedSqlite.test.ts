@@ -17,13 +17,14 @@ import { compileStandby } from '../helpers/compiledStandby.js';
 import { sqliteTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { openConversation } from '../helpers/directLineRest.js';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fakeTwilio.js';
-import { freePort } from '../helpers/process.js';
 import { TEST_TWILIO } from '../helpers/residents.js';
 import { eventually } from '../handoff/harness.js';
 import {
   baseEnv, clientIdOf, expectWebOnce, history, nextNumber, nextSid, Observed, postActivity, postSms, reliability, Restartable, SETTLE_MS, sleep, smsParams,
   SMS_QUESTION, WEB_QUESTION, type SmsMessage,
 } from './killTrialHarness.js';
+import { scaled } from '../helpers/timeScale.js';
+import { READY_LIMIT_MS } from '../helpers/process.js';
 
 const TRIES = 5;
 
@@ -41,12 +42,12 @@ reliability('kill -9 at exact points on SQLite (one instance, started again)', (
     fake = await startFakeTwilio(TEST_TWILIO.accountSid, TEST_TWILIO.authToken);
     dataDir = alwaysOpenDataDir();
     compiled = await compileStandby();
-    instance = new Restartable(await freePort(), { ...baseEnv(fake, dataDir), STORAGE_URL: database.url }, compiled);
+    instance = new Restartable({ ...baseEnv(fake, dataDir), STORAGE_URL: database.url }, compiled);
     await instance.start();
     observed = new Observed(await openDatabase(database.url), fake);
     raw = new SqliteDatabase(database.url.slice('sqlite:'.length));
     raw.pragma('busy_timeout = 30000');
-  }, 240_000);
+  }, READY_LIMIT_MS + scaled(60_000));
   afterAll(async () => {
     raw?.close();
     await instance?.stop();
@@ -115,7 +116,7 @@ reliability('kill -9 at exact points on SQLite (one instance, started again)', (
       return;
     }
     throw new Error(`the turn finished before the kill in all ${TRIES} tries`);
-  }, 300_000);
+  }, scaled(300_000));
 
   it('Web Chat killed after the message was stored, before it was answered: answered once after the restart, without a retry', async () => {
     for (let attempt = 1; attempt <= TRIES; attempt += 1) {
@@ -136,13 +137,13 @@ reliability('kill -9 at exact points on SQLite (one instance, started again)', (
       const replies = await eventually(async () => {
         const found = (await history(restarted.url, resident)).filter((activity) => activity.replyToId === stored?.id && activity.type === 'message');
         return found.length > 0 && found;
-      }, 60_000);
+      }, scaled(60_000));
       await sleep(SETTLE_MS);
       await expectWebOnce(restarted.url, { label: 'after the stored message', resident, clientId, id: stored?.id ?? '', replies: replies.map((r) => r.text) });
       return;
     }
     throw new Error(`the turn finished before the kill in all ${TRIES} tries`);
-  }, 300_000);
+  }, scaled(300_000));
 
   it('SMS killed after a permit was issued, before the resident was told: the retry after the restart gives the same permit, once', async () => {
     const households = [['2 High Street', 'AB12 CDE'], ['6 High Street', 'KM70 XYZ'], ['4 High Street', 'AB12 CDE']] as const;
@@ -179,7 +180,7 @@ reliability('kill -9 at exact points on SQLite (one instance, started again)', (
       return;
     }
     throw new Error(`the booking finished before the kill in all ${households.length} tries`);
-  }, 600_000);
+  }, scaled(600_000));
 
   it('Web Chat killed after a permit was issued, before its turn was answered: answered once after the restart, with the same permit', async () => {
     // Households and vans of their own, at the other tip, so the SMS bookings above do not count against them.
@@ -224,7 +225,7 @@ reliability('kill -9 at exact points on SQLite (one instance, started again)', (
       const replies = await eventually(async () => {
         const found = (await history(restarted.url, resident)).filter((activity) => activity.replyToId === stored?.id && activity.type === 'message');
         return found.length > 0 && found;
-      }, 60_000);
+      }, scaled(60_000));
       expect(replies.map((reply) => reply.text).join('\n')).toContain(`**${issued}**`);
       await sleep(SETTLE_MS);
       expect(permits()).toHaveLength(before + 1);
@@ -236,5 +237,5 @@ reliability('kill -9 at exact points on SQLite (one instance, started again)', (
       return;
     }
     throw new Error(`the booking finished before the kill in all ${households.length} tries`);
-  }, 600_000);
+  }, scaled(600_000));
 });

@@ -17,16 +17,16 @@
  * Whether anything was answered twice is checked at the end, after every later restart and
  * sweep has had its chance to answer a message again.
  */
-import type { ChildProcess } from 'node:child_process';
 import type { Activity } from 'botbuilder';
 import { describe, expect } from 'vitest';
 import twilio from 'twilio';
 import type { Database } from '../../store/database.js';
 import { openConversation, type RestConversation } from '../helpers/directLineRest.js';
 import type { FakeTwilio } from '../helpers/fakeTwilio.js';
-import { killHard, spawnStandby, type Standby } from '../helpers/process.js';
+import { killHard, spawnStandby, type AssistantProcess, type Standby } from '../helpers/process.js';
 import { TEST_TWILIO } from '../helpers/residents.js';
 import { mulberry32 } from '../../intents/model/seededRandom.js';
+import { scaled } from '../helpers/timeScale.js';
 
 /** These files pick their own engines; `npm run test:postgres` (the suite again on PostgreSQL) need not run them twice. */
 export const reliability = describe.skipIf(process.env.TEST_STORAGE === 'postgres');
@@ -57,13 +57,13 @@ async function answeredWithin<T>(check: () => Promise<T | undefined | false>, ti
   }
 }
 
-export interface Instance {
-  proc: ChildProcess;
-  url: string;
-  port: number;
-}
+export type Instance = AssistantProcess;
 
-/** An instance that can be killed and started again on its port from a warm spare. */
+/**
+ * An instance that can be killed and started again from a warm spare. Each start binds a port
+ * of its own (as a restarted container behind a balancer gets a new address), so callers ask
+ * running() for the current URL.
+ */
 export class Restartable {
   private spare: Standby;
   private current: Instance | undefined;
@@ -72,24 +72,19 @@ export class Restartable {
   readonly restarts: number[] = [];
 
   constructor(
-    readonly port: number,
     private readonly env: Record<string, string>,
     private readonly compiled: string,
   ) {
-    this.spare = spawnStandby(port, env, compiled);
-  }
-
-  get url(): string {
-    return `http://127.0.0.1:${this.port}`;
+    this.spare = spawnStandby(env, compiled);
   }
 
   /** Starts the spare (the previous process must be dead) and, once it is up, loads the next spare. */
   start(): Promise<Instance> {
     const started = Date.now();
-    this.starting = this.spare.start().then((proc) => {
+    this.starting = this.spare.start().then((instance) => {
       if (this.current) this.restarts.push(Date.now() - started);
-      this.current = { proc, url: this.url, port: this.port };
-      this.spare = spawnStandby(this.port, this.env, this.compiled);
+      this.current = instance;
+      this.spare = spawnStandby(this.env, this.compiled);
       return this.current;
     });
     // A start nobody awaits fails the next running() instead of counting as unhandled.
@@ -175,7 +170,7 @@ export class Observed {
     await answeredWithin(async () => {
       const queued = await this.outboxRows(message);
       return queued.length > 0 && queued.every((r) => r.state === 'sent') && this.fake.sentTo(message.number).length >= queued.length;
-    }, 60_000);
+    }, scaled(60_000));
   }
 
   outboxRows(message: SmsMessage) {
@@ -200,7 +195,7 @@ export async function webRetried(base: string, resident: RestConversation, clien
   const replies = await answeredWithin(async () => {
     const found = (await history(base, resident)).filter((a) => a.replyToId === id && a.type === 'message');
     return found.length > 0 && found;
-  }, 60_000);
+  }, scaled(60_000));
   return { label, resident, clientId, id, replies: replies.map((r) => r.text) };
 }
 

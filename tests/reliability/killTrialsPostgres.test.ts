@@ -10,7 +10,6 @@ import { openDatabase } from '../../store/database.js';
 import { alwaysOpenDataDir } from '../helpers/councilData.js';
 import { compileStandby } from '../helpers/compiledStandby.js';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fakeTwilio.js';
-import { freePort } from '../helpers/process.js';
 import { TEST_TWILIO } from '../helpers/residents.js';
 import { sql } from 'kysely';
 import { openConversation } from '../helpers/directLineRest.js';
@@ -20,6 +19,8 @@ import {
   baseEnv, clientIdOf, expectWebOnce, history, killTrial, logTimes, nextNumber, nextSid, Observed, postActivity, postSms, REDIS_URL, reliability, Restartable,
   seeded, SEED, SETTLE_MS, sleep, smsParams, SMS_QUESTION, TRIALS, WEB_QUESTION, type SmsMessage, type WebMessage,
 } from './killTrialHarness.js';
+import { scaled } from '../helpers/timeScale.js';
+import { READY_LIMIT_MS } from '../helpers/process.js';
 
 reliability('kill -9 on PostgreSQL + Redis (two instances, the other carries on)', () => {
   let database: TestDatabase;
@@ -37,12 +38,12 @@ reliability('kill -9 on PostgreSQL + Redis (two instances, the other carries on)
     dataDir = alwaysOpenDataDir();
     const env = { ...baseEnv(fake, dataDir), STORAGE_URL: database.url, REDIS_URL };
     compiled = await compileStandby();
-    b = new Restartable(await freePort(), env, compiled);
-    a = new Restartable(await freePort(), env, compiled);
+    b = new Restartable(env, compiled);
+    a = new Restartable(env, compiled);
     await b.start();
     await a.start();
     observed = new Observed(await openDatabase(database.url), fake);
-  }, 240_000);
+  }, 2 * READY_LIMIT_MS + scaled(60_000));
   afterAll(async () => {
     await a?.stop();
     await b?.stop();
@@ -82,7 +83,7 @@ reliability('kill -9 on PostgreSQL + Redis (two instances, the other carries on)
       await observed.expectSmsOnce(sms);
     }
     logTimes('PostgreSQL + Redis', started, instanceA().restarts);
-  }, 120_000 + TRIALS * 90_000);
+  }, scaled(120_000 + TRIALS * 90_000));
 
   /** Holds the first row inserted into `table` matching `like` (a statement the instance is making) for 30 s. */
   async function stallInsert(table: string, column: string, like: string): Promise<() => Promise<void>> {
@@ -116,7 +117,7 @@ reliability('kill -9 on PostgreSQL + Redis (two instances, the other carries on)
     await sleep(SETTLE_MS);
     await observed.expectSmsOnce(message);
     expect(twilioApi.sentTo(message.number).length).toBeGreaterThan(0);
-  }, 180_000);
+  }, scaled(180_000));
 
   it('Web Chat killed after the message was stored, before its reply: B answers it once, without a retry', async () => {
     const { store } = observed;
@@ -136,10 +137,10 @@ reliability('kill -9 on PostgreSQL + Redis (two instances, the other carries on)
     const replies = await eventually(async () => {
       const found = (await history(survivor.url, resident)).filter((activity) => activity.replyToId === stored?.id && activity.type === 'message');
       return found.length > 0 && found;
-    }, 60_000);
+    }, scaled(60_000));
     await sleep(SETTLE_MS);
     await expectWebOnce(survivor.url, { label: 'after the stored message', resident, clientId: 'stored-then-killed', id: stored?.id ?? '', replies: replies.map((r) => r.text) });
-  }, 180_000);
+  }, scaled(180_000));
 
   /** Texts `text` from `number` to B and returns what was sent back for it. */
   async function smsSay(number: string, text: string): Promise<string> {
@@ -187,5 +188,5 @@ reliability('kill -9 on PostgreSQL + Redis (two instances, the other carries on)
     expect(told[0]?.body).toContain(issued?.reference ?? 'no permit');
     const inbox = await store.db.selectFrom('sms_inbox').select('state').where('message_sid', '=', confirm.MessageSid ?? '').execute();
     expect(inbox.map((r) => r.state)).toEqual(['answered']);
-  }, 240_000);
+  }, scaled(240_000));
 });

@@ -9,12 +9,13 @@ import { openDatabase } from '../../store/database.js';
 import { alwaysOpenDataDir } from '../helpers/councilData.js';
 import { compileStandby } from '../helpers/compiledStandby.js';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fakeTwilio.js';
-import { freePort } from '../helpers/process.js';
 import { TEST_TWILIO } from '../helpers/residents.js';
 import { sqliteTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import {
   baseEnv, expectWebOnce, killTrial, logTimes, Observed, reliability, Restartable, seeded, SEED, SETTLE_MS, sleep, TRIALS, type SmsMessage, type WebMessage,
 } from './killTrialHarness.js';
+import { scaled } from '../helpers/timeScale.js';
+import { READY_LIMIT_MS } from '../helpers/process.js';
 
 reliability('kill -9 on SQLite (one instance, started again)', () => {
   let database: TestDatabase;
@@ -30,10 +31,10 @@ reliability('kill -9 on SQLite (one instance, started again)', () => {
     fake = await startFakeTwilio(TEST_TWILIO.accountSid, TEST_TWILIO.authToken);
     dataDir = alwaysOpenDataDir();
     compiled = await compileStandby();
-    instance = new Restartable(await freePort(), { ...baseEnv(fake, dataDir), STORAGE_URL: database.url }, compiled);
+    instance = new Restartable({ ...baseEnv(fake, dataDir), STORAGE_URL: database.url }, compiled);
     await instance.start();
     observed = new Observed(await openDatabase(database.url), fake);
-  }, 240_000);
+  }, READY_LIMIT_MS + scaled(60_000));
   afterAll(async () => {
     await instance?.stop();
     await observed?.store.close();
@@ -59,6 +60,6 @@ reliability('kill -9 on SQLite (one instance, started again)', () => {
       await observed.expectSmsOnce(sms);
     }
     logTimes('SQLite', started, target.restarts);
-  }, 120_000 + TRIALS * 90_000);
+  }, scaled(120_000 + TRIALS * 90_000));
 });
 

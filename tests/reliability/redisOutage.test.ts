@@ -14,6 +14,7 @@ import { openConversation } from '../helpers/directLineRest.js';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fakeTwilio.js';
 import { TEST_TWILIO } from '../helpers/residents.js';
 import { eventually } from '../handoff/harness.js';
+import { scaled } from '../helpers/timeScale.js';
 
 /** These files pick their own engines; `npm run test:postgres` need not run them twice. */
 const reliability = describe.skipIf(process.env.TEST_STORAGE === 'postgres');
@@ -70,7 +71,7 @@ beforeAll(async () => {
     },
     database,
   );
-}, 60_000);
+}, scaled(180_000));
 afterAll(async () => {
   await assistant?.close();
   await proxy?.stop();
@@ -127,7 +128,7 @@ reliability('Redis stopped for 20 s (PostgreSQL + Redis)', () => {
         body: JSON.stringify({ type: 'message', text: 'DF2 4QT', from: { id: 'resident' }, channelData: { clientActivityID: 'during-outage' } }),
       });
       return posted.status === 200;
-    }, 30_000);
+    }, scaled(30_000));
     const messages = await resident.botMessages();
     expect(messages.filter((m) => /which address/i.test(m.text ?? ''))).toHaveLength(1);
     // The texts kept during the outage are answered, in order, each once.
@@ -135,5 +136,5 @@ reliability('Redis stopped for 20 s (PostgreSQL + Redis)', () => {
     const bodies = fake.sentTo(texter).map((m) => m.body);
     expect(bodies).toHaveLength(3);
     expect(bodies.join('\n')).toMatch(/postcode/i);
-  }, 120_000);
+  }, scaled(180_000));
 });

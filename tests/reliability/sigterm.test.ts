@@ -10,7 +10,8 @@ import { Agent, request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../store/database.js';
 import { postgresTestDatabase, type TestDatabase } from '../helpers/databases.js';
-import { freePort, killHard, startAssistantProcess } from '../helpers/process.js';
+import { killHard, startAssistantProcess, READY_LIMIT_MS } from '../helpers/process.js';
+import { scaled } from '../helpers/timeScale.js';
 
 /** These files pick their own engines; `npm run test:postgres` (the suite again on PostgreSQL) need not run them twice. */
 const reliability = describe.skipIf(process.env.TEST_STORAGE === 'postgres');
@@ -24,7 +25,7 @@ let proc: ChildProcess | undefined;
 
 beforeAll(async () => {
   database = await postgresTestDatabase();
-}, 60_000);
+}, scaled(180_000));
 afterAll(async () => {
   await killHard(proc);
   await database?.drop();
@@ -55,9 +56,9 @@ interface Outcome {
 
 reliability('SIGTERM under 30 keep-alive residents (PostgreSQL + Redis)', () => {
   it('stops taking turns on every connection at once, answers every accepted message, no 500, and exits promptly', async () => {
-    const port = await freePort();
-    const base = `http://127.0.0.1:${port}`;
-    proc = await startAssistantProcess(port, { STORAGE_URL: database.url, REDIS_URL, SHUTDOWN_GRACE_SECONDS: '60' });
+    const started = await startAssistantProcess({ STORAGE_URL: database.url, REDIS_URL, SHUTDOWN_GRACE_SECONDS: '60' });
+    proc = started.proc;
+    const base = started.url;
     const exited = new Promise<number>((resolve) => proc?.once('exit', () => resolve(Date.now())));
     // One connection per resident, kept alive between their messages, as a browser would.
     const agents = Array.from({ length: RESIDENTS }, () => new Agent({ keepAlive: true, maxSockets: 1 }));
@@ -137,5 +138,5 @@ reliability('SIGTERM under 30 keep-alive residents (PostgreSQL + Redis)', () => 
     console.log(`SIGTERM: ${all.filter((o) => o.status === 200).length} answered, ${all.filter((o) => o.status === 503).length} refused with 503, ${all.filter((o) => o.status === 'connection closed').length} connections closed; exit ${exitAfterLastTurnMs} ms after the last answer, ${exitAt - sigtermAt} ms after SIGTERM`);
     expect(exitAfterLastTurnMs).toBeLessThan(3_000);
     for (const agent of agents) agent.destroy();
-  }, 120_000);
+  }, READY_LIMIT_MS + scaled(120_000));
 });

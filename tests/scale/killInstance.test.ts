@@ -18,8 +18,9 @@ import { openDatabase, type Database } from '../../store/database.js';
 import { alwaysOpenDataDir } from '../helpers/councilData.js';
 import { POSTGRES_ADMIN_URL, postgresTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { openConversation, type RestConversation } from '../helpers/directLineRest.js';
-import { freePort, killHard, startAssistantProcess } from '../helpers/process.js';
+import { killHard, startAssistantProcess, READY_LIMIT_MS } from '../helpers/process.js';
 import { AgentClient, eventually } from '../handoff/harness.js';
+import { scaled } from '../helpers/timeScale.js';
 
 const REDIS_URL = process.env.REDIS_TEST_URL ?? 'redis://127.0.0.1:6379';
 const AGENT = { username: 'kill-test-agent', password: 'kill-test-password-1' };
@@ -28,7 +29,7 @@ interface Instance {
   proc: ChildProcess;
   url: string;
   /** What the process wrote to stderr (a crash's stack), shown when a test fails. */
-  stderr: string[];
+  stderr(): string;
 }
 
 interface QueueView {
@@ -48,20 +49,13 @@ let a: Instance | undefined;
 let b: Instance | undefined;
 
 async function startInstance(): Promise<Instance> {
-  const port = await freePort();
-  const proc = await startAssistantProcess(port, env).catch(async (error: unknown) => {
+  const started = await startAssistantProcess(env).catch(async (error: unknown) => {
     // Another test run's clean-up on the same server can drop our database mid-file (a teardown
     // that cannot tell runs apart drops every ca_test_ one): say so, not just "exited with 1".
     const exists = await databaseExists().catch(() => undefined);
     throw exists === false ? new Error(`test database ${new URL(database.url).pathname.slice(1)} was dropped by someone else`, { cause: error }) : error;
   });
-  const stderr: string[] = [];
-  // Read stderr so a chatty process never blocks on a full pipe; keep the tail for failures.
-  proc.stderr?.on('data', (chunk: Buffer) => {
-    stderr.push(chunk.toString());
-    if (stderr.length > 200) stderr.shift();
-  });
-  return { proc, url: `http://127.0.0.1:${port}`, stderr };
+  return { proc: started.proc, url: started.url, stderr: started.stderr };
 }
 
 async function databaseExists(): Promise<boolean> {
@@ -91,18 +85,18 @@ beforeAll(async () => {
   // The first process runs the migrations; the others find them done.
   b = await startInstance();
   store = await openDatabase(database.url);
-}, 60_000);
+}, READY_LIMIT_MS + scaled(60_000));
 
 beforeEach(async () => {
   // B is meant to survive every test; if one killed it anyway, the next gets a fresh one.
   if (!alive(b)) b = await startInstance();
   a = await startInstance();
-}, 60_000);
+}, 2 * READY_LIMIT_MS + scaled(60_000));
 
 afterEach(async (context) => {
   if (context.task.result?.state === 'fail') {
     for (const [name, instance] of [['A', a], ['B', b]] as const) {
-      const tail = instance?.stderr.join('').trim();
+      const tail = instance?.stderr().trim();
       if (tail) console.error(`instance ${name} stderr:\n${tail}`);
     }
   }
@@ -217,7 +211,7 @@ describe('killing one instance mid-conversation (PostgreSQL + Redis, kill -9)', 
       'my black bin was not emptied on Tuesday',
       'Mill Lane, number 22',
     ]);
-  }, 45_000);
+  }, scaled(180_000));
 
   it('keeps an issued permit: after the instance that issued it dies, the other finds it by reference and postcode', async () => {
     const onA = await openConversation(instanceA().url);
@@ -244,7 +238,7 @@ describe('killing one instance mid-conversation (PostgreSQL + Redis, kill -9)', 
     await expectReply(later, `what is the status of my tip permit ${reference}`, [/postcode/i]);
     await expectReply(later, 'df1 1aa', [new RegExp(`Permit \\*\\*${reference}\\*\\* is booked: van AB12 CDE at Quarry Road tip`)]);
     expect(await permitRows('DF1 1AA')).toHaveLength(1);
-  }, 45_000);
+  }, scaled(180_000));
 
   it('keeps a booking half-way through: B carries on from the question A asked, asking nothing again', async () => {
     const onA = await openConversation(instanceA().url);
@@ -267,7 +261,7 @@ describe('killing one instance mid-conversation (PostgreSQL + Redis, kill -9)', 
 
     const rows = await permitRows('DF2 4QT');
     expect(rows.map((row) => [row.reference, row.status, row.registration, row.site_id])).toEqual([[reference, 'booked', 'AB12CDE', 'northfield']]);
-  }, 45_000);
+  }, scaled(180_000));
 
   // The dead instance held the conversation's turn lock, which B waits out (up to its 10 s TTL)
   // before it answers the retry.
@@ -316,5 +310,5 @@ describe('killing one instance mid-conversation (PostgreSQL + Redis, kill -9)', 
     expect(retried).toMatch(new RegExp(`Your reference is \\*\\*${issued[0]?.reference}\\*\\*`));
     expect(await permitRows('DF1 1HN')).toHaveLength(1);
     expect(await referencesShown()).toEqual([issued[0]?.reference]);
-  }, 90_000);
+  }, scaled(180_000));
 });

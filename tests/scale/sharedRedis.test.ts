@@ -11,6 +11,7 @@ import { sendSignedSms, TEST_TWILIO } from '../helpers/residents.js';
 import { openConversation } from '../helpers/directLineRest.js';
 import { alwaysOpenDataDir } from '../helpers/councilData.js';
 import type { HandoffEvent } from '../../services/handoff/handoffEvents.js';
+import { scaled } from '../helpers/timeScale.js';
 
 const REDIS_URL = process.env.REDIS_TEST_URL ?? 'redis://127.0.0.1:6379';
 
@@ -34,7 +35,7 @@ describe('the SMS rate limit across two instances', () => {
     };
     first = await startTestAssistant(env, database);
     second = await startTestAssistant(env, database);
-  }, 60_000);
+  }, scaled(60_000));
 
   afterAll(async () => {
     await first?.close();
@@ -57,7 +58,7 @@ describe('the SMS rate limit across two instances', () => {
     expect(replies[4]).toEqual([]);
     // Another number is not held back by this one.
     expect((await sendSignedSms(second.url, fakeTwilio, '+447700900556', 'hello')).join(' ')).not.toMatch(/a lot of messages/);
-  }, 60_000);
+  }, scaled(60_000));
 });
 
 describe('two councils sharing one Redis server', () => {
@@ -68,7 +69,7 @@ describe('two councils sharing one Redis server', () => {
     databases = [await testDatabase(), await testDatabase()];
     const env = { REDIS_URL, COUNCIL_DATA_DIR: alwaysOpenDataDir() };
     councils = [await startTestAssistant(env, databases[0]), await startTestAssistant(env, databases[1])];
-  }, 60_000);
+  }, scaled(60_000));
 
   afterAll(async () => {
     for (const council of councils) await council.close();
@@ -85,9 +86,7 @@ describe('two councils sharing one Redis server', () => {
     const resident = await openConversation(theirs.url);
     expect((await resident.say('can I speak to a person')).join(' ')).toMatch(/in the queue/);
     await resident.say('my name is Alex Smith and my bin was missed');
-    await new Promise((resolve) => setTimeout(resolve, 300));
-
-    expect(heardByTheirs.some((event) => event.kind === 'message' && event.message.text.includes('Alex Smith'))).toBe(true);
+    await expect.poll(() => heardByTheirs.some((event) => event.kind === 'message' && event.message.text.includes('Alex Smith'))).toBe(true);
     expect(heardByOurs).toEqual([]);
-  }, 60_000);
+  }, scaled(60_000));
 });

@@ -3,22 +3,22 @@
  * a resident's messages land on either, the conversation carries on, and killing one loses
  * nothing.
  */
-import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { openConversation } from '../helpers/directLineRest.js';
-import { freePort, killHard, startAssistantProcess } from '../helpers/process.js';
+import { killHard, startAssistantProcess, type AssistantProcess, READY_LIMIT_MS } from '../helpers/process.js';
 import { alwaysOpenDataDir } from '../helpers/councilData.js';
 import { AgentClient, eventually } from '../handoff/harness.js';
 import { WebSocket } from 'ws';
+import { scaled } from '../helpers/timeScale.js';
 
 const REDIS_URL = process.env.REDIS_TEST_URL ?? 'redis://127.0.0.1:6379';
 
 const AGENT_PASSWORD = 'correct horse battery staple';
 
 let database: TestDatabase;
-let first: ChildProcess | undefined;
-let second: ChildProcess | undefined;
+let first: AssistantProcess | undefined;
+let second: AssistantProcess | undefined;
 let urlA = '';
 let urlB = '';
 
@@ -32,17 +32,16 @@ beforeAll(async () => {
     DEMO_AGENT_USERNAME: 'sam',
     DEMO_AGENT_PASSWORD: AGENT_PASSWORD,
   };
-  const [portA, portB] = [await freePort(), await freePort()];
   // One at a time: the first runs the migrations.
-  first = await startAssistantProcess(portA, env);
-  second = await startAssistantProcess(portB, env);
-  urlA = `http://127.0.0.1:${portA}`;
-  urlB = `http://127.0.0.1:${portB}`;
-}, 90_000);
+  first = await startAssistantProcess(env);
+  second = await startAssistantProcess(env);
+  urlA = first.url;
+  urlB = second.url;
+}, 2 * READY_LIMIT_MS + scaled(60_000));
 
 afterAll(async () => {
-  await killHard(first);
-  await killHard(second);
+  await killHard(first?.proc);
+  await killHard(second?.proc);
   await database?.drop();
 });
 
@@ -56,7 +55,7 @@ describe('two instances on PostgreSQL and Redis', () => {
     const replies = [...a, ...b].join('\n');
     expect(replies).toMatch(/didn't understand/i);
     expect(replies).toMatch(/still didn't understand/i);
-  }, 60_000);
+  }, scaled(180_000));
   it('lets a resident on instance A and an agent on instance B chat both ways, live', async () => {
     const resident = await openConversation(urlA);
     const residentStream = await openStream(urlA, resident.conversationId, resident.token);
@@ -89,7 +88,7 @@ describe('two instances on PostgreSQL and Redis', () => {
       residentStream.close();
       console.close();
     }
-  }, 60_000);
+  }, scaled(180_000));
 
   it('continue one conversation whichever instance each message reaches, and after one dies', async () => {
     const onA = await openConversation(urlA);
@@ -98,11 +97,11 @@ describe('two instances on PostgreSQL and Redis', () => {
     expect((await onA.say('when is my bin day')).join(' ')).toMatch(/postcode/i);
     expect((await onB.say('DF2 4QT')).join(' ')).toMatch(/which address/i);
 
-    await killHard(first);
+    await killHard(first?.proc);
     const answer = (await onB.say('22')).join('\n');
     expect(answer).toMatch(/22 Mill Lane/);
     expect(answer).toMatch(/rubbish \(black bin\)/);
-  }, 60_000);
+  }, scaled(180_000));
 
 });
 

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openConversation } from '../helpers/directLineRest.js';
-import { freePort } from '../helpers/process.js';
+import { scaled } from '../helpers/timeScale.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'production-build-'));
 let server: ChildProcess | undefined;
@@ -55,12 +55,11 @@ describe('the production build', () => {
     for (const file of files)
       expect(readFileSync(file, 'utf8'), file).not.toMatch(/from\s+['"][^'"]+\.ts['"]|['"]tsx(\/[^'"]*)?['"]/);
 
-    const port = await freePort();
     server = spawn(process.execPath, ['dist/bot/index.js'], {
       env: {
         // No inherited loader either: exactly what a container runs.
         PATH: process.env.PATH ?? '',
-        PORT: String(port),
+        PORT: '0',
         HOST: '127.0.0.1',
         NODE_ENV: 'production',
         // Production turns the demo page off by default; this test wants it to prove the web assets are found.
@@ -75,8 +74,17 @@ describe('the production build', () => {
     let stdout = '';
     server.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     server.stderr?.on('data', () => undefined);
-    const base = `http://127.0.0.1:${port}`;
-    const deadline = Date.now() + 240_000;
+    // Bound on port 0: the port is read from the start's own JSON log line.
+    const deadline = Date.now() + scaled(240_000);
+    let listening: { msg?: string; port?: number } | undefined;
+    while (!listening) {
+      if (server.exitCode !== null) throw new Error(`dist/bot/index.js exited with ${server.exitCode}`);
+      if (Date.now() > deadline) throw new Error('dist/bot/index.js did not start listening');
+      const line = stdout.split('\n').find((l) => l.includes('council-assistant is listening'));
+      if (line) listening = JSON.parse(line) as { msg?: string; port?: number };
+      else await new Promise((r) => setTimeout(r, 200));
+    }
+    const base = `http://127.0.0.1:${listening.port}`;
     while (!(await answers(`${base}/readyz`))) {
       if (server.exitCode !== null) throw new Error(`dist/bot/index.js exited with ${server.exitCode}`);
       if (Date.now() > deadline) throw new Error('dist/bot/index.js did not become ready');

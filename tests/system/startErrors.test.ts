@@ -9,7 +9,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '../helpers/process.js';
+import { createServer } from 'node:net';
 
 const dir = mkdtempSync(join(tmpdir(), 'start-errors-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -20,16 +20,17 @@ interface Ended {
 }
 
 /** Runs the assistant with `env` until it exits by itself (bounded, in case a start hangs). */
+let starts = 0;
 async function start(env: Record<string, string>): Promise<Ended> {
-  const port = await freePort();
+  starts += 1;
   const proc = spawn(process.execPath, ['--import', 'tsx', 'bot/index.ts'], {
     env: {
       ...process.env,
-      PORT: String(port),
+      PORT: '0',
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
       NODE_ENV: 'test',
-      STORAGE_URL: `sqlite:${join(dir, `${port}.db`)}`,
+      STORAGE_URL: `sqlite:${join(dir, `start-${starts}.db`)}`,
       ...env,
     },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -42,8 +43,17 @@ async function start(env: Record<string, string>): Promise<Ended> {
   return { code, stderr: stderr.replace(/.*DEP0111.*\n?|.*trace-deprecation.*\n?/g, '') };
 }
 
-/** A port nothing listens on: a database or Redis server that is not running. */
-const closedPort = () => freePort();
+/** A port nothing listens on (one just bound and let go): a database or Redis server that is not running. */
+function closedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
 
 describe('a start with a setting that points nowhere', () => {
   it('names STORAGE_URL when the database does not answer', async () => {

@@ -13,6 +13,7 @@ import { conversationIdFor, toE164 } from '../../adapters/twilio/phone.js';
 import { MAX_INBOUND_ATTEMPTS } from '../../adapters/twilio/smsInbox.js';
 import { SmsStore } from '../../adapters/twilio/smsStore.js';
 import { ACCOUNT_SID, AUTH_TOKEN, COUNCIL_NUMBER, inboundParams, messageSid, residentNumber, sign, startHarness, testLogic, type Harness } from './harness.js';
+import { scaled } from '../helpers/timeScale.js';
 
 const PATH = '/api/sms/twilio';
 
@@ -134,7 +135,9 @@ describe('SMS inbox: every text answered once', () => {
   it('the periodic sweep takes over a text once its lease has run out (several instances)', async () => {
     h = await startHarness({ logic: countingLogic(harness), adapter: { sweepEveryMs: 50 } });
     const resident = residentNumber(63);
-    const sid = await leftByDeadInstance(h, resident, 'council tax band', Date.now() + 400);
+    // A lease long enough to outlast this test's own steps on a busy machine.
+    const leaseMs = scaled(2_000);
+    const sid = await leftByDeadInstance(h, resident, 'council tax band', Date.now() + leaseMs);
     await new Promise((r) => setTimeout(r, 150));
     expect(h.fake.sentTo(resident)).toEqual([]);
     await h.fake.waitForSent(1, 20_000);

@@ -1,7 +1,8 @@
 /**
  * `npm start` is how a council runs the assistant without a process manager: a SIGTERM to it
  * (Ctrl+C in a terminal, `docker stop`, systemd) must stop the server, not leave it answering
- * as an orphan that holds the port and its database.
+ * as an orphan that holds the port and its database. It starts on PORT=0 and the test reads the
+ * port from its start log line, as an operator would.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -9,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { GENEROUS_LIMITS } from '../helpers/limits.js';
-import { freePort } from '../helpers/process.js';
+import { listeningPort } from '../helpers/startLog.js';
+import { scaled } from '../helpers/timeScale.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'npm-start-'));
 let npm: ChildProcess | undefined;
@@ -34,28 +36,22 @@ async function answers(port: number): Promise<boolean> {
   }
 }
 
-async function until(condition: () => Promise<boolean>, what: string, boundMs = 180_000): Promise<void> {
-  const deadline = Date.now() + boundMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`gave up waiting: ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 describe('npm start', () => {
   it('stops the server when it receives SIGTERM', async () => {
-    const port = await freePort();
     npm = spawn('npm', ['start'], {
-      env: { ...process.env, ...GENEROUS_LIMITS, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', STORAGE_URL: `sqlite:${join(dir, 'a.db')}` },
-      stdio: 'ignore',
+      env: { ...process.env, ...GENEROUS_LIMITS, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', STORAGE_URL: `sqlite:${join(dir, 'a.db')}` },
+      stdio: ['ignore', 'pipe', 'ignore'],
       detached: true,
     });
-    await until(() => answers(port), 'the server to answer');
+    const port = await listeningPort(npm);
+    expect(await answers(port)).toBe(true);
 
     const exited = new Promise((resolve) => npm!.once('exit', resolve));
     npm.kill('SIGTERM');
     await exited;
-    await until(async () => !(await answers(port)), 'the server to stop answering', 60_000);
+    // npm may exit a moment before the server it passed the signal to: give that moment, bounded.
+    const deadline = Date.now() + scaled(60_000);
+    while ((await answers(port)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     expect(await answers(port)).toBe(false);
-  }, 300_000);
+  }, scaled(300_000));
 });

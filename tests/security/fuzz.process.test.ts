@@ -13,10 +13,11 @@ import { readFileSync } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import twilio from 'twilio';
-import { freePort, killHard, startAssistantProcess } from '../helpers/process.js';
+import { killHard, startAssistantProcess, READY_LIMIT_MS } from '../helpers/process.js';
 import { sqliteTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fakeTwilio.js';
 import { rawRequest, upgradeHeaders } from '../helpers/rawHttp.js';
+import { scaled } from '../helpers/timeScale.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261202);
 const REQUESTS = 10_000;
@@ -255,8 +256,7 @@ describe('fuzzing a running assistant', () => {
   beforeAll(async () => {
     fakeTwilio = await startFakeTwilio(ACCOUNT_SID, AUTH_TOKEN);
     database = sqliteTestDatabase();
-    const port = await freePort();
-    proc = await startAssistantProcess(port, {
+    const started = await startAssistantProcess({
       STORAGE_URL: database.url,
       LOG_LEVEL: 'fatal',
       DIRECTLINE_SECRET: SECRET,
@@ -277,8 +277,9 @@ describe('fuzzing a running assistant', () => {
       // As the README recommends for production on glibc: fewer malloc arenas, so memory freed
       // after a burst is given back instead of staying fragmented across one arena per thread.
       MALLOC_ARENA_MAX: '2',
-    }, 120_000);
-    const url = `http://127.0.0.1:${port}`;
+    });
+    proc = started.proc;
+    const { port, url } = started;
     const tokens = [];
     for (let i = 0; i < 8; i++) {
       const grant = (await (await fetch(`${url}/demo/token`, { method: 'POST' })).json()) as { token: string };
@@ -289,7 +290,7 @@ describe('fuzzing a running assistant', () => {
     const agentCookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
     const { csrfToken } = (await login.json()) as { csrfToken: string };
     target = { port, url, tokens, agentCookie, csrf: csrfToken };
-  }, 180_000);
+  }, READY_LIMIT_MS + scaled(60_000));
 
   afterAll(async () => {
     await killHard(proc);
@@ -334,7 +335,7 @@ describe('fuzzing a running assistant', () => {
     const settled = await waitForRss(child.pid!, startRss + 50, 60_000);
 
     expect(settled, `RSS started at ${startRss.toFixed(0)} MB`).toBeLessThanOrEqual(startRss + 50);
-  }, 600_000);
+  }, scaled(600_000));
 
   it('survives a flood of 8 KB activities nesting 4,000 arrays deep at a 512 MB heap', async () => {
     const child = proc!;
@@ -363,5 +364,5 @@ describe('fuzzing a running assistant', () => {
       body: JSON.stringify({ type: 'message', text: 'when is my bin day' }),
     });
     expect(ok.status).toBe(200);
-  }, 300_000);
+  }, scaled(300_000));
 });
