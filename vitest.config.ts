@@ -11,7 +11,13 @@ import { scaled } from './tests/helpers/timeScale.js';
  *   in `.process.test.ts` (it starts processes) or `.load.test.ts` (it is a load test).
  * TEST_TIME_SCALE stretches every limit on a slow or busy machine (see tests/helpers/timeScale.ts).
  */
-const SYSTEM = ['tests/reliability/**/*.test.ts', 'tests/scale/**/*.test.ts', 'tests/system/**/*.test.ts', 'tests/**/*.process.test.ts', 'tests/**/*.load.test.ts'];
+const SYSTEM = [
+  'tests/reliability/**/*.test.ts',
+  'tests/scale/**/*.test.ts',
+  'tests/system/**/*.test.ts',
+  'tests/**/*.process.test.ts',
+  'tests/**/*.load.test.ts',
+];
 
 export default defineConfig({
   test: {

@@ -62,9 +62,18 @@ async function run(entry: string): Promise<RunFigures> {
     await resident(base, []);
     const latencies: number[] = [];
     const t0 = performance.now();
-    const errors = (await Promise.all(Array.from({ length: RESIDENTS }, () => resident(base, latencies)))).reduce((a, b) => a + b, 0);
+    const errors = (await Promise.all(Array.from({ length: RESIDENTS }, () => resident(base, latencies)))).reduce(
+      (a, b) => a + b,
+      0,
+    );
     const seconds = (performance.now() - t0) / 1000;
-    return { turns: latencies.length, seconds, latenciesMs: latencies.sort((a, b) => a - b), peakRssMb: peakRssMb(child.pid ?? 0), errors };
+    return {
+      turns: latencies.length,
+      seconds,
+      latenciesMs: latencies.sort((a, b) => a - b),
+      peakRssMb: peakRssMb(child.pid ?? 0),
+      errors,
+    };
   } finally {
     await stopServer(child);
     rmSync(dir, { recursive: true, force: true });
@@ -88,7 +97,10 @@ function serverEnv(dir: string): Record<string, string> {
   return { STORAGE_URL: `sqlite:${join(dir, 'bench.db')}`, REDIS_URL: '', LOG_LEVEL: 'info' };
 }
 
-const load = () => `load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`;
+const load = () =>
+  `load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`;
 
 async function openLoopRun(entry: string, transport: Transport) {
   const dir = mkdtempSync(join(tmpdir(), 'ca-bench-'));
@@ -108,23 +120,33 @@ async function openLoopRun(entry: string, transport: Transport) {
 }
 
 if (MODE === 'open') {
-  const transports: Transport[] = values.transport === 'both' ? ['rest', 'ws'] : [values.transport === 'ws' ? 'ws' : 'rest'];
+  const transports: Transport[] =
+    values.transport === 'both' ? ['rest', 'ws'] : [values.transport === 'ws' ? 'ws' : 'rest'];
   process.stdout.write(
     `Direct Line open loop: ${RESIDENTS} residents, one message each every ${values.interval} ms, ${values.seconds} s measured after ${values.warmup} s, SQLite, one process\n`,
   );
   for (const transport of transports) {
-    for (const [name, entry] of [['assistant', 'bot/index.ts'], ['echo bot', 'bench/echoServer.ts']] as const) {
+    for (const [name, entry] of [
+      ['assistant', 'bot/index.ts'],
+      ['echo bot', 'bench/echoServer.ts'],
+    ] as const) {
       process.stdout.write(`  (${load()})\n`);
-      process.stdout.write(`${describeOpenLoop(`${name} ${transport.toUpperCase()}`, await openLoopRun(entry, transport))}\n`);
+      process.stdout.write(
+        `${describeOpenLoop(`${name} ${transport.toUpperCase()}`, await openLoopRun(entry, transport))}\n`,
+      );
     }
   }
   process.stdout.write(`  (${load()})\n`);
 } else {
-  process.stdout.write(`Direct Line bench: ${RESIDENTS} concurrent residents x ${TURNS} turns, SQLite, one process (${load()})\n`);
+  process.stdout.write(
+    `Direct Line bench: ${RESIDENTS} concurrent residents x ${TURNS} turns, SQLite, one process (${load()})\n`,
+  );
   const assistant = await run('bot/index.ts');
   process.stdout.write(`${describe('assistant', assistant)}\n`);
   const echo = await run('bench/echoServer.ts');
   process.stdout.write(`${describe('echo bot', echo)}\n`);
-  const ratio = (assistant.turns / assistant.seconds) / (echo.turns / echo.seconds);
-  process.stdout.write(`assistant/echo throughput ratio ${ratio.toFixed(2)}; p99 ratio ${(percentile(assistant.latenciesMs, 99) / percentile(echo.latenciesMs, 99)).toFixed(2)}\n`);
+  const ratio = assistant.turns / assistant.seconds / (echo.turns / echo.seconds);
+  process.stdout.write(
+    `assistant/echo throughput ratio ${ratio.toFixed(2)}; p99 ratio ${(percentile(assistant.latenciesMs, 99) / percentile(echo.latenciesMs, 99)).toFixed(2)}\n`,
+  );
 }

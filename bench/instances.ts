@@ -21,7 +21,17 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { Balancer, cpuMs, peakRssMb, percentile, startConversation, startServer, stopServer, talk, type Conversation } from './lib/directLine.js';
+import {
+  Balancer,
+  cpuMs,
+  peakRssMb,
+  percentile,
+  startConversation,
+  startServer,
+  stopServer,
+  talk,
+  type Conversation,
+} from './lib/directLine.js';
 
 const { values } = parseArgs({
   options: {
@@ -118,7 +128,8 @@ async function statements(bases: string[]): Promise<number> {
   let total = 0;
   for (const base of bases) {
     const text = await (await fetch(`${base}/metrics`)).text();
-    for (const match of text.matchAll(/^assistant_db_statements_total\{dialect="\w+"\} (\d+)/gm)) total += Number(match[1]);
+    for (const match of text.matchAll(/^assistant_db_statements_total\{dialect="\w+"\} (\d+)/gm))
+      total += Number(match[1]);
   }
   return total;
 }
@@ -139,7 +150,9 @@ async function run(setup: Setup): Promise<Figures> {
     // Warm-up, not measured: the whole load a few times, so each instance has JIT-compiled its
     // paths and opened its pool connections (with less, later rounds ran faster than the first).
     for (let round = 0; round < WARM_UP_ROUNDS; round++) {
-      await Promise.all(Array.from({ length: RESIDENTS }, async () => talk(balancer, await startConversation(balancer), TURNS, [])));
+      await Promise.all(
+        Array.from({ length: RESIDENTS }, async () => talk(balancer, await startConversation(balancer), TURNS, [])),
+      );
     }
 
     const latencies: number[] = [];
@@ -151,11 +164,16 @@ async function run(setup: Setup): Promise<Figures> {
     const instancesCpuMs = () => children.reduce((sum, child) => sum + cpuMs(child.pid ?? 0), 0);
     for (let round = 0; round < ROUNDS; round++) {
       const beforeStart = await statements(bases);
-      const conversations: Conversation[] = await Promise.all(Array.from({ length: RESIDENTS }, () => startConversation(balancer)));
+      const conversations: Conversation[] = await Promise.all(
+        Array.from({ length: RESIDENTS }, () => startConversation(balancer)),
+      );
       const beforeTurns = await statements(bases);
       const cpuBefore = instancesCpuMs();
       const t0 = performance.now();
-      errors += (await Promise.all(conversations.map((c) => talk(balancer, c, TURNS, latencies)))).reduce((a, b) => a + b, 0);
+      errors += (await Promise.all(conversations.map((c) => talk(balancer, c, TURNS, latencies)))).reduce(
+        (a, b) => a + b,
+        0,
+      );
       seconds += (performance.now() - t0) / 1000;
       turnCpuMs += instancesCpuMs() - cpuBefore;
       const afterTurns = await statements(bases);
@@ -188,7 +206,9 @@ function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
   return rows
     .map((row, i) => {
-      const line = row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ');
+      const line = row
+        .map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!)))
+        .join('  ');
       return i === 0 ? `${line}\n${widths.map((w) => '-'.repeat(w)).join('  ')}` : line;
     })
     .join('\n');
@@ -198,7 +218,9 @@ const cores = cpus().length;
 process.stdout.write(
   `Instances bench: ${RESIDENTS} concurrent residents x ${TURNS} turns, ${ROUNDS} rounds per setup after ${WARM_UP_ROUNDS} unmeasured warm-up rounds.\n` +
     `This machine has ${cores} CPU core${cores === 1 ? '' : 's'}; the instances, PostgreSQL, Redis and this client all share them.\n` +
-    `Load average before the run: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (other work on the machine skews the figures).\n\n`,
+    `Load average before the run: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')} (other work on the machine skews the figures).\n\n`,
 );
 
 const results: Figures[] = [];
@@ -213,7 +235,18 @@ for (const setup of SETUPS) {
   }
 }
 
-const header = ['setup', 'turns/s', 'p50 ms', 'p95 ms', 'p99 ms', 'peak RSS MB (each)', 'CPU ms/turn', 'DB stmts/turn', 'DB stmts/start', 'errors'];
+const header = [
+  'setup',
+  'turns/s',
+  'p50 ms',
+  'p95 ms',
+  'p99 ms',
+  'peak RSS MB (each)',
+  'CPU ms/turn',
+  'DB stmts/turn',
+  'DB stmts/start',
+  'errors',
+];
 const rows = results.map((f) => [
   f.setup.name,
   (f.turns / f.seconds).toFixed(1),

@@ -5,7 +5,14 @@
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { BLIND_2026_11, BLIND_UK_OOD, loadBlindInScope, loadBlindNone, loadCorpus, loadHeldoutNone } from '../intents/corpus.js';
+import {
+  BLIND_2026_11,
+  BLIND_UK_OOD,
+  loadBlindInScope,
+  loadBlindNone,
+  loadCorpus,
+  loadHeldoutNone,
+} from '../intents/corpus.js';
 import { readModel, DEFAULT_MODEL_PATH } from '../intents/model/file.js';
 import { CouncilRecognizer } from '../intents/recogniser.js';
 
@@ -59,11 +66,21 @@ const texts = [
   'cancel TP-123456 and call me on 07700 900123',
   'account 50001234 how much do i owe',
 ];
-process.stdout.write(`workload: ${texts.length} distinct utterances, mean ${Math.round(texts.reduce((n, t) => n + t.length, 0) / texts.length)} characters\n`);
+process.stdout.write(
+  `workload: ${texts.length} distinct utterances, mean ${Math.round(texts.reduce((n, t) => n + t.length, 0) / texts.length)} characters\n`,
+);
 rate('classify (intent only)', texts, (t) => recogniser.classify(t));
 rate('recognise (intent + entities)', texts, (t) => recogniser.recognise(t));
 const long = 'x'.repeat(5000);
-rate('recognise, 5,000-character input', [long, `${'please help '.repeat(420)}bin day`], (t) => recogniser.recognise(t));
+rate('recognise, 5,000-character input', [long, `${'please help '.repeat(420)}bin day`], (t) =>
+  recogniser.recognise(t),
+);
 const memory = process.memoryUsage();
-process.stdout.write(`load average (1, 5, 15 min): ${loadavg().map((l) => l.toFixed(2)).join(', ')} on ${availableParallelism()} cores\n`);
-process.stdout.write(`memory: heap used ${(memory.heapUsed / 1048576).toFixed(1)} MB, RSS ${(memory.rss / 1048576).toFixed(1)} MB\n`);
+process.stdout.write(
+  `load average (1, 5, 15 min): ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(', ')} on ${availableParallelism()} cores\n`,
+);
+process.stdout.write(
+  `memory: heap used ${(memory.heapUsed / 1048576).toFixed(1)} MB, RSS ${(memory.rss / 1048576).toFixed(1)} MB\n`,
+);

@@ -67,7 +67,8 @@ async function closedLoop(): Promise<void> {
   });
   const server = restify.createServer({ handleUncaughtExceptions: false });
   adapter.registerRoutes(server, async (context: TurnContext) => {
-    if (context.activity.type === ActivityTypes.Message) await context.sendActivity(`You said: ${context.activity.text}`);
+    if (context.activity.type === ActivityTypes.Message)
+      await context.sendActivity(`You said: ${context.activity.text}`);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}${PATH}`;
@@ -76,8 +77,14 @@ async function closedLoop(): Promise<void> {
   const text = async (from: string, body: string): Promise<number> => {
     sid += 1;
     const params: Record<string, string> = {
-      MessageSid: `SM${sid.toString(16).padStart(32, '0')}`, AccountSid: ACCOUNT_SID, From: from, To: COUNCIL,
-      Body: body, NumMedia: '0', NumSegments: '1', ApiVersion: '2010-04-01',
+      MessageSid: `SM${sid.toString(16).padStart(32, '0')}`,
+      AccountSid: ACCOUNT_SID,
+      From: from,
+      To: COUNCIL,
+      Body: body,
+      NumMedia: '0',
+      NumSegments: '1',
+      ApiVersion: '2010-04-01',
     };
     const started = performance.now();
     const response = await fetch(url, {
@@ -137,8 +144,14 @@ async function closedLoop(): Promise<void> {
 /** The signed webhook POST Twilio makes for an inbound text. */
 function signedText(url: string, sid: number, from: string, body: string): Promise<Response> {
   const params: Record<string, string> = {
-    MessageSid: `SM${sid.toString(16).padStart(32, '0')}`, AccountSid: ACCOUNT_SID, From: from, To: COUNCIL,
-    Body: body, NumMedia: '0', NumSegments: '1', ApiVersion: '2010-04-01',
+    MessageSid: `SM${sid.toString(16).padStart(32, '0')}`,
+    AccountSid: ACCOUNT_SID,
+    From: from,
+    To: COUNCIL,
+    Body: body,
+    NumMedia: '0',
+    NumSegments: '1',
+    ApiVersion: '2010-04-01',
   };
   return fetch(url, {
     method: 'POST',
@@ -163,9 +176,15 @@ async function openLoopRun(entry: string, fake: FakeTwilio): Promise<SmsFigures>
   const dir = mkdtempSync(join(tmpdir(), 'sms-bench-'));
   const port = Number(values.port);
   const child = await startServer(entry, port, {
-    STORAGE_URL: `sqlite:${join(dir, 'bench.db')}`, REDIS_URL: '', LOG_LEVEL: 'info',
-    TWILIO_ACCOUNT_SID: ACCOUNT_SID, TWILIO_AUTH_TOKEN: AUTH_TOKEN, TWILIO_PHONE_NUMBER: COUNCIL,
-    PUBLIC_BASE_URL, TWILIO_API_BASE_URL: fake.url, SMS_RATE_LIMIT_PER_MINUTE: '600',
+    STORAGE_URL: `sqlite:${join(dir, 'bench.db')}`,
+    REDIS_URL: '',
+    LOG_LEVEL: 'info',
+    TWILIO_ACCOUNT_SID: ACCOUNT_SID,
+    TWILIO_AUTH_TOKEN: AUTH_TOKEN,
+    TWILIO_PHONE_NUMBER: COUNCIL,
+    PUBLIC_BASE_URL,
+    TWILIO_API_BASE_URL: fake.url,
+    SMS_RATE_LIMIT_PER_MINUTE: '600',
   });
   const base = `http://127.0.0.1:${port}`;
   const url = base + PATH;
@@ -180,7 +199,9 @@ async function openLoopRun(entry: string, fake: FakeTwilio): Promise<SmsFigures>
   let before: { cpu: number; statements: number } | undefined;
   const snapshot = async () => ({ cpu: cpuMs(child.pid ?? 0), statements: await statementsSoFar(base) });
   try {
-    const warmedUp = new Promise<void>((resolve) => setTimeout(() => void snapshot().then((s) => ((before = s), resolve())), measureFrom - t0));
+    const warmedUp = new Promise<void>((resolve) =>
+      setTimeout(() => void snapshot().then((s) => ((before = s), resolve())), measureFrom - t0),
+    );
     // Each phone's texts go one after another (Twilio delivers a number's webhooks in order).
     const previous = new Map<number, Promise<unknown>>();
     const sent: Promise<void>[] = [];
@@ -224,10 +245,18 @@ const number = (n: number) => `+447700${String(900000 + n).padStart(6, '0')}`;
 
 async function openLoop(): Promise<void> {
   const fake = await startFakeTwilio(ACCOUNT_SID, AUTH_TOKEN);
-  const load = () => `load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`;
-  process.stdout.write(`SMS webhook open loop: ${values.rate} texts/s from ${values.numbers} phones, ${values.seconds} s measured after ${values.warmup} s, SQLite, one process\n`);
+  const load = () =>
+    `load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`;
+  process.stdout.write(
+    `SMS webhook open loop: ${values.rate} texts/s from ${values.numbers} phones, ${values.seconds} s measured after ${values.warmup} s, SQLite, one process\n`,
+  );
   try {
-    for (const [name, entry] of [['assistant', 'bot/index.ts'], ['echo bot', 'bench/echoServer.ts']] as const) {
+    for (const [name, entry] of [
+      ['assistant', 'bot/index.ts'],
+      ['echo bot', 'bench/echoServer.ts'],
+    ] as const) {
       process.stdout.write(`  (${load()})\n`);
       const f = await openLoopRun(entry, fake);
       process.stdout.write(

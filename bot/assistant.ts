@@ -137,7 +137,12 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
   const inflight = new InflightTurns();
 
   // Store
-  const database = await blameSetting('STORAGE_URL', 'the database could not be opened', () => openDatabase(config.STORAGE_URL), STORAGE_START_TIMEOUT_MS);
+  const database = await blameSetting(
+    'STORAGE_URL',
+    'the database could not be opened',
+    () => openDatabase(config.STORAGE_URL),
+    STORAGE_START_TIMEOUT_MS,
+  );
   // A channel that keeps an inbox commits a turn's state with "answered" (see DeferredStateWrites).
   const stateWrites = new DeferredStateWrites();
   const storage = new DatabaseStorage(database.db, stateWrites);
@@ -155,17 +160,41 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
   const council = loadDemoCouncilData(dataDir);
   // Each back-office port from the data folder and store, or from the council's own system.
   const choose = chooseBackOffice(config);
-  const addresses = choose('addresses', () => council.addressLookup, (http) => new HttpAddressLookup(http));
-  const binCollections = choose('bins', () => council.binCollections, (http) => new HttpBinCollections(http));
-  const missedCollections = choose<MissedCollections>('bins', () => new DatabaseMissedCollections(database.db), (http) => new HttpMissedCollections(http));
-  const missedReportPolicy = new MissedReportPolicy(binCollections, missedReportRules(council.bins.rules), council.workingDays);
-  const councilTax = createCouncilTaxServices(dataDir, council.gazetteer, database.db, (data) =>
-    choose('councilTax', () => embeddedCouncilTaxBackOffice(data, council.gazetteer), (http) => ({
-      records: new HttpCouncilTaxRecords(http),
-      accounts: new HttpAccountLookup(http),
-    })),
+  const addresses = choose(
+    'addresses',
+    () => council.addressLookup,
+    (http) => new HttpAddressLookup(http),
   );
-  const cases = choose<Cases>('cases', () => new DbCases(database.db), (http) => new HttpCases(http));
+  const binCollections = choose(
+    'bins',
+    () => council.binCollections,
+    (http) => new HttpBinCollections(http),
+  );
+  const missedCollections = choose<MissedCollections>(
+    'bins',
+    () => new DatabaseMissedCollections(database.db),
+    (http) => new HttpMissedCollections(http),
+  );
+  const missedReportPolicy = new MissedReportPolicy(
+    binCollections,
+    missedReportRules(council.bins.rules),
+    council.workingDays,
+  );
+  const councilTax = createCouncilTaxServices(dataDir, council.gazetteer, database.db, (data) =>
+    choose(
+      'councilTax',
+      () => embeddedCouncilTaxBackOffice(data, council.gazetteer),
+      (http) => ({
+        records: new HttpCouncilTaxRecords(http),
+        accounts: new HttpAccountLookup(http),
+      }),
+    ),
+  );
+  const cases = choose<Cases>(
+    'cases',
+    () => new DbCases(database.db),
+    (http) => new HttpCases(http),
+  );
   const tipData = loadTipData(join(dataDir, 'tip'), council.bins.bankHolidays);
   const tipSites = new EmbeddedTipSites(tipData);
   const permitPolicy = new PermitPolicy(tipData.policy, tipSites);
@@ -180,12 +209,18 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
     bankHolidays: council.bins.bankHolidays,
     clock,
     // Permits go by text from the web only when the council has a Twilio number.
-    ...(config.TWILIO_ACCOUNT_SID && config.TWILIO_AUTH_TOKEN && config.TWILIO_PHONE_NUMBER && {
-      texts: new TwilioTexts({
-        db: database.db, logger: logger.child({ channel: 'sms' }), accountSid: config.TWILIO_ACCOUNT_SID,
-        authToken: config.TWILIO_AUTH_TOKEN, phoneNumber: config.TWILIO_PHONE_NUMBER, apiBaseUrl: config.TWILIO_API_BASE_URL,
+    ...(config.TWILIO_ACCOUNT_SID &&
+      config.TWILIO_AUTH_TOKEN &&
+      config.TWILIO_PHONE_NUMBER && {
+        texts: new TwilioTexts({
+          db: database.db,
+          logger: logger.child({ channel: 'sms' }),
+          accountSid: config.TWILIO_ACCOUNT_SID,
+          authToken: config.TWILIO_AUTH_TOKEN,
+          phoneNumber: config.TWILIO_PHONE_NUMBER,
+          apiBaseUrl: config.TWILIO_API_BASE_URL,
+        }),
       }),
-    }),
   };
 
   // Content, understanding and dialogs
@@ -196,7 +231,8 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
     modelPath: resolve(config.INTENT_MODEL_PATH),
     councilCorpusDir: join(dataDir, 'intents'),
     onTraining: {
-      started: ({ path, reason }) => logger.info({ path, reason }, 'training the intent model (about a minute; cached for later starts)'),
+      started: ({ path, reason }) =>
+        logger.info({ path, reason }, 'training the intent model (about a minute; cached for later starts)'),
       finished: ({ path, ms }) => logger.info({ path, ms }, 'intent model trained'),
     },
   });
@@ -204,13 +240,24 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
   const signposts = Signposts.load(dataDir);
   const words = ConversationWords.load(dataDir);
   // Every signpost and language the data names must have its words, for web and SMS, before start.
-  messages.require([...signposts.all.map((s) => signpostMessageId(s.id)), 'signpost.otherCouncil'], 'signposts/messages.json');
-  messages.require([...words.languageCodes.map((code) => `language.${code}`), 'frustrated', 'frustratedNoPerson', 'smallTalk'], 'conversation/messages.json');
+  messages.require(
+    [...signposts.all.map((s) => signpostMessageId(s.id)), 'signpost.otherCouncil'],
+    'signposts/messages.json',
+  );
+  messages.require(
+    [...words.languageCodes.map((code) => `language.${code}`), 'frustrated', 'frustratedNoPerson', 'smallTalk'],
+    'conversation/messages.json',
+  );
 
   // Velocity limits: what one client (or everyone together) may ask for, counted where the
   // instances share counts. Lookups that reveal personal data are wrapped here, so neither
   // the services nor the dialogs need to know about clients or limits.
-  const limits = new VelocityLimits(limitRules(config), shared.limiter, metrics.rateLimited, logger.child({ part: 'limits' }));
+  const limits = new VelocityLimits(
+    limitRules(config),
+    shared.limiter,
+    metrics.rateLimited,
+    logger.child({ part: 'limits' }),
+  );
   const limitedCouncilTax = { ...councilTax, accounts: new LimitedAccounts(councilTax.accounts, limits) };
   tip.permits = new LimitedPermits(tip.permits, limits);
 
@@ -249,7 +296,8 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
     now,
     topicLabel: (topic) => urgentTopics.label(topic),
     bus: shared.handoffEvents,
-    admitNewRequest: async (conversationId) => (await limits.admit('handoffs', currentClient() ?? `conversation:${conversationId}`)).allowed,
+    admitNewRequest: async (conversationId) =>
+      (await limits.admit('handoffs', currentClient() ?? `conversation:${conversationId}`)).allowed,
     snapshot: handoffSnapshot(conversationState, jobIntents),
     availableAgents: () => agentAccounts.availableNow(now()),
     insights: handoffInsights(insightEvents, turnInsights, now),
@@ -260,7 +308,13 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
     residentMemory: conversationState.createProperty<ResidentMemory>('residentMemory'),
     mayAsk: (topic) => urgentTopics.topic(topic)?.askProperty ?? true,
   });
-  const handoffMiddleware = new HandoffMiddleware(handoff, handoffConversation, conversationState, handoffCollected, (text) => Boolean(urgentTopics.topicIn(text)));
+  const handoffMiddleware = new HandoffMiddleware(
+    handoff,
+    handoffConversation,
+    conversationState,
+    handoffCollected,
+    (text) => Boolean(urgentTopics.topicIn(text)),
+  );
   const jobs: JobRoute[] = [
     {
       intents: ['bins.next_collection'],
@@ -268,9 +322,17 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
       // "what about over christmas", "and 22 Mill Lane DF2 4QT": the same question for another day or address.
       followUp: (u) => u.entities.some((e) => e.type === 'date' || e.type === 'postcode'),
     },
-    { intents: ['tip.book_permit'], dialog: new BookPermitDialog(addresses, tip, messages), inContext: asksForAnotherPermit },
+    {
+      intents: ['tip.book_permit'],
+      dialog: new BookPermitDialog(addresses, tip, messages),
+      inContext: asksForAnotherPermit,
+    },
     { intents: ['tip.site_info'], dialog: new SiteInfoDialog(tip, messages) },
-    { intents: ['tip.manage_permit'], dialog: new ManagePermitDialog(tip, messages), inContext: actsOnPermitJustHandled },
+    {
+      intents: ['tip.manage_permit'],
+      dialog: new ManagePermitDialog(tip, messages),
+      inContext: actsOnPermitJustHandled,
+    },
     {
       intents: ['bins.missed'],
       dialog: new MissedBinDialog(addresses, binCollections, missedReportPolicy, missedCollections, messages, clock),
@@ -278,20 +340,30 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
     {
       intents: COUNCIL_TAX_INTENTS,
       dialog: new CouncilTaxDialog({
-        services: limitedCouncilTax, addresses, cases, person: new LivePersonRequest(handoff, clock),
-        accountRequests: AccountRequests.load(dataDir), messages, clock,
+        services: limitedCouncilTax,
+        addresses,
+        cases,
+        person: new LivePersonRequest(handoff, clock),
+        accountRequests: AccountRequests.load(dataDir),
+        messages,
+        clock,
         remember: (context, partial) => handoff.rememberCollected(context, partial),
       }),
     },
   ];
   jobs.push({ intents: ['agent.request'], dialog: new HandoffRequestDialog(handoff) });
   // A job for several intents (council tax) is named by their common prefix ("counciltax").
-  for (const job of jobs) jobIntents.set(job.dialog.id, job.intents.length === 1 ? (job.intents[0] ?? '') : (job.intents[0] ?? '').split('.')[0] ?? '');
+  for (const job of jobs)
+    jobIntents.set(
+      job.dialog.id,
+      job.intents.length === 1 ? (job.intents[0] ?? '') : ((job.intents[0] ?? '').split('.')[0] ?? ''),
+    );
   const mainDialog = new MainDialog(recogniser, messages, conversationState.createProperty('mainMemory'), jobs, {
     clock,
     onUnderstood: (understanding) => metrics.intents.inc({ intent: understanding.intent }),
     // Which system and why, never the resident's details.
-    onBackOfficeUnavailable: (error) => logger.warn({ backOffice: error.port, cause: error.failure }, 'a back-office system did not answer'),
+    onBackOfficeUnavailable: (error) =>
+      logger.warn({ backOffice: error.port, cause: error.failure }, 'a back-office system did not answer'),
     urgent: { topics: urgentTopics, dialog: new UrgentDialog(urgentTopics, messages, handoff) },
     signposts,
     words,
@@ -349,7 +421,10 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
       botName: messages.council.assistantName,
       allowedOrigin: config.CORS_ORIGIN,
       inbox: {
-        db: database.db, leaseMs: config.INBOX_LEASE_SECONDS * 1000, singleInstance: database.dialect === 'sqlite', stateWrites,
+        db: database.db,
+        leaseMs: config.INBOX_LEASE_SECONDS * 1000,
+        singleInstance: database.dialect === 'sqlite',
+        stateWrites,
         givenUpText: messages.render('turnError', asChannel(WEB_CHAT)).text,
         onGivenUp: () => metrics.messagesGivenUp.inc({ channel: 'directline' }),
       },
@@ -383,9 +458,17 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
             leaseMs: config.INBOX_LEASE_SECONDS * 1000,
             // SQLite means one instance: at start, every unfinished text is its own from before.
             singleInstance: database.dialect === 'sqlite',
-            outboxSchedule: { retries: config.SMS_SEND_RETRIES, minTimeoutMs: config.SMS_SEND_RETRY_FIRST_MS, maxTimeoutMs: config.SMS_SEND_RETRY_MAX_MS },
+            outboxSchedule: {
+              retries: config.SMS_SEND_RETRIES,
+              minTimeoutMs: config.SMS_SEND_RETRY_FIRST_MS,
+              maxTimeoutMs: config.SMS_SEND_RETRY_MAX_MS,
+            },
             onUndeliverable: (conversationId) =>
-              handoff.unreachable(conversationId, SMS.id, 'Replies to this resident could not be sent by text, even after retrying for several minutes. Please phone them.'),
+              handoff.unreachable(
+                conversationId,
+                SMS.id,
+                'Replies to this resident could not be sent by text, even after retrying for several minutes. Please phone them.',
+              ),
           }),
         )
       : undefined;
@@ -407,7 +490,9 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
     limits,
   });
   // Health, metrics and Twilio's webhooks carry on while draining; everything else answers 503.
-  const draining = new Draining((path) => path === '/healthz' || path === '/metrics' || path.startsWith('/api/sms/twilio'));
+  const draining = new Draining(
+    (path) => path === '/healthz' || path === '/metrics' || path.startsWith('/api/sms/twilio'),
+  );
   draining.attach(server);
   directLine.attachWebSockets(server);
   // The agent hub: the console's page, API and WebSocket, acting through the handoff service.
@@ -418,7 +503,10 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
     cases,
     savedReplies: loadSavedReplies(dataDir),
     // Only a channel that knows its residents' numbers is asked (SMS, when configured).
-    phones: { phoneOf: async (channelId, conversationId) => (sms && channelId === SMS.id ? sms.residentPhone(conversationId) : undefined) },
+    phones: {
+      phoneOf: async (channelId, conversationId) =>
+        sms && channelId === SMS.id ? sms.residentPhone(conversationId) : undefined,
+    },
     logger: handoffLogger,
     now,
     secureCookies: config.PUBLIC_BASE_URL?.startsWith('https://') ?? false,
@@ -431,7 +519,10 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
     inbox: insightInbox,
     logger: logger.child({ part: 'insights' }),
     now,
-    report: { abandonedAfterMinutes: config.INSIGHTS_ABANDONED_AFTER_MINUTES, smsSegmentPrice: config.SMS_SEGMENT_PRICE_GBP },
+    report: {
+      abandonedAfterMinutes: config.INSIGHTS_ABANDONED_AFTER_MINUTES,
+      smsSegmentPrice: config.SMS_SEGMENT_PRICE_GBP,
+    },
   });
   agentHub.attachWebSockets(server);
   await handoff.start(HANDOFF_SWEEP_MS);
@@ -445,7 +536,18 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
   });
   const port = (server.address() as AddressInfo).port;
   const listening = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
-  logger.info({ host: config.HOST, port, storage: database.dialect, redis: shared.shared, dataDir, sms: Boolean(sms), backOffice: backOfficeSummary(config) }, 'council-assistant is listening');
+  logger.info(
+    {
+      host: config.HOST,
+      port,
+      storage: database.dialect,
+      redis: shared.shared,
+      dataDir,
+      sms: Boolean(sms),
+      backOffice: backOfficeSummary(config),
+    },
+    'council-assistant is listening',
+  );
 
   // Housekeeping on timers that never keep the process alive by themselves.
   const idleTimer = setInterval(() => {
@@ -480,7 +582,10 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
       clearInterval(idleTimer);
       clearInterval(retentionTimer);
       clearTimeout(firstRetention);
-      logger.info({ inflight: inflight.size, requests: draining.inFlight }, 'shutting down: finishing turns in progress');
+      logger.info(
+        { inflight: inflight.size, requests: draining.inFlight },
+        'shutting down: finishing turns in progress',
+      );
       const graceMs = config.SHUTDOWN_GRACE_SECONDS * 1000;
       // No new turn starts on any connection from here: new connections are refused, requests on
       // kept-alive ones answer 503 (texts are kept for later), idle sockets are closed.
@@ -488,7 +593,11 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
       sms?.stopAccepting();
       draining.start(server);
       const [turnsDone, requestsDone] = await Promise.all([inflight.drain(graceMs), draining.idle(graceMs)]);
-      if (!turnsDone || !requestsDone) logger.warn({ inflight: inflight.size, requests: draining.inFlight }, 'turns still running at the end of the grace period');
+      if (!turnsDone || !requestsDone)
+        logger.warn(
+          { inflight: inflight.size, requests: draining.inFlight },
+          'turns still running at the end of the grace period',
+        );
       await directLine.close();
       await sms?.close(graceMs);
       await agentHub.close();
@@ -504,7 +613,14 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
   };
 
   const urlHost = listening.includes(':') ? `[${listening}]` : listening;
-  return { config, logger, url: `http://${urlHost}:${port}`, port, stop, handoff: { service: handoff, accounts: agentAccounts } };
+  return {
+    config,
+    logger,
+    url: `http://${urlHost}:${port}`,
+    port,
+    stop,
+    handoff: { service: handoff, accounts: agentAccounts },
+  };
 }
 
 /** The SMS adapter's counts, with each text sent also counted (segments) for the insights' cost figure. */
@@ -515,7 +631,9 @@ function countedSms(metrics: SmsMetrics, events: InsightEvents, logger: pino.Log
       metrics.textSent(info);
       events
         .record({ channel: 'sms', at: clock().getTime() }, [{ kind: 'sms', value: info.segments }])
-        .catch((err: unknown) => logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'insights: text not counted'));
+        .catch((err: unknown) =>
+          logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'insights: text not counted'),
+        );
     },
   };
 }

@@ -8,23 +8,36 @@
 import { BodyTooLargeError, readBody, type RequestBody } from '../adapters/readBody.js';
 import { MAX_JSON_DEPTH, parseJsonText } from '../adapters/jsonText.js';
 
-export type ActivityBody = { ok: true; value: Record<string, unknown> } | { ok: false; status: 400 | 413 | 415; message: string };
+export type ActivityBody =
+  { ok: true; value: Record<string, unknown> } | { ok: false; status: 400 | 413 | 415; message: string };
 
 export async function readActivityBody(req: RequestBody, maxBytes: number): Promise<ActivityBody> {
-  const type = String(req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+  const type = String(req.headers['content-type'] ?? '')
+    .split(';')[0]
+    ?.trim()
+    .toLowerCase();
   if (type !== 'application/json') return { ok: false, status: 415, message: 'Send the activity as application/json.' };
   let body: Buffer;
   try {
     body = await readBody(req, maxBytes);
   } catch (error) {
-    if (error instanceof BodyTooLargeError) return { ok: false, status: 413, message: `The request body is larger than ${maxBytes} bytes.` };
+    if (error instanceof BodyTooLargeError)
+      return { ok: false, status: 413, message: `The request body is larger than ${maxBytes} bytes.` };
     throw error;
   }
   const parsed = parseJsonText(body.toString('utf8'));
   if (!parsed.ok) {
-    return { ok: false, status: 400, message: parsed.reason === 'depth' ? `The body nests deeper than ${MAX_JSON_DEPTH} levels.` : 'The body is not valid JSON.' };
+    return {
+      ok: false,
+      status: 400,
+      message:
+        parsed.reason === 'depth'
+          ? `The body nests deeper than ${MAX_JSON_DEPTH} levels.`
+          : 'The body is not valid JSON.',
+    };
   }
   const value = parsed.value;
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return { ok: false, status: 400, message: 'The body must be one activity (a JSON object).' };
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    return { ok: false, status: 400, message: 'The body must be one activity (a JSON object).' };
   return { ok: true, value: value as Record<string, unknown> };
 }

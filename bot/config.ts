@@ -22,7 +22,9 @@ const backOfficeChoice = z
   .pipe(z.enum(['embedded', 'http'], { error: 'must be embedded or http' }))
   .default('embedded');
 
-const backOfficeUrl = optionalText.pipe(z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional());
+const backOfficeUrl = optionalText.pipe(
+  z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+);
 
 /** Each back-office port, with its setting and its own URL setting. */
 export const BACK_OFFICE_SETTINGS = {
@@ -38,7 +40,11 @@ const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3978),
   // The address to listen on: every interface by default (as a container needs); one address,
   // such as 127.0.0.1 behind a proxy on the same machine, to be reachable only there.
-  HOST: z.union([z.ipv4(), z.ipv6(), z.literal('localhost')], { error: 'must be an IP address (such as 0.0.0.0, 127.0.0.1 or ::) or localhost' }).default('0.0.0.0'),
+  HOST: z
+    .union([z.ipv4(), z.ipv6(), z.literal('localhost')], {
+      error: 'must be an IP address (such as 0.0.0.0, 127.0.0.1 or ::) or localhost',
+    })
+    .default('0.0.0.0'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   STORAGE_URL: z
     .string()
@@ -48,7 +54,11 @@ const configSchema = z.object({
   PUBLIC_BASE_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
   COUNCIL_DATA_DIR: z.string().default('./data/demo'),
   // The trained intent model's cache, beside the database by default; written on first start.
-  INTENT_MODEL_PATH: z.string().trim().regex(/\.json$/, 'must be a file name ending in .json').default('./var/intent-model.json'),
+  INTENT_MODEL_PATH: z
+    .string()
+    .trim()
+    .regex(/\.json$/, 'must be a file name ending in .json')
+    .default('./var/intent-model.json'),
 
   // Web Chat over our own Direct Line 3.0 endpoint.
   DIRECTLINE_SECRET: optionalText.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
@@ -77,7 +87,12 @@ const configSchema = z.object({
   ALLOW_UNAUTHENTICATED_BOT_FRAMEWORK: booleanFlag.default(false),
 
   // SMS through Twilio.
-  TWILIO_ACCOUNT_SID: optionalText.pipe(z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex characters').optional()),
+  TWILIO_ACCOUNT_SID: optionalText.pipe(
+    z
+      .string()
+      .regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex characters')
+      .optional(),
+  ),
   TWILIO_AUTH_TOKEN: optionalText,
   TWILIO_PHONE_NUMBER: optionalText,
   TWILIO_API_BASE_URL: z.url({ protocol: /^https?$/ }).default('https://api.twilio.com'),
@@ -111,7 +126,10 @@ const configSchema = z.object({
   LIMIT_SIGN_INS_PER_CLIENT_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(60),
 
   // Agent console demo account (real agents are added with `npm run agents -- add <name>`).
-  DEMO_AGENT_USERNAME: z.string().regex(/^[a-z0-9._-]{3,40}$/, 'lower-case letters, digits, dot, dash or underscore').default('demo-agent'),
+  DEMO_AGENT_USERNAME: z
+    .string()
+    .regex(/^[a-z0-9._-]{3,40}$/, 'lower-case letters, digits, dot, dash or underscore')
+    .default('demo-agent'),
   DEMO_AGENT_PASSWORD: optionalText.pipe(z.string().min(12, 'must be at least 12 characters').optional()),
 
   // Insights dashboard (/agent/insights, supervisors only): what one SMS segment costs the council,

@@ -84,7 +84,9 @@ export class CouncilBot extends ActivityHandler {
       const jobInProgress = ((await this.dialogState.get(context))?.dialogStack.length ?? 0) > 0;
       if (!(await this.offered.take(context, jobInProgress))) await this.mainDialog.run(context, this.dialogState);
       if (this.options.insights) {
-        const waiting = ((await this.dialogState.get(context))?.dialogStack.length ?? 0) > 0 || Boolean((await this.handoffStage.get(context))?.stage);
+        const waiting =
+          ((await this.dialogState.get(context))?.dialogStack.length ?? 0) > 0 ||
+          Boolean((await this.handoffStage.get(context))?.stage);
         await this.options.insights.afterMessage(context, waiting);
       }
       await next();

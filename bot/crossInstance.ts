@@ -63,10 +63,15 @@ export async function crossInstance(redisUrl: string | undefined, db: Db, logger
   const duringStart = (err: unknown) => (connectionError ??= err);
   redis.on('error', duringStart);
   try {
-    await blameSetting('REDIS_URL', `Redis at ${redisWhere(redisUrl)} did not answer`, async () => {
-      await redis.connect().catch((err: unknown) => Promise.reject(connectionError ?? err));
-      await redis.ping();
-    }, REDIS_START_TIMEOUT_MS);
+    await blameSetting(
+      'REDIS_URL',
+      `Redis at ${redisWhere(redisUrl)} did not answer`,
+      async () => {
+        await redis.connect().catch((err: unknown) => Promise.reject(connectionError ?? err));
+        await redis.ping();
+      },
+      REDIS_START_TIMEOUT_MS,
+    );
   } catch (error) {
     redis.disconnect();
     throw error;
@@ -79,18 +84,33 @@ export async function crossInstance(redisUrl: string | undefined, db: Db, logger
   // instead of every resident waiting seconds for a 500.
   const locks = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
   locks.on('error', onError);
-  const conversationEvents = new RedisConversationEvents(redisUrl, { onError, channelPrefix: `${namespace}directline:` });
+  const conversationEvents = new RedisConversationEvents(redisUrl, {
+    onError,
+    channelPrefix: `${namespace}directline:`,
+  });
   const handoffEvents = new RedisHandoffEvents(redisUrl, { onError, channel: `${namespace}handoff` });
   return {
     shared: true,
     turnQueue: new RedisTurnQueue(locks, { onError, keyPrefix: `${namespace}turn:` }),
     conversationEvents,
     handoffEvents,
-    smsRateLimiter: (limit) => new RedisPerNumberRateLimit(new RedisRateLimiter(redis, `${namespace}sms-rate:`), limit, 60_000),
+    smsRateLimiter: (limit) =>
+      new RedisPerNumberRateLimit(new RedisRateLimiter(redis, `${namespace}sms-rate:`), limit, 60_000),
     // Should Redis stop answering, each instance counts alone for a while rather than let everything through.
     limiter: (options) =>
-      new RateLimiterRedis({ ...options, storeClient: redis, keyPrefix: `${namespace}${options.keyPrefix}`, insuranceLimiter: new RateLimiterMemory(options) }),
-    isReady: () => (locks.status === 'ready' ? redis.ping().then(() => true, () => false) : Promise.resolve(false)),
+      new RateLimiterRedis({
+        ...options,
+        storeClient: redis,
+        keyPrefix: `${namespace}${options.keyPrefix}`,
+        insuranceLimiter: new RateLimiterMemory(options),
+      }),
+    isReady: () =>
+      locks.status === 'ready'
+        ? redis.ping().then(
+            () => true,
+            () => false,
+          )
+        : Promise.resolve(false),
     async close() {
       await conversationEvents.close();
       await handoffEvents.close();

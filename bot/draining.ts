@@ -34,7 +34,9 @@ export class Draining {
         res.setHeader('Connection', 'close');
         if (!this.exempt(path)) {
           res.setHeader('Retry-After', '2');
-          res.send(503, { error: { code: 'ServiceUnavailable', message: 'This server is restarting. Please try again.' } });
+          res.send(503, {
+            error: { code: 'ServiceUnavailable', message: 'This server is restarting. Please try again.' },
+          });
           return next(false);
         }
       }

@@ -24,10 +24,15 @@ export function handoffInsights(events: InsightEvents, turns: TurnInsights, cloc
   return {
     async handedOver(context: TurnContext, input) {
       const key = await turns.keyOf(context);
-      await events.record({ channel: context.activity.channelId ?? 'unknown', ...(key ? { conversationKey: key } : {}), at: clock() }, [{ kind: 'handoff', name: reasonGroup(input) }]);
+      await events.record(
+        { channel: context.activity.channelId ?? 'unknown', ...(key ? { conversationKey: key } : {}), at: clock() },
+        [{ kind: 'handoff', name: reasonGroup(input) }],
+      );
     },
     async leftQueue(request, how, waitedMs) {
-      await events.record({ channel: request.channelId, at: clock() }, [{ kind: 'handoff_wait', name: how, value: Math.max(0, waitedMs) }]);
+      await events.record({ channel: request.channelId, at: clock() }, [
+        { kind: 'handoff_wait', name: how, value: Math.max(0, waitedMs) },
+      ]);
     },
     async rated(request, rating) {
       await events.record({ channel: request.channelId, at: clock() }, [{ kind: 'rating', value: rating }]);

@@ -49,8 +49,10 @@ function gathered(states: unknown[]): Collected {
     if (Array.isArray(value)) return value.forEach((item) => visit(item, depth + 1));
     if (!isRecord(value)) return;
     const { registration, vehicle, address, propertyId } = value;
-    if (!found.registration && isRecord(registration) && typeof registration.display === 'string') found.registration = registration.display;
-    if (!found.vehicle && isRecord(vehicle) && typeof vehicle.name === 'string') found.vehicle = vehicle.trailer === true ? `${vehicle.name} (trailer)` : vehicle.name;
+    if (!found.registration && isRecord(registration) && typeof registration.display === 'string')
+      found.registration = registration.display;
+    if (!found.vehicle && isRecord(vehicle) && typeof vehicle.name === 'string')
+      found.vehicle = vehicle.trailer === true ? `${vehicle.name} (trailer)` : vehicle.name;
     if (!found.address && typeof address === 'string' && typeof propertyId === 'string') {
       found.address = address;
       found.propertyId = propertyId;
@@ -62,7 +64,10 @@ function gathered(states: unknown[]): Collected {
   return found;
 }
 
-export function handoffSnapshot(conversationState: ConversationState, jobIntents: JobIntents): (context: TurnContext) => Promise<Collected> {
+export function handoffSnapshot(
+  conversationState: ConversationState,
+  jobIntents: JobIntents,
+): (context: TurnContext) => Promise<Collected> {
   const residentMemory = conversationState.createProperty<ResidentMemory>('residentMemory');
   const mainMemory = conversationState.createProperty<{ lastJob?: string }>('mainMemory');
   return async (context) => {
@@ -72,7 +77,8 @@ export function handoffSnapshot(conversationState: ConversationState, jobIntents
       remembered.address = memory.address.label;
       remembered.propertyId = memory.address.propertyId;
     }
-    if (memory.vehicle) remembered.vehicle = memory.vehicle.trailer ? `${memory.vehicle.name} (trailer)` : memory.vehicle.name;
+    if (memory.vehicle)
+      remembered.vehicle = memory.vehicle.trailer ? `${memory.vehicle.name} (trailer)` : memory.vehicle.name;
     if (memory.registration) remembered.registration = memory.registration.display;
     if (memory.permit) remembered.references = [memory.permit.reference];
     // The job in progress knows better than memory from an earlier job.

@@ -39,7 +39,9 @@ try {
   running = await starting;
   // Whoever just typed `npm start` wants to know where to look; a council's own site embeds the
   // chat instead, so without the demo page there is only the agent console to point at.
-  const where = running.config.DEMO_PAGE ? `Open ${running.url} to try the assistant` : `Agent console at ${running.url}/agent`;
+  const where = running.config.DEMO_PAGE
+    ? `Open ${running.url} to try the assistant`
+    : `Agent console at ${running.url}/agent`;
   running.logger.info({ url: running.url }, where);
 } catch (error) {
   // The logger may not exist yet (its level is configuration too), so write plainly, naming the

@@ -6,10 +6,16 @@
  */
 import type { Logger } from 'pino';
 
-export function keepServingOnEscapedErrors(logger: () => Logger | undefined, onEscaped: () => void = () => undefined): void {
+export function keepServingOnEscapedErrors(
+  logger: () => Logger | undefined,
+  onEscaped: () => void = () => undefined,
+): void {
   const report = (kind: string, error: unknown) => {
     onEscaped();
-    const err = error instanceof Error ? { type: error.name, message: error.message, stack: error.stack } : { type: typeof error };
+    const err =
+      error instanceof Error
+        ? { type: error.name, message: error.message, stack: error.stack }
+        : { type: typeof error };
     const log = logger();
     if (log) log.error({ err }, kind);
     else process.stderr.write(`${kind}: ${err.type} ${'message' in err ? err.message : ''}\n`);

@@ -12,11 +12,43 @@ import pino, { type Logger } from 'pino';
 
 /** Keys whose values are personal data or secrets wherever they appear in a log object. */
 export const SENSITIVE_KEYS = [
-  'text', 'body', 'Body', 'From', 'To', 'from', 'to', 'name', 'userName', 'fullName',
-  'phone', 'phoneNumber', 'mobile', 'address', 'addressLabel', 'postcode', 'email',
-  'registration', 'vrm', 'accountNumber', 'account', 'password', 'token', 'secret',
-  'authorization', 'cookie', 'set-cookie', 'x-twilio-signature', 'attachments', 'value',
-  'channelData', 'contact', 'x-csrf-token', 'csrfToken', 'topic', 'remoteAddress', 'x-forwarded-for',
+  'text',
+  'body',
+  'Body',
+  'From',
+  'To',
+  'from',
+  'to',
+  'name',
+  'userName',
+  'fullName',
+  'phone',
+  'phoneNumber',
+  'mobile',
+  'address',
+  'addressLabel',
+  'postcode',
+  'email',
+  'registration',
+  'vrm',
+  'accountNumber',
+  'account',
+  'password',
+  'token',
+  'secret',
+  'authorization',
+  'cookie',
+  'set-cookie',
+  'x-twilio-signature',
+  'attachments',
+  'value',
+  'channelData',
+  'contact',
+  'x-csrf-token',
+  'csrfToken',
+  'topic',
+  'remoteAddress',
+  'x-forwarded-for',
   'user-agent',
 ] as const;
 
@@ -66,7 +98,10 @@ function prettyStream(destination: pino.DestinationStream | undefined): pino.Des
   try {
     const pretty = createRequire(import.meta.url)('pino-pretty') as PrettyFactory;
     return pretty({
-      colorize: !destination, sync: true, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname,service',
+      colorize: !destination,
+      sync: true,
+      translateTime: 'HH:MM:ss.l',
+      ignore: 'pid,hostname,service',
       destination: destination ?? 1,
     });
   } catch {

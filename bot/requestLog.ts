@@ -21,11 +21,13 @@ export function logRequests(server: Server, logger: Logger, options: RequestLogO
     const done = () => {
       res.off('close', aborted);
       const level = res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info';
-      if (logger.isLevelEnabled(level)) logger[level]({ req, res, responseTime: Math.round(performance.now() - started) }, 'request completed');
+      if (logger.isLevelEnabled(level))
+        logger[level]({ req, res, responseTime: Math.round(performance.now() - started) }, 'request completed');
     };
     const aborted = () => {
       res.off('finish', done);
-      if (logger.isLevelEnabled('warn')) logger.warn({ req, responseTime: Math.round(performance.now() - started) }, 'request aborted');
+      if (logger.isLevelEnabled('warn'))
+        logger.warn({ req, responseTime: Math.round(performance.now() - started) }, 'request aborted');
     };
     res.once('finish', done);
     res.once('close', aborted);

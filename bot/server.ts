@@ -21,7 +21,12 @@ import type { VelocityLimits } from './limits/velocityLimits.js';
 const here = dirname(fileURLToPath(import.meta.url));
 const webDir = join(here, '..', 'web');
 // The package's exports hide package.json, so find its folder from its main entry point.
-const webChatBundle = join(dirname(createRequire(import.meta.url).resolve('botframework-webchat')), '..', 'dist', 'webchat.js');
+const webChatBundle = join(
+  dirname(createRequire(import.meta.url).resolve('botframework-webchat')),
+  '..',
+  'dist',
+  'webchat.js',
+);
 
 export interface ChannelRoutes {
   registerRoutes(server: restify.Server, logic: (context: TurnContext) => Promise<void>): void;
@@ -44,7 +49,11 @@ export interface ServerParts {
 
 export function createServer(parts: ServerParts): restify.Server {
   const { config, logger, metrics } = parts;
-  const server = restify.createServer({ name: 'council-assistant', handleUncaughtExceptions: false, ignoreTrailingSlash: true });
+  const server = restify.createServer({
+    name: 'council-assistant',
+    handleUncaughtExceptions: false,
+    ignoreTrailingSlash: true,
+  });
   applyServerLimits(server.server, {
     headersTimeoutMs: Math.min(10_000, config.REQUEST_TIMEOUT_SECONDS * 1000),
     requestTimeoutMs: config.REQUEST_TIMEOUT_SECONDS * 1000,
@@ -52,10 +61,14 @@ export function createServer(parts: ServerParts): restify.Server {
     maxConnections: config.MAX_CONNECTIONS,
   });
 
-  logRequests(server.server, logger, { ignore: (path) => path === '/healthz' || path === '/readyz' || path === '/metrics' });
+  logRequests(server.server, logger, {
+    ignore: (path) => path === '/healthz' || path === '/readyz' || path === '/metrics',
+  });
   server.pre((req, res, next) => {
     const stop = metrics.httpRequests.startTimer({ method: req.method });
-    res.once('finish', () => stop({ route: String(req.getRoute?.()?.path ?? 'unmatched'), status: String(res.statusCode) }));
+    res.once('finish', () =>
+      stop({ route: String(req.getRoute?.()?.path ?? 'unmatched'), status: String(res.statusCode) }),
+    );
     next();
   });
   limitResidentRoutes(server, {
@@ -67,12 +80,25 @@ export function createServer(parts: ServerParts): restify.Server {
   server.use(restify.plugins.queryParser({ mapParams: false }));
 
   // Never a stack trace to anyone outside: restify's errors become a short JSON body.
-  server.on('restifyError', (req: restify.Request, res: restify.Response, err: Error & { statusCode?: number; toJSON?: () => unknown }, callback: () => void) => {
-    const status = err.statusCode ?? 500;
-    if (status >= 500) logger.error({ err, url: req.url }, 'request failed');
-    err.toJSON = () => ({ error: { code: status >= 500 ? 'ServiceError' : 'BadRequest', message: status >= 500 ? 'Something went wrong on our side.' : err.message } });
-    return callback();
-  });
+  server.on(
+    'restifyError',
+    (
+      req: restify.Request,
+      res: restify.Response,
+      err: Error & { statusCode?: number; toJSON?: () => unknown },
+      callback: () => void,
+    ) => {
+      const status = err.statusCode ?? 500;
+      if (status >= 500) logger.error({ err, url: req.url }, 'request failed');
+      err.toJSON = () => ({
+        error: {
+          code: status >= 500 ? 'ServiceError' : 'BadRequest',
+          message: status >= 500 ? 'Something went wrong on our side.' : err.message,
+        },
+      });
+      return callback();
+    },
+  );
 
   server.get('/healthz', async (_req, res) => {
     res.send(200, { status: 'ok' });
@@ -107,7 +133,8 @@ function registerBotFrameworkRoute(server: restify.Server, parts: ServerParts): 
       res.send(401, {
         error: {
           code: 'BotFrameworkAuthNotConfigured',
-          message: 'Set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD, or ALLOW_UNAUTHENTICATED_BOT_FRAMEWORK=true for local development with the Emulator.',
+          message:
+            'Set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD, or ALLOW_UNAUTHENTICATED_BOT_FRAMEWORK=true for local development with the Emulator.',
         },
       });
       return;

@@ -12,7 +12,11 @@ import { say } from '../dialogs/reply.js';
 export function createTurnErrorHandler(logger: Logger, messages: Messages, conversationState: ConversationState) {
   return async (context: TurnContext, error: Error): Promise<void> => {
     logger.error(
-      { err: { type: error.name, message: error.message, stack: error.stack }, channelId: context.activity.channelId, conversationId: context.activity.conversation?.id },
+      {
+        err: { type: error.name, message: error.message, stack: error.stack },
+        channelId: context.activity.channelId,
+        conversationId: context.activity.conversation?.id,
+      },
       'turn failed',
     );
     try {

@@ -84,7 +84,13 @@ export class TurnInsights {
     const understanding = understoodThisTurn(context);
     if (next) {
       events.push({ kind: 'not_understood', name: next });
-      await this.inbox.add({ text: context.activity.text ?? '', channel: context.activity.channelId ?? 'unknown', guess: understanding?.intent ?? 'None', nextStep: next, at: this.clock().getTime() });
+      await this.inbox.add({
+        text: context.activity.text ?? '',
+        channel: context.activity.channelId ?? 'unknown',
+        guess: understanding?.intent ?? 'None',
+        nextStep: next,
+        at: this.clock().getTime(),
+      });
     }
     if (jobs.length > 0 && !waitingForAnswer) await this.answered.ask(context);
     await this.record(context, events, understanding?.intent);
@@ -99,6 +105,13 @@ export class TurnInsights {
       context.turnState.delete(STARTED);
       events.unshift({ kind: 'conversation', conversationId: id, ...(firstIntent ? { firstIntent } : {}) });
     }
-    await this.events.record({ channel: context.activity.channelId ?? 'unknown', conversationKey: conversationKey(id, startedAt), at: this.clock().getTime() }, events);
+    await this.events.record(
+      {
+        channel: context.activity.channelId ?? 'unknown',
+        conversationKey: conversationKey(id, startedAt),
+        at: this.clock().getTime(),
+      },
+      events,
+    );
   }
 }

@@ -87,7 +87,9 @@ export class Messages {
   static load(dataDir: string): Messages {
     const main = loadJsonFile(join(dataDir, 'messages.json'), contentSchema);
     const messages = { ...main.messages };
-    const folders = readdirSync(dataDir, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => join(dataDir, entry.name));
+    const folders = readdirSync(dataDir, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => join(dataDir, entry.name));
     for (const folder of folders) {
       const file = join(folder, 'messages.json');
       if (!existsSync(file)) continue;
@@ -114,9 +116,13 @@ export class Messages {
     }
     // Every id the code can render, on both channels (the schema requires a web and an SMS text).
     const missing = MESSAGE_IDS.filter((id) => !messages[id]);
-    if (missing.length) throw new Error(`${dataDir}: messages missing (add them to messages.json or a job folder's messages.json): ${missing.join(', ')}`);
+    if (missing.length)
+      throw new Error(
+        `${dataDir}: messages missing (add them to messages.json or a job folder's messages.json): ${missing.join(', ')}`,
+      );
     const unknownMenu = Object.entries(main.menus).find(([, id]) => !messages[id]);
-    if (unknownMenu) throw new Error(`${join(dataDir, 'messages.json')}: menus.${unknownMenu[0]}: no message "${unknownMenu[1]}"`);
+    if (unknownMenu)
+      throw new Error(`${join(dataDir, 'messages.json')}: menus.${unknownMenu[0]}: no message "${unknownMenu[1]}"`);
     return new Messages(main.council, messages, main.menus, translations);
   }
 
@@ -127,7 +133,11 @@ export class Messages {
 
   /** The menu message for a message that is only a menu word ("Council tax"), if any. */
   menuFor(text: string): MenuMessageId | undefined {
-    const key = text.toLowerCase().replace(/[^a-z ]/g, ' ').replace(/\s+/g, ' ').trim();
+    const key = text
+      .toLowerCase()
+      .replace(/[^a-z ]/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim();
     return this.menus[key] as MenuMessageId | undefined;
   }
 
@@ -145,7 +155,11 @@ export class Messages {
    * The message for the channel, in the conversation's language where the council has
    * translated it (English otherwise), with {placeholders} filled from the council and `values`.
    */
-  render(id: MessageId, channel: Pick<Channel, 'content' | 'choices' | 'language'>, values: Record<string, string | number> = {}): RenderedMessage {
+  render(
+    id: MessageId,
+    channel: Pick<Channel, 'content' | 'choices' | 'language'>,
+    values: Record<string, string | number> = {},
+  ): RenderedMessage {
     const message = this.translations.get(channel.language)?.[id] ?? this.messages[id];
     if (!message) throw new Error(`No message "${id}" in messages.json`);
     const fill = (template: string) =>
@@ -153,6 +167,9 @@ export class Messages {
         const value = values[name] ?? (this.council as Record<string, string>)[name];
         return value === undefined ? whole : String(value);
       });
-    return { text: fill(message[channel.content]), choices: channel.choices === 'buttons' ? (message.choices ?? []) : [] };
+    return {
+      text: fill(message[channel.content]),
+      choices: channel.choices === 'buttons' ? (message.choices ?? []) : [],
+    };
   }
 }

@@ -31,20 +31,31 @@ const COMMANDS: Record<string, Interruption> = {
   'forget it': 'cancel',
 };
 
-const LEAD_WORDS = /^((never mind|nevermind|forget it|oh|ok|okay|just|please|can you|can i|i want to|go back to( the)?|back to( the)?) )+/;
+const LEAD_WORDS =
+  /^((never mind|nevermind|forget it|oh|ok|okay|just|please|can you|can i|i want to|go back to( the)?|back to( the)?) )+/;
 const TAIL_WORDS = /( (please|pls|plz|thanks|thank you|then|now))+$/;
 
 /** A message that is only a command word (so "help me find my bin day" is not an interruption). */
 export function interruptionIn(text: string | undefined): Interruption | undefined {
   if (!text) return undefined;
   // "help?" is help; a lone "?" is too.
-  const normalised = text.trim() === '?' ? '?' : text.toLowerCase().replace(/[^a-z ]/g, ' ').replace(/\s+/g, ' ').trim();
+  const normalised =
+    text.trim() === '?'
+      ? '?'
+      : text
+          .toLowerCase()
+          .replace(/[^a-z ]/g, ' ')
+          .replace(/\s+/g, ' ')
+          .trim();
   // "never mind, menu", "ok cancel please": the command with the words people put round it.
   return COMMANDS[normalised] ?? COMMANDS[normalised.replace(LEAD_WORDS, '').replace(TAIL_WORDS, '')];
 }
 
 export abstract class InterruptibleDialog extends ComponentDialog {
-  protected constructor(id: string, protected readonly messages: Messages) {
+  protected constructor(
+    id: string,
+    protected readonly messages: Messages,
+  ) {
     super(id);
   }
 

@@ -24,7 +24,11 @@ import { WRONG_ANSWERS_BEFORE_PERSON } from './questions/retryPolicy.js';
 import { say } from './reply.js';
 import { entityOf, type IntentRecogniser, type Understanding } from './understanding.js';
 import { channelOf } from '../services/channels/channels.js';
-import { isBackOfficeUnavailable, type BackOfficePort, type BackOfficeUnavailableError } from '../services/backOffice/unavailable.js';
+import {
+  isBackOfficeUnavailable,
+  type BackOfficePort,
+  type BackOfficeUnavailableError,
+} from '../services/backOffice/unavailable.js';
 
 export const MAIN_DIALOG = 'main';
 const ROUTE = 'main.route';
@@ -161,7 +165,8 @@ export class MainDialog extends ComponentDialog {
       const target = this.dialogByIntent.get(understanding.intent);
       const person = understanding.intent === 'agent.request';
       const clearNewQuestion =
-        understanding.score >= SWITCH_JOB_SCORE && (activity.text ?? '').trim().split(/\s+/).length >= SWITCH_JOB_MIN_WORDS;
+        understanding.score >= SWITCH_JOB_SCORE &&
+        (activity.text ?? '').trim().split(/\s+/).length >= SWITCH_JOB_MIN_WORDS;
       // A date can be part of a new question ("is the tip open tomorrow"); a postcode, number
       // or reference is what a prompt asked for.
       const answersAPrompt = understanding.entities.some((entity) => person || entity.type !== 'date');
@@ -184,7 +189,11 @@ export class MainDialog extends ComponentDialog {
   private isMainMenuChoice(context: TurnContext): boolean {
     const text = context.activity.text ?? '';
     const said = text.trim().toLowerCase();
-    return this.messages.render('menuMidQuestion', { ...channelOf(context), choices: 'buttons' }).choices.some((choice) => choice.toLowerCase() === said) || this.messages.menuFor(text) !== undefined;
+    return (
+      this.messages
+        .render('menuMidQuestion', { ...channelOf(context), choices: 'buttons' })
+        .choices.some((choice) => choice.toLowerCase() === said) || this.messages.menuFor(text) !== undefined
+    );
   }
 
   /**
@@ -227,7 +236,10 @@ export class MainDialog extends ComponentDialog {
    * turn, before any job or menu. A message to the urgent dialog about its own topic (the
    * answer to "is it safe to call you?") is that dialog's to read.
    */
-  private async urgentInterruption(context: TurnContext, active: string | undefined): Promise<{ dialog: string; options: { topic: string } } | undefined> {
+  private async urgentInterruption(
+    context: TurnContext,
+    active: string | undefined,
+  ): Promise<{ dialog: string; options: { topic: string } } | undefined> {
     const urgent = this.options.urgent;
     if (!urgent || context.activity.type !== ActivityTypes.Message) return undefined;
     const topic = urgent.topics.topicIn(context.activity.text);
@@ -256,13 +268,15 @@ export class MainDialog extends ComponentDialog {
     if (menu) return this.answer(step, memory, menu);
 
     const { words, signposts } = this.options;
-    const followsUp = understanding.intent === 'None' && memory.lastJob && this.followUps.get(memory.lastJob)?.(understanding);
+    const followsUp =
+      understanding.intent === 'None' && memory.lastJob && this.followUps.get(memory.lastJob)?.(understanding);
     const inContext = this.inContext.find(([, asks]) => asks(text, context))?.[0];
     const job = inContext ?? this.dialogByIntent.get(understanding.intent) ?? (followsUp ? memory.lastJob : undefined);
     memory.lastJob = job;
     const language = words?.languageOf(text);
     if (language) return this.answer(step, memory, dataMessageId(`language.${language}`));
-    if (words?.isFrustrated(text, Boolean(job) && understanding.intent !== 'agent.request')) return this.frustrated(step, memory);
+    if (words?.isFrustrated(text, Boolean(job) && understanding.intent !== 'agent.request'))
+      return this.frustrated(step, memory);
     const signpost = signposts?.signpostIn(text);
     if (signpost) {
       jobCompleted(context, 'signpost_given');

@@ -7,5 +7,9 @@
 const MARKDOWN = /[\\`*_{}[\]()#+\-.!|<>~]/g;
 
 export function quoteTyped(text: string, max: number): string {
-  return text.replace(/\s+/g, ' ').trim().slice(0, max).replace(MARKDOWN, (c) => `\\${c}`);
+  return text
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, max)
+    .replace(MARKDOWN, (c) => `\\${c}`);
 }

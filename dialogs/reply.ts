@@ -10,7 +10,8 @@ export function messageActivity(
   values?: Record<string, string | number>,
 ): Partial<Activity> {
   const rendered = messages.render(id, channelOf(context), values);
-  if (rendered.choices.length === 0) return { type: ActivityTypes.Message, text: rendered.text, inputHint: 'acceptingInput' };
+  if (rendered.choices.length === 0)
+    return { type: ActivityTypes.Message, text: rendered.text, inputHint: 'acceptingInput' };
   const activity = MessageFactory.suggestedActions(rendered.choices, rendered.text);
   activity.inputHint = 'acceptingInput';
   return activity;

@@ -14,6 +14,9 @@ export interface IntentRecogniser {
 }
 
 /** The first entity of a type, narrowed to its shape. */
-export function entityOf<T extends Entity['type']>(understanding: Understanding | undefined, type: T): Extract<Entity, { type: T }> | undefined {
+export function entityOf<T extends Entity['type']>(
+  understanding: Understanding | undefined,
+  type: T,
+): Extract<Entity, { type: T }> | undefined {
   return understanding?.entities.find((entity): entity is Extract<Entity, { type: T }> => entity.type === type);
 }

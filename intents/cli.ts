@@ -35,11 +35,16 @@ function modelPath(): string {
 
 async function classify(): Promise<void> {
   const dir = councilCorpusDir();
-  const recogniser = await CouncilRecognizer.load({ modelPath: modelPath(), ...(dir ? { councilCorpusDir: dir } : {}) });
+  const recogniser = await CouncilRecognizer.load({
+    modelPath: modelPath(),
+    ...(dir ? { councilCorpusDir: dir } : {}),
+  });
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
   for await (const line of lines) {
     const r = recogniser.recognise(line);
-    process.stdout.write(`${JSON.stringify({ text: r.text, intent: r.intent, score: Number(r.score.toFixed(4)), entities: r.entities })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ text: r.text, intent: r.intent, score: Number(r.score.toFixed(4)), entities: r.entities })}\n`,
+    );
   }
 }
 
@@ -49,14 +54,22 @@ async function evalCommand(): Promise<void> {
   const e = evaluate(recogniser);
   const out: string[] = [];
   out.push(`Held-out evaluation (never trained or tuned on)`);
-  out.push(`  in-scope test utterances ${e.counts.inScope}; None: ${e.counts.noneSplit} from the split + ${e.counts.noneUnseenTopics} from none-test.txt`);
+  out.push(
+    `  in-scope test utterances ${e.counts.inScope}; None: ${e.counts.noneSplit} from the split + ${e.counts.noneUnseenTopics} from none-test.txt`,
+  );
   out.push(`  decision: threshold ${e.decision.threshold}, margin ${e.decision.margin}`);
-  out.push(`  in-scope accuracy      ${pct(e.inScopeAccuracy)}  (wrong intent ${pct(e.inScopeWrongIntent)}, sent to None ${pct(e.inScopeRejected)})`);
-  out.push(`  None recall            ${pct(e.noneRecall)}  (split ${pct(e.noneRecallSplit)}, none-test.txt ${pct(e.noneRecallUnseenTopics)})`);
+  out.push(
+    `  in-scope accuracy      ${pct(e.inScopeAccuracy)}  (wrong intent ${pct(e.inScopeWrongIntent)}, sent to None ${pct(e.inScopeRejected)})`,
+  );
+  out.push(
+    `  None recall            ${pct(e.noneRecall)}  (split ${pct(e.noneRecallSplit)}, none-test.txt ${pct(e.noneRecallUnseenTopics)})`,
+  );
   out.push(`  None precision         ${pct(e.nonePrecision)}`);
   out.push(`  false-accept rate      ${pct(e.falseAcceptRate)}`);
   out.push(`  AUROC in-scope vs None ${e.auroc.toFixed(3)}`);
-  out.push(`  blind in-scope set     ${pct(e.blind.accuracy)} of ${e.blind.count} (sent to None ${pct(e.blind.rejected)}; ${e.blind.duplicatesOfTraining} lines skipped as already in training)`);
+  out.push(
+    `  blind in-scope set     ${pct(e.blind.accuracy)} of ${e.blind.count} (sent to None ${pct(e.blind.rejected)}; ${e.blind.duplicatesOfTraining} lines skipped as already in training)`,
+  );
   for (const b of e.blindPairs) {
     out.push(
       `  ${`${b.name} in-scope`.padEnd(22)} ${pct(b.inScope.accuracy)} of ${b.inScope.count} (wrong intent ${pct(b.inScope.wrongIntent)}, sent to None ${pct(b.inScope.rejected)}; ${b.inScope.duplicatesOfTraining} skipped as in training)`,
@@ -64,14 +77,21 @@ async function evalCommand(): Promise<void> {
     out.push(
       `  ${`${b.name} None`.padEnd(22)} recall ${pct(b.none.recall)} of ${b.none.count}, false-accept ${pct(1 - b.none.recall)}; AUROC ${b.auroc.toFixed(3)}; ${b.none.duplicatesOfTraining} skipped as in training`,
     );
-    for (const s of b.none.bySection) out.push(`      false-accept ${`${s.section}:`.padEnd(12)} ${pct(1 - s.recall).padStart(6)} of ${s.count}`);
+    for (const s of b.none.bySection)
+      out.push(`      false-accept ${`${s.section}:`.padEnd(12)} ${pct(1 - s.recall).padStart(6)} of ${s.count}`);
   }
   out.push('');
   out.push(`  ${'intent'.padEnd(22)} ${'n'.padStart(4)} ${'precision'.padStart(10)} ${'recall'.padStart(8)}`);
-  for (const f of e.perIntent) out.push(`  ${f.intent.padEnd(22)} ${String(f.support).padStart(4)} ${pct(f.precision).padStart(10)} ${pct(f.recall).padStart(8)}`);
+  for (const f of e.perIntent)
+    out.push(
+      `  ${f.intent.padEnd(22)} ${String(f.support).padStart(4)} ${pct(f.precision).padStart(10)} ${pct(f.recall).padStart(8)}`,
+    );
   out.push('');
   out.push('  worst confusions (gold -> predicted):');
-  for (const c of e.confusions) out.push(`  ${String(c.count).padStart(3)}  ${c.gold} -> ${c.predicted}: ${c.examples.map((x) => JSON.stringify(x)).join(', ')}`);
+  for (const c of e.confusions)
+    out.push(
+      `  ${String(c.count).padStart(3)}  ${c.gold} -> ${c.predicted}: ${c.examples.map((x) => JSON.stringify(x)).join(', ')}`,
+    );
   // Blind-set misses are shown only on request: reading them while tuning would make the blind
   // sets stop being blind. Whoever prints them says so.
   if (showBlindMisses) {
@@ -85,7 +105,9 @@ async function evalCommand(): Promise<void> {
     }
   } else {
     out.push('');
-    out.push('  (blind-set misses hidden; `npm run intents -- eval --blind-misses` prints them: read them only to report, never to tune)');
+    out.push(
+      '  (blind-set misses hidden; `npm run intents -- eval --blind-misses` prints them: read them only to report, never to tune)',
+    );
   }
   process.stdout.write(`${out.join('\n')}\n`);
 }

@@ -77,7 +77,10 @@ export function loadCorpus(dir: URL = CORPUS_DIR): Example[] {
   for (const intent of INTENT_NAMES) {
     const utterances = byIntent.get(intent) ?? [];
     // Enough hand-written examples: generated lines alone do not make an intent.
-    const parsed = IntentFile.safeParse({ intent, utterances: utterances.filter((u) => !u.trainOnly).map((u) => u.text) });
+    const parsed = IntentFile.safeParse({
+      intent,
+      utterances: utterances.filter((u) => !u.trainOnly).map((u) => u.text),
+    });
     if (!parsed.success) throw new Error(`intents corpus ${intent}: ${z.prettifyError(parsed.error)}`);
     for (const { text, trainOnly } of utterances) {
       const key = text.toLowerCase();
@@ -102,11 +105,17 @@ export function loadCouncilCorpus(dir: string): Example[] {
   if (!existsSync(dir)) return [];
   const examples: Example[] = [];
   const seen = new Map<string, IntentName>();
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.txt')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.txt'))
+    .sort()) {
     const intent = intentOfFile(file);
-    if (!intent) throw new Error(`council intents ${join(dir, file)}: the file name must be an intent (${INTENT_NAMES.join(', ')}), optionally followed by .<part>`);
+    if (!intent)
+      throw new Error(
+        `council intents ${join(dir, file)}: the file name must be an intent (${INTENT_NAMES.join(', ')}), optionally followed by .<part>`,
+      );
     const utterances = z.array(Utterance).safeParse(lines(pathToFileURL(join(dir, file))));
-    if (!utterances.success) throw new Error(`council intents ${join(dir, file)}: ${z.prettifyError(utterances.error)}`);
+    if (!utterances.success)
+      throw new Error(`council intents ${join(dir, file)}: ${z.prettifyError(utterances.error)}`);
     for (const text of utterances.data) {
       const key = text.toLowerCase();
       const other = seen.get(key);
@@ -168,7 +177,11 @@ export interface BlindPair {
 }
 
 /** Written before the None corpus was grown (Nov 2026); evaluation only. */
-export const BLIND_2026_11: BlindPair = { name: 'blind-2026-11', inScope: 'blind-2026-11-inscope.tsv', none: 'blind-2026-11-none.txt' };
+export const BLIND_2026_11: BlindPair = {
+  name: 'blind-2026-11',
+  inScope: 'blind-2026-11-inscope.tsv',
+  none: 'blind-2026-11-none.txt',
+};
 /**
  * Written before the UK-vocabulary and out-of-domain work (Dec 2026): residents' UK phrasings of
  * every intent, and requests people make of general assistants, by domain; evaluation only.

@@ -2,7 +2,16 @@
  * Figures on data training never saw: the test split of every intent file and the None topics
  * in corpus/heldout/none-test.txt (absent from training and from threshold tuning).
  */
-import { BLIND_PAIRS, loadBlindInScope, loadBlindNone, loadCorpus, loadHeldoutNone, split, type BlindPair, type Example } from './corpus.js';
+import {
+  BLIND_PAIRS,
+  loadBlindInScope,
+  loadBlindNone,
+  loadCorpus,
+  loadHeldoutNone,
+  split,
+  type BlindPair,
+  type Example,
+} from './corpus.js';
 import type { CouncilRecognizer } from './recogniser.js';
 import { INTENT_NAMES, type IntentName } from './types.js';
 
@@ -23,7 +32,12 @@ export interface Confusion {
 export interface BlindPairFigures {
   name: string;
   inScope: { count: number; duplicatesOfTraining: number; accuracy: number; rejected: number; wrongIntent: number };
-  none: { count: number; duplicatesOfTraining: number; recall: number; bySection: { section: string; count: number; recall: number }[] };
+  none: {
+    count: number;
+    duplicatesOfTraining: number;
+    recall: number;
+    bySection: { section: string; count: number; recall: number }[];
+  };
   auroc: number;
   misses: string[];
 }
@@ -59,9 +73,11 @@ function ratio(a: number, b: number): number {
 
 /** Area under the ROC curve: chance that an in-scope message outscores an out-of-scope one. */
 export function auroc(positives: number[], negatives: number[]): number {
-  const all = [...positives.map((s) => ({ s, p: 1 })), ...negatives.map((s) => ({ s, p: 0 }))].sort((a, b) => a.s - b.s);
+  const all = [...positives.map((s) => ({ s, p: 1 })), ...negatives.map((s) => ({ s, p: 0 }))].sort(
+    (a, b) => a.s - b.s,
+  );
   let rankSum = 0;
-  for (let i = 0; i < all.length; ) {
+  for (let i = 0; i < all.length;) {
     let j = i;
     while (j < all.length && all[j]?.s === all[i]?.s) j++;
     const rank = (i + j + 1) / 2;
@@ -86,7 +102,8 @@ function notInTraining<T extends Example>(examples: T[], trained: Set<string>): 
   return examples.filter((e) => !trained.has(e.text.toLowerCase()));
 }
 
-const rejectedShare = (rs: { predicted: IntentName }[]) => ratio(rs.filter((r) => r.predicted === 'None').length, rs.length);
+const rejectedShare = (rs: { predicted: IntentName }[]) =>
+  ratio(rs.filter((r) => r.predicted === 'None').length, rs.length);
 
 /** A blind in-scope set's figures: `judged` are the lines of `all` not also in training. */
 function blindInScope(all: Example[], judged: Judged<Example>[]) {
@@ -104,7 +121,10 @@ export function evaluate(recogniser: CouncilRecognizer): Evaluation {
   const blindAll = loadBlindInScope();
   const blindResults = notInTraining(blindAll, trained).map((e) => judge(recogniser, e));
   const unseenTopics = loadHeldoutNone('test');
-  const all: (Example & { unseen: boolean })[] = [...test.map((e) => ({ ...e, unseen: false })), ...unseenTopics.map((e) => ({ ...e, unseen: true }))];
+  const all: (Example & { unseen: boolean })[] = [
+    ...test.map((e) => ({ ...e, unseen: false })),
+    ...unseenTopics.map((e) => ({ ...e, unseen: true })),
+  ];
   const results = all.map((e) => judge(recogniser, e));
   const inScope = results.filter((r) => r.intent !== 'None');
   const none = results.filter((r) => r.intent === 'None');
@@ -131,20 +151,28 @@ export function evaluate(recogniser: CouncilRecognizer): Evaluation {
   return {
     counts: { inScope: inScope.length, noneSplit: noneSplit.length, noneUnseenTopics: noneUnseen.length },
     inScopeAccuracy: ratio(inScope.filter((r) => r.predicted === r.intent).length, inScope.length),
-    inScopeWrongIntent: ratio(inScope.filter((r) => r.predicted !== r.intent && r.predicted !== 'None').length, inScope.length),
+    inScopeWrongIntent: ratio(
+      inScope.filter((r) => r.predicted !== r.intent && r.predicted !== 'None').length,
+      inScope.length,
+    ),
     inScopeRejected: ratio(rejected(inScope), inScope.length),
     noneRecall: ratio(rejected(none), none.length),
     noneRecallSplit: ratio(rejected(noneSplit), noneSplit.length),
     noneRecallUnseenTopics: ratio(rejected(noneUnseen), noneUnseen.length),
     nonePrecision: ratio(predictedNone.filter((r) => r.intent === 'None').length, predictedNone.length),
     falseAcceptRate: ratio(none.length - rejected(none), none.length),
-    auroc: auroc(inScope.map((r) => r.inScopeScore), none.map((r) => r.inScopeScore)),
+    auroc: auroc(
+      inScope.map((r) => r.inScopeScore),
+      none.map((r) => r.inScopeScore),
+    ),
     perIntent,
     confusions: [...confusionMap.values()].sort((a, b) => b.count - a.count).slice(0, 12),
     decision: recogniser.decision,
     blind: {
       ...blindInScope(blindAll, blindResults),
-      misses: blindResults.filter((r) => r.predicted !== r.intent).map((r) => `${r.intent} -> ${r.predicted}: ${JSON.stringify(r.text)}`),
+      misses: blindResults
+        .filter((r) => r.predicted !== r.intent)
+        .map((r) => `${r.intent} -> ${r.predicted}: ${JSON.stringify(r.text)}`),
     },
     blindPairs: BLIND_PAIRS.map((pair) => evaluateBlindPair(recogniser, trained, pair)),
   };
@@ -161,7 +189,10 @@ function evaluateBlindPair(recogniser: CouncilRecognizer, trained: Set<string>, 
     name: pair.name,
     inScope: {
       ...blindInScope(inScopeAll, inScope),
-      wrongIntent: ratio(inScope.filter((r) => r.predicted !== r.intent && r.predicted !== 'None').length, inScope.length),
+      wrongIntent: ratio(
+        inScope.filter((r) => r.predicted !== r.intent && r.predicted !== 'None').length,
+        inScope.length,
+      ),
     },
     none: {
       count: none.length,
@@ -172,7 +203,10 @@ function evaluateBlindPair(recogniser: CouncilRecognizer, trained: Set<string>, 
         return { section, count: rs.length, recall: rejectedShare(rs) };
       }),
     },
-    auroc: auroc(inScope.map((r) => r.inScopeScore), none.map((r) => r.inScopeScore)),
+    auroc: auroc(
+      inScope.map((r) => r.inScopeScore),
+      none.map((r) => r.inScopeScore),
+    ),
     misses: [...inScope, ...none]
       .filter((r) => r.predicted !== r.intent)
       .map((r) => `${r.intent} -> ${r.predicted}: ${JSON.stringify(r.text)}`),

@@ -40,7 +40,11 @@ export class CouncilRecognizer {
   }
 
   static async load(options: LoadOptions = {}): Promise<CouncilRecognizer> {
-    const { model, trained } = loadOrTrain(options.modelPath ?? DEFAULT_MODEL_PATH, options.councilCorpusDir, options.onTraining);
+    const { model, trained } = loadOrTrain(
+      options.modelPath ?? DEFAULT_MODEL_PATH,
+      options.councilCorpusDir,
+      options.onTraining,
+    );
     return new CouncilRecognizer(new IntentClassifier(model.data, model.calibration), trained);
   }
 
@@ -81,7 +85,10 @@ export class CouncilRecognizer {
   /** The botbuilder Recognizer shape, for dialogs written against LUIS/CLU. */
   async recognize(context: TurnContext): Promise<RecognizerResult> {
     const text = context.activity?.text ?? '';
-    const result = this.recognise(text, context.activity?.timestamp ? new Date(context.activity.timestamp) : new Date());
+    const result = this.recognise(
+      text,
+      context.activity?.timestamp ? new Date(context.activity.timestamp) : new Date(),
+    );
     return toRecognizerResult(result);
   }
 }

@@ -36,7 +36,12 @@ for (const [intent, words] of Object.entries(rules.keywords) as [IntentName, str
 const FILLERS = new Set(rules.fillers.flatMap((f) => f.split(' ')));
 
 function clean(text: string): string {
-  return text.toLowerCase().replace(/['’]/g, '').replace(/[^a-z0-9 ]+/g, ' ').replace(/\s+/g, ' ').trim();
+  return text
+    .toLowerCase()
+    .replace(/['’]/g, '')
+    .replace(/[^a-z0-9 ]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /** The rule's intent for a short keyword message, or null to let the classifier decide. */
@@ -65,7 +70,7 @@ export function keywordRule(text: string): IntentScore | null {
   if (!words || words.split(' ').length > rules.maxWords) return null;
   const tokens = words.split(' ');
   const found = new Set<IntentName>();
-  for (let i = 0; i < tokens.length; ) {
+  for (let i = 0; i < tokens.length;) {
     let matched = 0;
     for (let n = Math.min(longestPhrase, tokens.length - i); n >= 1 && !matched; n--) {
       const intent = phraseIntent.get(tokens.slice(i, i + n).join(' '));
@@ -86,11 +91,14 @@ export function keywordRule(text: string): IntentScore | null {
 
 /** A message that is only a reference (plus filler words): "TP-123456", "my ref is MB 123456". */
 export function referenceRule(text: string, entities: Entity[]): IntentScore | null {
-  const refs = entities.filter((e): e is ReferenceEntity => e.type === 'permitRef' || e.type === 'missedBinRef' || e.type === 'caseRef');
+  const refs = entities.filter(
+    (e): e is ReferenceEntity => e.type === 'permitRef' || e.type === 'missedBinRef' || e.type === 'caseRef',
+  );
   const [ref] = refs;
   if (!ref || refs.length > 1) return null;
   const rest = clean(text.slice(0, ref.start) + ' ' + text.slice(ref.end));
   const restWords = rest ? rest.split(' ') : [];
-  if (restWords.some((w) => !FILLERS.has(w) && !['ref', 'reference', 'number', 'my', 'its', 'is', 'here'].includes(w))) return null;
+  if (restWords.some((w) => !FILLERS.has(w) && !['ref', 'reference', 'number', 'my', 'its', 'is', 'here'].includes(w)))
+    return null;
   return { intent: rules.referenceIntents[ref.type], score: rules.score };
 }

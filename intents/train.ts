@@ -78,7 +78,11 @@ export interface TrainingProgress {
 }
 
 /** The cached model if it matches the corpus, else a freshly trained (and cached) one. */
-export function loadOrTrain(path: string, councilCorpusDir?: string, progress?: TrainingProgress): { model: StoredModel; trained: boolean } {
+export function loadOrTrain(
+  path: string,
+  councilCorpusDir?: string,
+  progress?: TrainingProgress,
+): { model: StoredModel; trained: boolean } {
   const current = fingerprint(councilCorpusDir);
   const cached = readModel(path);
   if (cached && cached.fingerprint === current) return { model: cached, trained: false };

@@ -7,7 +7,15 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationProvider, type SqliteDialectConfig } from 'kysely';
+import {
+  Kysely,
+  Migrator,
+  PostgresDialect,
+  SqliteDialect,
+  sql,
+  type MigrationProvider,
+  type SqliteDialectConfig,
+} from 'kysely';
 import pg from 'pg';
 import type { DatabaseSchema } from './schema.js';
 import { allMigrations } from './migrations/index.js';
@@ -101,7 +109,10 @@ function connect(storageUrl: string, counted: (dialect: Dialect) => void): { db:
   // Kysely's log hears every statement it runs on the connection, begin/commit/rollback too
   // (the pragmas above are not counted).
   const log = () => counted('sqlite');
-  return { db: new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: withStatementCache(database) }), log }), dialect: 'sqlite' };
+  return {
+    db: new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: withStatementCache(database) }), log }),
+    dialect: 'sqlite',
+  };
 }
 
 /** Distinct statements kept prepared; the assistant's own are a few hundred at most. */

@@ -17,7 +17,9 @@ export async function getOrCreateSetting(db: Db, key: string, create: () => stri
 }
 
 export async function tokenSigningKey(db: Db): Promise<Uint8Array> {
-  const encoded = await getOrCreateSetting(db, 'directline.token_signing_key', () => randomBytes(32).toString('base64'));
+  const encoded = await getOrCreateSetting(db, 'directline.token_signing_key', () =>
+    randomBytes(32).toString('base64'),
+  );
   return new Uint8Array(Buffer.from(encoded, 'base64'));
 }
 

@@ -112,7 +112,10 @@ export class DatabaseTranscriptStore implements TranscriptStore {
 
   /** Retention: removes activities older than the cut-off; returns how many went. */
   async deleteOlderThan(cutoff: Date): Promise<number> {
-    const result = await this.db.deleteFrom('transcript_activities').where('timestamp', '<', cutoff.getTime()).executeTakeFirst();
+    const result = await this.db
+      .deleteFrom('transcript_activities')
+      .where('timestamp', '<', cutoff.getTime())
+      .executeTakeFirst();
     return Number(result.numDeletedRows);
   }
 }

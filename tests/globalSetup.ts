@@ -19,14 +19,17 @@ export default async function setup(): Promise<() => Promise<void>> {
     const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
     try {
       await admin.connect();
-      const { rows } = await admin.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'ca\\_test\\_%'");
+      const { rows } = await admin.query<{ datname: string }>(
+        "SELECT datname FROM pg_database WHERE datname LIKE 'ca\\_test\\_%'",
+      );
       const dayAgo = Math.floor(Date.now() / 3_600_000) - 24;
       const ours = (datname: string) => {
         const [, hour, owner] = /^ca_test_(\d+)_([0-9a-f]+|none)_/.exec(datname) ?? [];
         // Unrecognised names come from an older naming scheme: leftovers too.
         return hour === undefined || owner === run || Number(hour) < dayAgo;
       };
-      for (const { datname } of rows.filter((row) => ours(row.datname))) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+      for (const { datname } of rows.filter((row) => ours(row.datname)))
+        await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
     } catch {
       // No PostgreSQL here: nothing was created on it either.
     } finally {

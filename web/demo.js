@@ -17,38 +17,63 @@
 
   function showError() {
     status.className = 'assistant-error';
-    status.textContent = 'Sorry, the online assistant is not available right now. Please phone ' + phone + ', Monday to Friday, 9am to 5pm.';
+    status.textContent =
+      'Sorry, the online assistant is not available right now. Please phone ' +
+      phone +
+      ', Monday to Friday, 9am to 5pm.';
   }
 
   function remembered() {
-    try { return JSON.parse(sessionStorage.getItem(STORAGE_KEY) || 'null'); } catch (e) { return null; }
+    try {
+      return JSON.parse(sessionStorage.getItem(STORAGE_KEY) || 'null');
+    } catch (e) {
+      return null;
+    }
   }
 
   function remember(session) {
-    try { sessionStorage.setItem(STORAGE_KEY, JSON.stringify(session)); } catch (e) { /* private mode: start afresh next time */ }
+    try {
+      sessionStorage.setItem(STORAGE_KEY, JSON.stringify(session));
+    } catch (e) {
+      /* private mode: start afresh next time */
+    }
   }
 
   function newSession() {
-    return fetch('/demo/token', { method: 'POST' }).then(function (response) {
-      if (!response.ok) throw new Error('token ' + response.status);
-      return response.json();
-    }).then(function (body) {
-      var session = { token: body.token, conversationId: body.conversationId, expiresAt: Date.now() + body.expires_in * 1000 };
-      remember(session);
-      return session;
-    });
+    return fetch('/demo/token', { method: 'POST' })
+      .then(function (response) {
+        if (!response.ok) throw new Error('token ' + response.status);
+        return response.json();
+      })
+      .then(function (body) {
+        var session = {
+          token: body.token,
+          conversationId: body.conversationId,
+          expiresAt: Date.now() + body.expires_in * 1000,
+        };
+        remember(session);
+        return session;
+      });
   }
 
   function resumeOrStart() {
     var session = remembered();
     if (!session || !session.token || session.expiresAt < Date.now() + 60000) return newSession();
-    return fetch('/v3/directline/tokens/refresh', { method: 'POST', headers: { Authorization: 'Bearer ' + session.token } })
+    return fetch('/v3/directline/tokens/refresh', {
+      method: 'POST',
+      headers: { Authorization: 'Bearer ' + session.token },
+    })
       .then(function (response) {
         if (!response.ok) throw new Error('refresh ' + response.status);
         return response.json();
       })
       .then(function (body) {
-        var refreshed = { token: body.token, conversationId: session.conversationId, expiresAt: Date.now() + body.expires_in * 1000, resumed: true };
+        var refreshed = {
+          token: body.token,
+          conversationId: session.conversationId,
+          expiresAt: Date.now() + body.expires_in * 1000,
+          resumed: true,
+        };
         remember(refreshed);
         return refreshed;
       })
@@ -65,7 +90,16 @@
   }
 
   function initials(name) {
-    return name.split(/\s+/).filter(Boolean).slice(0, 2).map(function (w) { return w[0].toUpperCase(); }).join('') || 'CC';
+    return (
+      name
+        .split(/\s+/)
+        .filter(Boolean)
+        .slice(0, 2)
+        .map(function (w) {
+          return w[0].toUpperCase();
+        })
+        .join('') || 'CC'
+    );
   }
 
   // Web Chat announces every message as "Bot DBC said"; a person's messages are relabelled with
@@ -88,7 +122,9 @@
           avatar.textContent = initials(names[n]);
           avatar.parentNode.classList.add('agent-avatar');
         }
-        var said = row.querySelector('.webchat__stacked-layout__message-row > .webchat__visually-hidden, [id^="webchat__stacked-layout__id"]');
+        var said = row.querySelector(
+          '.webchat__stacked-layout__message-row > .webchat__visually-hidden, [id^="webchat__stacked-layout__id"]',
+        );
         if (said && /said/.test(said.textContent)) said.textContent = names[n] + ' from the contact centre said:';
       }
     }
@@ -103,11 +139,17 @@
       return;
     }
     // A blink of reconnecting is not worth alarming anyone: only a loss that lasts.
-    bannerTimer = setTimeout(function () { banner.hidden = false; }, 1500);
+    bannerTimer = setTimeout(function () {
+      banner.hidden = false;
+    }, 1500);
   }
 
-  window.addEventListener('offline', function () { showBanner(true); });
-  window.addEventListener('online', function () { if (connected) showBanner(false); });
+  window.addEventListener('offline', function () {
+    showBanner(true);
+  });
+  window.addEventListener('online', function () {
+    if (connected) showBanner(false);
+  });
   var connected = false;
 
   var store = window.WebChat.createStore({}, function () {
@@ -127,12 +169,17 @@
         if (action.type === 'DIRECT_LINE/INCOMING_ACTIVITY') {
           var activity = action.payload && action.payload.activity;
           var data = activity && activity.channelData;
-          if (data && data.handoffAgent && typeof data.handoffAgentName === 'string' && typeof data.handoffText === 'string') {
+          if (
+            data &&
+            data.handoffAgent &&
+            typeof data.handoffAgentName === 'string' &&
+            typeof data.handoffText === 'string'
+          ) {
             var name = data.handoffAgentName;
             agents[name] = true;
             activity = Object.assign({}, activity, {
               from: Object.assign({}, activity.from, { name: name }),
-              text: '**' + name.replace(/[*_[\]\\]/g, '') + ' (contact centre)**\n\n' + data.handoffText
+              text: '**' + name.replace(/[*_[\]\\]/g, '') + ' (contact centre)**\n\n' + data.handoffText,
             });
             action = Object.assign({}, action, { payload: Object.assign({}, action.payload, { activity: activity }) });
           }
@@ -142,38 +189,43 @@
     };
   });
 
-  resumeOrStart().then(function (session) {
-    var directLine = window.WebChat.createDirectLine({
-      domain: window.location.origin + '/v3/directline',
-      token: session.token,
-      conversationId: session.resumed ? session.conversationId : undefined,
-      webSocket: true
-    });
-    status.remove();
-    window.WebChat.renderWebChat({
-      directLine: directLine,
-      store: store,
-      locale: 'en-GB',
-      renderMarkdown: function (markdown, style, options) {
-        return window.WebChat.renderMarkdown(withPhoneLinks(markdown), style, options);
-      },
-      styleOptions: {
-        accent: '#00623b',
-        botAvatarInitials: 'DBC',
-        bubbleBackground: '#f3f2f1',
-        bubbleFromUserBackground: '#e1f0e8',
-        primaryFont: 'Arial, Helvetica, sans-serif',
-        suggestedActionLayout: 'flow',
-        suggestedActionHeight: 'auto',
-        showAvatarInGroup: true,
-        hideUploadButton: true,
-        sendBoxTextWrap: true
-      }
-    }, container);
-    new MutationObserver(markAgentMessages).observe(container, { childList: true, subtree: true });
-    container.addEventListener('focus', function () {
-      var input = container.querySelector('input, textarea');
-      if (input) input.focus();
-    });
-  }).catch(showError);
+  resumeOrStart()
+    .then(function (session) {
+      var directLine = window.WebChat.createDirectLine({
+        domain: window.location.origin + '/v3/directline',
+        token: session.token,
+        conversationId: session.resumed ? session.conversationId : undefined,
+        webSocket: true,
+      });
+      status.remove();
+      window.WebChat.renderWebChat(
+        {
+          directLine: directLine,
+          store: store,
+          locale: 'en-GB',
+          renderMarkdown: function (markdown, style, options) {
+            return window.WebChat.renderMarkdown(withPhoneLinks(markdown), style, options);
+          },
+          styleOptions: {
+            accent: '#00623b',
+            botAvatarInitials: 'DBC',
+            bubbleBackground: '#f3f2f1',
+            bubbleFromUserBackground: '#e1f0e8',
+            primaryFont: 'Arial, Helvetica, sans-serif',
+            suggestedActionLayout: 'flow',
+            suggestedActionHeight: 'auto',
+            showAvatarInGroup: true,
+            hideUploadButton: true,
+            sendBoxTextWrap: true,
+          },
+        },
+        container,
+      );
+      new MutationObserver(markAgentMessages).observe(container, { childList: true, subtree: true });
+      container.addEventListener('focus', function () {
+        var input = container.querySelector('input, textarea');
+        if (input) input.focus();
+      });
+    })
+    .catch(showError);
 })();

@@ -7,7 +7,12 @@ import { DUMMY_HASH, MIN_PASSWORD_LENGTH, hashPassword, verifyPassword } from '.
 
 /** An account row as the handoff service sees it (never the password hash). */
 function toAgent(row: { id: string; username: string; display_name: string; role?: string }): Agent {
-  return { id: row.id, username: row.username, displayName: row.display_name, role: row.role === 'supervisor' ? 'supervisor' : 'agent' };
+  return {
+    id: row.id,
+    username: row.username,
+    displayName: row.display_name,
+    role: row.role === 'supervisor' ? 'supervisor' : 'agent',
+  };
 }
 
 export const AVAILABILITIES = ['available', 'busy', 'away'] as const;
@@ -23,21 +28,42 @@ export class AgentAccounts {
   constructor(private readonly db: Db) {}
 
   /** Creates an account, or sets a new password when `replace` and it exists. */
-  async add(username: string, password: string, options: { displayName?: string; replace?: boolean; now?: number; role?: AgentRole } = {}): Promise<Agent> {
+  async add(
+    username: string,
+    password: string,
+    options: { displayName?: string; replace?: boolean; now?: number; role?: AgentRole } = {},
+  ): Promise<Agent> {
     const name = username.trim().toLowerCase();
-    if (!USERNAME.test(name)) throw new Error('Usernames are 2-63 lower-case letters, digits, dots, dashes or underscores.');
-    if (password.length < MIN_PASSWORD_LENGTH) throw new Error(`Passwords must be at least ${MIN_PASSWORD_LENGTH} characters.`);
+    if (!USERNAME.test(name))
+      throw new Error('Usernames are 2-63 lower-case letters, digits, dots, dashes or underscores.');
+    if (password.length < MIN_PASSWORD_LENGTH)
+      throw new Error(`Passwords must be at least ${MIN_PASSWORD_LENGTH} characters.`);
     const hash = await hashPassword(password);
     const displayName = (options.displayName ?? name).trim().slice(0, 100) || name;
     const now = options.now ?? Date.now();
     const role = options.role ?? 'agent';
     try {
       const id = randomUUID();
-      await this.db.insertInto('agent_accounts').values({ id, username: name, display_name: displayName, password_hash: hash, created_at: now, disabled_at: null, role }).execute();
+      await this.db
+        .insertInto('agent_accounts')
+        .values({
+          id,
+          username: name,
+          display_name: displayName,
+          password_hash: hash,
+          created_at: now,
+          disabled_at: null,
+          role,
+        })
+        .execute();
       return { id, username: name, displayName, role };
     } catch (error) {
       if (!isUniqueViolation(error) || !options.replace) throw error;
-      await this.db.updateTable('agent_accounts').set({ password_hash: hash, display_name: displayName, disabled_at: null, role }).where('username', '=', name).execute();
+      await this.db
+        .updateTable('agent_accounts')
+        .set({ password_hash: hash, display_name: displayName, disabled_at: null, role })
+        .where('username', '=', name)
+        .execute();
       const agent = await this.byUsername(name);
       if (!agent) throw error;
       return agent;
@@ -57,22 +83,40 @@ export class AgentAccounts {
   }
 
   async get(id: string): Promise<Agent | null> {
-    const row = await this.db.selectFrom('agent_accounts').selectAll().where('id', '=', id).where('disabled_at', 'is', null).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('agent_accounts')
+      .selectAll()
+      .where('id', '=', id)
+      .where('disabled_at', 'is', null)
+      .executeTakeFirst();
     return row ? toAgent(row) : null;
   }
 
   async byUsername(username: string): Promise<Agent | null> {
-    const row = await this.db.selectFrom('agent_accounts').selectAll().where('username', '=', username.trim().toLowerCase()).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('agent_accounts')
+      .selectAll()
+      .where('username', '=', username.trim().toLowerCase())
+      .executeTakeFirst();
     return row ? toAgent(row) : null;
   }
 
   async list(): Promise<Agent[]> {
-    const rows = await this.db.selectFrom('agent_accounts').selectAll().where('disabled_at', 'is', null).orderBy('username').execute();
+    const rows = await this.db
+      .selectFrom('agent_accounts')
+      .selectAll()
+      .where('disabled_at', 'is', null)
+      .orderBy('username')
+      .execute();
     return rows.map(toAgent);
   }
 
   async availability(id: string): Promise<Availability> {
-    const row = await this.db.selectFrom('agent_accounts').select('availability').where('id', '=', id).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('agent_accounts')
+      .select('availability')
+      .where('id', '=', id)
+      .executeTakeFirst();
     return isAvailability(row?.availability) ? row.availability : 'available';
   }
 

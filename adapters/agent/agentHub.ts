@@ -56,9 +56,18 @@ export class AgentHub {
   registerRoutes(server: restify.Server): void {
     const { options } = this;
     registerAgentRoutes(server, {
-      service: options.service, cases: options.cases, savedReplies: options.savedReplies, accounts: options.accounts,
-      sessions: this.sessions, audit: this.audit, signInFailures: this.signInFailures, phones: options.phones,
-      logger: options.logger, secureCookies: options.secureCookies ?? false, sessionTtlMs: this.sessionTtlMs, now: options.now,
+      service: options.service,
+      cases: options.cases,
+      savedReplies: options.savedReplies,
+      accounts: options.accounts,
+      sessions: this.sessions,
+      audit: this.audit,
+      signInFailures: this.signInFailures,
+      phones: options.phones,
+      logger: options.logger,
+      secureCookies: options.secureCookies ?? false,
+      sessionTtlMs: this.sessionTtlMs,
+      now: options.now,
     });
   }
 

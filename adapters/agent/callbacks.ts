@@ -28,7 +28,12 @@ function text(value: unknown): string | null {
   return typeof value === 'string' && value.trim() ? value : null;
 }
 
-export function callbackView(item: Case, agentId: string, names: ReadonlyMap<string, string>, topicLabel: (topic: string) => string): CallbackView {
+export function callbackView(
+  item: Case,
+  agentId: string,
+  names: ReadonlyMap<string, string>,
+  topicLabel: (topic: string) => string,
+): CallbackView {
   const details = item.details;
   return {
     reference: item.reference,

@@ -41,9 +41,18 @@ async function main(): Promise<number> {
   try {
     switch (command) {
       case 'add': {
-        if (!username) throw new Error('usage: npm run agents -- add <username> [display name] [--supervisor]  (password on stdin)');
-        const agent = await accounts.add(username, await readPassword(), { displayName: rest.join(' ') || username, replace: true, role: supervisor ? 'supervisor' : 'agent' });
-        console.log(supervisor ? `Supervisor ${agent.username} (${agent.displayName}) can sign in at /agent and read /agent/insights.` : `Agent ${agent.username} (${agent.displayName}) can sign in at /agent.`);
+        if (!username)
+          throw new Error('usage: npm run agents -- add <username> [display name] [--supervisor]  (password on stdin)');
+        const agent = await accounts.add(username, await readPassword(), {
+          displayName: rest.join(' ') || username,
+          replace: true,
+          role: supervisor ? 'supervisor' : 'agent',
+        });
+        console.log(
+          supervisor
+            ? `Supervisor ${agent.username} (${agent.displayName}) can sign in at /agent and read /agent/insights.`
+            : `Agent ${agent.username} (${agent.displayName}) can sign in at /agent.`,
+        );
         return 0;
       }
       case 'disable': {
@@ -53,10 +62,13 @@ async function main(): Promise<number> {
         return done ? 0 : 1;
       }
       case 'list':
-        for (const agent of await accounts.list()) console.log(`${agent.username}\t${agent.displayName}\t${agent.role ?? 'agent'}`);
+        for (const agent of await accounts.list())
+          console.log(`${agent.username}\t${agent.displayName}\t${agent.role ?? 'agent'}`);
         return 0;
       default:
-        console.error('usage: npm run agents -- add <username> [display name] [--supervisor] | disable <username> | list');
+        console.error(
+          'usage: npm run agents -- add <username> [display name] [--supervisor] | disable <username> | list',
+        );
         return 2;
     }
   } catch (error) {

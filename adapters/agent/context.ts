@@ -89,7 +89,11 @@ export function topicInWords(service: HandoffService, topic: string): string {
   return label !== topic ? label : (jobInWords(topic) ?? topic);
 }
 
-export async function summarise(service: HandoffService, request: HandoffRequest, now: number): Promise<HandoffSummary> {
+export async function summarise(
+  service: HandoffService,
+  request: HandoffRequest,
+  now: number,
+): Promise<HandoffSummary> {
   return {
     id: request.id,
     channel: channelName(request.channelId),
@@ -160,26 +164,36 @@ function factsOf(summary: HandoffSummary, who: HandoffContextView['who'], collec
         : 'Not verified',
     ...(collected.verificationFailed ? { warn: true } : {}),
   });
-  if (collected.safeToContact === false) facts.push({ term: 'Safe to contact', value: 'No: never call or text this resident', warn: true });
+  if (collected.safeToContact === false)
+    facts.push({ term: 'Safe to contact', value: 'No: never call or text this resident', warn: true });
   if (collected.safeToContact === true) facts.push({ term: 'Safe to contact', value: 'Yes, the resident said so' });
   facts.push({ term: 'Reason', value: summary.reasonLabel });
   const doing = jobInWords(collected.doing ?? collected.intent);
   facts.push({ term: 'Assistant was', value: doing ?? 'Not doing a particular job' });
   if (collected.address) facts.push({ term: 'Address', value: collected.address });
   else if (collected.postcode) facts.push({ term: 'Postcode', value: collected.postcode });
-  if (collected.vehicle) facts.push({ term: 'Vehicle', value: collected.vehicle[0]!.toUpperCase() + collected.vehicle.slice(1) });
+  if (collected.vehicle)
+    facts.push({ term: 'Vehicle', value: collected.vehicle[0]!.toUpperCase() + collected.vehicle.slice(1) });
   if (collected.registration) facts.push({ term: 'Registration', value: collected.registration });
   if (collected.references?.length) facts.push({ term: 'Permits and cases', value: collected.references.join(', ') });
   if (collected.contact) facts.push({ term: 'Contact', value: collected.contact });
   return facts;
 }
 
-function timelineOf(activities: Partial<Activity>[], messages: HandoffMessage[], agentNames: ReadonlyMap<string, string>): TimelineItem[] {
+function timelineOf(
+  activities: Partial<Activity>[],
+  messages: HandoffMessage[],
+  agentNames: ReadonlyMap<string, string>,
+): TimelineItem[] {
   const items: TimelineItem[] = [];
   activities.forEach((activity, index) => {
     for (const line of toLine(activity)) {
-      const agentName = typeof activity.channelData?.handoffAgentName === 'string' ? activity.channelData.handoffAgentName : undefined;
-      const text = line.from === 'agent' && typeof activity.channelData?.handoffText === 'string' ? activity.channelData.handoffText : line.text;
+      const agentName =
+        typeof activity.channelData?.handoffAgentName === 'string' ? activity.channelData.handoffAgentName : undefined;
+      const text =
+        line.from === 'agent' && typeof activity.channelData?.handoffText === 'string'
+          ? activity.channelData.handoffText
+          : line.text;
       items.push({
         key: `a:${activity.id ?? index}`,
         at: line.at ? Date.parse(line.at) : null,
@@ -203,7 +217,10 @@ function timelineOf(activities: Partial<Activity>[], messages: HandoffMessage[],
     });
   }
   // Stable: lines with the same time keep the order they were recorded in.
-  return items.map((item, order) => ({ item, order })).sort((a, b) => (a.item.at ?? 0) - (b.item.at ?? 0) || a.order - b.order).map(({ item }) => item);
+  return items
+    .map((item, order) => ({ item, order }))
+    .sort((a, b) => (a.item.at ?? 0) - (b.item.at ?? 0) || a.order - b.order)
+    .map(({ item }) => item);
 }
 
 function toLine(activity: Partial<Activity>): TranscriptLine[] {

@@ -12,7 +12,10 @@ export const SESSION_COOKIE = 'agent_session';
 export const MAX_BODY_BYTES = 16 * 1024;
 
 export class HttpError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -56,7 +59,8 @@ export function sameOrigin(req: WithHeaders): boolean {
 
 /** A JSON object body, at most MAX_BODY_BYTES; only application/json (forms cannot send it cross-site without a preflight). */
 export async function readJson(req: RequestBody): Promise<Record<string, unknown>> {
-  if (!(req.headers['content-type'] ?? '').toLowerCase().startsWith('application/json')) throw new HttpError(415, 'Send JSON (Content-Type: application/json).');
+  if (!(req.headers['content-type'] ?? '').toLowerCase().startsWith('application/json'))
+    throw new HttpError(415, 'Send JSON (Content-Type: application/json).');
   let body: Buffer;
   try {
     body = await readBody(req, MAX_BODY_BYTES);
@@ -65,9 +69,11 @@ export async function readJson(req: RequestBody): Promise<Record<string, unknown
     throw error;
   }
   const parsed = parseJsonText(body.toString('utf8') || '{}');
-  if (!parsed.ok) throw new HttpError(400, parsed.reason === 'depth' ? 'The body nests too deeply.' : 'The body is not valid JSON.');
+  if (!parsed.ok)
+    throw new HttpError(400, parsed.reason === 'depth' ? 'The body nests too deeply.' : 'The body is not valid JSON.');
   const value = parsed.value;
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new HttpError(400, 'The body must be a JSON object.');
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new HttpError(400, 'The body must be a JSON object.');
   return { ...value };
 }
 

@@ -47,29 +47,43 @@ export function registerInsightsRoutes(server: restify.Server, deps: InsightsRou
   };
 
   /** A supervisor's session (401 signed out, 403 an agent's); mutations need the CSRF token too. */
-  const supervisor = (mutates: boolean, handler: (req: restify.Request, res: restify.Response, session: Session) => Promise<void>) =>
+  const supervisor =
+    (mutates: boolean, handler: (req: restify.Request, res: restify.Response, session: Session) => Promise<void>) =>
     async (req: restify.Request, res: restify.Response) => {
       try {
         const session = await deps.sessions.find(cookieValue(req, SESSION_COOKIE), deps.now());
         if (!session) return send(res, 401, { error: 'Please sign in.' });
-        if (session.agent.role !== 'supervisor') return send(res, 403, { error: 'Only supervisors can see the insights.' });
+        if (session.agent.role !== 'supervisor')
+          return send(res, 403, { error: 'Only supervisors can see the insights.' });
         const header = req.headers['x-csrf-token'];
-        if (mutates && (!sameOrigin(req) || !csrfMatches(typeof header === 'string' ? header : undefined, session.csrfToken))) {
+        if (
+          mutates &&
+          (!sameOrigin(req) || !csrfMatches(typeof header === 'string' ? header : undefined, session.csrfToken))
+        ) {
           return send(res, 403, { error: 'This request did not come from the insights page.' });
         }
         await handler(req, res, session);
       } catch (error) {
         if (error instanceof HttpError) return send(res, error.status, { error: error.message });
-        deps.logger.error({ err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, 'insights API failed');
+        deps.logger.error(
+          { err: error instanceof Error ? { name: error.name, message: error.message } : String(error) },
+          'insights API failed',
+        );
         return send(res, 500, { error: 'Something went wrong on our side.' });
       }
     };
 
   const rangeOf = (req: restify.Request): DateRange => {
     const url = new URL(req.url ?? '/', 'http://x');
-    const parsed = dateRangeSchema.safeParse({ from: url.searchParams.get('from') ?? undefined, to: url.searchParams.get('to') ?? undefined });
+    const parsed = dateRangeSchema.safeParse({
+      from: url.searchParams.get('from') ?? undefined,
+      to: url.searchParams.get('to') ?? undefined,
+    });
     if (!parsed.success) {
-      const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'range'} ${i.path.length && i.code === 'invalid_type' ? 'is required (YYYY-MM-DD)' : i.message}`);
+      const problems = parsed.error.issues.map(
+        (i) =>
+          `${i.path.join('.') || 'range'} ${i.path.length && i.code === 'invalid_type' ? 'is required (YYYY-MM-DD)' : i.message}`,
+      );
       throw new HttpError(400, `Give the dates as ?from=YYYY-MM-DD&to=YYYY-MM-DD: ${problems.join('; ')}.`);
     }
     return parsed.data;
@@ -84,7 +98,10 @@ export function registerInsightsRoutes(server: restify.Server, deps: InsightsRou
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('X-Frame-Options', 'DENY');
     res.setHeader('Referrer-Policy', 'no-referrer');
-    res.setHeader('Content-Security-Policy', "default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'");
+    res.setHeader(
+      'Content-Security-Policy',
+      "default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'",
+    );
     res.sendRaw(200, body);
   };
   server.get('/agent/insights', file('insights.html', 'text/html; charset=utf-8'));
@@ -93,31 +110,56 @@ export function registerInsightsRoutes(server: restify.Server, deps: InsightsRou
   server.get('/agent/assets/insights.css', file('insights.css', 'text/css; charset=utf-8'));
 
   // ---- figures --------------------------------------------------------------------------------
-  server.get('/agent/api/insights', supervisor(false, async (req, res) => {
-    send(res, 200, await report(rangeOf(req)));
-  }));
-  server.get('/agent/api/insights.csv', supervisor(false, async (req, res) => {
-    const range = rangeOf(req);
-    sendText(res, 'text/csv; charset=utf-8', `insights-${range.from}-to-${range.to}.csv`, insightsCsv(await report(range)));
-  }));
+  server.get(
+    '/agent/api/insights',
+    supervisor(false, async (req, res) => {
+      send(res, 200, await report(rangeOf(req)));
+    }),
+  );
+  server.get(
+    '/agent/api/insights.csv',
+    supervisor(false, async (req, res) => {
+      const range = rangeOf(req);
+      sendText(
+        res,
+        'text/csv; charset=utf-8',
+        `insights-${range.from}-to-${range.to}.csv`,
+        insightsCsv(await report(range)),
+      );
+    }),
+  );
 
   // ---- inbox of messages not understood ----------------------------------------------------------
-  server.get('/agent/api/insights/inbox', supervisor(false, async (req, res, session) => {
-    const range = rangeOf(req);
-    await deps.audit.record(session.agent.id, 'insights_inbox_view', deps.now());
-    // The labels a supervisor can choose: every intent of the taxonomy (None = out of scope).
-    send(res, 200, { entries: await deps.inbox.list(range), intents: INTENT_NAMES });
-  }));
-  server.post('/agent/api/insights/inbox/:id/label', supervisor(true, async (req, res, session) => {
-    const id = Number(req.params?.id);
-    if (!Number.isSafeInteger(id) || id < 1) throw new HttpError(404, 'No such message.');
-    const parsed = labelSchema.safeParse(await readJson(req));
-    if (!parsed.success) throw new HttpError(400, 'Send {"intent": "<an intent, or None for out of scope>"} or {"signpost": "<what to signpost>"}.');
-    if (!(await deps.inbox.label(id, parsed.data, session.agent.username, deps.now()))) throw new HttpError(404, 'No such message (it may have passed the retention period).');
-    await deps.audit.record(session.agent.id, 'insights_label', deps.now());
-    send(res, 200, { ok: true });
-  }));
-  server.get('/agent/api/insights/labels.txt', supervisor(false, async (_req, res) => {
-    sendText(res, 'text/plain; charset=utf-8', 'inbox-labels.txt', await deps.inbox.exportLabels());
-  }));
+  server.get(
+    '/agent/api/insights/inbox',
+    supervisor(false, async (req, res, session) => {
+      const range = rangeOf(req);
+      await deps.audit.record(session.agent.id, 'insights_inbox_view', deps.now());
+      // The labels a supervisor can choose: every intent of the taxonomy (None = out of scope).
+      send(res, 200, { entries: await deps.inbox.list(range), intents: INTENT_NAMES });
+    }),
+  );
+  server.post(
+    '/agent/api/insights/inbox/:id/label',
+    supervisor(true, async (req, res, session) => {
+      const id = Number(req.params?.id);
+      if (!Number.isSafeInteger(id) || id < 1) throw new HttpError(404, 'No such message.');
+      const parsed = labelSchema.safeParse(await readJson(req));
+      if (!parsed.success)
+        throw new HttpError(
+          400,
+          'Send {"intent": "<an intent, or None for out of scope>"} or {"signpost": "<what to signpost>"}.',
+        );
+      if (!(await deps.inbox.label(id, parsed.data, session.agent.username, deps.now())))
+        throw new HttpError(404, 'No such message (it may have passed the retention period).');
+      await deps.audit.record(session.agent.id, 'insights_label', deps.now());
+      send(res, 200, { ok: true });
+    }),
+  );
+  server.get(
+    '/agent/api/insights/labels.txt',
+    supervisor(false, async (_req, res) => {
+      sendText(res, 'text/plain; charset=utf-8', 'inbox-labels.txt', await deps.inbox.exportLabels());
+    }),
+  );
 }

@@ -21,7 +21,16 @@ import { outcomeInWords } from './plainWords.js';
 import { UNKNOWN_AGENT, type AgentAudit } from './audit.js';
 import type { SignInFailures } from './signInFailures.js';
 import { contextView, summarise, topicInWords, type ResidentPhones } from './context.js';
-import { HttpError, clearedCookie, cookieValue, readJson, sameOrigin, sessionCookie, textField, SESSION_COOKIE } from './http.js';
+import {
+  HttpError,
+  clearedCookie,
+  cookieValue,
+  readJson,
+  sameOrigin,
+  sessionCookie,
+  textField,
+  SESSION_COOKIE,
+} from './http.js';
 import { csrfMatches, type AgentSessions, type Session } from './sessions.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -73,29 +82,40 @@ export function registerAgentRoutes(server: restify.Server, deps: AgentRouteDeps
   };
   const fail = (res: restify.Response, error: unknown) => {
     if (error instanceof HttpError) return send(res, error.status, { error: error.message });
-    if (error instanceof HandoffError) return send(res, HANDOFF_PROBLEM_STATUS[error.problem], { error: error.message });
+    if (error instanceof HandoffError)
+      return send(res, HANDOFF_PROBLEM_STATUS[error.problem], { error: error.message });
     if (isBackOfficeUnavailable(error)) {
-      deps.logger.warn({ backOffice: error.port, cause: error.failure }, 'agent API: a back-office system did not answer');
-      return send(res, 503, { error: 'The council system behind this is not answering right now. Please try again in a minute.' });
+      deps.logger.warn(
+        { backOffice: error.port, cause: error.failure },
+        'agent API: a back-office system did not answer',
+      );
+      return send(res, 503, {
+        error: 'The council system behind this is not answering right now. Please try again in a minute.',
+      });
     }
-    deps.logger.error({ err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, 'agent API failed');
+    deps.logger.error(
+      { err: error instanceof Error ? { name: error.name, message: error.message } : String(error) },
+      'agent API failed',
+    );
     return send(res, 500, { error: 'Something went wrong on our side.' });
   };
 
   /** Wraps a handler: session required (401), and for mutations the CSRF token and origin (403). */
-  const api = (mutates: boolean, handler: (call: Call) => Promise<void>) => async (req: restify.Request, res: restify.Response) => {
-    try {
-      const token = cookieValue(req, SESSION_COOKIE);
-      const session = await deps.sessions.find(token, deps.now());
-      if (!session || !token) return send(res, 401, { error: 'Please sign in.' });
-      if (mutates && (!sameOrigin(req) || !csrfMatches(header(req, 'x-csrf-token'), session.csrfToken))) {
-        return send(res, 403, { error: 'This request did not come from the agent console.' });
+  const api =
+    (mutates: boolean, handler: (call: Call) => Promise<void>) =>
+    async (req: restify.Request, res: restify.Response) => {
+      try {
+        const token = cookieValue(req, SESSION_COOKIE);
+        const session = await deps.sessions.find(token, deps.now());
+        if (!session || !token) return send(res, 401, { error: 'Please sign in.' });
+        if (mutates && (!sameOrigin(req) || !csrfMatches(header(req, 'x-csrf-token'), session.csrfToken))) {
+          return send(res, 403, { error: 'This request did not come from the agent console.' });
+        }
+        await handler({ req, res, session, token });
+      } catch (error) {
+        fail(res, error);
       }
-      await handler({ req, res, session, token });
-    } catch (error) {
-      fail(res, error);
-    }
-  };
+    };
 
   const requestOf = async (req: restify.Request) => {
     const request = await service.queue.get(String(req.params?.id ?? ''));
@@ -116,7 +136,10 @@ export function registerAgentRoutes(server: restify.Server, deps: AgentRouteDeps
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('X-Frame-Options', 'DENY');
     res.setHeader('Referrer-Policy', 'no-referrer');
-    res.setHeader('Content-Security-Policy', "default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'");
+    res.setHeader(
+      'Content-Security-Policy',
+      "default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'",
+    );
     res.sendRaw(200, body);
   };
   server.get('/agent', file('index.html', 'text/html; charset=utf-8'));
@@ -153,165 +176,237 @@ export function registerAgentRoutes(server: restify.Server, deps: AgentRouteDeps
     }
   });
 
-  server.post('/agent/api/logout', api(true, async ({ res, session, token }) => {
-    await deps.sessions.destroy(token);
-    await deps.audit.record(session.agent.id, 'sign_out', now());
-    res.setHeader('Set-Cookie', clearedCookie(deps.secureCookies));
-    send(res, 200, { ok: true });
-  }));
+  server.post(
+    '/agent/api/logout',
+    api(true, async ({ res, session, token }) => {
+      await deps.sessions.destroy(token);
+      await deps.audit.record(session.agent.id, 'sign_out', now());
+      res.setHeader('Set-Cookie', clearedCookie(deps.secureCookies));
+      send(res, 200, { ok: true });
+    }),
+  );
 
-  server.get('/agent/api/session', api(false, async ({ res, session }) => {
-    send(res, 200, { agent: session.agent, csrfToken: session.csrfToken, expiresAt: session.expiresAt });
-  }));
+  server.get(
+    '/agent/api/session',
+    api(false, async ({ res, session }) => {
+      send(res, 200, { agent: session.agent, csrfToken: session.csrfToken, expiresAt: session.expiresAt });
+    }),
+  );
 
   // ---- queue and context -------------------------------------------------------------------
-  server.get('/agent/api/queue', api(false, async ({ res, session }) => {
-    const at = now();
-    const [waiting, mine] = await Promise.all([service.queue.waiting(), service.queue.assignedTo(session.agent.id)]);
-    const [availability, availableAgents, callbacks] = await Promise.all([
-      deps.accounts.availability(session.agent.id),
-      deps.accounts.availableNow(at),
-      // The live queue is ours; callbacks may be a CRM's. When it does not answer, the queue still shows.
-      deps.cases.listOpenOfKind('callback').catch((error: unknown) => {
-        if (isBackOfficeUnavailable(error)) return null;
-        throw error;
-      }),
-    ]);
-    send(res, 200, {
-      waiting: await Promise.all(waiting.map((r) => summarise(service, r, at))),
-      mine: await Promise.all(mine.map((r) => summarise(service, r, at))),
-      outcomes: OUTCOMES.map((value) => ({ value, label: outcomeInWords(value) })),
-      availability,
-      availableAgents,
-      callbacksOpen: callbacks ? callbacks.length : null,
-      serverNow: at,
-    });
-  }));
+  server.get(
+    '/agent/api/queue',
+    api(false, async ({ res, session }) => {
+      const at = now();
+      const [waiting, mine] = await Promise.all([service.queue.waiting(), service.queue.assignedTo(session.agent.id)]);
+      const [availability, availableAgents, callbacks] = await Promise.all([
+        deps.accounts.availability(session.agent.id),
+        deps.accounts.availableNow(at),
+        // The live queue is ours; callbacks may be a CRM's. When it does not answer, the queue still shows.
+        deps.cases.listOpenOfKind('callback').catch((error: unknown) => {
+          if (isBackOfficeUnavailable(error)) return null;
+          throw error;
+        }),
+      ]);
+      send(res, 200, {
+        waiting: await Promise.all(waiting.map((r) => summarise(service, r, at))),
+        mine: await Promise.all(mine.map((r) => summarise(service, r, at))),
+        outcomes: OUTCOMES.map((value) => ({ value, label: outcomeInWords(value) })),
+        availability,
+        availableAgents,
+        callbacksOpen: callbacks ? callbacks.length : null,
+        serverNow: at,
+      });
+    }),
+  );
 
-  server.get('/agent/api/agents', api(false, async ({ res }) => {
-    send(res, 200, { agents: await deps.accounts.list() });
-  }));
+  server.get(
+    '/agent/api/agents',
+    api(false, async ({ res }) => {
+      send(res, 200, { agents: await deps.accounts.list() });
+    }),
+  );
 
-  server.get('/agent/api/handoffs/:id', api(false, async ({ req, res, session }) => {
-    const request = await requestOf(req);
-    // A waiting conversation is open to any agent deciding what to take; after that, to its agent.
-    if (request.status !== 'queued' && request.agentId !== session.agent.id) throw new HttpError(403, 'This conversation is with another agent.');
-    await deps.audit.record(session.agent.id, 'view', now(), request);
-    send(res, 200, await contextView(service, deps.phones, request, now(), await agentNames()));
-  }));
+  server.get(
+    '/agent/api/handoffs/:id',
+    api(false, async ({ req, res, session }) => {
+      const request = await requestOf(req);
+      // A waiting conversation is open to any agent deciding what to take; after that, to its agent.
+      if (request.status !== 'queued' && request.agentId !== session.agent.id)
+        throw new HttpError(403, 'This conversation is with another agent.');
+      await deps.audit.record(session.agent.id, 'view', now(), request);
+      send(res, 200, await contextView(service, deps.phones, request, now(), await agentNames()));
+    }),
+  );
 
-  server.get('/agent/api/saved-replies', api(false, async ({ res }) => {
-    send(res, 200, { replies: deps.savedReplies });
-  }));
+  server.get(
+    '/agent/api/saved-replies',
+    api(false, async ({ res }) => {
+      send(res, 200, { replies: deps.savedReplies });
+    }),
+  );
 
   // ---- availability ------------------------------------------------------------------------
-  server.post('/agent/api/availability', api(true, async ({ req, res, session }) => {
-    const value = (await readJson(req)).availability;
-    if (!isAvailability(value)) throw new HttpError(400, `Choose one of: ${AVAILABILITIES.join(', ')}.`);
-    await deps.accounts.setAvailability(session.agent.id, value);
-    await deps.audit.record(session.agent.id, `availability_${value}`, now());
-    // Every console's estimate and the residents' next estimate change with it.
-    service.announceQueueChange();
-    send(res, 200, { availability: value });
-  }));
+  server.post(
+    '/agent/api/availability',
+    api(true, async ({ req, res, session }) => {
+      const value = (await readJson(req)).availability;
+      if (!isAvailability(value)) throw new HttpError(400, `Choose one of: ${AVAILABILITIES.join(', ')}.`);
+      await deps.accounts.setAvailability(session.agent.id, value);
+      await deps.audit.record(session.agent.id, `availability_${value}`, now());
+      // Every console's estimate and the residents' next estimate change with it.
+      service.announceQueueChange();
+      send(res, 200, { availability: value });
+    }),
+  );
 
   // ---- callbacks ---------------------------------------------------------------------------
-  server.get('/agent/api/callbacks', api(false, async ({ res, session }) => {
-    const [open, names] = await Promise.all([deps.cases.listOpenOfKind('callback'), agentNames()]);
-    send(res, 200, {
-      callbacks: open.map((c) => callbackView(c, session.agent.id, names, (topic) => topicInWords(service, topic))),
-      outcomes: CALLBACK_OUTCOMES.map((value) => ({ value, label: outcomeInWords(value) })),
-      serverNow: now(),
-    });
-  }));
+  server.get(
+    '/agent/api/callbacks',
+    api(false, async ({ res, session }) => {
+      const [open, names] = await Promise.all([deps.cases.listOpenOfKind('callback'), agentNames()]);
+      send(res, 200, {
+        callbacks: open.map((c) => callbackView(c, session.agent.id, names, (topic) => topicInWords(service, topic))),
+        outcomes: CALLBACK_OUTCOMES.map((value) => ({ value, label: outcomeInWords(value) })),
+        serverNow: now(),
+      });
+    }),
+  );
 
-  server.post('/agent/api/callbacks/:reference/claim', api(true, async ({ req, res, session }) => {
-    const reference = callbackReference(req);
-    const result = await deps.cases.claim(reference, session.agent.id, new Date(now()));
-    if (!result.ok) {
-      throw new HttpError(result.reason === 'missing' ? 404 : 409, result.reason === 'missing' ? 'No such callback request.' : result.reason === 'closed' ? 'This callback has already been closed.' : 'Another agent has already claimed this callback.');
-    }
-    await deps.audit.record(session.agent.id, 'callback_claim', now());
-    service.announceQueueChange();
-    send(res, 200, { ok: true });
-  }));
+  server.post(
+    '/agent/api/callbacks/:reference/claim',
+    api(true, async ({ req, res, session }) => {
+      const reference = callbackReference(req);
+      const result = await deps.cases.claim(reference, session.agent.id, new Date(now()));
+      if (!result.ok) {
+        throw new HttpError(
+          result.reason === 'missing' ? 404 : 409,
+          result.reason === 'missing'
+            ? 'No such callback request.'
+            : result.reason === 'closed'
+              ? 'This callback has already been closed.'
+              : 'Another agent has already claimed this callback.',
+        );
+      }
+      await deps.audit.record(session.agent.id, 'callback_claim', now());
+      service.announceQueueChange();
+      send(res, 200, { ok: true });
+    }),
+  );
 
-  server.post('/agent/api/callbacks/:reference/close', api(true, async ({ req, res, session }) => {
-    const reference = callbackReference(req);
-    const outcome = (await readJson(req)).outcome;
-    if (typeof outcome !== 'string' || !(CALLBACK_OUTCOMES as readonly string[]).includes(outcome)) {
-      throw new HttpError(400, 'Choose what happened on the call before closing it.');
-    }
-    const current = await deps.cases.get(reference);
-    if (!current || current.kind !== 'callback') throw new HttpError(404, 'No such callback request.');
-    if (current.status === 'closed') throw new HttpError(409, 'This callback has already been closed.');
-    // Claimed first, so nobody closes a call another agent is making.
-    if (current.claimedBy !== session.agent.id) throw new HttpError(409, 'Claim this callback before recording how it went.');
-    await deps.cases.close(reference, new Date(now()), outcome);
-    await deps.audit.record(session.agent.id, 'callback_close', now());
-    service.announceQueueChange();
-    send(res, 200, { ok: true });
-  }));
+  server.post(
+    '/agent/api/callbacks/:reference/close',
+    api(true, async ({ req, res, session }) => {
+      const reference = callbackReference(req);
+      const outcome = (await readJson(req)).outcome;
+      if (typeof outcome !== 'string' || !(CALLBACK_OUTCOMES as readonly string[]).includes(outcome)) {
+        throw new HttpError(400, 'Choose what happened on the call before closing it.');
+      }
+      const current = await deps.cases.get(reference);
+      if (!current || current.kind !== 'callback') throw new HttpError(404, 'No such callback request.');
+      if (current.status === 'closed') throw new HttpError(409, 'This callback has already been closed.');
+      // Claimed first, so nobody closes a call another agent is making.
+      if (current.claimedBy !== session.agent.id)
+        throw new HttpError(409, 'Claim this callback before recording how it went.');
+      await deps.cases.close(reference, new Date(now()), outcome);
+      await deps.audit.record(session.agent.id, 'callback_close', now());
+      service.announceQueueChange();
+      send(res, 200, { ok: true });
+    }),
+  );
 
   // ---- actions -----------------------------------------------------------------------------
-  server.post('/agent/api/handoffs/:id/accept', api(true, async ({ req, res, session }) => {
-    const request = await requestOf(req);
-    if ((await deps.accounts.availability(session.agent.id)) === 'away') throw new HttpError(409, 'You are set to away. Set yourself available or busy to take a conversation.');
-    await service.accept(request.id, session.agent);
-    await deps.audit.record(session.agent.id, 'accept', now(), request);
-    send(res, 200, await contextView(service, deps.phones, (await service.queue.get(request.id)) ?? request, now(), await agentNames()));
-  }));
+  server.post(
+    '/agent/api/handoffs/:id/accept',
+    api(true, async ({ req, res, session }) => {
+      const request = await requestOf(req);
+      if ((await deps.accounts.availability(session.agent.id)) === 'away')
+        throw new HttpError(409, 'You are set to away. Set yourself available or busy to take a conversation.');
+      await service.accept(request.id, session.agent);
+      await deps.audit.record(session.agent.id, 'accept', now(), request);
+      send(
+        res,
+        200,
+        await contextView(
+          service,
+          deps.phones,
+          (await service.queue.get(request.id)) ?? request,
+          now(),
+          await agentNames(),
+        ),
+      );
+    }),
+  );
 
-  server.post('/agent/api/handoffs/:id/messages', api(true, async ({ req, res, session }) => {
-    const request = await requestOf(req);
-    const text = textField(await readJson(req), 'text', MAX_MESSAGE);
-    const message = await service.reply(request.id, session.agent, text);
-    await deps.audit.record(session.agent.id, 'reply', now(), request);
-    send(res, message.delivery === 'failed' ? 502 : 200, { message, ...(message.delivery === 'failed' ? { error: 'The message could not be delivered to the resident.' } : {}) });
-  }));
+  server.post(
+    '/agent/api/handoffs/:id/messages',
+    api(true, async ({ req, res, session }) => {
+      const request = await requestOf(req);
+      const text = textField(await readJson(req), 'text', MAX_MESSAGE);
+      const message = await service.reply(request.id, session.agent, text);
+      await deps.audit.record(session.agent.id, 'reply', now(), request);
+      send(res, message.delivery === 'failed' ? 502 : 200, {
+        message,
+        ...(message.delivery === 'failed' ? { error: 'The message could not be delivered to the resident.' } : {}),
+      });
+    }),
+  );
 
-  server.post('/agent/api/handoffs/:id/notes', api(true, async ({ req, res, session }) => {
-    const request = await requestOf(req);
-    const text = textField(await readJson(req), 'text', MAX_MESSAGE);
-    const message = await service.note(request.id, session.agent, text);
-    await deps.audit.record(session.agent.id, 'note', now(), request);
-    send(res, 200, { message });
-  }));
+  server.post(
+    '/agent/api/handoffs/:id/notes',
+    api(true, async ({ req, res, session }) => {
+      const request = await requestOf(req);
+      const text = textField(await readJson(req), 'text', MAX_MESSAGE);
+      const message = await service.note(request.id, session.agent, text);
+      await deps.audit.record(session.agent.id, 'note', now(), request);
+      send(res, 200, { message });
+    }),
+  );
 
-  server.post('/agent/api/handoffs/:id/end', api(true, async ({ req, res, session }) => {
-    const request = await requestOf(req);
-    const outcome = textField(await readJson(req), 'outcome', 48);
-    if (!(OUTCOMES as readonly string[]).includes(outcome)) throw new HttpError(400, `Choose an outcome: ${OUTCOMES.map(outcomeInWords).join(', ')}.`);
-    await service.end(request.id, session.agent, outcome);
-    await deps.audit.record(session.agent.id, 'end', now(), request);
-    send(res, 200, { ok: true });
-  }));
+  server.post(
+    '/agent/api/handoffs/:id/end',
+    api(true, async ({ req, res, session }) => {
+      const request = await requestOf(req);
+      const outcome = textField(await readJson(req), 'outcome', 48);
+      if (!(OUTCOMES as readonly string[]).includes(outcome))
+        throw new HttpError(400, `Choose an outcome: ${OUTCOMES.map(outcomeInWords).join(', ')}.`);
+      await service.end(request.id, session.agent, outcome);
+      await deps.audit.record(session.agent.id, 'end', now(), request);
+      send(res, 200, { ok: true });
+    }),
+  );
 
-  server.post('/agent/api/handoffs/:id/transfer', api(true, async ({ req, res, session }) => {
-    const request = await requestOf(req);
-    const body = await readJson(req);
-    // To the queue (any agent takes it next) or to a named agent; nothing else.
-    if (body.queue === true) {
-      await service.returnToQueue(request.id, session.agent);
+  server.post(
+    '/agent/api/handoffs/:id/transfer',
+    api(true, async ({ req, res, session }) => {
+      const request = await requestOf(req);
+      const body = await readJson(req);
+      // To the queue (any agent takes it next) or to a named agent; nothing else.
+      if (body.queue === true) {
+        await service.returnToQueue(request.id, session.agent);
+        await deps.audit.record(session.agent.id, 'transfer', now(), request);
+        return send(res, 200, { ok: true, to: 'queue' });
+      }
+      const agentId = typeof body.agentId === 'string' ? body.agentId.trim() : '';
+      if (!agentId) throw new HttpError(400, 'Choose who to transfer to: the queue or a named agent.');
+      const to = await deps.accounts.get(agentId.slice(0, 64));
+      if (!to) throw new HttpError(400, 'That agent does not exist or has been disabled. Choose another.');
+      if (to.id === session.agent.id)
+        throw new HttpError(400, 'This conversation is already yours. Choose another agent or the queue.');
+      await service.transfer(request.id, session.agent, to);
       await deps.audit.record(session.agent.id, 'transfer', now(), request);
-      return send(res, 200, { ok: true, to: 'queue' });
-    }
-    const agentId = typeof body.agentId === 'string' ? body.agentId.trim() : '';
-    if (!agentId) throw new HttpError(400, 'Choose who to transfer to: the queue or a named agent.');
-    const to = await deps.accounts.get(agentId.slice(0, 64));
-    if (!to) throw new HttpError(400, 'That agent does not exist or has been disabled. Choose another.');
-    if (to.id === session.agent.id) throw new HttpError(400, 'This conversation is already yours. Choose another agent or the queue.');
-    await service.transfer(request.id, session.agent, to);
-    await deps.audit.record(session.agent.id, 'transfer', now(), request);
-    send(res, 200, { ok: true, to: to satisfies Agent });
-  }));
+      send(res, 200, { ok: true, to: to satisfies Agent });
+    }),
+  );
 }
 
 /** How a callback can end (a subset of the chat outcomes, plus "no answer"). */
 const CALLBACK_OUTCOMES = ['resolved', 'case_opened', 'referred', 'no_answer', 'other'] as const;
 
 function callbackReference(req: restify.Request): string {
-  const reference = String(req.params?.reference ?? '').trim().toUpperCase();
+  const reference = String(req.params?.reference ?? '')
+    .trim()
+    .toUpperCase();
   if (!/^HC-\d{6}$/.test(reference)) throw new HttpError(404, 'No such callback request.');
   return reference;
 }

@@ -27,13 +27,26 @@ export class AgentSessions {
     const token = randomBytes(32).toString('base64url');
     const csrfToken = randomBytes(32).toString('base64url');
     const expiresAt = now + this.ttlMs;
-    await this.db.insertInto('agent_sessions').values({ id_hash: hash(token), agent_id: agent.id, csrf_token: csrfToken, created_at: now, expires_at: expiresAt }).execute();
+    await this.db
+      .insertInto('agent_sessions')
+      .values({
+        id_hash: hash(token),
+        agent_id: agent.id,
+        csrf_token: csrfToken,
+        created_at: now,
+        expires_at: expiresAt,
+      })
+      .execute();
     return { token, session: { agent, csrfToken, expiresAt } };
   }
 
   async find(token: string | undefined, now: number): Promise<Session | null> {
     if (!token || token.length > 100) return null;
-    const row = await this.db.selectFrom('agent_sessions').selectAll().where('id_hash', '=', hash(token)).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('agent_sessions')
+      .selectAll()
+      .where('id_hash', '=', hash(token))
+      .executeTakeFirst();
     if (!row || row.expires_at <= now) return null;
     const agent = await this.accounts.get(row.agent_id);
     return agent ? { agent, csrfToken: row.csrf_token, expiresAt: row.expires_at } : null;

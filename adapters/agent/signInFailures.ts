@@ -51,6 +51,9 @@ export class SignInFailures {
 
   /** Forgets windows that have passed (run with the other periodic clean-ups). */
   async purge(at: number): Promise<void> {
-    await this.db.deleteFrom('agent_sign_in_failures').where('since', '<=', at - this.windowMs).execute();
+    await this.db
+      .deleteFrom('agent_sign_in_failures')
+      .where('since', '<=', at - this.windowMs)
+      .execute();
   }
 }

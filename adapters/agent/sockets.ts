@@ -87,7 +87,10 @@ export class AgentSockets {
           this.wss.handleUpgrade(req, socket, head, (ws) => this.open(ws, session, token));
         })
         .catch((error: unknown) => {
-          this.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'agent socket upgrade failed');
+          this.logger.error(
+            { err: error instanceof Error ? error.message : String(error) },
+            'agent socket upgrade failed',
+          );
           refuseUpgrade(socket, 500);
         });
     } catch (error) {
@@ -123,7 +126,11 @@ export class AgentSockets {
         continue;
       }
       // A waiting conversation (no agent yet) is open to every agent, as its context view is.
-      const involved = event.kind === 'queue' || event.agentId === null || client.agentId === event.agentId || (event.kind === 'request' && client.agentId === event.previousAgentId);
+      const involved =
+        event.kind === 'queue' ||
+        event.agentId === null ||
+        client.agentId === event.agentId ||
+        (event.kind === 'request' && client.agentId === event.previousAgentId);
       if (!involved) {
         continue;
       }
@@ -144,7 +151,10 @@ export class AgentSockets {
       for (const client of [...this.clients]) {
         const session = await this.sessions.find(client.token, now).catch((error: unknown) => {
           // The store not answering is no reason to cut agents off; the next round tries again.
-          this.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'agent session re-check failed');
+          this.logger.warn(
+            { err: error instanceof Error ? error.message : String(error) },
+            'agent session re-check failed',
+          );
           return undefined;
         });
         if (session === null || (session && session.agent.id !== client.agentId)) {
@@ -169,4 +179,3 @@ export class AgentSockets {
     }
   }
 }
-

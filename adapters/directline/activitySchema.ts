@@ -31,7 +31,8 @@ function depthOf(value: unknown, limit: number): number {
 }
 
 const smallEnough = (value: unknown) =>
-  depthOf(value, MAX_CLIENT_JSON_DEPTH) <= MAX_CLIENT_JSON_DEPTH && Buffer.byteLength(JSON.stringify(value)) <= MAX_CLIENT_JSON_BYTES;
+  depthOf(value, MAX_CLIENT_JSON_DEPTH) <= MAX_CLIENT_JSON_DEPTH &&
+  Buffer.byteLength(JSON.stringify(value)) <= MAX_CLIENT_JSON_BYTES;
 const tooBig = { message: `at most ${MAX_CLIENT_JSON_DEPTH} levels deep and ${MAX_CLIENT_JSON_BYTES} bytes` };
 
 /** Any JSON, provided it is shallow and small enough to keep. */
@@ -48,32 +49,34 @@ const attachment = z.object({
 const entity = z.looseObject({ type: z.string().max(256) }).refine(smallEnough, tooBig);
 
 export function clientActivitySchema(maxTextLength: number) {
-  return z.object({
-    type: z.enum(['message', 'event', 'typing']),
-    // Length is checked separately so an over-long message gets its own polite code.
-    text: z.string().optional(),
-    textFormat: z.enum(['plain', 'markdown', 'xml']).optional(),
-    locale: z.string().max(35).optional(),
-    localTimestamp: z.string().max(64).optional(),
-    localTimezone: z.string().max(64).optional(),
-    name: z.string().max(256).optional(),
-    value: json.optional(),
-    channelData: z.record(z.string(), z.json()).refine(smallEnough, tooBig).optional(),
-    attachments: z.array(attachment).max(10).optional(),
-    entities: z.array(entity).max(20).optional(),
-    replyToId: z.string().max(256).optional(),
-    from: z
-      .object({
-        id: z.string().max(256).optional(),
-        name: z.string().max(256).optional(),
-        role: z.string().max(32).optional(),
-      })
-      .optional(),
-  }).superRefine((activity, ctx) => {
-    if (activity.text !== undefined && activity.text.length > maxTextLength) {
-      ctx.addIssue({ code: 'custom', message: 'text too long', path: ['text'], params: { textTooLong: true } });
-    }
-  });
+  return z
+    .object({
+      type: z.enum(['message', 'event', 'typing']),
+      // Length is checked separately so an over-long message gets its own polite code.
+      text: z.string().optional(),
+      textFormat: z.enum(['plain', 'markdown', 'xml']).optional(),
+      locale: z.string().max(35).optional(),
+      localTimestamp: z.string().max(64).optional(),
+      localTimezone: z.string().max(64).optional(),
+      name: z.string().max(256).optional(),
+      value: json.optional(),
+      channelData: z.record(z.string(), z.json()).refine(smallEnough, tooBig).optional(),
+      attachments: z.array(attachment).max(10).optional(),
+      entities: z.array(entity).max(20).optional(),
+      replyToId: z.string().max(256).optional(),
+      from: z
+        .object({
+          id: z.string().max(256).optional(),
+          name: z.string().max(256).optional(),
+          role: z.string().max(32).optional(),
+        })
+        .optional(),
+    })
+    .superRefine((activity, ctx) => {
+      if (activity.text !== undefined && activity.text.length > maxTextLength) {
+        ctx.addIssue({ code: 'custom', message: 'text too long', path: ['text'], params: { textTooLong: true } });
+      }
+    });
 }
 
 export type ClientActivity = z.infer<ReturnType<typeof clientActivitySchema>>;
@@ -83,7 +86,10 @@ export type ClientActivityResult =
   | { ok: false; reason: 'textTooLong' }
   | { ok: false; reason: 'invalid'; detail: string };
 
-export function parseClientActivity(body: unknown, schema: ReturnType<typeof clientActivitySchema>): ClientActivityResult {
+export function parseClientActivity(
+  body: unknown,
+  schema: ReturnType<typeof clientActivitySchema>,
+): ClientActivityResult {
   const result = schema.safeParse(body);
   if (result.success) return { ok: true, activity: result.data };
   if (result.error.issues.some((issue) => issue.code === 'custom' && issue.params?.textTooLong === true)) {

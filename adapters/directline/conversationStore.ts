@@ -44,14 +44,24 @@ export interface DirectLineConversationStore {
    * the conversation's next watermark is no longer `from` (something else stored an activity
    * meanwhile): the transaction then rolls back and the turn is run again.
    */
-  appendReplies(trx: Transaction<DatabaseSchema>, conversationId: string, from: number, replies: StoredActivity[], now: number): Promise<void>;
+  appendReplies(
+    trx: Transaction<DatabaseSchema>,
+    conversationId: string,
+    from: number,
+    replies: StoredActivity[],
+    now: number,
+  ): Promise<void>;
   /** Activities with a watermark above `after` (all when undefined), oldest first. */
   activitiesAfter(conversationId: string, after: number | undefined, limit: number): Promise<StoredActivity[]>;
   /**
    * What a client's read needs in one statement: undefined when the conversation does not
    * exist, otherwise its activities above `after`, oldest first.
    */
-  readConversation(conversationId: string, after: number | undefined, limit: number): Promise<StoredActivity[] | undefined>;
+  readConversation(
+    conversationId: string,
+    after: number | undefined,
+    limit: number,
+  ): Promise<StoredActivity[] | undefined>;
   /** Closes open conversations last active before `cutoff`; returns their ids. */
   closeIdle(cutoff: number, now: number): Promise<string[]>;
 }
@@ -83,7 +93,11 @@ export class DatabaseConversationStore implements DirectLineConversationStore {
   }
 
   async getConversation(id: string): Promise<ConversationRecord | undefined> {
-    const row = await this.db.selectFrom('directline_conversations').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('directline_conversations')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
     if (!row) return undefined;
     return {
       id: row.id,
@@ -120,7 +134,13 @@ export class DatabaseConversationStore implements DirectLineConversationStore {
     });
   }
 
-  async appendReplies(trx: Transaction<DatabaseSchema>, conversationId: string, from: number, replies: StoredActivity[], now: number): Promise<void> {
+  async appendReplies(
+    trx: Transaction<DatabaseSchema>,
+    conversationId: string,
+    from: number,
+    replies: StoredActivity[],
+    now: number,
+  ): Promise<void> {
     if (replies.length === 0) return;
     // Compare-and-set: the watermarks were promised to the turn's replies when they were sent.
     const taken = await trx
@@ -132,14 +152,26 @@ export class DatabaseConversationStore implements DirectLineConversationStore {
     if (Number(taken.numUpdatedRows) !== 1) throw new WatermarksMovedError();
     await trx
       .insertInto('directline_activities')
-      .values(replies.map((reply) => ({ conversation_id: conversationId, watermark: reply.watermark, activity: JSON.stringify(reply.activity) })))
+      .values(
+        replies.map((reply) => ({
+          conversation_id: conversationId,
+          watermark: reply.watermark,
+          activity: JSON.stringify(reply.activity),
+        })),
+      )
       .execute();
   }
 
-  async readConversation(conversationId: string, after: number | undefined, limit: number): Promise<StoredActivity[] | undefined> {
+  async readConversation(
+    conversationId: string,
+    after: number | undefined,
+    limit: number,
+  ): Promise<StoredActivity[] | undefined> {
     const rows = await this.db
       .selectFrom('directline_conversations as c')
-      .leftJoin('directline_activities as a', (join) => join.onRef('a.conversation_id', '=', 'c.id').on('a.watermark', '>', after ?? -1))
+      .leftJoin('directline_activities as a', (join) =>
+        join.onRef('a.conversation_id', '=', 'c.id').on('a.watermark', '>', after ?? -1),
+      )
       .select(['a.watermark', 'a.activity'])
       .where('c.id', '=', conversationId)
       .orderBy('a.watermark', 'asc')
@@ -147,7 +179,9 @@ export class DatabaseConversationStore implements DirectLineConversationStore {
       .execute();
     if (rows.length === 0) return undefined;
     return rows.flatMap((row) =>
-      row.watermark === null || row.activity === null ? [] : [{ watermark: Number(row.watermark), activity: JSON.parse(row.activity) as Partial<Activity> }],
+      row.watermark === null || row.activity === null
+        ? []
+        : [{ watermark: Number(row.watermark), activity: JSON.parse(row.activity) as Partial<Activity> }],
     );
   }
 
@@ -160,7 +194,10 @@ export class DatabaseConversationStore implements DirectLineConversationStore {
       .orderBy('watermark', 'asc')
       .limit(limit)
       .execute();
-    return rows.map((row) => ({ watermark: Number(row.watermark), activity: JSON.parse(row.activity) as Partial<Activity> }));
+    return rows.map((row) => ({
+      watermark: Number(row.watermark),
+      activity: JSON.parse(row.activity) as Partial<Activity>,
+    }));
   }
 
   async closeIdle(cutoff: number, now: number): Promise<string[]> {

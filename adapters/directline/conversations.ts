@@ -5,7 +5,13 @@
  * the wire; the adapter supplies how a turn runs.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { ActivityTypes, type Activity, type ActivityTimestamps, type ChannelAccount, type TurnContext } from 'botbuilder';
+import {
+  ActivityTypes,
+  type Activity,
+  type ActivityTimestamps,
+  type ChannelAccount,
+  type TurnContext,
+} from 'botbuilder';
 import type pino from 'pino';
 import { z } from 'zod';
 import { clientActivitySchema, parseClientActivity } from './activitySchema.js';
@@ -39,7 +45,12 @@ export type Logic = (context: TurnContext) => Promise<void>;
  * `skipReplies`: a message run again after a crash does not store again the replies its first
  * run already stored (the turn, from the same state, sends the same ones first).
  */
-export type TurnRunner = (activity: Partial<Activity>, logic: Logic, skipReplies?: number, replies?: ReplyBatch) => Promise<void>;
+export type TurnRunner = (
+  activity: Partial<Activity>,
+  logic: Logic,
+  skipReplies?: number,
+  replies?: ReplyBatch,
+) => Promise<void>;
 
 /**
  * The replies of a turn whose outcome commits in one transaction: each is given the next
@@ -130,7 +141,8 @@ export class DirectLineConversations {
   async issueToken(user: { userId?: string; userName?: string } = {}): Promise<ConversationGrant> {
     const conversationId = newConversationId();
     const userId = user.userId ?? newUserId();
-    if (!userIdPattern.test(userId)) throw Errors.badArgument('The user id may only contain letters, digits and _.:@|-');
+    if (!userIdPattern.test(userId))
+      throw Errors.badArgument('The user id may only contain letters, digits and _.:@|-');
     return this.grant(conversationId, userId, user.userName);
   }
 
@@ -159,7 +171,12 @@ export class DirectLineConversations {
    * created on first use (201) or returned as it is (200), as Web Chat does after generate.
    * A token already names the user, so the body (Web Chat sends `{user, locale}`) is not read.
    */
-  async start(caller: Caller, readBody: () => Promise<unknown>, origin: Origin, logic: Logic): Promise<{ status: 200 | 201; body: object }> {
+  async start(
+    caller: Caller,
+    readBody: () => Promise<unknown>,
+    origin: Origin,
+    logic: Logic,
+  ): Promise<{ status: 200 | 201; body: object }> {
     let conversationId: string;
     let userId: string;
     let userName: string | undefined;
@@ -179,11 +196,19 @@ export class DirectLineConversations {
       await this.runStartTurn(conversationId, userId, origin, logic);
     }
     const grant = await this.grant(conversationId, userId, userName);
-    return { status: created ? 201 : 200, body: { ...grant, streamUrl: await this.streamUrl(origin, conversationId, userId, undefined) } };
+    return {
+      status: created ? 201 : 200,
+      body: { ...grant, streamUrl: await this.streamUrl(origin, conversationId, userId, undefined) },
+    };
   }
 
   /** GET /conversations/{id}?watermark=: Web Chat reconnecting wants a fresh streamUrl (and token). */
-  async reconnect(caller: Caller, conversationId: string, watermark: number | undefined, origin: Origin): Promise<object> {
+  async reconnect(
+    caller: Caller,
+    conversationId: string,
+    watermark: number | undefined,
+    origin: Origin,
+  ): Promise<object> {
     const record = await this.require(caller, conversationId);
     // Reconnecting hands out a fresh token too, so the same limits as refresh apply.
     if (caller.kind === 'token') {
@@ -192,12 +217,21 @@ export class DirectLineConversations {
     }
     const userId = caller.kind === 'token' ? caller.claims.user : (record.userId ?? newUserId());
     const name = caller.kind === 'token' ? caller.claims.name : undefined;
-    const grant = await this.grant(conversationId, userId, name, caller.kind === 'token' ? caller.claims.born : undefined);
+    const grant = await this.grant(
+      conversationId,
+      userId,
+      name,
+      caller.kind === 'token' ? caller.claims.born : undefined,
+    );
     return { ...grant, streamUrl: await this.streamUrl(origin, conversationId, userId, watermark) };
   }
 
   /** GET /conversations/{id}/activities?watermark= (polling). Closed conversations stay readable. */
-  async list(caller: Caller, conversationId: string, watermark: number | undefined): Promise<{ activities: Partial<Activity>[]; watermark?: string }> {
+  async list(
+    caller: Caller,
+    conversationId: string,
+    watermark: number | undefined,
+  ): Promise<{ activities: Partial<Activity>[]; watermark?: string }> {
     Credentials.assertAccess(caller, conversationId);
     const rows = await this.options.store.readConversation(conversationId, watermark, PAGE_SIZE);
     if (!rows) throw Errors.notFound();
@@ -211,14 +245,22 @@ export class DirectLineConversations {
    * message back with clientActivityID) and run the turn. Resolves with the activity id after
    * the turn; a failing turn is the adapter's onTurnError's business, the message was accepted.
    */
-  async receive(caller: Caller, conversationId: string, readBody: () => Promise<unknown>, origin: Origin, logic: Logic): Promise<{ id: string }> {
+  async receive(
+    caller: Caller,
+    conversationId: string,
+    readBody: () => Promise<unknown>,
+    origin: Origin,
+    logic: Logic,
+  ): Promise<{ id: string }> {
     // Who may post, and where, is settled by the token before reading a body; whether the
     // conversation exists and is open is read with the inbox, in one statement, once the turn
     // holds the conversation.
     Credentials.assertAccess(caller, conversationId);
     const parsed = parseClientActivity(await readBody(), this.schema);
     if (!parsed.ok) {
-      throw parsed.reason === 'textTooLong' ? Errors.textTooLong(this.options.maxTextLength) : Errors.badArgument(parsed.detail);
+      throw parsed.reason === 'textTooLong'
+        ? Errors.textTooLong(this.options.maxTextLength)
+        : Errors.badArgument(parsed.detail);
     }
     const { from, localTimestamp, ...fields } = parsed.activity;
     const started = this.now();
@@ -229,13 +271,16 @@ export class DirectLineConversations {
     const received = this.options.turnQueue.run(turnQueueKey(conversationId), async () => {
       const found = inbox
         ? await inbox.inbox.beforeNewMessage(conversationId, clientActivityId)
-        : await this.options.store.getConversation(conversationId).then((record) => record && { ...record, unfinished: [], earlier: undefined });
+        : await this.options.store
+            .getConversation(conversationId)
+            .then((record) => record && { ...record, unfinished: [], earlier: undefined });
       if (!found) throw Errors.notFound();
       if (found.closedAt !== null) throw Errors.closed(this.options.conversationIdleMinutes);
       if (inbox) {
         if (found.earlier) {
           // Web Chat posting the same message again (its first response was lost): one turn.
-          if (found.earlier.state === 'processing') await this.finishUnanswered(conversationId, found.earlier.watermark, logic, true);
+          if (found.earlier.state === 'processing')
+            await this.finishUnanswered(conversationId, found.earlier.watermark, logic, true);
           return { id: activityId(conversationId, found.earlier.watermark) };
         }
         // Anything a dead instance left unanswered in this conversation is answered first.
@@ -260,7 +305,17 @@ export class DirectLineConversations {
           from: { id: userId, name: userName ?? '', role: 'user' },
           recipient: this.options.bot,
         }),
-        inbox && ((trx, watermark) => inbox.inbox.add(trx, conversationId, watermark, clientActivityId ?? null, inbox.owner, this.now(), inbox.leaseMs)),
+        inbox &&
+          ((trx, watermark) =>
+            inbox.inbox.add(
+              trx,
+              conversationId,
+              watermark,
+              clientActivityId ?? null,
+              inbox.owner,
+              this.now(),
+              inbox.leaseMs,
+            )),
       );
       const id = stored.activity.id ?? activityId(conversationId, stored.watermark);
       await this.answer(stored, logic, 0, stored.watermark + 1);
@@ -282,7 +337,12 @@ export class DirectLineConversations {
    * and committed with "answered", and its lease is renewed meanwhile; a failure lets the
    * lease go so the sweep runs it again. The message was accepted either way.
    */
-  private async answer(stored: StoredActivity, logic: Logic, skipReplies: number, nextWatermark: number): Promise<void> {
+  private async answer(
+    stored: StoredActivity,
+    logic: Logic,
+    skipReplies: number,
+    nextWatermark: number,
+  ): Promise<void> {
     const inbox = this.options.inbox;
     const conversationId = stored.activity.conversation?.id ?? '';
     if (!inbox) {
@@ -290,20 +350,31 @@ export class DirectLineConversations {
         await this.options.runTurn(stored.activity, logic);
       } catch (error) {
         // Only reaches here when onTurnError is missing or itself failed.
-        this.options.logger.error({ err: errorSummary(error), conversationId, watermark: stored.watermark }, 'turn failed without a handler');
+        this.options.logger.error(
+          { err: errorSummary(error), conversationId, watermark: stored.watermark },
+          'turn failed without a handler',
+        );
       }
       return;
     }
-    const renew = setInterval(() => {
-      inbox.inbox.renew(conversationId, stored.watermark, inbox.owner, this.now() + inbox.leaseMs).catch(() => undefined);
-    }, Math.max(10, Math.floor(inbox.leaseMs / 3)));
+    const renew = setInterval(
+      () => {
+        inbox.inbox
+          .renew(conversationId, stored.watermark, inbox.owner, this.now() + inbox.leaseMs)
+          .catch(() => undefined);
+      },
+      Math.max(10, Math.floor(inbox.leaseMs / 3)),
+    );
     renew.unref();
     // One transaction for the turn's outcome: its replies, state, transcript and "answered".
     const replies = new ReplyBatch(conversationId, nextWatermark);
     try {
       const run = inbox.stateWrites
         ? await inbox.stateWrites.defer(() => this.options.runTurn(stored.activity, logic, skipReplies, replies))
-        : { result: await this.options.runTurn(stored.activity, logic, skipReplies, replies), flush: async () => undefined };
+        : {
+            result: await this.options.runTurn(stored.activity, logic, skipReplies, replies),
+            flush: async () => undefined,
+          };
       await inbox.db.transaction().execute(async (trx) => {
         await run.flush(trx);
         await this.options.store.appendReplies(trx, conversationId, replies.from, replies.stored, this.now());
@@ -314,7 +385,10 @@ export class DirectLineConversations {
       for (const reply of replies.stored) await this.publish(conversationId, reply);
     } catch (error) {
       await inbox.inbox.release(conversationId, stored.watermark, inbox.owner).catch(() => undefined);
-      this.options.logger.error({ err: errorSummary(error), conversationId, watermark: stored.watermark }, 'turn not finished; it will be run again');
+      this.options.logger.error(
+        { err: errorSummary(error), conversationId, watermark: stored.watermark },
+        'turn not finished; it will be run again',
+      );
     } finally {
       clearInterval(renew);
     }
@@ -329,7 +403,8 @@ export class DirectLineConversations {
   async finishUnanswered(conversationId: string, watermark: number, logic: Logic, anyLease = false): Promise<boolean> {
     const inbox = this.options.inbox;
     if (!inbox) return false;
-    if (!(await inbox.inbox.takeOver(conversationId, watermark, inbox.owner, this.now(), inbox.leaseMs, anyLease))) return false;
+    if (!(await inbox.inbox.takeOver(conversationId, watermark, inbox.owner, this.now(), inbox.leaseMs, anyLease)))
+      return false;
     const [stored] = await this.options.store.activitiesAfter(conversationId, watermark - 1, 1);
     const attempts = (await inbox.inbox.byWatermark(conversationId, watermark))?.attempts ?? 0;
     if (!stored || stored.watermark !== watermark || attempts > MAX_ATTEMPTS) {
@@ -339,7 +414,10 @@ export class DirectLineConversations {
     const later = await this.options.store.activitiesAfter(conversationId, watermark, PAGE_SIZE);
     const alreadyStored = later.filter((row) => row.activity.replyToId === stored.activity.id).length;
     const record = await this.options.store.getConversation(conversationId);
-    this.options.logger.warn({ conversationId, watermark, alreadyStored }, 'message taken over from an instance that stopped before answering it');
+    this.options.logger.warn(
+      { conversationId, watermark, alreadyStored },
+      'message taken over from an instance that stopped before answering it',
+    );
     await this.answer(stored, logic, alreadyStored, record?.nextWatermark ?? watermark + 1);
     return true;
   }
@@ -401,7 +479,10 @@ export class DirectLineConversations {
       await this.options.events.publish(conversationId, stored);
     } catch (error) {
       // Stored is what matters: sockets catch up from the store on the next event or reconnect.
-      this.options.logger.warn({ err: errorSummary(error), conversationId, watermark: stored.watermark }, 'could not publish activity');
+      this.options.logger.warn(
+        { err: errorSummary(error), conversationId, watermark: stored.watermark },
+        'could not publish activity',
+      );
     }
   }
 
@@ -455,24 +536,41 @@ export class DirectLineConversations {
       try {
         await this.options.runTurn(activity, logic);
       } catch (error) {
-        this.options.logger.error({ err: errorSummary(error), conversationId }, 'welcome turn failed without a handler');
+        this.options.logger.error(
+          { err: errorSummary(error), conversationId },
+          'welcome turn failed without a handler',
+        );
       }
     });
   }
 
-  private async grant(conversationId: string, userId: string, userName?: string, born?: number): Promise<ConversationGrant> {
+  private async grant(
+    conversationId: string,
+    userId: string,
+    userName?: string,
+    born?: number,
+  ): Promise<ConversationGrant> {
     // Never past the line's maximum age: the last refresh buys only what is left of it.
     const left = born === undefined ? Infinity : born + this.options.tokenMaxAgeSeconds - Math.floor(this.now() / 1000);
     const ttl = Math.max(1, Math.min(this.options.tokenTtlSeconds, left));
-    const token = await this.options.tokens.sign({ conv: conversationId, user: userId, name: userName, scope: 'conversation', born }, ttl);
+    const token = await this.options.tokens.sign(
+      { conv: conversationId, user: userId, name: userName, scope: 'conversation', born },
+      ttl,
+    );
     return { conversationId, token, expires_in: ttl };
   }
 
   private assertYoungEnough(caller: Extract<Caller, { kind: 'token' }>): void {
-    if (Math.floor(this.now() / 1000) - caller.claims.born >= this.options.tokenMaxAgeSeconds) throw Errors.tokenTooOld();
+    if (Math.floor(this.now() / 1000) - caller.claims.born >= this.options.tokenMaxAgeSeconds)
+      throw Errors.tokenTooOld();
   }
 
-  private async streamUrl(origin: Origin, conversationId: string, userId: string, watermark: number | undefined): Promise<string> {
+  private async streamUrl(
+    origin: Origin,
+    conversationId: string,
+    userId: string,
+    watermark: number | undefined,
+  ): Promise<string> {
     const ttl = Math.min(this.options.tokenTtlSeconds, STREAM_TOKEN_TTL_SECONDS);
     const token = await this.options.tokens.sign({ conv: conversationId, user: userId, scope: 'stream' }, ttl);
     const query = new URLSearchParams({ watermark: watermark === undefined ? '-' : String(watermark), t: token });
@@ -487,7 +585,9 @@ function parseStartBody(body: unknown): z.infer<typeof startBody> {
 }
 
 /** botbuilder types localTimestamp as a Date and keeps the client's own spelling (with its offset) raw. */
-function localTime(value: string | undefined): Partial<Pick<ActivityTimestamps, 'localTimestamp' | 'rawLocalTimestamp'>> {
+function localTime(
+  value: string | undefined,
+): Partial<Pick<ActivityTimestamps, 'localTimestamp' | 'rawLocalTimestamp'>> {
   if (value === undefined) return {};
   const parsed = new Date(value);
   return Number.isNaN(parsed.getTime()) ? {} : { localTimestamp: parsed, rawLocalTimestamp: value };
@@ -510,6 +610,7 @@ function newUserId(): string {
 
 /** Errors are logged by type and message only: a stack or cause could quote the resident. */
 export function errorSummary(error: unknown): { type: string; message: string; stack?: string } {
-  if (error instanceof Error) return { type: error.name, message: error.message, ...(error.stack ? { stack: error.stack } : {}) };
+  if (error instanceof Error)
+    return { type: error.name, message: error.message, ...(error.stack ? { stack: error.stack } : {}) };
   return { type: typeof error, message: 'non-Error thrown' };
 }

@@ -22,7 +22,14 @@ import { Credentials } from './auth/credentials.js';
 import { TokenService } from './auth/tokens.js';
 import type { ConversationEvents } from './conversationEvents.js';
 import type { DirectLineConversationStore } from './conversationStore.js';
-import { CHANNEL_ID, DirectLineConversations, activityId, turnQueueKey, type ConversationGrant, type ReplyBatch } from './conversations.js';
+import {
+  CHANNEL_ID,
+  DirectLineConversations,
+  activityId,
+  turnQueueKey,
+  type ConversationGrant,
+  type ReplyBatch,
+} from './conversations.js';
 import { registerDirectLineRoutes } from './routes.js';
 import { DirectLineStreams } from './stream.js';
 import type { ConversationTurnQueue } from '../turnQueue.js';
@@ -123,8 +130,13 @@ export class DirectLineAdapter extends BotAdapter {
       ...(options.inbox && this.inbox
         ? {
             inbox: {
-              inbox: this.inbox, db: options.inbox.db, stateWrites: options.inbox.stateWrites, owner: `directline-${randomUUID()}`, leaseMs: options.inbox.leaseMs,
-              givenUpText: options.inbox.givenUpText, onGivenUp: options.inbox.onGivenUp,
+              inbox: this.inbox,
+              db: options.inbox.db,
+              stateWrites: options.inbox.stateWrites,
+              owner: `directline-${randomUUID()}`,
+              leaseMs: options.inbox.leaseMs,
+              givenUpText: options.inbox.givenUpText,
+              onGivenUp: options.inbox.onGivenUp,
             },
           }
         : {}),
@@ -162,7 +174,10 @@ export class DirectLineAdapter extends BotAdapter {
   }
 
   /** Proactive messages: runs `logic` with a context whose sends reach the resident's Web Chat. */
-  async continueConversation(reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>): Promise<void> {
+  async continueConversation(
+    reference: Partial<ConversationReference>,
+    logic: (context: TurnContext) => Promise<void>,
+  ): Promise<void> {
     const conversationId = reference.conversation?.id;
     if (!conversationId) throw new Error('continueConversation needs reference.conversation.id');
     const activity = TurnContext.applyConversationReference(
@@ -212,7 +227,10 @@ export class DirectLineAdapter extends BotAdapter {
         conversation: { id: conversationId, isGroup: false, conversationType: 'personal', name: '' },
         from: activity.from ?? this.bot,
       });
-      const stored = batch && batch.conversationId === conversationId ? batch.add(build) : await this.conversations.append(conversationId, build);
+      const stored =
+        batch && batch.conversationId === conversationId
+          ? batch.add(build)
+          : await this.conversations.append(conversationId, build);
       responses.push({ id: stored.activity.id ?? activityId(conversationId, stored.watermark) });
     }
     return responses;
@@ -243,7 +261,12 @@ export class DirectLineAdapter extends BotAdapter {
   }
 
   /** Runs one turn through the middleware (transcripts, metrics…) and onTurnError. */
-  private async runTurn(activity: Partial<Activity>, logic: (context: TurnContext) => Promise<void>, skipReplies = 0, replies?: ReplyBatch): Promise<void> {
+  private async runTurn(
+    activity: Partial<Activity>,
+    logic: (context: TurnContext) => Promise<void>,
+    skipReplies = 0,
+    replies?: ReplyBatch,
+  ): Promise<void> {
     const context = new TurnContext(this, activity);
     if (skipReplies > 0) context.turnState.set(SKIP_REPLIES, { left: skipReplies });
     if (replies) context.turnState.set(REPLY_BATCH, replies);
@@ -257,7 +280,9 @@ export class DirectLineAdapter extends BotAdapter {
     const sweep = (anyLease: boolean) => {
       if (this.sweeping || this.closing) return;
       this.sweeping = this.sweep(logic, anyLease)
-        .catch((err: unknown) => this.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'Web Chat inbox sweep failed'))
+        .catch((err: unknown) =>
+          this.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'Web Chat inbox sweep failed'),
+        )
         .finally(() => (this.sweeping = undefined));
     };
     sweep(inbox.singleInstance ?? false);

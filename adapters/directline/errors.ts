@@ -38,9 +38,15 @@ export class DirectLineError extends Error {
 }
 
 export const Errors = {
-  missingAuthorization: () => new DirectLineError(401, 'MissingAuthorization', 'Send "Authorization: Bearer <token or secret>".'),
+  missingAuthorization: () =>
+    new DirectLineError(401, 'MissingAuthorization', 'Send "Authorization: Bearer <token or secret>".'),
   tokenInvalid: () => new DirectLineError(403, 'TokenInvalid', 'The token is not valid.'),
-  tokenTooOld: () => new DirectLineError(403, 'TokenExpired', 'This conversation has lasted as long as it can. Please start a new conversation.'),
+  tokenTooOld: () =>
+    new DirectLineError(
+      403,
+      'TokenExpired',
+      'This conversation has lasted as long as it can. Please start a new conversation.',
+    ),
   tokenExpired: () => new DirectLineError(403, 'TokenExpired', 'The token has expired. Get a new one from the page.'),
   forbidden: () => new DirectLineError(403, 'Forbidden', 'This token does not give access to that conversation.'),
   secretRequired: () => new DirectLineError(403, 'SecretRequired', 'This operation needs the Direct Line secret.'),
@@ -52,16 +58,29 @@ export const Errors = {
       `This conversation was closed after ${idleMinutes} minutes without activity. Please start a new conversation.`,
     ),
   badJson: () => new DirectLineError(400, 'BadJson', 'The request body is not valid JSON.'),
-  tooDeep: (limit: number) => new DirectLineError(400, 'TooDeep', `The request body nests deeper than ${limit} levels.`),
+  tooDeep: (limit: number) =>
+    new DirectLineError(400, 'TooDeep', `The request body nests deeper than ${limit} levels.`),
   tooManyRequests: (retryAfterSeconds: number) =>
     new DirectLineError(429, 'TooManyRequests', `Too many requests. Please try again in ${retryAfterSeconds} seconds.`),
-  tooManyStreams: () => new DirectLineError(429, 'TooManyStreams', 'Too many connections are open to this conversation. Close one and try again.'),
+  tooManyStreams: () =>
+    new DirectLineError(
+      429,
+      'TooManyStreams',
+      'Too many connections are open to this conversation. Close one and try again.',
+    ),
   badArgument: (detail: string) => new DirectLineError(400, 'BadArgument', detail),
-  bodyTooLarge: (limit: number) => new DirectLineError(413, 'BodyTooLarge', `The request body is larger than ${limit} bytes.`),
+  bodyTooLarge: (limit: number) =>
+    new DirectLineError(413, 'BodyTooLarge', `The request body is larger than ${limit} bytes.`),
   textTooLong: (limit: number) =>
-    new DirectLineError(413, 'TextTooLong', `Messages can be at most ${limit} characters. Please send a shorter message.`),
+    new DirectLineError(
+      413,
+      'TextTooLong',
+      `Messages can be at most ${limit} characters. Please send a shorter message.`,
+    ),
   uploadNotSupported: () => new DirectLineError(400, 'UploadNotSupported', 'File uploads are not supported here.'),
-  unavailable: () => new DirectLineError(503, 'ServiceUnavailable', 'The service is shutting down. Please try again in a moment.'),
-  busy: () => new DirectLineError(503, 'ServiceUnavailable', 'Messages cannot be taken for a moment. Please try again.'),
+  unavailable: () =>
+    new DirectLineError(503, 'ServiceUnavailable', 'The service is shutting down. Please try again in a moment.'),
+  busy: () =>
+    new DirectLineError(503, 'ServiceUnavailable', 'Messages cannot be taken for a moment. Please try again.'),
   serviceError: () => new DirectLineError(500, 'ServiceError', 'Something went wrong on our side.'),
 };

@@ -56,7 +56,8 @@ export async function readJsonBody(req: RequestBody, maxBytes: number): Promise<
 
 /** `https://host` as the browser sees it, honouring a reverse proxy's X-Forwarded-* headers. */
 export function publicOrigin(req: RequestHead): { http: string; ws: string } {
-  const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value)?.split(',')[0]?.trim();
+  const first = (value: string | string[] | undefined) =>
+    (Array.isArray(value) ? value[0] : value)?.split(',')[0]?.trim();
   const forwardedProto = first(req.headers['x-forwarded-proto'])?.toLowerCase();
   const encrypted = 'encrypted' in req.socket && req.socket.encrypted === true;
   const secure = forwardedProto ? forwardedProto === 'https' || forwardedProto === 'wss' : encrypted;

@@ -33,12 +33,27 @@ export class DirectLineInbox {
   constructor(private readonly db: Kysely<DatabaseSchema>) {}
 
   /** Records a stored activity as taken by `owner`, inside the transaction that stored it. */
-  async add(trx: Transaction<DatabaseSchema>, conversationId: string, watermark: number, clientActivityId: string | null, owner: string, now: number, leaseMs: number): Promise<void> {
+  async add(
+    trx: Transaction<DatabaseSchema>,
+    conversationId: string,
+    watermark: number,
+    clientActivityId: string | null,
+    owner: string,
+    now: number,
+    leaseMs: number,
+  ): Promise<void> {
     await trx
       .insertInto('directline_inbox')
       .values({
-        conversation_id: conversationId, watermark, client_activity_id: clientActivityId, state: 'processing',
-        lease_owner: owner, lease_until: now + leaseMs, attempts: 1, received_at: now, answered_at: null,
+        conversation_id: conversationId,
+        watermark,
+        client_activity_id: clientActivityId,
+        state: 'processing',
+        lease_owner: owner,
+        lease_until: now + leaseMs,
+        attempts: 1,
+        received_at: now,
+        answered_at: null,
       })
       .execute();
   }
@@ -60,15 +75,30 @@ export class DirectLineInbox {
    * first) and, given its clientActivityID, the earlier post of the same message if any.
    * Undefined when the conversation does not exist.
    */
-  async beforeNewMessage(conversationId: string, clientActivityId: string | undefined): Promise<NewMessageContext | undefined> {
+  async beforeNewMessage(
+    conversationId: string,
+    clientActivityId: string | undefined,
+  ): Promise<NewMessageContext | undefined> {
     const rows = await this.db
       .selectFrom('directline_conversations as c')
       .leftJoin('directline_inbox as i', (join) =>
         join
           .onRef('i.conversation_id', '=', 'c.id')
-          .on((eb) => (clientActivityId === undefined ? eb('i.state', '=', 'processing') : eb.or([eb('i.state', '=', 'processing'), eb('i.client_activity_id', '=', clientActivityId)]))),
+          .on((eb) =>
+            clientActivityId === undefined
+              ? eb('i.state', '=', 'processing')
+              : eb.or([eb('i.state', '=', 'processing'), eb('i.client_activity_id', '=', clientActivityId)]),
+          ),
       )
-      .select(['c.user_id', 'c.closed_at', 'i.watermark', 'i.state', 'i.lease_until', 'i.attempts', 'i.client_activity_id'])
+      .select([
+        'c.user_id',
+        'c.closed_at',
+        'i.watermark',
+        'i.state',
+        'i.lease_until',
+        'i.attempts',
+        'i.client_activity_id',
+      ])
       .where('c.id', '=', conversationId)
       .orderBy('i.watermark', 'asc')
       .execute();
@@ -77,9 +107,21 @@ export class DirectLineInbox {
     const records = rows.flatMap((row) =>
       row.watermark === null || row.state === null || row.attempts === null
         ? []
-        : [{ record: toRecord({ conversation_id: conversationId, watermark: row.watermark, state: row.state, lease_until: row.lease_until, attempts: row.attempts }), clientId: row.client_activity_id }],
+        : [
+            {
+              record: toRecord({
+                conversation_id: conversationId,
+                watermark: row.watermark,
+                state: row.state,
+                lease_until: row.lease_until,
+                attempts: row.attempts,
+              }),
+              clientId: row.client_activity_id,
+            },
+          ],
     );
-    const earlier = clientActivityId === undefined ? undefined : records.find((row) => row.clientId === clientActivityId)?.record;
+    const earlier =
+      clientActivityId === undefined ? undefined : records.find((row) => row.clientId === clientActivityId)?.record;
     return {
       userId: first.user_id,
       closedAt: first.closed_at === null ? null : Number(first.closed_at),
@@ -99,7 +141,14 @@ export class DirectLineInbox {
   }
 
   /** Takes an unfinished message whose lease ran out (or any, with `anyLease`); false if someone holds it. */
-  async takeOver(conversationId: string, watermark: number, owner: string, now: number, leaseMs: number, anyLease = false): Promise<boolean> {
+  async takeOver(
+    conversationId: string,
+    watermark: number,
+    owner: string,
+    now: number,
+    leaseMs: number,
+    anyLease = false,
+  ): Promise<boolean> {
     let update = this.db
       .updateTable('directline_inbox')
       .set((eb) => ({ lease_owner: owner, lease_until: now + leaseMs, attempts: eb('attempts', '+', 1) }))
@@ -134,7 +183,13 @@ export class DirectLineInbox {
   }
 
   /** Marks it answered inside the transaction that saves the turn's state; false if the lease was lost. */
-  async markAnswered(trx: Transaction<DatabaseSchema>, conversationId: string, watermark: number, owner: string, now: number): Promise<boolean> {
+  async markAnswered(
+    trx: Transaction<DatabaseSchema>,
+    conversationId: string,
+    watermark: number,
+    owner: string,
+    now: number,
+  ): Promise<boolean> {
     const updated = await trx
       .updateTable('directline_inbox')
       .set({ state: 'answered', answered_at: now, lease_owner: null, lease_until: null })
@@ -147,7 +202,12 @@ export class DirectLineInbox {
   }
 
   /** Given up after MAX_ATTEMPTS; within `trx` when the apology to the resident is stored with it. */
-  async markFailed(conversationId: string, watermark: number, now: number, trx?: Transaction<DatabaseSchema>): Promise<void> {
+  async markFailed(
+    conversationId: string,
+    watermark: number,
+    now: number,
+    trx?: Transaction<DatabaseSchema>,
+  ): Promise<void> {
     await (trx ?? this.db)
       .updateTable('directline_inbox')
       .set({ state: 'failed', answered_at: now, lease_owner: null, lease_until: null })
@@ -157,7 +217,10 @@ export class DirectLineInbox {
   }
 
   /** Unfinished messages free to take (lease run out, or all with `anyLease`), oldest first. */
-  async unfinished(now: number, options: { anyLease?: boolean; conversationId?: string; limit?: number } = {}): Promise<InboundRecord[]> {
+  async unfinished(
+    now: number,
+    options: { anyLease?: boolean; conversationId?: string; limit?: number } = {},
+  ): Promise<InboundRecord[]> {
     let query = this.db
       .selectFrom('directline_inbox')
       .select(['conversation_id', 'watermark', 'state', 'lease_until', 'attempts'])
@@ -165,7 +228,8 @@ export class DirectLineInbox {
       .orderBy('received_at', 'asc')
       .orderBy('watermark', 'asc')
       .limit(options.limit ?? 100);
-    if (!options.anyLease) query = query.where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]));
+    if (!options.anyLease)
+      query = query.where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]));
     if (options.conversationId) query = query.where('conversation_id', '=', options.conversationId);
     return (await query.execute()).map(toRecord);
   }
@@ -176,6 +240,18 @@ export class DirectLineInbox {
   }
 }
 
-function toRecord(row: { conversation_id: string; watermark: number; state: string; lease_until: number | null; attempts: number }): InboundRecord {
-  return { conversationId: row.conversation_id, watermark: Number(row.watermark), state: row.state, leaseUntil: row.lease_until === null ? null : Number(row.lease_until), attempts: Number(row.attempts) };
+function toRecord(row: {
+  conversation_id: string;
+  watermark: number;
+  state: string;
+  lease_until: number | null;
+  attempts: number;
+}): InboundRecord {
+  return {
+    conversationId: row.conversation_id,
+    watermark: Number(row.watermark),
+    state: row.state,
+    leaseUntil: row.lease_until === null ? null : Number(row.lease_until),
+    attempts: Number(row.attempts),
+  };
 }

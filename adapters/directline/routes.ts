@@ -56,7 +56,10 @@ export function registerDirectLineRoutes(server: restify.Server, deps: RouteDeps
     } catch (error) {
       const failure = error instanceof DirectLineError ? error : Errors.serviceError();
       if (!(error instanceof DirectLineError)) {
-        deps.logger.error({ err: errorSummary(error), route: name, conversationId: conversationId || undefined }, 'direct line request failed');
+        deps.logger.error(
+          { err: errorSummary(error), route: name, conversationId: conversationId || undefined },
+          'direct line request failed',
+        );
       }
       // The client may still be uploading an oversized body; closing avoids reading the rest.
       if (failure.status === 413) res.setHeader('Connection', 'close');
@@ -64,11 +67,25 @@ export function registerDirectLineRoutes(server: restify.Server, deps: RouteDeps
       if (failure.status === 503) res.setHeader('Retry-After', '5');
       sendError(res, failure);
     }
-    deps.logger.debug({ route: name, conversationId: conversationId || undefined, status: res.statusCode, durationMs: Date.now() - started }, 'direct line request');
+    deps.logger.debug(
+      {
+        route: name,
+        conversationId: conversationId || undefined,
+        status: res.statusCode,
+        durationMs: Date.now() - started,
+      },
+      'direct line request',
+    );
   };
 
-  server.post(`${BASE}/tokens/generate`, route('tokens.generate', async (call) => ok(await dl.generateToken(call.caller, await call.body()))));
-  server.post(`${BASE}/tokens/refresh`, route('tokens.refresh', async (call) => ok(await dl.refreshToken(call.caller))));
+  server.post(
+    `${BASE}/tokens/generate`,
+    route('tokens.generate', async (call) => ok(await dl.generateToken(call.caller, await call.body()))),
+  );
+  server.post(
+    `${BASE}/tokens/refresh`,
+    route('tokens.refresh', async (call) => ok(await dl.refreshToken(call.caller))),
+  );
   server.post(
     `${BASE}/conversations`,
     route('conversations.start', async (call) => dl.start(call.caller, call.body, call.origin, logic)),
@@ -76,16 +93,27 @@ export function registerDirectLineRoutes(server: restify.Server, deps: RouteDeps
   server.get(
     `${BASE}/conversations/:conversationId`,
     route('conversations.reconnect', async (call) =>
-      ok(await dl.reconnect(call.caller, call.conversationId, parseWatermark(queryOf(call.req).get('watermark')), call.origin)),
+      ok(
+        await dl.reconnect(
+          call.caller,
+          call.conversationId,
+          parseWatermark(queryOf(call.req).get('watermark')),
+          call.origin,
+        ),
+      ),
     ),
   );
   server.get(
     `${BASE}/conversations/:conversationId/activities`,
-    route('activities.list', async (call) => ok(await dl.list(call.caller, call.conversationId, parseWatermark(queryOf(call.req).get('watermark'))))),
+    route('activities.list', async (call) =>
+      ok(await dl.list(call.caller, call.conversationId, parseWatermark(queryOf(call.req).get('watermark')))),
+    ),
   );
   server.post(
     `${BASE}/conversations/:conversationId/activities`,
-    route('activities.post', async (call) => ok(await dl.receive(call.caller, call.conversationId, call.body, call.origin, logic))),
+    route('activities.post', async (call) =>
+      ok(await dl.receive(call.caller, call.conversationId, call.body, call.origin, logic)),
+    ),
   );
   // Web Chat's upload button posts multipart here; say clearly that we do not take files.
   server.post(

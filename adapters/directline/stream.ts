@@ -95,7 +95,13 @@ export class DirectLineStreams {
     }
   };
 
-  private authorize(req: IncomingMessage, socket: Duplex, head: Buffer, conversationId: string, query: URLSearchParams): void {
+  private authorize(
+    req: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    conversationId: string,
+    query: URLSearchParams,
+  ): void {
     this.deps.conversations
       .authorizeStream(query.get('t'), conversationId)
       .then(() => {
@@ -109,7 +115,8 @@ export class DirectLineStreams {
         });
       })
       .catch((error: unknown) => {
-        if (!(error instanceof DirectLineError)) this.deps.logger.error({ err: errorSummary(error), conversationId }, 'stream upgrade failed');
+        if (!(error instanceof DirectLineError))
+          this.deps.logger.error({ err: errorSummary(error), conversationId }, 'stream upgrade failed');
         const failure = error instanceof DirectLineError ? error : Errors.serviceError();
         this.deps.logger.debug({ conversationId, status: failure.status }, 'stream refused');
         reject(socket, failure);
@@ -160,17 +167,22 @@ class StreamConnection {
 
   start(): void {
     // Subscribe before replaying, so nothing published in between is missed.
-    this.deps.events.subscribe(this.conversationId, (event) => this.enqueue(event)).then(
-      (unsubscribe) => {
-        if (this.stopped) void unsubscribe();
-        else this.unsubscribe = unsubscribe;
-        this.enqueue(undefined);
-      },
-      (error: unknown) => {
-        this.deps.logger.error({ err: errorSummary(error), conversationId: this.conversationId }, 'stream could not subscribe');
-        this.ws.close(1011, 'unavailable');
-      },
-    );
+    this.deps.events
+      .subscribe(this.conversationId, (event) => this.enqueue(event))
+      .then(
+        (unsubscribe) => {
+          if (this.stopped) void unsubscribe();
+          else this.unsubscribe = unsubscribe;
+          this.enqueue(undefined);
+        },
+        (error: unknown) => {
+          this.deps.logger.error(
+            { err: errorSummary(error), conversationId: this.conversationId },
+            'stream could not subscribe',
+          );
+          this.ws.close(1011, 'unavailable');
+        },
+      );
   }
 
   keepAlive(): void {
@@ -208,7 +220,10 @@ class StreamConnection {
     this.chain = this.chain
       .then(() => this.deliver(event))
       .catch((error: unknown) => {
-        this.deps.logger.warn({ err: errorSummary(error), conversationId: this.conversationId }, 'stream delivery failed');
+        this.deps.logger.warn(
+          { err: errorSummary(error), conversationId: this.conversationId },
+          'stream delivery failed',
+        );
         // The client reconnects with its watermark and the replay fills the gap.
         this.ws.close(1011, 'delivery failed');
       });
@@ -222,7 +237,10 @@ class StreamConnection {
       return;
     }
     for (;;) {
-      const rows = await this.deps.conversations.activitiesAfter(this.conversationId, this.last < 0 ? undefined : this.last);
+      const rows = await this.deps.conversations.activitiesAfter(
+        this.conversationId,
+        this.last < 0 ? undefined : this.last,
+      );
       if (rows.length === 0 || this.ws.readyState !== WebSocket.OPEN) return;
       this.send(rows);
       if (rows.length < PAGE_SIZE) return;

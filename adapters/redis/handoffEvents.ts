@@ -22,7 +22,12 @@ const handoffMessage = z.object({
 
 const handoffEvent = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('queue') }),
-  z.object({ kind: z.literal('message'), requestId: z.string(), agentId: z.string().nullable(), message: handoffMessage }),
+  z.object({
+    kind: z.literal('message'),
+    requestId: z.string(),
+    agentId: z.string().nullable(),
+    message: handoffMessage,
+  }),
   z.object({
     kind: z.literal('request'),
     requestId: z.string(),
@@ -66,10 +71,12 @@ export class RedisHandoffEvents implements HandoffEvents {
   async subscribe(listener: HandoffListener): Promise<() => Promise<void>> {
     this.listeners.add(listener);
     // One SUBSCRIBE for the life of the connection; ioredis re-subscribes after a reconnect.
-    this.subscribed ??= whenReady(this.subscriber).then(() => this.subscriber.subscribe(this.channel)).catch((error: unknown) => {
-      this.subscribed = undefined;
-      throw error;
-    });
+    this.subscribed ??= whenReady(this.subscriber)
+      .then(() => this.subscriber.subscribe(this.channel))
+      .catch((error: unknown) => {
+        this.subscribed = undefined;
+        throw error;
+      });
     await this.subscribed;
     return async () => {
       this.listeners.delete(listener);

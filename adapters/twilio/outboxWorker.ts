@@ -31,7 +31,13 @@ export interface OutboxRetrySchedule {
   randomize: boolean;
 }
 
-export const DEFAULT_OUTBOX_SCHEDULE: OutboxRetrySchedule = { retries: 10, minTimeoutMs: 1000, maxTimeoutMs: 60_000, factor: 2, randomize: true };
+export const DEFAULT_OUTBOX_SCHEDULE: OutboxRetrySchedule = {
+  retries: 10,
+  minTimeoutMs: 1000,
+  maxTimeoutMs: 60_000,
+  factor: 2,
+  randomize: true,
+};
 
 /**
  * The waits between attempts, shortest and longest, as p-retry computes them (minTimeout ×
@@ -39,7 +45,8 @@ export const DEFAULT_OUTBOX_SCHEDULE: OutboxRetrySchedule = { retries: 10, minTi
  * schedule rides out.
  */
 export function scheduleWaits(schedule: OutboxRetrySchedule): { shortest: number[]; longest: number[] } {
-  const wait = (n: number, random: number) => Math.min(Math.round(random * schedule.minTimeoutMs * schedule.factor ** n), schedule.maxTimeoutMs);
+  const wait = (n: number, random: number) =>
+    Math.min(Math.round(random * schedule.minTimeoutMs * schedule.factor ** n), schedule.maxTimeoutMs);
   const ns = Array.from({ length: schedule.retries }, (_, n) => n);
   return { shortest: ns.map((n) => wait(n, 1)), longest: ns.map((n) => wait(n, schedule.randomize ? 2 : 1)) };
 }
@@ -93,7 +100,9 @@ export class SmsOutboxWorker {
       return;
     }
     this.passing = this.pass()
-      .catch((err: unknown) => this.options.logger.warn({ err: errorText(err) }, 'SMS outbox: could not read the queue'))
+      .catch((err: unknown) =>
+        this.options.logger.warn({ err: errorText(err) }, 'SMS outbox: could not read the queue'),
+      )
       .finally(() => {
         this.passing = undefined;
         if (this.again) {
@@ -155,7 +164,10 @@ export class SmsOutboxWorker {
         await this.deliver(row);
       }
     } catch (err) {
-      this.options.logger.warn({ err: errorText(err), conversationId }, 'SMS outbox: sending stopped; another pass will carry on');
+      this.options.logger.warn(
+        { err: errorText(err), conversationId },
+        'SMS outbox: sending stopped; another pass will carry on',
+      );
     }
   }
 
@@ -167,9 +179,12 @@ export class SmsOutboxWorker {
       await store.markFailed(row.id, this.now());
       return;
     }
-    const renew = setInterval(() => {
-      store.renew(row.id, this.owner, this.now() + this.options.leaseMs).catch(() => undefined);
-    }, Math.max(10, Math.floor(this.options.leaseMs / 3)));
+    const renew = setInterval(
+      () => {
+        store.renew(row.id, this.owner, this.now() + this.options.leaseMs).catch(() => undefined);
+      },
+      Math.max(10, Math.floor(this.options.leaseMs / 3)),
+    );
     renew.unref();
     const { schedule } = this.options;
     let attempts = Number(row.attempts);
@@ -187,12 +202,18 @@ export class SmsOutboxWorker {
           await store.markAttemptStarted(row.id, this.owner, startedAt);
           uncertainSince = startedAt;
           try {
-            return await this.options.sender.send({ to: conversation.phone, body: row.body, statusCallback: this.options.statusCallback });
+            return await this.options.sender.send({
+              to: conversation.phone,
+              body: row.body,
+              statusCallback: this.options.statusCallback,
+            });
           } catch (error) {
             const failure = error instanceof SmsSendError ? error : undefined;
             // An error Twilio answered with means it did not take the text.
             if (failure?.status !== undefined) uncertainSince = null;
-            await store.recordAttempt(row.id, this.owner, failure?.status, failure?.code, this.now()).catch(() => undefined);
+            await store
+              .recordAttempt(row.id, this.owner, failure?.status, failure?.code, this.now())
+              .catch(() => undefined);
             throw error;
           }
         },
@@ -205,7 +226,16 @@ export class SmsOutboxWorker {
           shouldRetry: ({ error }) => error instanceof SmsSendError && isRetryable(error.status),
           onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
             const failure = error instanceof SmsSendError ? error : undefined;
-            logger.warn({ conversationId: row.conversation_id, status: failure?.status, code: failure?.code, attempt: attemptNumber, retriesLeft }, 'SMS send failed; will retry');
+            logger.warn(
+              {
+                conversationId: row.conversation_id,
+                status: failure?.status,
+                code: failure?.code,
+                attempt: attemptNumber,
+                retriesLeft,
+              },
+              'SMS send failed; will retry',
+            );
           },
           signal: this.abort.signal,
           unref: true,
@@ -214,8 +244,21 @@ export class SmsOutboxWorker {
       const now = this.now();
       await store.markSent(row.id, sent.sid, now);
       await sms.recordSent(sent.sid, row.conversation_id, sent.segments ?? row.segments, sent.status, now);
-      this.options.metrics?.textSent({ segments: row.segments, encoding: row.encoding as Encoding, kind: row.kind === 'proactive' ? 'proactive' : 'reply' });
-      logger.info({ conversationId: row.conversation_id, sid: sent.sid, segments: row.segments, encoding: row.encoding, attempts }, 'SMS sent');
+      this.options.metrics?.textSent({
+        segments: row.segments,
+        encoding: row.encoding as Encoding,
+        kind: row.kind === 'proactive' ? 'proactive' : 'reply',
+      });
+      logger.info(
+        {
+          conversationId: row.conversation_id,
+          sid: sent.sid,
+          segments: row.segments,
+          encoding: row.encoding,
+          attempts,
+        },
+        'SMS sent',
+      );
     } catch (error) {
       if (this.abort.signal.aborted) {
         // Stopping: leave it queued for another instance, or this one after its restart.
@@ -228,13 +271,24 @@ export class SmsOutboxWorker {
       if (failure?.code === TWILIO_OPTED_OUT) {
         // Twilio's own STOP handling got there first: record it so we stop trying.
         await sms.setOptedOut(row.conversation_id, true, this.now());
-        logger.info({ conversationId: row.conversation_id, code: failure.code }, 'SMS refused by Twilio: the number has opted out');
+        logger.info(
+          { conversationId: row.conversation_id, code: failure.code },
+          'SMS refused by Twilio: the number has opted out',
+        );
         return;
       }
-      logger.error({ conversationId: row.conversation_id, status: failure?.status, code: failure?.code }, 'SMS could not be sent after the last retry; handing the conversation to a person');
-      await this.options.onGaveUp(row.conversation_id).catch((err: unknown) =>
-        logger.error({ err: errorText(err), conversationId: row.conversation_id }, 'SMS outbox: could not hand the conversation to a person'),
+      logger.error(
+        { conversationId: row.conversation_id, status: failure?.status, code: failure?.code },
+        'SMS could not be sent after the last retry; handing the conversation to a person',
       );
+      await this.options
+        .onGaveUp(row.conversation_id)
+        .catch((err: unknown) =>
+          logger.error(
+            { err: errorText(err), conversationId: row.conversation_id },
+            'SMS outbox: could not hand the conversation to a person',
+          ),
+        );
     } finally {
       clearInterval(renew);
     }
@@ -249,7 +303,11 @@ export class SmsOutboxWorker {
     const candidates = await this.options.sender.findSent(to, row.body, since);
     const known = await this.options.store.knownSids(candidates.map((c) => c.sid));
     const ours = candidates.find((c) => !known.has(c.sid));
-    if (ours) this.options.logger.warn({ conversationId: row.conversation_id, sid: ours.sid }, 'SMS outbox: Twilio already had this text from an attempt whose answer was lost; not sent again');
+    if (ours)
+      this.options.logger.warn(
+        { conversationId: row.conversation_id, sid: ours.sid },
+        'SMS outbox: Twilio already had this text from an attempt whose answer was lost; not sent again',
+      );
     return ours;
   }
 }

@@ -66,7 +66,7 @@ function choiceOf(action: z.infer<typeof cardActionSchema>): Choice | undefined 
   if (!CHOICE_ACTIONS.has(action.type)) return undefined;
   const label = action.title ?? action.displayText ?? (typeof action.value === 'string' ? action.value : undefined);
   if (!label) return undefined;
-  const value = typeof action.value === 'string' ? action.value : action.text ?? label;
+  const value = typeof action.value === 'string' ? action.value : (action.text ?? label);
   return { label, value };
 }
 
@@ -79,7 +79,11 @@ function linkLineOf(action: z.infer<typeof cardActionSchema>): string | undefine
   return undefined;
 }
 
-function fromActions(actions: CardAction[] | z.infer<typeof cardActionSchema>[], lines: string[], choices: Choice[]): void {
+function fromActions(
+  actions: CardAction[] | z.infer<typeof cardActionSchema>[],
+  lines: string[],
+  choices: Choice[],
+): void {
   for (const raw of actions) {
     const action = cardActionSchema.safeParse(raw);
     if (!action.success) continue;

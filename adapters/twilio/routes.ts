@@ -51,12 +51,21 @@ const sendTwiml = (res: ServerResponse) => send(res, 200, EMPTY_TWIML, 'text/xml
 type Verified = { params: Record<string, string> } | { refused: true };
 
 /** Reads and verifies a webhook; on failure the response has been sent. */
-async function verified(req: restify.Request, res: restify.Response, parts: TwilioRouteParts, route: string, refuseWhenClosing = true): Promise<Verified> {
+async function verified(
+  req: restify.Request,
+  res: restify.Response,
+  parts: TwilioRouteParts,
+  route: string,
+  refuseWhenClosing = true,
+): Promise<Verified> {
   if (refuseWhenClosing && parts.isClosing()) {
     send(res, 503, 'shutting down');
     return { refused: true };
   }
-  const contentType = String(req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+  const contentType = String(req.headers['content-type'] ?? '')
+    .split(';')[0]
+    ?.trim()
+    .toLowerCase();
   if (contentType !== 'application/x-www-form-urlencoded') {
     req.resume();
     parts.metrics?.webhook('bad-request');
@@ -79,7 +88,10 @@ async function verified(req: restify.Request, res: restify.Response, parts: Twil
   const signature = req.headers['x-twilio-signature'];
   const url = parts.publicBaseUrl.replace(/\/$/, '') + (req.url ?? route);
   if (typeof signature !== 'string' || !twilio.validateRequest(parts.authToken, signature, url, params)) {
-    parts.logger.warn({ route, reason: typeof signature === 'string' ? 'wrong signature' : 'no signature' }, 'Twilio webhook refused');
+    parts.logger.warn(
+      { route, reason: typeof signature === 'string' ? 'wrong signature' : 'no signature' },
+      'Twilio webhook refused',
+    );
     parts.metrics?.webhook('forbidden');
     send(res, 403, 'forbidden');
     return { refused: true };

@@ -47,11 +47,18 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 250, maxDelayMs: 8000 };
 
-const errorShape = z.object({ status: z.number().optional(), code: z.number().optional(), message: z.string().optional() });
+const errorShape = z.object({
+  status: z.number().optional(),
+  code: z.number().optional(),
+  message: z.string().optional(),
+});
 
 /** The twilio library's HTTP client with every request's origin moved to our base URL. */
 class RebasedRequestClient extends twilio.RequestClient {
-  constructor(private readonly base: URL, timeoutMs: number) {
+  constructor(
+    private readonly base: URL,
+    timeoutMs: number,
+  ) {
     super({ timeout: timeoutMs, keepAlive: true });
   }
 
@@ -77,7 +84,9 @@ export class TwilioSender {
     private readonly retry: RetryPolicy = DEFAULT_RETRY,
     timeoutMs = 10_000,
   ) {
-    this.client = twilio(accountSid, authToken, { httpClient: new RebasedRequestClient(new URL(apiBaseUrl), timeoutMs) });
+    this.client = twilio(accountSid, authToken, {
+      httpClient: new RebasedRequestClient(new URL(apiBaseUrl), timeoutMs),
+    });
   }
 
   /**
@@ -93,11 +102,21 @@ export class TwilioSender {
         .filter((message) => message.body === body && message.dateCreated.getTime() >= floor)
         .map((message) => {
           const segments = Number(message.numSegments);
-          return { sid: message.sid, status: message.status, segments: Number.isFinite(segments) && segments > 0 ? segments : undefined, attempts: 0 };
+          return {
+            sid: message.sid,
+            status: message.status,
+            segments: Number.isFinite(segments) && segments > 0 ? segments : undefined,
+            attempts: 0,
+          };
         });
     } catch (error) {
       const shape = errorShape.safeParse(error);
-      throw new SmsSendError('Twilio could not list messages', shape.success ? shape.data.status : undefined, shape.success ? shape.data.code : undefined, 0);
+      throw new SmsSendError(
+        'Twilio could not list messages',
+        shape.success ? shape.data.status : undefined,
+        shape.success ? shape.data.code : undefined,
+        0,
+      );
     }
   }
 
@@ -111,13 +130,23 @@ export class TwilioSender {
           ...(request.statusCallback ? { statusCallback: request.statusCallback } : {}),
         });
         const segments = Number(message.numSegments);
-        return { sid: message.sid, status: message.status, segments: Number.isFinite(segments) && segments > 0 ? segments : undefined, attempts: attempt };
+        return {
+          sid: message.sid,
+          status: message.status,
+          segments: Number.isFinite(segments) && segments > 0 ? segments : undefined,
+          attempts: attempt,
+        };
       } catch (error) {
         const shape = errorShape.safeParse(error);
         const status = shape.success ? shape.data.status : undefined;
         const code = shape.success ? shape.data.code : undefined;
         if (!isRetryable(status) || attempt >= this.retry.maxAttempts) {
-          throw new SmsSendError(`Twilio refused the message (status ${status ?? 'none'}, code ${code ?? 'none'})`, status, code, attempt);
+          throw new SmsSendError(
+            `Twilio refused the message (status ${status ?? 'none'}, code ${code ?? 'none'})`,
+            status,
+            code,
+            attempt,
+          );
         }
         await sleep(backoff(attempt, this.retry));
       }

@@ -43,7 +43,8 @@ export class SmsContent {
     const content = new SmsContent(data, council);
     for (const id of Object.keys(data.messages) as SmsMessageId[]) {
       const { segments, encoding } = countSegments(content.text(id));
-      if (segments > 1 || encoding !== 'GSM-7') throw new Error(`${file}: messages.${id}: must fit one GSM-7 text (160 characters)`);
+      if (segments > 1 || encoding !== 'GSM-7')
+        throw new Error(`${file}: messages.${id}: must fit one GSM-7 text (160 characters)`);
     }
     return content;
   }
@@ -55,7 +56,10 @@ export class SmsContent {
   /** Which keyword list the whole message is in, if any (case and surrounding punctuation ignored). */
   keywordOf(text: string | undefined): Keyword | undefined {
     if (!text) return undefined;
-    const word = text.trim().replace(/^[^A-Za-z]+|[^A-Za-z]+$/g, '').toUpperCase();
+    const word = text
+      .trim()
+      .replace(/^[^A-Za-z]+|[^A-Za-z]+$/g, '')
+      .toUpperCase();
     if (!word) return undefined;
     const { keywords } = this.file;
     if (keywords.optOut.some((k) => k.toUpperCase() === word)) return 'optOut';

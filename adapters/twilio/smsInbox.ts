@@ -34,18 +34,36 @@ export class SmsInbox {
   constructor(private readonly db: Kysely<DatabaseSchema>) {}
 
   /** Stores the text (first delivery) or takes it over (its lease ran out); says who has it. */
-  async claim(messageSid: string, conversationId: string, params: Record<string, string>, owner: string, now: number, leaseMs: number): Promise<InboxClaim> {
+  async claim(
+    messageSid: string,
+    conversationId: string,
+    params: Record<string, string>,
+    owner: string,
+    now: number,
+    leaseMs: number,
+  ): Promise<InboxClaim> {
     const inserted = await this.db
       .insertInto('sms_inbox')
       .values({
-        message_sid: messageSid, conversation_id: conversationId, params: JSON.stringify(params), state: 'processing',
-        lease_owner: owner, lease_until: now + leaseMs, attempts: 1, received_at: now, answered_at: null,
+        message_sid: messageSid,
+        conversation_id: conversationId,
+        params: JSON.stringify(params),
+        state: 'processing',
+        lease_owner: owner,
+        lease_until: now + leaseMs,
+        attempts: 1,
+        received_at: now,
+        answered_at: null,
       })
       .onConflict((oc) => oc.column('message_sid').doNothing())
       .executeTakeFirst();
     if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1) return 'claimed';
     if (await this.takeOver(messageSid, owner, now, leaseMs)) return 'claimed';
-    const row = await this.db.selectFrom('sms_inbox').select('state').where('message_sid', '=', messageSid).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('sms_inbox')
+      .select('state')
+      .where('message_sid', '=', messageSid)
+      .executeTakeFirst();
     return row?.state === 'answered' || row?.state === 'failed' ? 'answered' : 'busy';
   }
 
@@ -54,8 +72,15 @@ export class SmsInbox {
     await this.db
       .insertInto('sms_inbox')
       .values({
-        message_sid: messageSid, conversation_id: conversationId, params: JSON.stringify(params), state: 'processing',
-        lease_owner: null, lease_until: 0, attempts: 0, received_at: now, answered_at: null,
+        message_sid: messageSid,
+        conversation_id: conversationId,
+        params: JSON.stringify(params),
+        state: 'processing',
+        lease_owner: null,
+        lease_until: 0,
+        attempts: 0,
+        received_at: now,
+        answered_at: null,
       })
       .onConflict((oc) => oc.column('message_sid').doNothing())
       .execute();
@@ -68,7 +93,12 @@ export class SmsInbox {
   async takeOver(messageSid: string, owner: string, now: number, leaseMs: number, anyLease = false): Promise<boolean> {
     let update = this.db
       .updateTable('sms_inbox')
-      .set((eb) => ({ state: 'processing', lease_owner: owner, lease_until: now + leaseMs, attempts: eb('attempts', '+', 1) }))
+      .set((eb) => ({
+        state: 'processing',
+        lease_owner: owner,
+        lease_until: now + leaseMs,
+        attempts: eb('attempts', '+', 1),
+      }))
       .where('message_sid', '=', messageSid)
       .where('state', '=', 'processing');
     if (!anyLease) update = update.where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]));
@@ -125,7 +155,10 @@ export class SmsInbox {
    * Unfinished texts free to take, oldest first: whose lease ran out, or (`everyLease`, for a
    * single instance at start, when every lease is its own from before the restart) all.
    */
-  async unfinished(now: number, options: { conversationId?: string; everyLease?: boolean; limit?: number } = {}): Promise<UnfinishedText[]> {
+  async unfinished(
+    now: number,
+    options: { conversationId?: string; everyLease?: boolean; limit?: number } = {},
+  ): Promise<UnfinishedText[]> {
     let query = this.db
       .selectFrom('sms_inbox')
       .select(['message_sid', 'conversation_id', 'params', 'attempts'])
@@ -133,17 +166,24 @@ export class SmsInbox {
       .orderBy('received_at', 'asc')
       .orderBy('message_sid', 'asc')
       .limit(options.limit ?? 100);
-    if (!options.everyLease) query = query.where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]));
+    if (!options.everyLease)
+      query = query.where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]));
     if (options.conversationId) query = query.where('conversation_id', '=', options.conversationId);
     const rows = await query.execute();
     return rows.flatMap((row) => {
       const parsed = row.params ? paramsSchema.safeParse(JSON.parse(row.params)) : undefined;
-      return parsed?.success ? [{ messageSid: row.message_sid, conversationId: row.conversation_id, params: parsed.data }] : [];
+      return parsed?.success
+        ? [{ messageSid: row.message_sid, conversationId: row.conversation_id, params: parsed.data }]
+        : [];
     });
   }
 
   async attempts(messageSid: string): Promise<number> {
-    const row = await this.db.selectFrom('sms_inbox').select('attempts').where('message_sid', '=', messageSid).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('sms_inbox')
+      .select('attempts')
+      .where('message_sid', '=', messageSid)
+      .executeTakeFirst();
     return Number(row?.attempts ?? 0);
   }
 

@@ -20,15 +20,35 @@ export class SmsOutboxStore {
    * number that opted out; `proactive` is a text nobody texted for (an agent's reply). Returns
    * the rows' ids.
    */
-  async enqueue(trx: Transaction<DatabaseSchema>, conversationId: string, messageSid: string | null, kind: 'reply' | 'opt-out' | 'proactive', texts: PlannedText[], now: number): Promise<number[]> {
+  async enqueue(
+    trx: Transaction<DatabaseSchema>,
+    conversationId: string,
+    messageSid: string | null,
+    kind: 'reply' | 'opt-out' | 'proactive',
+    texts: PlannedText[],
+    now: number,
+  ): Promise<number[]> {
     const ids: number[] = [];
     for (const text of texts) {
       const row = await trx
         .insertInto('sms_outbox')
         .values({
-          conversation_id: conversationId, message_sid: messageSid, kind, body: text.body, segments: text.segments,
-          encoding: text.encoding, state: 'queued', attempts: 0, lease_owner: null, lease_until: null, sid: null,
-          last_status: null, last_code: null, attempt_started_at: null, created_at: now, updated_at: now,
+          conversation_id: conversationId,
+          message_sid: messageSid,
+          kind,
+          body: text.body,
+          segments: text.segments,
+          encoding: text.encoding,
+          state: 'queued',
+          attempts: 0,
+          lease_owner: null,
+          lease_until: null,
+          sid: null,
+          last_status: null,
+          last_code: null,
+          attempt_started_at: null,
+          created_at: now,
+          updated_at: now,
         })
         .returning('id')
         .executeTakeFirstOrThrow();
@@ -40,7 +60,12 @@ export class SmsOutboxStore {
   /** The rows as they are now (state and the last failure), by id. */
   async rows(ids: number[]): Promise<Pick<OutboxRow, 'id' | 'state' | 'last_status' | 'last_code' | 'attempts'>[]> {
     if (ids.length === 0) return [];
-    return this.db.selectFrom('sms_outbox').select(['id', 'state', 'last_status', 'last_code', 'attempts']).where('id', 'in', ids).orderBy('id', 'asc').execute();
+    return this.db
+      .selectFrom('sms_outbox')
+      .select(['id', 'state', 'last_status', 'last_code', 'attempts'])
+      .where('id', 'in', ids)
+      .orderBy('id', 'asc')
+      .execute();
   }
 
   /** Conversations with a queued text nobody holds, oldest first. */
@@ -82,23 +107,44 @@ export class SmsOutboxStore {
   }
 
   async renew(id: number, owner: string, until: number): Promise<void> {
-    await this.db.updateTable('sms_outbox').set({ lease_until: until }).where('id', '=', id).where('lease_owner', '=', owner).where('state', '=', 'queued').execute();
+    await this.db
+      .updateTable('sms_outbox')
+      .set({ lease_until: until })
+      .where('id', '=', id)
+      .where('lease_owner', '=', owner)
+      .where('state', '=', 'queued')
+      .execute();
   }
 
   /** Committed before each request to Twilio: until it answers, the text may or may not have gone. */
   async markAttemptStarted(id: number, owner: string, now: number): Promise<void> {
-    await this.db.updateTable('sms_outbox').set({ attempt_started_at: now }).where('id', '=', id).where('lease_owner', '=', owner).execute();
+    await this.db
+      .updateTable('sms_outbox')
+      .set({ attempt_started_at: now })
+      .where('id', '=', id)
+      .where('lease_owner', '=', owner)
+      .execute();
   }
 
   /**
    * A failed attempt. `answered`: Twilio answered (with an error), so the text was not taken;
    * otherwise (no answer) it may have been, and the attempt stays open to be checked.
    */
-  async recordAttempt(id: number, owner: string, status: number | undefined, code: number | undefined, now: number, answered = status !== undefined): Promise<void> {
+  async recordAttempt(
+    id: number,
+    owner: string,
+    status: number | undefined,
+    code: number | undefined,
+    now: number,
+    answered = status !== undefined,
+  ): Promise<void> {
     await this.db
       .updateTable('sms_outbox')
       .set((eb) => ({
-        attempts: eb('attempts', '+', 1), last_status: status ?? null, last_code: code ?? null, updated_at: now,
+        attempts: eb('attempts', '+', 1),
+        last_status: status ?? null,
+        last_code: code ?? null,
+        updated_at: now,
         ...(answered ? { attempt_started_at: null } : {}),
       }))
       .where('id', '=', id)
@@ -109,18 +155,36 @@ export class SmsOutboxStore {
   async markSent(id: number, sid: string, now: number): Promise<void> {
     await this.db
       .updateTable('sms_outbox')
-      .set((eb) => ({ state: 'sent', sid, attempts: eb('attempts', '+', 1), lease_owner: null, lease_until: null, attempt_started_at: null, updated_at: now }))
+      .set((eb) => ({
+        state: 'sent',
+        sid,
+        attempts: eb('attempts', '+', 1),
+        lease_owner: null,
+        lease_until: null,
+        attempt_started_at: null,
+        updated_at: now,
+      }))
       .where('id', '=', id)
       .execute();
   }
 
   async markFailed(id: number, now: number): Promise<void> {
-    await this.db.updateTable('sms_outbox').set({ state: 'failed', lease_owner: null, lease_until: null, updated_at: now }).where('id', '=', id).execute();
+    await this.db
+      .updateTable('sms_outbox')
+      .set({ state: 'failed', lease_owner: null, lease_until: null, updated_at: now })
+      .where('id', '=', id)
+      .execute();
   }
 
   /** Gives a row back (this instance is stopping), so another may send it at once. */
   async release(id: number, owner: string): Promise<void> {
-    await this.db.updateTable('sms_outbox').set({ lease_until: 0 }).where('id', '=', id).where('lease_owner', '=', owner).where('state', '=', 'queued').execute();
+    await this.db
+      .updateTable('sms_outbox')
+      .set({ lease_until: 0 })
+      .where('id', '=', id)
+      .where('lease_owner', '=', owner)
+      .where('state', '=', 'queued')
+      .execute();
   }
 
   /** Which of these Twilio sids the outbox already recorded as sent (so they are not someone else's copy). */
@@ -132,7 +196,11 @@ export class SmsOutboxStore {
 
   /** Texts by state, for /metrics. */
   async countByState(): Promise<Record<OutboxState, number>> {
-    const rows = await this.db.selectFrom('sms_outbox').select(['state', (eb) => eb.fn.countAll<number>().as('count')]).groupBy('state').execute();
+    const rows = await this.db
+      .selectFrom('sms_outbox')
+      .select(['state', (eb) => eb.fn.countAll<number>().as('count')])
+      .groupBy('state')
+      .execute();
     const counts: Record<OutboxState, number> = { queued: 0, sent: 0, failed: 0 };
     for (const row of rows) {
       const state = OUTBOX_STATES.find((s) => s === row.state);

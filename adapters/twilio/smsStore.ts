@@ -21,8 +21,16 @@ const choicesSchema = z.array(z.object({ label: z.string(), value: z.string() })
 
 /** Later statuses win; a late "sent" callback never overwrites "delivered". */
 const STATUS_RANK: Record<string, number> = {
-  accepted: 0, scheduled: 0, queued: 1, sending: 2, sent: 3,
-  delivered: 4, undelivered: 4, failed: 4, read: 5, canceled: 4,
+  accepted: 0,
+  scheduled: 0,
+  queued: 1,
+  sending: 2,
+  sent: 3,
+  delivered: 4,
+  undelivered: 4,
+  failed: 4,
+  read: 5,
+  canceled: 4,
 };
 
 function rankOf(status: string): number {
@@ -44,7 +52,9 @@ export class SmsStore {
 
   /** The HMAC key behind conversation ids: stored, so ids (and bot state) survive restarts. */
   async conversationIdKey(): Promise<Uint8Array> {
-    const encoded = await getOrCreateSetting(this.db, 'sms.conversation_id_key', () => randomBytes(32).toString('base64'));
+    const encoded = await getOrCreateSetting(this.db, 'sms.conversation_id_key', () =>
+      randomBytes(32).toString('base64'),
+    );
     return new Uint8Array(Buffer.from(encoded, 'base64'));
   }
 
@@ -54,7 +64,14 @@ export class SmsStore {
     if (existing) return existing;
     await this.db
       .insertInto('sms_conversations')
-      .values({ conversation_id: conversationId, phone, created_at: now, last_inbound_at: null, opted_out_at: null, choices: null })
+      .values({
+        conversation_id: conversationId,
+        phone,
+        created_at: now,
+        last_inbound_at: null,
+        opted_out_at: null,
+        choices: null,
+      })
       .onConflict((oc) => oc.column('conversation_id').doNothing())
       .execute();
     const found = await this.find(conversationId);
@@ -80,7 +97,11 @@ export class SmsStore {
 
   /** `db` may be a transaction (the one that answers an inbound text). */
   async touchInbound(conversationId: string, now: number, db: Kysely<DatabaseSchema> = this.db): Promise<void> {
-    await db.updateTable('sms_conversations').set({ last_inbound_at: now }).where('conversation_id', '=', conversationId).execute();
+    await db
+      .updateTable('sms_conversations')
+      .set({ last_inbound_at: now })
+      .where('conversation_id', '=', conversationId)
+      .execute();
   }
 
   async setOptedOut(conversationId: string, optedOut: boolean, now: number): Promise<void> {
@@ -103,7 +124,15 @@ export class SmsStore {
     // A status callback can beat us here; then its (later) status is kept.
     await this.db
       .insertInto('sms_outbound_messages')
-      .values({ sid, conversation_id: conversationId, segments, status, error_code: null, created_at: now, updated_at: now })
+      .values({
+        sid,
+        conversation_id: conversationId,
+        segments,
+        status,
+        error_code: null,
+        created_at: now,
+        updated_at: now,
+      })
       .onConflict((oc) => oc.column('sid').doUpdateSet({ conversation_id: conversationId, segments }))
       .execute();
   }
@@ -111,22 +140,44 @@ export class SmsStore {
   /** Records a delivery status callback; statuses only move forward. */
   async recordStatus(sid: string, status: string, errorCode: number | null, now: number): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
-      const row = await trx.selectFrom('sms_outbound_messages').select(['status']).where('sid', '=', sid).executeTakeFirst();
+      const row = await trx
+        .selectFrom('sms_outbound_messages')
+        .select(['status'])
+        .where('sid', '=', sid)
+        .executeTakeFirst();
       if (!row) {
         await trx
           .insertInto('sms_outbound_messages')
-          .values({ sid, conversation_id: null, segments: null, status, error_code: errorCode, created_at: now, updated_at: now })
+          .values({
+            sid,
+            conversation_id: null,
+            segments: null,
+            status,
+            error_code: errorCode,
+            created_at: now,
+            updated_at: now,
+          })
           .onConflict((oc) => oc.column('sid').doNothing())
           .execute();
         return;
       }
       if (rankOf(status) < rankOf(row.status)) return;
-      await trx.updateTable('sms_outbound_messages').set({ status, error_code: errorCode, updated_at: now }).where('sid', '=', sid).execute();
+      await trx
+        .updateTable('sms_outbound_messages')
+        .set({ status, error_code: errorCode, updated_at: now })
+        .where('sid', '=', sid)
+        .execute();
     });
   }
 
-  async outboundStatus(sid: string): Promise<{ status: string; errorCode: number | null; segments: number | null } | undefined> {
-    const row = await this.db.selectFrom('sms_outbound_messages').select(['status', 'error_code', 'segments']).where('sid', '=', sid).executeTakeFirst();
+  async outboundStatus(
+    sid: string,
+  ): Promise<{ status: string; errorCode: number | null; segments: number | null } | undefined> {
+    const row = await this.db
+      .selectFrom('sms_outbound_messages')
+      .select(['status', 'error_code', 'segments'])
+      .where('sid', '=', sid)
+      .executeTakeFirst();
     return row ? { status: row.status, errorCode: row.error_code, segments: row.segments } : undefined;
   }
 

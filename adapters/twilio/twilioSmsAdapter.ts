@@ -123,7 +123,14 @@ export interface SmsMetrics {
 }
 
 export type InboundOutcome =
-  | 'processed' | 'duplicate' | 'opted-out' | 'opted-in' | 'ignored-opted-out' | 'rate-limited' | 'unroutable' | 'kept-for-later';
+  | 'processed'
+  | 'duplicate'
+  | 'opted-out'
+  | 'opted-in'
+  | 'ignored-opted-out'
+  | 'rate-limited'
+  | 'unroutable'
+  | 'kept-for-later';
 
 type Logic = (context: TurnContext) => Promise<void>;
 
@@ -154,7 +161,16 @@ export class TwilioSmsAdapter extends BotAdapter {
 
   constructor(private readonly options: TwilioSmsOptions) {
     super();
-    for (const key of ['db', 'turnQueue', 'logger', 'accountSid', 'authToken', 'phoneNumber', 'publicBaseUrl', 'apiBaseUrl'] as const) {
+    for (const key of [
+      'db',
+      'turnQueue',
+      'logger',
+      'accountSid',
+      'authToken',
+      'phoneNumber',
+      'publicBaseUrl',
+      'apiBaseUrl',
+    ] as const) {
       if (!options[key]) throw new Error(`TwilioSmsAdapter needs options.${key}`);
     }
     const councilNumber = toE164(options.phoneNumber, options.defaultCountry ?? 'GB');
@@ -163,7 +179,8 @@ export class TwilioSmsAdapter extends BotAdapter {
     this.now = options.now ?? Date.now;
     this.store = new SmsStore(options.db);
     this.content = SmsContent.load(resolve(options.dataDir ?? './data/demo'));
-    this.rateLimiter = options.rateLimiter ?? new PerNumberRateLimit(options.rateLimit ?? 20, options.rateLimitWindowMs ?? 60_000);
+    this.rateLimiter =
+      options.rateLimiter ?? new PerNumberRateLimit(options.rateLimit ?? 20, options.rateLimitWindowMs ?? 60_000);
     this.bot = { id: councilNumber, name: options.botName ?? 'council-assistant', role: 'bot' };
     this.settings = {
       greetAfterSilenceMs: options.greetAfterSilenceMs ?? 12 * 3_600_000,
@@ -176,7 +193,11 @@ export class TwilioSmsAdapter extends BotAdapter {
     this.worker = new SmsOutboxWorker({
       store: this.outboxStore,
       sms: this.store,
-      sender: new TwilioSender(options.accountSid, options.authToken, councilNumber, options.apiBaseUrl, { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0 }),
+      sender: new TwilioSender(options.accountSid, options.authToken, councilNumber, options.apiBaseUrl, {
+        maxAttempts: 1,
+        baseDelayMs: 0,
+        maxDelayMs: 0,
+      }),
       logger: this.logger,
       metrics: options.metrics,
       schedule: { ...DEFAULT_OUTBOX_SCHEDULE, ...options.outboxSchedule },
@@ -248,7 +269,10 @@ export class TwilioSmsAdapter extends BotAdapter {
       const texts = outbox.plan(this.settings.maxSegmentsPerText);
       const segments = texts.reduce((sum, text) => sum + text.segments, 0);
       if (segments > this.settings.maxSegmentsPerText) {
-        this.logger.warn({ conversationId, texts: texts.length, segments }, 'SMS reply over the routine segment budget');
+        this.logger.warn(
+          { conversationId, texts: texts.length, segments },
+          'SMS reply over the routine segment budget',
+        );
       }
       return this.options.db.transaction().execute(async (trx) => {
         if (outbox.choices.length) await this.store.setChoices(conversationId, outbox.choices, trx);
@@ -257,12 +281,20 @@ export class TwilioSmsAdapter extends BotAdapter {
     });
     if (queued.length === 0) return;
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.worker.drainNow(conversationId), new Promise((r) => (timer = setTimeout(r, this.settings.webhookWaitMs)))]);
+    await Promise.race([
+      this.worker.drainNow(conversationId),
+      new Promise((r) => (timer = setTimeout(r, this.settings.webhookWaitMs))),
+    ]);
     clearTimeout(timer);
     const refused = (await this.outboxStore.rows(queued)).find((row) => row.state === 'failed');
     if (!refused) return;
     if ((await this.store.find(conversationId))?.optedOut) throw new SmsOptedOutError(conversationId);
-    throw new SmsSendError('Twilio did not accept the text', refused.last_status ?? undefined, refused.last_code ?? undefined, Number(refused.attempts));
+    throw new SmsSendError(
+      'Twilio did not accept the text',
+      refused.last_status ?? undefined,
+      refused.last_code ?? undefined,
+      Number(refused.attempts),
+    );
   }
 
   /** Collects the turn's replies; they are sent together when the turn ends (see Outbox). */
@@ -367,10 +399,15 @@ export class TwilioSmsAdapter extends BotAdapter {
       await this.track(
         this.options.turnQueue.run(text.conversationId, async () => {
           if (!(await this.inbox.takeOver(text.messageSid, this.owner, this.now(), this.leaseMs, anyLease))) return;
-          this.logger.warn({ messageSid: text.messageSid, conversationId: text.conversationId }, 'SMS taken over from an instance that stopped before answering it');
+          this.logger.warn(
+            { messageSid: text.messageSid, conversationId: text.conversationId },
+            'SMS taken over from an instance that stopped before answering it',
+          );
           await this.processClaimed(text.messageSid, text.params, logic);
         }),
-      ).catch((err: unknown) => this.logger.error({ err: errorText(err), messageSid: text.messageSid }, 'SMS taken over but failed again'));
+      ).catch((err: unknown) =>
+        this.logger.error({ err: errorText(err), messageSid: text.messageSid }, 'SMS taken over but failed again'),
+      );
     }
   }
 
@@ -397,7 +434,8 @@ export class TwilioSmsAdapter extends BotAdapter {
       // holds it from claim to answer), so an unfinished one is a dead instance's, whatever its lease.
       const claim = await this.inbox.claim(messageSid, conversationId, params, this.owner, this.now(), this.leaseMs);
       if (claim === 'answered') return 'duplicate' as const;
-      if (claim === 'busy' && !(await this.inbox.takeOver(messageSid, this.owner, this.now(), this.leaseMs, true))) return 'duplicate' as const;
+      if (claim === 'busy' && !(await this.inbox.takeOver(messageSid, this.owner, this.now(), this.leaseMs, true)))
+        return 'duplicate' as const;
       // Anything this number sent earlier that a dead instance left unanswered goes first.
       for (const earlier of await this.inbox.unfinished(this.now(), { conversationId, everyLease: true })) {
         if (earlier.messageSid === messageSid) continue;
@@ -426,7 +464,11 @@ export class TwilioSmsAdapter extends BotAdapter {
    * held back, then one transaction with the state, the replies queued and "answered". The
    * lease is renewed while it runs; a failure lets it go, so the text is tried again.
    */
-  private async processClaimed(messageSid: string, params: Record<string, string>, logic: Logic): Promise<InboundOutcome> {
+  private async processClaimed(
+    messageSid: string,
+    params: Record<string, string>,
+    logic: Logic,
+  ): Promise<InboundOutcome> {
     // The number is the client for velocity limits (the webhook's address is Twilio's own),
     // whether the text came in a webhook or was picked up by a sweep.
     const from = toE164(params.From, this.options.defaultCountry ?? 'GB');
@@ -435,7 +477,11 @@ export class TwilioSmsAdapter extends BotAdapter {
     return runAsClient(client, () => this.processClaimedText(messageSid, params, logic));
   }
 
-  private async processClaimedText(messageSid: string, params: Record<string, string>, logic: Logic): Promise<InboundOutcome> {
+  private async processClaimedText(
+    messageSid: string,
+    params: Record<string, string>,
+    logic: Logic,
+  ): Promise<InboundOutcome> {
     const phone = toE164(params.From, this.options.defaultCountry ?? 'GB');
     if (!phone) {
       await this.inbox.markFailed(messageSid, this.now());
@@ -447,9 +493,12 @@ export class TwilioSmsAdapter extends BotAdapter {
       await this.giveUp(messageSid, conversationId, phone);
       return 'processed';
     }
-    const renew = setInterval(() => {
-      this.inbox.renew(messageSid, this.owner, this.now() + this.leaseMs).catch(() => undefined);
-    }, Math.max(10, Math.floor(this.leaseMs / 3)));
+    const renew = setInterval(
+      () => {
+        this.inbox.renew(messageSid, this.owner, this.now() + this.leaseMs).catch(() => undefined);
+      },
+      Math.max(10, Math.floor(this.leaseMs / 3)),
+    );
     renew.unref();
     try {
       const now = this.now();
@@ -469,9 +518,19 @@ export class TwilioSmsAdapter extends BotAdapter {
             const texts = outbox.plan(this.settings.maxSegmentsPerText);
             const segments = texts.reduce((sum, text) => sum + text.segments, 0);
             if (segments > this.settings.maxSegmentsPerText) {
-              this.logger.warn({ conversationId, texts: texts.length, segments }, 'SMS reply over the routine segment budget');
+              this.logger.warn(
+                { conversationId, texts: texts.length, segments },
+                'SMS reply over the routine segment budget',
+              );
             }
-            await this.outboxStore.enqueue(trx, conversationId, messageSid, allowOptedOut ? 'opt-out' : 'reply', texts, this.now());
+            await this.outboxStore.enqueue(
+              trx,
+              conversationId,
+              messageSid,
+              allowOptedOut ? 'opt-out' : 'reply',
+              texts,
+              this.now(),
+            );
           } else {
             this.logger.info({ conversationId }, 'SMS not sent: the number has opted out');
           }
@@ -500,7 +559,14 @@ export class TwilioSmsAdapter extends BotAdapter {
       if (text && !optedOut) {
         const reply = new Outbox();
         reply.add({ text, choices: [] });
-        await this.outboxStore.enqueue(trx, conversationId, messageSid, 'reply', reply.plan(this.settings.maxSegmentsPerText), this.now());
+        await this.outboxStore.enqueue(
+          trx,
+          conversationId,
+          messageSid,
+          'reply',
+          reply.plan(this.settings.maxSegmentsPerText),
+          this.now(),
+        );
       }
       await this.inbox.markFailed(messageSid, this.now(), trx);
     });
@@ -549,13 +615,20 @@ export class TwilioSmsAdapter extends BotAdapter {
       activity.channelData = { ...(activity.channelData as object), typed: text };
     }
 
-    const silent = conversation.lastInboundAt === null || now - conversation.lastInboundAt > this.settings.greetAfterSilenceMs;
+    const silent =
+      conversation.lastInboundAt === null || now - conversation.lastInboundAt > this.settings.greetAfterSilenceMs;
     // The greeting and the answer share one outbox, so they usually arrive as one text.
     if (silent) {
       // A new number, or one back after a long silence: greet (the bot drops any half-finished
       // dialog on membersAdded) instead of resuming an old question without saying so.
       await this.runTurn(
-        { ...activity, id: `${activity.id}-start`, type: ActivityTypes.ConversationUpdate, text: undefined, membersAdded: [resident] },
+        {
+          ...activity,
+          id: `${activity.id}-start`,
+          type: ActivityTypes.ConversationUpdate,
+          text: undefined,
+          membersAdded: [resident],
+        },
         logic,
         outbox,
       );
@@ -572,7 +645,10 @@ export class TwilioSmsAdapter extends BotAdapter {
     try {
       return await this.rateLimiter.check(conversationId, now);
     } catch (error) {
-      this.logger.warn({ err: error instanceof Error ? error.message : String(error), conversationId }, 'SMS rate limiter unavailable; message allowed');
+      this.logger.warn(
+        { err: error instanceof Error ? error.message : String(error), conversationId },
+        'SMS rate limiter unavailable; message allowed',
+      );
       return 'allow';
     }
   }
@@ -580,12 +656,22 @@ export class TwilioSmsAdapter extends BotAdapter {
   /** The adapter's own replies (keywords, slow down) still run as turns, so middleware sees them. */
   private confirm(activity: Partial<Activity>, id: SmsMessageId, outbox: Outbox): Promise<void> {
     const text = this.content.text(id);
-    return this.runTurn(activity, async (context) => {
-      await context.sendActivity({ type: ActivityTypes.Message, text });
-    }, outbox);
+    return this.runTurn(
+      activity,
+      async (context) => {
+        await context.sendActivity({ type: ActivityTypes.Message, text });
+      },
+      outbox,
+    );
   }
 
-  private inboundActivity(conversation: SmsConversation, resident: ChannelAccount, params: Record<string, string>, text: string, now: number): Partial<Activity> {
+  private inboundActivity(
+    conversation: SmsConversation,
+    resident: ChannelAccount,
+    params: Record<string, string>,
+    text: string,
+    now: number,
+  ): Partial<Activity> {
     return {
       type: ActivityTypes.Message,
       id: params.MessageSid,

@@ -41,7 +41,13 @@ const BENCH_LIMITS = {
  */
 export async function startServer(entry: string, port: number, env: Record<string, string>): Promise<ChildProcess> {
   // Something already answering there (a server left by an interrupted bench) would be measured instead.
-  if (await fetch(`http://127.0.0.1:${port}/readyz`).then(() => true, () => false)) throw new Error(`port ${port} is already in use`);
+  if (
+    await fetch(`http://127.0.0.1:${port}/readyz`).then(
+      () => true,
+      () => false,
+    )
+  )
+    throw new Error(`port ${port} is already in use`);
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
   const child = spawn(process.execPath, [...profile, '--import', 'tsx', entry], {
     // NODE_NO_WARNINGS: restify's deprecation notices would bury the figures; errors still show.
@@ -79,12 +85,15 @@ export function peakRssMb(pid: number): number {
 /** CPU time the process has used so far (user + system), in ms. Linux only. */
 export function cpuMs(pid: number): number {
   // Fields after the parenthesised command name; utime and stime are the 14th and 15th fields.
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    .replace(/^.*\) /s, '')
+    .split(' ');
   const ticks = Number(fields[11]) + Number(fields[12]);
   return ticks * 10; // USER_HZ is 100 on Linux
 }
 
-export const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+export const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
 /** Hands out base URLs in turn: every request goes to the next instance. */
 export class Balancer {
@@ -125,7 +134,12 @@ export async function startConversation(balancer: Balancer): Promise<Conversatio
  * `turns` messages from the script, one after another; each turn's latency (POST until the
  * bot's reply is readable) goes into `latencies`. Returns how many turns failed.
  */
-export async function talk(balancer: Balancer, conversation: Conversation, turns: number, latencies: number[]): Promise<number> {
+export async function talk(
+  balancer: Balancer,
+  conversation: Conversation,
+  turns: number,
+  latencies: number[],
+): Promise<number> {
   let errors = 0;
   for (let turn = 0; turn < turns; turn++) {
     const text = SCRIPT[turn % SCRIPT.length];
@@ -141,7 +155,9 @@ export async function talk(balancer: Balancer, conversation: Conversation, turns
     let replied = false;
     for (let poll = 0; poll < 2000 && posted.ok && !replied; poll++) {
       if (poll > 0) await new Promise((r) => setTimeout(r, 5));
-      const read = await fetch(`${balancer.base()}${conversation.path}?watermark=${conversation.watermark}`, { headers: conversation.headers });
+      const read = await fetch(`${balancer.base()}${conversation.path}?watermark=${conversation.watermark}`, {
+        headers: conversation.headers,
+      });
       if (!read.ok) break;
       const page = (await read.json()) as { activities: Activity[]; watermark?: string };
       conversation.watermark = page.watermark ?? conversation.watermark;

@@ -42,7 +42,8 @@ interface Activity {
 export async function statementsSoFar(base: string): Promise<number> {
   const text = await (await fetch(`${base}/metrics`)).text();
   let total = 0;
-  for (const match of text.matchAll(/^assistant_db_statements_total\{dialect="\w+"\} (\d+)/gm)) total += Number(match[1]);
+  for (const match of text.matchAll(/^assistant_db_statements_total\{dialect="\w+"\} (\d+)/gm))
+    total += Number(match[1]);
   return total;
 }
 
@@ -65,7 +66,13 @@ async function restResident(balancer: Balancer, timeoutMs: number): Promise<Resi
   return { say, close: () => undefined };
 }
 
-async function restTurn(balancer: Balancer, conversation: Conversation, text: string, dueAt: number, timeoutMs: number): Promise<number | undefined> {
+async function restTurn(
+  balancer: Balancer,
+  conversation: Conversation,
+  text: string,
+  dueAt: number,
+  timeoutMs: number,
+): Promise<number | undefined> {
   const posted = await fetch(`${balancer.base()}${conversation.path}`, {
     method: 'POST',
     headers: conversation.headers,
@@ -75,7 +82,9 @@ async function restTurn(balancer: Balancer, conversation: Conversation, text: st
   const { id } = (await posted.json()) as { id: string };
   // The POST answers once the turn has run, so the first read has the reply.
   for (;;) {
-    const read = await fetch(`${balancer.base()}${conversation.path}?watermark=${conversation.watermark}`, { headers: conversation.headers });
+    const read = await fetch(`${balancer.base()}${conversation.path}?watermark=${conversation.watermark}`, {
+      headers: conversation.headers,
+    });
     if (!read.ok) return undefined;
     const page = (await read.json()) as { activities: Activity[]; watermark?: string };
     conversation.watermark = page.watermark ?? conversation.watermark;
@@ -108,7 +117,10 @@ async function streamResident(balancer: Balancer, timeoutMs: number): Promise<Re
         due.delete(clientId ?? '');
         byId.set(activity.id, waiting);
       }
-      const answered = activity.type === 'message' && activity.from?.role !== 'user' && activity.replyToId ? byId.get(activity.replyToId) : undefined;
+      const answered =
+        activity.type === 'message' && activity.from?.role !== 'user' && activity.replyToId
+          ? byId.get(activity.replyToId)
+          : undefined;
       if (answered) {
         byId.delete(activity.replyToId ?? '');
         answered.done(performance.now() - answered.dueAt);
@@ -146,7 +158,11 @@ export async function openLoop(balancer: Balancer, pid: number, options: OpenLoo
   // Conversations start a few at a time, as residents arrive; the welcome turn is not measured.
   const residents: Resident[] = [];
   for (let i = 0; i < options.residents; i += 10) {
-    residents.push(...(await Promise.all(Array.from({ length: Math.min(10, options.residents - i) }, () => make(balancer, timeoutMs)))));
+    residents.push(
+      ...(await Promise.all(
+        Array.from({ length: Math.min(10, options.residents - i) }, () => make(balancer, timeoutMs)),
+      )),
+    );
   }
 
   const t0 = performance.now();
@@ -183,7 +199,10 @@ export async function openLoop(balancer: Balancer, pid: number, options: OpenLoo
     });
 
   const warmedUp = new Promise<void>((resolve) =>
-    setTimeout(() => void snapshot().then((s) => ((before = s), resolve())), Math.max(0, measureFrom - performance.now())),
+    setTimeout(
+      () => void snapshot().then((s) => ((before = s), resolve())),
+      Math.max(0, measureFrom - performance.now()),
+    ),
   );
   await Promise.all(residents.map(schedule));
   await warmedUp;

@@ -50,7 +50,12 @@ export function limitResidentRoutes(server: restify.Server, options: HttpLimitOp
         res.setHeader('Access-Control-Allow-Origin', options.allowedOrigin);
         res.setHeader('Cache-Control', 'no-store');
         res.setHeader('Connection', 'close');
-        res.send(429, { error: { code: 'TooManyRequests', message: `Too many requests. Please try again in ${admission.retryAfterSeconds} seconds.` } });
+        res.send(429, {
+          error: {
+            code: 'TooManyRequests',
+            message: `Too many requests. Please try again in ${admission.retryAfterSeconds} seconds.`,
+          },
+        });
         return next(false);
       },
       () => proceed(),

@@ -17,7 +17,8 @@ export class LimitedAccounts implements Accounts {
   async verify(input: VerifyInput, now: Date): Promise<VerifyResult> {
     const client = input.client ?? currentClient();
     const admission = await this.limits.admit('lookups', client ?? `conversation:${input.subject}`);
-    if (!admission.allowed) return { ok: false, reason: 'locked', lockedUntil: new Date(now.getTime() + admission.retryAfterSeconds * 1000) };
+    if (!admission.allowed)
+      return { ok: false, reason: 'locked', lockedUntil: new Date(now.getTime() + admission.retryAfterSeconds * 1000) };
     return this.inner.verify(client ? { ...input, client } : input, now);
   }
 

@@ -8,7 +8,15 @@
  * lets the dialog say so politely.
  */
 import type {
-  Eligibility, IssueRequest, IssueResult, ManageResult, Permit, PermitCredentials, Permits, SlotAvailability, VisitsUsed,
+  Eligibility,
+  IssueRequest,
+  IssueResult,
+  ManageResult,
+  Permit,
+  PermitCredentials,
+  Permits,
+  SlotAvailability,
+  VisitsUsed,
 } from '../../services/tip/permits.js';
 import type { Instant, IsoDate } from '../../services/bins/dates.js';
 import { TooManyAttempts } from '../../services/tooManyAttempts.js';
@@ -53,10 +61,20 @@ export class LimitedPermits implements Permits {
   cancel(reference: string, credentials: PermitCredentials, now: Instant): Promise<ManageResult> {
     return this.inner.cancel(reference, credentials, now);
   }
-  changeDate(reference: string, credentials: PermitCredentials, to: { date: IsoDate; window: string; siteId?: string }, now: Instant): Promise<ManageResult> {
+  changeDate(
+    reference: string,
+    credentials: PermitCredentials,
+    to: { date: IsoDate; window: string; siteId?: string },
+    now: Instant,
+  ): Promise<ManageResult> {
     return this.inner.changeDate(reference, credentials, to, now);
   }
-  changeRegistration(reference: string, credentials: PermitCredentials, registration: string, now: Instant): Promise<ManageResult> {
+  changeRegistration(
+    reference: string,
+    credentials: PermitCredentials,
+    registration: string,
+    now: Instant,
+  ): Promise<ManageResult> {
     return this.inner.changeRegistration(reference, credentials, registration, now);
   }
   visitsUsed(propertyId: string, now: Instant): Promise<VisitsUsed> {

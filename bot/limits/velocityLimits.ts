@@ -42,8 +42,15 @@ export class VelocityLimits {
   ) {
     for (const name of LIMIT_NAMES) {
       const rule = rules[name];
-      this.perClient.set(name, makeLimiter({ keyPrefix: `limit:${name}:client`, points: rule.perClient, duration: rule.perClientSeconds }));
-      if (rule.global > 0) this.global.set(name, makeLimiter({ keyPrefix: `limit:${name}:all`, points: rule.global, duration: rule.globalSeconds }));
+      this.perClient.set(
+        name,
+        makeLimiter({ keyPrefix: `limit:${name}:client`, points: rule.perClient, duration: rule.perClientSeconds }),
+      );
+      if (rule.global > 0)
+        this.global.set(
+          name,
+          makeLimiter({ keyPrefix: `limit:${name}:all`, points: rule.global, duration: rule.globalSeconds }),
+        );
     }
   }
 
@@ -66,7 +73,8 @@ export class VelocityLimits {
     if (!limiter) return { allowed: true };
     try {
       const state = await limiter.get(client);
-      if (state && state.consumedPoints >= this.rules[name].perClient) return this.refuse(name, 'client', state.msBeforeNext);
+      if (state && state.consumedPoints >= this.rules[name].perClient)
+        return this.refuse(name, 'client', state.msBeforeNext);
     } catch (error) {
       this.logger.warn({ err: error, limit: name }, 'rate limit store failed; letting the request through');
     }
@@ -107,13 +115,43 @@ export function limitRules(config: {
   LIMIT_SIGN_INS_PER_CLIENT_PER_HOUR: number;
 }): LimitRules {
   return {
-    tokens: { perClient: config.LIMIT_TOKENS_PER_CLIENT_PER_MINUTE, perClientSeconds: 60, global: config.LIMIT_TOKENS_PER_MINUTE, globalSeconds: 60 },
-    conversations: { perClient: config.LIMIT_CONVERSATIONS_PER_CLIENT_PER_MINUTE, perClientSeconds: 60, global: config.LIMIT_CONVERSATIONS_PER_MINUTE, globalSeconds: 60 },
-    lookups: { perClient: config.LIMIT_LOOKUPS_PER_CLIENT_PER_HOUR, perClientSeconds: 3600, global: config.LIMIT_LOOKUPS_PER_MINUTE, globalSeconds: 60 },
+    tokens: {
+      perClient: config.LIMIT_TOKENS_PER_CLIENT_PER_MINUTE,
+      perClientSeconds: 60,
+      global: config.LIMIT_TOKENS_PER_MINUTE,
+      globalSeconds: 60,
+    },
+    conversations: {
+      perClient: config.LIMIT_CONVERSATIONS_PER_CLIENT_PER_MINUTE,
+      perClientSeconds: 60,
+      global: config.LIMIT_CONVERSATIONS_PER_MINUTE,
+      globalSeconds: 60,
+    },
+    lookups: {
+      perClient: config.LIMIT_LOOKUPS_PER_CLIENT_PER_HOUR,
+      perClientSeconds: 3600,
+      global: config.LIMIT_LOOKUPS_PER_MINUTE,
+      globalSeconds: 60,
+    },
     // Per reference, not per client: misses on one permit reference from anyone.
-    referenceFailures: { perClient: config.LIMIT_PERMIT_REFERENCE_FAILURES_PER_HOUR, perClientSeconds: 3600, global: 0, globalSeconds: 60 },
-    handoffs: { perClient: config.LIMIT_HANDOFFS_PER_CLIENT_PER_HOUR, perClientSeconds: 3600, global: config.LIMIT_HANDOFFS_PER_MINUTE, globalSeconds: 60 },
+    referenceFailures: {
+      perClient: config.LIMIT_PERMIT_REFERENCE_FAILURES_PER_HOUR,
+      perClientSeconds: 3600,
+      global: 0,
+      globalSeconds: 60,
+    },
+    handoffs: {
+      perClient: config.LIMIT_HANDOFFS_PER_CLIENT_PER_HOUR,
+      perClientSeconds: 3600,
+      global: config.LIMIT_HANDOFFS_PER_MINUTE,
+      globalSeconds: 60,
+    },
     // Agent sign-ins per address, whatever the username: a guesser cycling through usernames.
-    signIns: { perClient: config.LIMIT_SIGN_INS_PER_CLIENT_PER_HOUR, perClientSeconds: 3600, global: 0, globalSeconds: 60 },
+    signIns: {
+      perClient: config.LIMIT_SIGN_INS_PER_CLIENT_PER_HOUR,
+      perClientSeconds: 3600,
+      global: 0,
+      globalSeconds: 60,
+    },
   };
 }

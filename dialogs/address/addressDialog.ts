@@ -74,7 +74,9 @@ export class AddressDialog extends Dialog<AddressOptions> {
       const remembered = rememberedAddress(dc.context);
       const property = remembered ? await this.addresses.getProperty(remembered.propertyId) : null;
       if (property) {
-        await say(dc.context, this.messages, 'address.remembered', { address: writesShort(channelOf(dc.context)) ? property.shortLabel : property.label });
+        await say(dc.context, this.messages, 'address.remembered', {
+          address: writesShort(channelOf(dc.context)) ? property.shortLabel : property.label,
+        });
         return this.found(dc, property);
       }
       return this.askPostcode(dc);
@@ -97,7 +99,8 @@ export class AddressDialog extends Dialog<AddressOptions> {
     }
 
     // Choosing from the list. A different postcode typed now starts the search again.
-    if (postcode && postcode !== state.postcode) return this.usePostcode(dc, state, postcode, findHouseNumbers(text)[0]?.value, text);
+    if (postcode && postcode !== state.postcode)
+      return this.usePostcode(dc, state, postcode, findHouseNumbers(text)[0]?.value, text);
     const properties = await this.propertiesOf(state);
     if (MORE_WORDS.has(text.toLowerCase())) {
       state.page = (state.page + 1) * PAGE_SIZE < properties.length ? state.page + 1 : 0;
@@ -114,7 +117,10 @@ export class AddressDialog extends Dialog<AddressOptions> {
       return this.offerList(dc, state, match.properties, 'address.choose');
     }
     if ((await wrongAnswer(dc.context, this.messages, state)) === 'person') return dc.endDialog(undefined);
-    return this.offerList(dc, state, properties, 'address.notFound', { typed: text.slice(0, 40), postcode: state.postcode ?? '' });
+    return this.offerList(dc, state, properties, 'address.notFound', {
+      typed: text.slice(0, 40),
+      postcode: state.postcode ?? '',
+    });
   }
 
   override async repromptDialog(context: DialogContext['context'], instance: { state: unknown }): Promise<void> {
@@ -143,7 +149,13 @@ export class AddressDialog extends Dialog<AddressOptions> {
     return Dialog.EndOfTurn;
   }
 
-  private async usePostcode(dc: DialogContext, state: AddressState, postcode: string, houseNumber?: string, text?: string): Promise<DialogTurnResult> {
+  private async usePostcode(
+    dc: DialogContext,
+    state: AddressState,
+    postcode: string,
+    houseNumber?: string,
+    text?: string,
+  ): Promise<DialogTurnResult> {
     if (!(await this.addresses.coversPostcode(postcode))) {
       await say(dc.context, this.messages, 'address.notInBorough', { postcode });
       return dc.endDialog(undefined);
@@ -151,7 +163,12 @@ export class AddressDialog extends Dialog<AddressOptions> {
     const properties = await this.addresses.findByPostcode(postcode);
     if (properties.length === 0) return this.failure(dc, state, 'address.noAddresses', { postcode });
 
-    Object.assign(state, { stage: 'address', postcode, propertyIds: properties.map((p) => p.id), page: 0 } satisfies Partial<AddressState>);
+    Object.assign(state, {
+      stage: 'address',
+      postcode,
+      propertyIds: properties.map((p) => p.id),
+      page: 0,
+    } satisfies Partial<AddressState>);
     rightAnswer(state);
     if (properties.length === 1 && properties[0]) return this.found(dc, properties[0]);
     if (houseNumber) {
@@ -168,18 +185,35 @@ export class AddressDialog extends Dialog<AddressOptions> {
   }
 
   /** A postcode that cannot be used: explained and asked again, or a person offered. */
-  private async failure(dc: DialogContext, state: AddressState, explanation: MessageId, values: Record<string, string>): Promise<DialogTurnResult> {
+  private async failure(
+    dc: DialogContext,
+    state: AddressState,
+    explanation: MessageId,
+    values: Record<string, string>,
+  ): Promise<DialogTurnResult> {
     if ((await wrongAnswer(dc.context, this.messages, state)) === 'person') return dc.endDialog(undefined);
     await say(dc.context, this.messages, explanation, values);
     return Dialog.EndOfTurn;
   }
 
-  private async offerList(dc: DialogContext, state: AddressState, properties: Property[], messageId: MessageId, values: Record<string, string> = {}): Promise<DialogTurnResult> {
+  private async offerList(
+    dc: DialogContext,
+    state: AddressState,
+    properties: Property[],
+    messageId: MessageId,
+    values: Record<string, string> = {},
+  ): Promise<DialogTurnResult> {
     await dc.context.sendActivity(this.listActivity(dc.context, state, properties, messageId, values));
     return Dialog.EndOfTurn;
   }
 
-  private listActivity(context: DialogContext['context'], state: AddressState, properties: Property[], messageId: MessageId, values: Record<string, string> = {}) {
+  private listActivity(
+    context: DialogContext['context'],
+    state: AddressState,
+    properties: Property[],
+    messageId: MessageId,
+    values: Record<string, string> = {},
+  ) {
     const channel = channelOf(context);
     const page = properties.slice(state.page * PAGE_SIZE, (state.page + 1) * PAGE_SIZE);
     const hasMore = properties.length > PAGE_SIZE;
@@ -188,7 +222,8 @@ export class AddressDialog extends Dialog<AddressOptions> {
     const choices = page.map((p) => ({ label: p.shortLabel, value: p.shortLabel }));
     // On the web "More addresses" is a button; by text the message says to send MORE, so the
     // numbered list stays at nine single digits.
-    if (hasMore && channel.choices === 'buttons') choices.push({ label: this.messages.render('address.moreLabel', channel).text, value: 'more' });
+    if (hasMore && channel.choices === 'buttons')
+      choices.push({ label: this.messages.render('address.moreLabel', channel).text, value: 'more' });
     return choicesActivity(text, choices);
   }
 

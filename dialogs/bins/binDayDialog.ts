@@ -63,7 +63,17 @@ export class BinDayDialog extends InterruptibleDialog {
       const all = (await this.bins.streamsFor(found.property.id)).filter((s) => s.collected);
       const named = streamNamedIn(understanding?.text ?? '', all);
       const streams = named ? [named] : all;
-      await step.context.sendActivity(await describeCollectionsOn(this.bins, this.messages, channel, { id: found.property.id, address }, streams, asked, now));
+      await step.context.sendActivity(
+        await describeCollectionsOn(
+          this.bins,
+          this.messages,
+          channel,
+          { id: found.property.id, address },
+          streams,
+          asked,
+          now,
+        ),
+      );
       await say(step.context, this.messages, 'bins.afterAnswer');
       jobCompleted(step.context, 'bin_day_answered');
       return step.endDialog();
@@ -81,15 +91,22 @@ export class BinDayDialog extends InterruptibleDialog {
   }
 }
 
-export function describeCollections(messages: Messages, channel: Channel, address: string, collections: NextCollection[], now: Date): string {
+export function describeCollections(
+  messages: Messages,
+  channel: Channel,
+  address: string,
+  collections: NextCollection[],
+  now: Date,
+): string {
   const lines = collections.map((c) => {
     const date = c.isToday ? messages.render('bins.today', channel).text : formatDate(c.date, channel, now);
-    const moved = c.originalDate && c.reason
-      ? messages.render('bins.moved', channel, {
-          originalDate: formatDate(c.originalDate, channel, now),
-          reason: c.reason.kind === 'bank_holiday' ? c.reason.holiday : c.reason.reason,
-        }).text
-      : '';
+    const moved =
+      c.originalDate && c.reason
+        ? messages.render('bins.moved', channel, {
+            originalDate: formatDate(c.originalDate, channel, now),
+            reason: c.reason.kind === 'bank_holiday' ? c.reason.holiday : c.reason.reason,
+          }).text
+        : '';
     return messages.render('bins.line', channel, { date, name: c.name, container: c.container, moved }).text;
   });
   return [

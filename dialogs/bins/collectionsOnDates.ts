@@ -39,19 +39,38 @@ export async function describeCollectionsOn(
   const to = (asked.until ?? asked.value) as IsoDate;
   const inRange = (date: string | undefined) => date !== undefined && date >= from && date <= to;
   const today = DateTime.fromJSDate(now, { zone: COUNCIL_ZONE }).toISODate();
-  const date = (iso: string) => (iso === today ? messages.render('bins.today', channel).text : formatDate(iso, channel, now));
-  const reasonOf = (c: ScheduledCollection) => (c.reason?.kind === 'bank_holiday' ? c.reason.holiday : c.reason?.reason ?? '');
+  const date = (iso: string) =>
+    iso === today ? messages.render('bins.today', channel).text : formatDate(iso, channel, now);
+  const reasonOf = (c: ScheduledCollection) =>
+    c.reason?.kind === 'bank_holiday' ? c.reason.holiday : (c.reason?.reason ?? '');
 
   const collections = async (start: IsoDate, end: IsoDate): Promise<Found[]> => {
     const all = await Promise.all(
-      streams.map(async (s) => (await bins.scheduledCollections(property.id, s.id, start, end)).map((c) => ({ ...c, name: s.name, container: s.container }))),
+      streams.map(async (s) =>
+        (await bins.scheduledCollections(property.id, s.id, start, end)).map((c) => ({
+          ...c,
+          name: s.name,
+          container: s.container,
+        })),
+      ),
     );
-    return all.flat().sort((a, b) => (a.originalDate ?? a.date).localeCompare(b.originalDate ?? b.date) || a.date.localeCompare(b.date));
+    return all
+      .flat()
+      .sort(
+        (a, b) => (a.originalDate ?? a.date).localeCompare(b.originalDate ?? b.date) || a.date.localeCompare(b.date),
+      );
   };
   const line = (c: Found) =>
     c.originalDate && c.originalDate !== c.date
-      ? messages.render('bins.movedLine', channel, { originalDate: date(c.originalDate), date: date(c.date), name: c.name, container: c.container, reason: reasonOf(c) }).text
-      : messages.render('bins.line', channel, { date: date(c.date), name: c.name, container: c.container, moved: '' }).text;
+      ? messages.render('bins.movedLine', channel, {
+          originalDate: date(c.originalDate),
+          date: date(c.date),
+          name: c.name,
+          container: c.container,
+          reason: reasonOf(c),
+        }).text
+      : messages.render('bins.line', channel, { date: date(c.date), name: c.name, container: c.container, moved: '' })
+          .text;
 
   const when = asked.until
     ? messages.render('bins.period', channel, { named: asked.named ?? '', from: date(from), to: date(to) }).text
@@ -60,11 +79,17 @@ export async function describeCollectionsOn(
     (c) => inRange(c.date) || inRange(c.originalDate),
   );
   if (found.length) {
-    return [messages.render('bins.onDateHeader', channel, { address: property.address, when }).text, ...found.map(line), messages.render('bins.footer', channel).text].join('\n');
+    return [
+      messages.render('bins.onDateHeader', channel, { address: property.address, when }).text,
+      ...found.map(line),
+      messages.render('bins.footer', channel).text,
+    ].join('\n');
   }
   // Nothing on the day: the next collection of each bin after it.
   const after = await collections(addDays(to, 1), addDays(to, NEXT_REACH_DAYS));
-  const next = streams.flatMap((s) => after.filter((c) => c.stream === s.id).slice(0, 1)).sort((a, b) => a.date.localeCompare(b.date));
+  const next = streams
+    .flatMap((s) => after.filter((c) => c.stream === s.id).slice(0, 1))
+    .sort((a, b) => a.date.localeCompare(b.date));
   return [
     messages.render('bins.nothingOn', channel, { address: property.address, when }).text,
     ...(next.length ? [messages.render('bins.nextAfter', channel).text, ...next.map(line)] : []),

@@ -13,7 +13,12 @@
  * the day, not for a bin that wasn't due, not after the report window. A collection already
  * reported gets the existing reference.
  */
-import { TextPrompt, WaterfallDialog, type PromptValidatorContext, type WaterfallStepContext } from 'botbuilder-dialogs';
+import {
+  TextPrompt,
+  WaterfallDialog,
+  type PromptValidatorContext,
+  type WaterfallStepContext,
+} from 'botbuilder-dialogs';
 import type { AddressLookup } from '../../services/addresses/addressLookup.js';
 import type { BinCollections } from '../../services/bins/binCollections.js';
 import type { MissedCollections } from '../../services/bins/missedCollections.js';
@@ -36,9 +41,11 @@ const STEPS = 'bins.missed.steps';
 const STREAM_PROMPT = 'bins.missed.stream';
 
 /** Every bin at once: "all of them", "none of them were emptied", "the lot". */
-const ALL_STREAMS = /\b(all( of)?( them| my bins| the bins| three| 3)?|every (bin|one)|everything|the lot|both( of them)?|none of (them|my bins|the bins))\b/i;
+const ALL_STREAMS =
+  /\b(all( of)?( them| my bins| the bins| three| 3)?|every (bin|one)|everything|the lot|both( of them)?|none of (them|my bins|the bins))\b/i;
 /** A resident who says it keeps happening: "third time", "again", "sick of it", "every week". */
-const REPEATED = /\b(again|(second|third|fourth|\d+(st|nd|rd|th)) time|every (week|time|fortnight)|keeps? (happening|missing|being missed)|sick of|fed up|nobody ever|never (comes?|collect))\b/i;
+const REPEATED =
+  /\b(again|(second|third|fourth|\d+(st|nd|rd|th)) time|every (week|time|fortnight)|keeps? (happening|missing|being missed)|sick of|fed up|nobody ever|never (comes?|collect))\b/i;
 const ALL = 'all';
 
 interface MissedValues {
@@ -119,7 +126,8 @@ export class MissedBinDialog extends InterruptibleDialog {
   private async report(step: WaterfallStepContext) {
     const values = step.values as MissedValues;
     const streamId = String(step.result ?? '');
-    const chosen = streamId === ALL ? values.streams.filter((s) => s.collected) : values.streams.filter((s) => s.id === streamId);
+    const chosen =
+      streamId === ALL ? values.streams.filter((s) => s.collected) : values.streams.filter((s) => s.id === streamId);
     if (chosen.length === 0) {
       await offerPerson(step.context, this.messages);
       return step.endDialog();
@@ -127,7 +135,12 @@ export class MissedBinDialog extends InterruptibleDialog {
     if (REPEATED.test(values.firstMessage)) await say(step.context, this.messages, 'missed.sorryRepeat');
     const now = this.clock();
     for (const stream of chosen) {
-      const decision = await this.policy.check({ propertyId: values.propertyId, stream: stream.id, now, ...(values.date ? { date: values.date } : {}) });
+      const decision = await this.policy.check({
+        propertyId: values.propertyId,
+        stream: stream.id,
+        now,
+        ...(values.date ? { date: values.date } : {}),
+      });
       // "All of them": a bin that was not due that day is left out rather than explained.
       if (streamId === ALL && !decision.ok && decision.reason === 'not_due' && chosen.length > 1) continue;
       await this.explain(step, decision, stream, values, now);
@@ -135,12 +148,19 @@ export class MissedBinDialog extends InterruptibleDialog {
     return step.endDialog();
   }
 
-  private async explain(step: WaterfallStepContext, decision: MissedReportDecision, stream: PropertyStream, values: MissedValues, now: Date) {
+  private async explain(
+    step: WaterfallStepContext,
+    decision: MissedReportDecision,
+    stream: PropertyStream,
+    values: MissedValues,
+    now: Date,
+  ) {
     const propertyId = values.propertyId;
     const channel = channelOf(step.context);
     const date = (iso: string) => formatDate(iso, channel, now);
     const streamWords = { name: stream.name, container: stream.container };
-    const part = (id: MessageId, iso: string | undefined) => (iso ? this.messages.render(id, channel, { date: date(iso) }).text : '');
+    const part = (id: MessageId, iso: string | undefined) =>
+      iso ? this.messages.render(id, channel, { date: date(iso) }).text : '';
 
     if (decision.ok) {
       const receipt = await this.reports.report({
@@ -152,19 +172,38 @@ export class MissedBinDialog extends InterruptibleDialog {
         conversationId: step.context.activity.conversation.id,
       });
       const id = receipt.created ? 'missed.reported' : 'missed.alreadyReported';
-      await say(step.context, this.messages, id, { ...streamWords, address: values.address, collectionDate: date(decision.collectionDate), reference: receipt.reference, returnBy: date(receipt.returnBy) });
+      await say(step.context, this.messages, id, {
+        ...streamWords,
+        address: values.address,
+        collectionDate: date(decision.collectionDate),
+        reference: receipt.reference,
+        returnBy: date(receipt.returnBy),
+      });
       jobCompleted(step.context, 'missed_bin_reported');
       return;
     }
     switch (decision.reason) {
       case 'too_early':
-        await say(step.context, this.messages, 'missed.tooEarly', { ...streamWords, collectionDate: date(decision.collectionDate), reportFrom: formatTime(decision.reportFrom) });
+        await say(step.context, this.messages, 'missed.tooEarly', {
+          ...streamWords,
+          collectionDate: date(decision.collectionDate),
+          reportFrom: formatTime(decision.reportFrom),
+        });
         return;
       case 'not_due':
-        await say(step.context, this.messages, 'missed.notDue', { ...streamWords, last: part('missed.notDueLast', decision.lastCollection), next: part('missed.notDueNext', decision.nextCollection) });
+        await say(step.context, this.messages, 'missed.notDue', {
+          ...streamWords,
+          last: part('missed.notDueLast', decision.lastCollection),
+          next: part('missed.notDueNext', decision.nextCollection),
+        });
         return;
       case 'window_passed':
-        await say(step.context, this.messages, 'missed.windowPassed', { ...streamWords, collectionDate: date(decision.collectionDate), windowClosed: date(decision.windowClosed), next: part('missed.notDueNext', decision.nextCollection) });
+        await say(step.context, this.messages, 'missed.windowPassed', {
+          ...streamWords,
+          collectionDate: date(decision.collectionDate),
+          windowClosed: date(decision.windowClosed),
+          next: part('missed.notDueNext', decision.nextCollection),
+        });
         return;
       case 'no_subscription':
         await say(step.context, this.messages, 'missed.noSubscription', streamWords);
@@ -175,5 +214,8 @@ export class MissedBinDialog extends InterruptibleDialog {
 
 /** "the food waste not the recycling": the bin denied is not the one meant. */
 function withoutDenied(text: string): string {
-  return text.replace(/\b(not|isn'?t|wasn'?t|rather than|instead of)\s+(the\s+|my\s+)?[a-z]+(\s+(bin|waste|caddy|box|one))?/gi, ' ');
+  return text.replace(
+    /\b(not|isn'?t|wasn'?t|rather than|instead of)\s+(the\s+|my\s+)?[a-z]+(\s+(bin|waste|caddy|box|one))?/gi,
+    ' ',
+  );
 }

@@ -29,9 +29,53 @@ export type ChoiceReading =
 
 /** Words that say nothing about which choice is meant ("it was the blue one please"). */
 const FILLER = new Set([
-  'a', 'an', 'the', 'my', 'it', 'its', 'it\'s', 'was', 'is', 'one', 'ones', 'please', 'pls', 'that', 'this', 'i', 'meant',
-  'mean', 'think', 'just', 'ok', 'okay', 'oh', 'er', 'um', 'actually', 'sorry', 'number', 'no', 'option', 'choice', 'for',
-  'of', 'on', 'at', 'in', 'and', 'then', 'yeah', 'yes', 'bin', 'thanks', 'thank', 'you', 'ta', 'mate', 'love',
+  'a',
+  'an',
+  'the',
+  'my',
+  'it',
+  'its',
+  "it's",
+  'was',
+  'is',
+  'one',
+  'ones',
+  'please',
+  'pls',
+  'that',
+  'this',
+  'i',
+  'meant',
+  'mean',
+  'think',
+  'just',
+  'ok',
+  'okay',
+  'oh',
+  'er',
+  'um',
+  'actually',
+  'sorry',
+  'number',
+  'no',
+  'option',
+  'choice',
+  'for',
+  'of',
+  'on',
+  'at',
+  'in',
+  'and',
+  'then',
+  'yeah',
+  'yes',
+  'bin',
+  'thanks',
+  'thank',
+  'you',
+  'ta',
+  'mate',
+  'love',
 ]);
 
 const NUMBER_REPLY = /^\s*(?:no\.?\s*|number\s+|option\s+)?\(?(\d{1,2})[.)]?\s*$/i;
@@ -115,7 +159,11 @@ export class OfferedChoices {
     context.onSendActivities(async (ctx, activities, next) => {
       const messages = activities.filter((a) => a.type === ActivityTypes.Message);
       if (messages.length) {
-        const offered = [...messages].reverse().map(choicesIn).find((c) => c.length) ?? [];
+        const offered =
+          [...messages]
+            .reverse()
+            .map(choicesIn)
+            .find((c) => c.length) ?? [];
         await this.memory.set(ctx, { choices: offered });
       }
       return next();

@@ -9,14 +9,16 @@ import { loadJsonFile } from '../../services/data/loadDataFile.js';
 import { documentedObject } from '../../services/data/schemas.js';
 
 const fileSchema = documentedObject({
-  requests: z.array(
-    documentedObject({
-      id: z.string().regex(/^[a-z][a-z0-9_]*$/, { error: 'is not an id (small letters, digits and _)' }),
-      /** Shown to the person who takes it; absent for the balance, which the assistant answers. */
-      reason: z.string().trim().min(1).optional(),
-      keywords: z.array(z.string().trim().min(1)).min(1),
-    }),
-  ).min(1),
+  requests: z
+    .array(
+      documentedObject({
+        id: z.string().regex(/^[a-z][a-z0-9_]*$/, { error: 'is not an id (small letters, digits and _)' }),
+        /** Shown to the person who takes it; absent for the balance, which the assistant answers. */
+        reason: z.string().trim().min(1).optional(),
+        keywords: z.array(z.string().trim().min(1)).min(1),
+      }),
+    )
+    .min(1),
 });
 
 export type AccountRequest = { id: string; reason?: string };
@@ -45,7 +47,11 @@ export class AccountRequests {
   }
 
   private named(text: string) {
-    const typed = ` ${text.toLowerCase().replace(/[^a-z0-9 ]+/g, ' ').replace(/\s+/g, ' ').trim()} `;
+    const typed = ` ${text
+      .toLowerCase()
+      .replace(/[^a-z0-9 ]+/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim()} `;
     return this.requests.find((r) => r.keywords.some((k) => typed.includes(` ${k.toLowerCase()}`)));
   }
 }

@@ -56,7 +56,10 @@ const TYPE_WORDS: Record<ActionField['type'], string[]> = {
 };
 
 /** Where a case is noted for the agent console (the handoff's collected context). */
-export type CaseMemory = (context: TurnContext, partial: { references: string[]; propertyId?: string; address?: string }) => Promise<void>;
+export type CaseMemory = (
+  context: TurnContext,
+  partial: { references: string[]; propertyId?: string; address?: string },
+) => Promise<void>;
 
 export interface ActionOptions {
   actionId: string;
@@ -138,7 +141,9 @@ export class ActionDialog extends Dialog<ActionOptions> {
       .filter((field) => state.answers[field.id] !== undefined)
       .map((field) => `${field.label}: ${this.shown(field, state.answers[field.id] ?? '', channel)}`);
     state.stage = 'confirm';
-    await say(dc.context, this.messages, 'counciltax.readBack', { details: channel.text === 'markdown' ? lines.map((l) => `- ${l}`).join('\n') : lines.join('; ') });
+    await say(dc.context, this.messages, 'counciltax.readBack', {
+      details: channel.text === 'markdown' ? lines.map((l) => `- ${l}`).join('\n') : lines.join('; '),
+    });
     return Dialog.EndOfTurn;
   }
 
@@ -152,11 +157,13 @@ export class ActionDialog extends Dialog<ActionOptions> {
   private async checkDetails(dc: DialogContext, state: ActionState): Promise<DialogTurnResult> {
     const text = dc.context.activity.text ?? '';
     const fields = this.fields(dc.context, state);
-    if (state.stage === 'confirm' && parseYesNo(text) === true && !/change|wrong/i.test(text)) return this.finish(dc, state);
+    if (state.stage === 'confirm' && parseYesNo(text) === true && !/change|wrong/i.test(text))
+      return this.finish(dc, state);
     const named = this.fieldNamed(fields, text);
     if (!named) {
       // Asked which detail to change and still not told: a wrong answer like any other.
-      if (state.stage === 'which' && (await wrongAnswer(dc.context, this.messages, state)) === 'person') return dc.endDialog();
+      if (state.stage === 'which' && (await wrongAnswer(dc.context, this.messages, state)) === 'person')
+        return dc.endDialog();
       state.corrections += 1;
       if (state.corrections > MAX_CORRECTIONS) {
         await offerPerson(dc.context, this.messages);
@@ -164,8 +171,17 @@ export class ActionDialog extends Dialog<ActionOptions> {
       }
       state.stage = 'which';
       const channel = channelOf(dc.context);
-      const text = this.messages.render('counciltax.whichToChange', channel, { fields: fields.map((f) => f.label).join(', ') }).text;
-      await dc.context.sendActivity(channel.choices === 'buttons' ? choicesActivity(text, fields.map((f) => ({ label: f.label, value: f.label }))) : text);
+      const text = this.messages.render('counciltax.whichToChange', channel, {
+        fields: fields.map((f) => f.label).join(', '),
+      }).text;
+      await dc.context.sendActivity(
+        channel.choices === 'buttons'
+          ? choicesActivity(
+              text,
+              fields.map((f) => ({ label: f.label, value: f.label })),
+            )
+          : text,
+      );
       return Dialog.EndOfTurn;
     }
     state.corrections += 1;
@@ -179,10 +195,19 @@ export class ActionDialog extends Dialog<ActionOptions> {
 
   /** The detail a correction names, by its label's words or the words for its type. */
   private fieldNamed(fields: ActionField[], text: string): ActionField | undefined {
-    const said = text.toLowerCase().replace(/[^a-z0-9 ]/g, ' ').split(/\s+/).filter((w) => w.length > 2);
+    const said = text
+      .toLowerCase()
+      .replace(/[^a-z0-9 ]/g, ' ')
+      .split(/\s+/)
+      .filter((w) => w.length > 2);
     const exact = fields.find((f) => f.label.toLowerCase() === text.trim().toLowerCase());
     if (exact) return exact;
-    const byLabel = fields.filter((f) => f.label.toLowerCase().split(/\s+/).some((w) => w.length > 2 && said.includes(w)));
+    const byLabel = fields.filter((f) =>
+      f.label
+        .toLowerCase()
+        .split(/\s+/)
+        .some((w) => w.length > 2 && said.includes(w)),
+    );
     if (byLabel.length === 1) return byLabel[0];
     const byType = fields.filter((f) => TYPE_WORDS[f.type].some((w) => said.includes(w)));
     if (byType.length === 1) return byType[0];
@@ -206,14 +231,19 @@ export class ActionDialog extends Dialog<ActionOptions> {
     if (action.kind === 'case') return action.fields;
     if (!this.person.needsContact(channelOf(context))) return [];
     // A field carries its question for every kind of channel, as the council's actions do.
-    const ask = (content: ContentKind) => this.messages.render('counciltax.handoff.askContact', { ...channelOf(context), content }).text;
+    const ask = (content: ContentKind) =>
+      this.messages.render('counciltax.handoff.askContact', { ...channelOf(context), content }).text;
     return [{ id: CONTACT_FIELD, type: 'contact', label: 'Contact', web: ask('web'), sms: ask('sms') }];
   }
 
   private async next(dc: DialogContext, state: ActionState): Promise<DialogTurnResult> {
     const fields = this.fields(dc.context, state);
     // A property already known (an earlier answer, or an address in the borough) is not asked again.
-    while (fields[state.index]?.type === 'property' && (state.answers[fields[state.index]?.id ?? ''] !== undefined || state.propertyId)) state.index += 1;
+    while (
+      fields[state.index]?.type === 'property' &&
+      (state.answers[fields[state.index]?.id ?? ''] !== undefined || state.propertyId)
+    )
+      state.index += 1;
     const field = fields[state.index];
     if (!field) return this.action(state).kind === 'case' ? this.readBack(dc, state) : this.finish(dc, state);
     await this.ask(dc.context, field);
@@ -224,13 +254,27 @@ export class ActionDialog extends Dialog<ActionOptions> {
     const channel = channelOf(context);
     // By SMS the question itself lists the options (numbered lists of "1st, 8th…" would make "8" ambiguous).
     if (field.type === 'choice' && field.options && channel.choices === 'buttons') {
-      await context.sendActivity(choicesActivity(field.web, field.options.map((o) => ({ label: o, value: o }))));
+      await context.sendActivity(
+        choicesActivity(
+          field.web,
+          field.options.map((o) => ({ label: o, value: o })),
+        ),
+      );
       return;
     }
-    await context.sendActivity({ type: ActivityTypes.Message, text: field[channel.content], inputHint: 'expectingInput' });
+    await context.sendActivity({
+      type: ActivityTypes.Message,
+      text: field[channel.content],
+      inputHint: 'expectingInput',
+    });
   }
 
-  private async read(context: TurnContext, state: ActionState, field: ActionField, text: string): Promise<string | null> {
+  private async read(
+    context: TurnContext,
+    state: ActionState,
+    field: ActionField,
+    text: string,
+  ): Promise<string | null> {
     switch (field.type) {
       case 'property': {
         const property = await this.findProperty(text);
@@ -275,7 +319,14 @@ export class ActionDialog extends Dialog<ActionOptions> {
       case 'choice': {
         const options = field.options ?? [];
         const text = this.messages.render('counciltax.field.badChoice', channel, { options: options.join(', ') }).text;
-        await context.sendActivity(channel.choices === 'buttons' ? choicesActivity(text, options.map((o) => ({ label: o, value: o }))) : text);
+        await context.sendActivity(
+          channel.choices === 'buttons'
+            ? choicesActivity(
+                text,
+                options.map((o) => ({ label: o, value: o })),
+              )
+            : text,
+        );
         return;
       }
       default:
@@ -317,7 +368,11 @@ export class ActionDialog extends Dialog<ActionOptions> {
       },
       this.clock(),
     );
-    await this.remember?.(context, { references: [reference], ...(propertyId ? { propertyId } : {}), ...(answers.property ? { address: answers.property } : {}) });
+    await this.remember?.(context, {
+      references: [reference],
+      ...(propertyId ? { propertyId } : {}),
+      ...(answers.property ? { address: answers.property } : {}),
+    });
     await context.sendActivity(this.replies.caseOpened(action.id, reference)[channelOf(context).content]);
     jobCompleted(context, 'council_tax_request_made');
     return dc.endDialog();

@@ -43,7 +43,12 @@ import { jobCompleted } from '../outcomes.js';
 
 export const COUNCIL_TAX_DIALOG = 'counciltax';
 export const COUNCIL_TAX_INTENTS: IntentName[] = [
-  'counciltax.band', 'counciltax.pay', 'counciltax.discount', 'counciltax.moving', 'counciltax.account', 'counciltax.support',
+  'counciltax.band',
+  'counciltax.pay',
+  'counciltax.discount',
+  'counciltax.moving',
+  'counciltax.account',
+  'counciltax.support',
 ];
 const STEPS = 'counciltax.steps';
 const CHOICE_PROMPT = 'counciltax.choice';
@@ -111,9 +116,21 @@ export class CouncilTaxDialog extends InterruptibleDialog {
     this.replies = deps.services.replies;
     this.addDialog(new AddressDialog(deps.addresses, deps.messages));
     this.addDialog(new VerifyDialog(deps.services.accounts, deps.services.replies, deps.messages, clock));
-    this.addDialog(new ActionDialog(deps.services.replies, deps.cases, deps.addresses, deps.person, deps.messages, clock, deps.remember));
+    this.addDialog(
+      new ActionDialog(
+        deps.services.replies,
+        deps.cases,
+        deps.addresses,
+        deps.person,
+        deps.messages,
+        clock,
+        deps.remember,
+      ),
+    );
     this.addDialog(new TextPrompt(CHOICE_PROMPT));
-    this.addDialog(new WaterfallDialog(STEPS, [this.start.bind(this), this.present.bind(this), this.chosen.bind(this)]));
+    this.addDialog(
+      new WaterfallDialog(STEPS, [this.start.bind(this), this.present.bind(this), this.chosen.bind(this)]),
+    );
     this.initialDialogId = STEPS;
   }
 
@@ -126,7 +143,10 @@ export class CouncilTaxDialog extends InterruptibleDialog {
     else {
       // Proved earlier in this conversation (the grant lasts a short while): a case opened now
       // carries the account and its property, so nobody has to call back to ask.
-      const granted = await this.deps.services.accounts.balance(step.context.activity.conversation.id, this.deps.clock?.() ?? new Date());
+      const granted = await this.deps.services.accounts.balance(
+        step.context.activity.conversation.id,
+        this.deps.clock?.() ?? new Date(),
+      );
       if (granted) values.verified = { accountNumber: granted.accountNumber, propertyId: granted.propertyId };
     }
     if (options.property) values.property = options.property;
@@ -215,7 +235,9 @@ export class CouncilTaxDialog extends InterruptibleDialog {
     const text = String(step.result ?? '').trim();
     const typed = text.toLowerCase();
     const actions = values.offered.filter((o) => o.action);
-    const choice = values.offered.find((o) => o.label.toLowerCase() === typed) ?? (actions.length === 1 && parseYesNo(text) === true ? actions[0] : undefined);
+    const choice =
+      values.offered.find((o) => o.label.toLowerCase() === typed) ??
+      (actions.length === 1 && parseYesNo(text) === true ? actions[0] : undefined);
     if (!choice) return step.endDialog(NEW_QUESTION);
     const next: CouncilTaxOptions = {
       said: values.said,
@@ -232,22 +254,36 @@ export class CouncilTaxDialog extends InterruptibleDialog {
     const channel = channelOf(step.context);
     values.verified = { accountNumber: account.accountNumber, propertyId: account.propertyId };
     const reply = this.replies.account(account);
-    const then = values.pending ?? (reply.offers && this.replies.action(reply.offers).priority === 'urgent' ? { actionId: reply.offers } : undefined);
+    const then =
+      values.pending ??
+      (reply.offers && this.replies.action(reply.offers).priority === 'urgent'
+        ? { actionId: reply.offers }
+        : undefined);
     if (then) {
       await step.context.sendActivity(reply[channel.content]);
       jobCompleted(step.context, 'council_tax_answered');
       values.path = 'done';
-      return step.beginDialog(ACTION_DIALOG, { ...this.actionOptions(values, then.actionId), ...(then.reason ? { reason: then.reason } : {}) });
+      return step.beginDialog(ACTION_DIALOG, {
+        ...this.actionOptions(values, then.actionId),
+        ...(then.reason ? { reason: then.reason } : {}),
+      });
     }
-    const offers = [reply.offers, this.councilTax.topics('counciltax.account')[0]?.offers].filter((id): id is string => Boolean(id));
+    const offers = [reply.offers, this.councilTax.topics('counciltax.account')[0]?.offers].filter((id): id is string =>
+      Boolean(id),
+    );
     const choices: Offered[] = [...new Set(offers)].map((id) => ({ label: this.replies.action(id).label, action: id }));
     return this.offer(step, reply[channel.content], choices);
   }
 
   /** The action the answer offers first, then the other topics of the same intent. */
   private choicesAfter(answer: Answer): Offered[] {
-    const action: Offered[] = answer.offers ? [{ label: this.replies.action(answer.offers).label, action: answer.offers }] : [];
-    const related = this.councilTax.topics(answer.intent).filter((t) => t.topic !== answer.topic).map((t) => ({ label: t.label, topic: t.topic }));
+    const action: Offered[] = answer.offers
+      ? [{ label: this.replies.action(answer.offers).label, action: answer.offers }]
+      : [];
+    const related = this.councilTax
+      .topics(answer.intent)
+      .filter((t) => t.topic !== answer.topic)
+      .map((t) => ({ label: t.label, topic: t.topic }));
     return [...action, ...related];
   }
 
@@ -268,6 +304,11 @@ export class CouncilTaxDialog extends InterruptibleDialog {
   }
 
   private actionOptions(values: Values, actionId: string): ActionOptions {
-    return { actionId, said: values.said, ...(values.verified ? { verified: values.verified } : {}), ...(values.property ? { property: values.property } : {}) };
+    return {
+      actionId,
+      said: values.said,
+      ...(values.verified ? { verified: values.verified } : {}),
+      ...(values.property ? { property: values.property } : {}),
+    };
   }
 }

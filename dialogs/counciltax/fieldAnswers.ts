@@ -26,7 +26,11 @@ export function readText(text: string, minLetters: number): string | null {
 }
 
 function wordsOf(text: string): string[] {
-  return text.toLowerCase().replace(/[^a-z0-9 ]/g, ' ').split(/\s+/).filter(Boolean);
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9 ]/g, ' ')
+    .split(/\s+/)
+    .filter(Boolean);
 }
 
 /**
@@ -45,6 +49,10 @@ export function readChoice(text: string, options: string[]): string | null {
   const optionWords = options.map(wordsOf);
   const shared = new Set(optionWords.flat().filter((w) => optionWords.every((ws) => ws.includes(w))));
   const said = wordsOf(text).filter((w) => !shared.has(w));
-  const matching = options.filter((_o, i) => said.some((w) => (optionWords[i] ?? []).some((ow) => !shared.has(ow) && (ow === w || (w.length >= 2 && ow.startsWith(w))))));
+  const matching = options.filter((_o, i) =>
+    said.some((w) =>
+      (optionWords[i] ?? []).some((ow) => !shared.has(ow) && (ow === w || (w.length >= 2 && ow.startsWith(w)))),
+    ),
+  );
   return matching.length === 1 ? (matching[0] ?? null) : null;
 }

@@ -29,7 +29,9 @@ export class LivePersonRequest implements PersonRequest {
         intent: request.topic,
         ...(request.propertyId ? { propertyId: request.propertyId } : {}),
         ...(request.contact ? { contact: request.contact } : {}),
-        ...(request.verifiedAccount ? { verified: { accountNumber: request.verifiedAccount, at: this.clock().toISOString() } } : {}),
+        ...(request.verifiedAccount
+          ? { verified: { accountNumber: request.verifiedAccount, at: this.clock().toISOString() } }
+          : {}),
       },
     });
   }

@@ -25,7 +25,6 @@ import { say } from '../reply.js';
 
 export const VERIFY_DIALOG = 'counciltax.verify';
 
-
 export interface VerifyOptions {
   /** The first message, which may already hold the number and postcode. */
   text?: string;
@@ -69,7 +68,10 @@ export class VerifyDialog extends Dialog<VerifyOptions> {
       // Neither an account number nor a postcode: the shared retry policy.
       if ((await wrongAnswer(dc.context, this.messages, state)) === 'person') return dc.endDialog(undefined);
       // Digits that are not 8 of them were meant as an account number.
-      const id = /\d/.test(text) || !state.accountNumber ? 'counciltax.verify.notAccountNumber' : 'counciltax.verify.askPostcode';
+      const id =
+        /\d/.test(text) || !state.accountNumber
+          ? 'counciltax.verify.notAccountNumber'
+          : 'counciltax.verify.askPostcode';
       await say(dc.context, this.messages, id);
       return Dialog.EndOfTurn;
     }
@@ -102,7 +104,12 @@ export class VerifyDialog extends Dialog<VerifyOptions> {
   private async check(dc: DialogContext, state: VerifyState): Promise<DialogTurnResult> {
     const now = this.clock();
     const result = await this.accounts.verify(
-      { accountNumber: state.accountNumber ?? '', postcode: state.postcode ?? '', subject: dc.context.activity.conversation.id, channel: channelOf(dc.context).content },
+      {
+        accountNumber: state.accountNumber ?? '',
+        postcode: state.postcode ?? '',
+        subject: dc.context.activity.conversation.id,
+        channel: channelOf(dc.context).content,
+      },
       now,
     );
     if (result.ok) return dc.endDialog({ account: result.account } satisfies VerifyResult);

@@ -43,7 +43,8 @@ const WEEKDAY_NUMBERS: Record<string, number> = { mon: 1, tue: 2, wed: 3, thu: 4
 const WEEKDAY = '(mon|tue|wed|thu|fri|sat|sun)[a-z]*';
 
 /** "the 3rd", "on the 21st": a day of the month alone, the next one (or, looking back, the last). */
-const ORDINAL_DAY = /\b(?:the\s+)([0-3]?\d)(st|nd|rd|th)\b(?!\s+(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))/i;
+const ORDINAL_DAY =
+  /\b(?:the\s+)([0-3]?\d)(st|nd|rd|th)\b(?!\s+(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))/i;
 /** "tuesday week", "a week on tuesday": the Tuesday after the coming one. */
 const WEEKDAY_WEEK = new RegExp(`\\b(?:${WEEKDAY}\\s+week|a\\s+week\\s+on\\s+${WEEKDAY})\\b`, 'i');
 /** "last tuesday": the latest Tuesday before today (chrono's forward dating would move it ahead). */
@@ -102,7 +103,11 @@ const parser = (() => {
 export function datesIn(text: string, now: Date, options: DateReadingOptions = {}): DateEntity[] {
   const prefer = options.prefer ?? 'future';
   const named = [...namedDays(text, now), ...bankHolidaysNamed(text, now, options.bankHolidays ?? [])];
-  const readable = SLANG.reduce((t, [pattern, word]) => t.replace(pattern, (m) => word.padEnd(m.length, ' ').slice(0, Math.max(m.length, word.length))), text);
+  const readable = SLANG.reduce(
+    (t, [pattern, word]) =>
+      t.replace(pattern, (m) => word.padEnd(m.length, ' ').slice(0, Math.max(m.length, word.length))),
+    text,
+  );
   const results = parser.parse(readable, { instant: now, timezone: DATE_ZONE }, { forwardDate: prefer === 'future' });
   const found: DateEntity[] = [];
   for (const result of results) {
@@ -110,7 +115,12 @@ export function datesIn(text: string, now: Date, options: DateReadingOptions = {
     const end = start + result.text.length;
     if (named.some((n) => start < n.end && n.start < end)) continue;
     if (!namesADay(result.text)) continue;
-    const day = withResidentsYear(DateTime.fromJSDate(result.start.date(), { zone: DATE_ZONE }), result.start, now, prefer);
+    const day = withResidentsYear(
+      DateTime.fromJSDate(result.start.date(), { zone: DATE_ZONE }),
+      result.start,
+      now,
+      prefer,
+    );
     const value = day.toISODate();
     if (!value) continue;
     const entity: DateEntity = { type: 'date', text: text.slice(start, end), start, end, value };
@@ -129,7 +139,12 @@ const RECENT_DAYS = 60;
  * than two months ago, when it is next year's (so "1 december" on 2 December is yesterday, and
  * the resident is told it has passed, rather than a year away). Looking back, never a day ahead.
  */
-function withResidentsYear(day: DateTime, components: chrono.ParsedComponents, now: Date, prefer: DatePreference): DateTime {
+function withResidentsYear(
+  day: DateTime,
+  components: chrono.ParsedComponents,
+  now: Date,
+  prefer: DatePreference,
+): DateTime {
   if (components.isCertain('year') || !components.isCertain('month') || !components.isCertain('day')) return day;
   const today = DateTime.fromJSDate(now, { zone: DATE_ZONE }).startOf('day');
   const thisYear = day.set({ year: today.year });
@@ -139,7 +154,8 @@ function withResidentsYear(day: DateTime, components: chrono.ParsedComponents, n
 }
 
 /** Words that name a day; chrono also reads "the day", "now" and "at 3", which name none. */
-const DAY_WORDS = /\d|\b(mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|\b(today|tomorrow|yesterday|tonight|weeks?|fortnight)\b/i;
+const DAY_WORDS =
+  /\d|\b(mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|\b(today|tomorrow|yesterday|tonight|weeks?|fortnight)\b/i;
 /** "last week", "next month": no day a job can use, so the resident is asked for one. */
 const VAGUE = /^(last|next|this|the|coming)\s+(week|month|year)$/i;
 

@@ -63,13 +63,25 @@ export class HandoffConversation {
       }
       return;
     }
-    if (request.status === 'queued' && memory.stage === 'callbackOffer' && memory.requestId === request.id && centre.isWord('yes', text)) {
+    if (
+      request.status === 'queued' &&
+      memory.stage === 'callbackOffer' &&
+      memory.requestId === request.id &&
+      centre.isWord('yes', text)
+    ) {
       await this.startCallback(context, memory, request);
       return;
     }
     // Still in the queue while saying what the callback is about and how to reach them.
-    const callbackQuestion = memory.stage === 'callbackAbout' || memory.stage === 'callbackProperty' || memory.stage === 'callbackContact';
-    if (request.status === 'queued' && callbackQuestion && memory.requestId === request.id && (await this.answer(context, text))) return;
+    const callbackQuestion =
+      memory.stage === 'callbackAbout' || memory.stage === 'callbackProperty' || memory.stage === 'callbackContact';
+    if (
+      request.status === 'queued' &&
+      callbackQuestion &&
+      memory.requestId === request.id &&
+      (await this.answer(context, text))
+    )
+      return;
     if (request.status === 'queued' && memory.stage === 'callbackOffer' && centre.isWord('no', text)) {
       // They chose to keep waiting.
       await this.memory.set(context, {});
@@ -151,7 +163,12 @@ export class HandoffConversation {
           }
           return true;
         }
-        await this.book(context, { ...memory, ...this.preferenceIn(text, memory) }, contact, phone ? 'howPhone' : 'howEmail');
+        await this.book(
+          context,
+          { ...memory, ...this.preferenceIn(text, memory) },
+          contact,
+          phone ? 'howPhone' : 'howEmail',
+        );
         return true;
       }
       default:
@@ -169,7 +186,8 @@ export class HandoffConversation {
     await this.handoff.say(context, 'callbackHelp');
     if (stage === 'callbackAbout') await this.handoff.say(context, 'askAbout');
     else if (stage === 'callbackContact') await this.handoff.say(context, 'askContact');
-    else if (memory.offeredProperty) await this.handoff.say(context, 'askPropertyKnown', { address: memory.offeredProperty.label });
+    else if (memory.offeredProperty)
+      await this.handoff.say(context, 'askPropertyKnown', { address: memory.offeredProperty.label });
     else await this.handoff.say(context, 'askProperty');
     return true;
   }
@@ -198,13 +216,20 @@ export class HandoffConversation {
     const properties = this.properties;
     if (!properties || next.property) return this.askContactOrBook(context, next);
     const collected = await this.collectedFor(next);
-    const verified = collected?.verified && collected.propertyId ? await properties.addresses.getProperty(collected.propertyId) : null;
-    if (verified) return this.askContactOrBook(context, { ...next, property: { id: verified.id, label: verified.label } });
+    const verified =
+      collected?.verified && collected.propertyId ? await properties.addresses.getProperty(collected.propertyId) : null;
+    if (verified)
+      return this.askContactOrBook(context, { ...next, property: { id: verified.id, label: verified.label } });
     const known = await this.knownProperty(context, collected?.propertyId);
     const topic = (await this.requestOf(next))?.topic ?? next.pending?.topic ?? 'general';
     if (!properties.mayAsk(topic)) return this.askContactOrBook(context, known ? { ...next, property: known } : next);
     if (known) {
-      await this.memory.set(context, { ...next, stage: 'callbackProperty', offeredProperty: known, propertyAttempts: 0 });
+      await this.memory.set(context, {
+        ...next,
+        stage: 'callbackProperty',
+        offeredProperty: known,
+        propertyAttempts: 0,
+      });
       await this.handoff.say(context, 'askPropertyKnown', { address: known.label });
       return;
     }
@@ -221,12 +246,17 @@ export class HandoffConversation {
       return;
     }
     if (offered && !postcode && parseYesNo(text) === false) {
-      await this.memory.set(context, { ...withoutPropertyQuestion(memory), stage: 'callbackProperty', propertyAttempts: 0 });
+      await this.memory.set(context, {
+        ...withoutPropertyQuestion(memory),
+        stage: 'callbackProperty',
+        propertyAttempts: 0,
+      });
       await this.handoff.say(context, 'askProperty');
       return;
     }
     const addresses = this.properties?.addresses;
-    if (postcode && addresses && !(await addresses.coversPostcode(postcode))) return this.propertyMissed(context, memory, 'propertyNotOurs', { postcode });
+    if (postcode && addresses && !(await addresses.coversPostcode(postcode)))
+      return this.propertyMissed(context, memory, 'propertyNotOurs', { postcode });
     const match = postcode && addresses ? matchAddress(await addresses.findByPostcode(postcode), text) : undefined;
     if (match?.kind !== 'one') return this.propertyMissed(context, memory, 'propertyNotFound');
     const property = { id: match.property.id, label: match.property.label };
@@ -234,7 +264,12 @@ export class HandoffConversation {
     await this.askContactOrBook(context, { ...withoutPropertyQuestion(memory), property });
   }
 
-  private async propertyMissed(context: TurnContext, memory: HandoffMemory, id: 'propertyNotFound' | 'propertyNotOurs', values: Record<string, string> = {}): Promise<void> {
+  private async propertyMissed(
+    context: TurnContext,
+    memory: HandoffMemory,
+    id: 'propertyNotFound' | 'propertyNotOurs',
+    values: Record<string, string> = {},
+  ): Promise<void> {
     const attempts = (memory.propertyAttempts ?? 0) + 1;
     if (attempts >= MAX_PROPERTY_ATTEMPTS) {
       await this.memory.set(context, {});
@@ -246,20 +281,36 @@ export class HandoffConversation {
   }
 
   /** The property given earlier: the handoff's collected context first, then another job's address. */
-  private async knownProperty(context: TurnContext, collectedPropertyId: string | undefined): Promise<CaseProperty | undefined> {
+  private async knownProperty(
+    context: TurnContext,
+    collectedPropertyId: string | undefined,
+  ): Promise<CaseProperty | undefined> {
     const properties = this.properties;
     if (!properties) return undefined;
-    const id = collectedPropertyId ?? freshAddress(await properties.residentMemory.get(context, {}), this.handoff.clock())?.propertyId;
+    const id =
+      collectedPropertyId ??
+      freshAddress(await properties.residentMemory.get(context, {}), this.handoff.clock())?.propertyId;
     const property = id ? await properties.addresses.getProperty(id) : null;
     return property ? { id: property.id, label: property.label } : undefined;
   }
 
   /** Kept for the resident's next job, on the assistant's clock as the dialogs keep it (residentMemory). */
-  private async rememberAddress(context: TurnContext, property: { id: string; label: string; shortLabel: string }): Promise<void> {
+  private async rememberAddress(
+    context: TurnContext,
+    property: { id: string; label: string; shortLabel: string },
+  ): Promise<void> {
     const accessor = this.properties?.residentMemory;
     if (!accessor) return;
     const memory = await accessor.get(context, {});
-    await accessor.set(context, { ...memory, address: { propertyId: property.id, label: property.label, shortLabel: property.shortLabel, at: this.handoff.clock() } });
+    await accessor.set(context, {
+      ...memory,
+      address: {
+        propertyId: property.id,
+        label: property.label,
+        shortLabel: property.shortLabel,
+        at: this.handoff.clock(),
+      },
+    });
   }
 
   private async requestOf(memory: HandoffMemory): Promise<HandoffRequest | undefined> {
@@ -280,7 +331,12 @@ export class HandoffConversation {
     await this.handoff.say(context, 'askContact');
   }
 
-  private async book(context: TurnContext, memory: HandoffMemory, contact: string, how: 'howPhone' | 'howEmail' | 'howSms'): Promise<void> {
+  private async book(
+    context: TurnContext,
+    memory: HandoffMemory,
+    contact: string,
+    how: 'howPhone' | 'howEmail' | 'howSms',
+  ): Promise<void> {
     const request = memory.requestId ? ((await this.handoff.queue.get(memory.requestId)) ?? undefined) : undefined;
     const active = request && request.status === 'queued' ? request : undefined;
     const reference = await this.handoff.openCallback({
@@ -303,9 +359,18 @@ export class HandoffConversation {
     const days = centre.data.queue.callbackWithinWorkingDays;
     const preference = memory.preferredTime;
     const when = preference
-      ? centre.render(preference.honoured ? 'callbackTimeHonoured' : 'callbackTimeDeclined', channel, { preference: preference.text, phone: this.councilPhone() })
+      ? centre.render(preference.honoured ? 'callbackTimeHonoured' : 'callbackTimeDeclined', channel, {
+          preference: preference.text,
+          phone: this.councilPhone(),
+        })
       : '';
-    await this.handoff.say(context, 'callbackBooked', { reference, how: howText, days, within: countOf(days, 'working day'), when });
+    await this.handoff.say(context, 'callbackBooked', {
+      reference,
+      how: howText,
+      days,
+      within: countOf(days, 'working day'),
+      when,
+    });
   }
 
   /** A time the resident asked to be called at, if this message gives one, and whether we can. */

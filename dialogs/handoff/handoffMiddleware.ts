@@ -30,10 +30,18 @@ export class HandoffMiddleware implements Middleware {
     const activity = context.activity;
     // handoff.status comes from an agent hub through an authenticated Bot Framework channel;
     // our own Web Chat and SMS endpoints are the resident's, so an event posted there is ignored.
-    if (activity.type === ActivityTypes.Event && activity.name === 'handoff.status' && describeChannel(activity.channelId).residentChannel) return;
+    if (
+      activity.type === ActivityTypes.Event &&
+      activity.name === 'handoff.status' &&
+      describeChannel(activity.channelId).residentChannel
+    )
+      return;
     if (activity.type === ActivityTypes.Event && activity.name === 'handoff.status') {
       const value: unknown = activity.value;
-      const state = value !== null && typeof value === 'object' && 'state' in value && typeof value.state === 'string' ? value.state : '';
+      const state =
+        value !== null && typeof value === 'object' && 'state' in value && typeof value.state === 'string'
+          ? value.state
+          : '';
       await this.handoff.externalStatus(context, state);
       await this.conversationState.saveChanges(context, false);
       return;
@@ -57,7 +65,11 @@ export class HandoffMiddleware implements Middleware {
 
     if (this.handoff.contactCentre.saysNotHelped(text)) {
       const collected = await this.collected.get(context, {});
-      await this.handoff.requestHandoff(context, { reason: 'not_helped', priority: 'normal', topic: collected.intent ?? 'general' });
+      await this.handoff.requestHandoff(context, {
+        reason: 'not_helped',
+        priority: 'normal',
+        topic: collected.intent ?? 'general',
+      });
       return this.save(context);
     }
     await next();

@@ -33,7 +33,11 @@ const NOW = Symbol('residentMemory.now');
  * Loads the memory for this turn, so dialogs read and change it; saved with the conversation.
  * `now` is the assistant's clock, which decides what is still fresh enough to offer.
  */
-export async function loadResidentMemory(context: TurnContext, accessor: StatePropertyAccessor<ResidentMemory>, now: Date = new Date()): Promise<void> {
+export async function loadResidentMemory(
+  context: TurnContext,
+  accessor: StatePropertyAccessor<ResidentMemory>,
+  now: Date = new Date(),
+): Promise<void> {
   context.turnState.set(KEY, await accessor.get(context, {}));
   context.turnState.set(NOW, now.getTime());
 }
@@ -70,7 +74,12 @@ export function rememberedAddress(context: TurnContext, now = nowOf(context)): R
 }
 
 export function rememberAddress(context: TurnContext, address: RememberedAddress, now = nowOf(context)): void {
-  memoryOf(context).address = { propertyId: address.propertyId, label: address.label, shortLabel: address.shortLabel, at: now };
+  memoryOf(context).address = {
+    propertyId: address.propertyId,
+    label: address.label,
+    shortLabel: address.shortLabel,
+    at: now,
+  };
 }
 
 export function rememberedVehicle(context: TurnContext, now = nowOf(context)): ResidentMemory['vehicle'] {
@@ -81,7 +90,11 @@ export function rememberedRegistration(context: TurnContext, now = nowOf(context
   return fresh(memoryOf(context).registration, now);
 }
 
-export function rememberVehicle(context: TurnContext, vehicle: { id: string; name: string; trailer: boolean }, now = nowOf(context)): void {
+export function rememberVehicle(
+  context: TurnContext,
+  vehicle: { id: string; name: string; trailer: boolean },
+  now = nowOf(context),
+): void {
   memoryOf(context).vehicle = { ...vehicle, at: now };
 }
 
@@ -89,10 +102,22 @@ export function rememberedPermit(context: TurnContext, now = nowOf(context)): Re
   return fresh(memoryOf(context).permit, now);
 }
 
-export function rememberPermit(context: TurnContext, permit: { reference: string; postcode?: string }, now = nowOf(context)): void {
-  memoryOf(context).permit = { reference: permit.reference, ...(permit.postcode ? { postcode: permit.postcode } : {}), at: now };
+export function rememberPermit(
+  context: TurnContext,
+  permit: { reference: string; postcode?: string },
+  now = nowOf(context),
+): void {
+  memoryOf(context).permit = {
+    reference: permit.reference,
+    ...(permit.postcode ? { postcode: permit.postcode } : {}),
+    at: now,
+  };
 }
 
-export function rememberRegistration(context: TurnContext, registration: { value: string; display: string }, now = nowOf(context)): void {
+export function rememberRegistration(
+  context: TurnContext,
+  registration: { value: string; display: string },
+  now = nowOf(context),
+): void {
   memoryOf(context).registration = { value: registration.value, display: registration.display, at: now };
 }

@@ -24,7 +24,11 @@ export interface QuestionTries {
  * Counts a wrong answer. 'again': the caller explains and asks the question again.
  * 'person': a person has been offered, and the caller ends its job.
  */
-export async function wrongAnswer(context: TurnContext, messages: Messages, tries: QuestionTries): Promise<'again' | 'person'> {
+export async function wrongAnswer(
+  context: TurnContext,
+  messages: Messages,
+  tries: QuestionTries,
+): Promise<'again' | 'person'> {
   tries.wrongAnswers = (tries.wrongAnswers ?? 0) + 1;
   if (tries.wrongAnswers < WRONG_ANSWERS_BEFORE_PERSON) {
     notUnderstood(context, 'asked_again');

@@ -51,7 +51,9 @@ export class BookPermitDialog extends InterruptibleDialog {
     this.addDialog(new AddressDialog(addresses, messages));
     this.addDialog(new BookingDialog(tip, messages));
     this.siteInfo = new SiteInfoDialog(tip, messages);
-    this.addDialog(new WaterfallDialog(STEPS, [this.vehicleAndAddress.bind(this), this.details.bind(this), this.done.bind(this)]));
+    this.addDialog(
+      new WaterfallDialog(STEPS, [this.vehicleAndAddress.bind(this), this.details.bind(this), this.done.bind(this)]),
+    );
     this.initialDialogId = STEPS;
   }
 
@@ -60,7 +62,11 @@ export class BookPermitDialog extends InterruptibleDialog {
     const values = step.values as BookValues;
     values.understanding = understanding;
     // "do I need a permit for my pickup?", "how much is a van permit?": answered, then booking offered.
-    if (await sendPermitAnswers(step.context, this.tip, this.messages, understanding, (date, channel) => this.siteInfo.openingLines(date, channel))) {
+    if (
+      await sendPermitAnswers(step.context, this.tip, this.messages, understanding, (date, channel) =>
+        this.siteInfo.openingLines(date, channel),
+      )
+    ) {
       return step.endDialog();
     }
     const named = understanding ? await this.tip.permits.vehicleFromText(understanding.text) : null;
@@ -85,7 +91,10 @@ export class BookPermitDialog extends InterruptibleDialog {
 
     // Used up until after the booking horizon: nothing bookable, so say so before any question.
     const visits = await this.tip.permits.visitsUsed(found.property.id, now);
-    if (visits.used >= visits.allowed && (visits.renewsOn === null || visits.renewsOn > this.tip.policy.lastBookableDate(today))) {
+    if (
+      visits.used >= visits.allowed &&
+      (visits.renewsOn === null || visits.renewsOn > this.tip.policy.lastBookableDate(today))
+    ) {
       await step.context.sendActivity(this.tip.policy.allowanceRefusal(visits, today).message);
       return step.endDialog();
     }
@@ -121,12 +130,21 @@ export class BookPermitDialog extends InterruptibleDialog {
    * The vehicle and registration of a permit booked earlier in this conversation, to offer
    * again ("Is this for the van AB12 CDE?"), when this message names neither.
    */
-  private rememberedVehicle(context: TurnContext, named: BookValues['vehicle'], registration: unknown): Pick<BookingOptions, 'remembered'> {
+  private rememberedVehicle(
+    context: TurnContext,
+    named: BookValues['vehicle'],
+    registration: unknown,
+  ): Pick<BookingOptions, 'remembered'> {
     const vehicle = rememberedVehicle(context);
     const plate = rememberedRegistration(context);
     // A different vehicle named ("a trailer this time") or a plate given: nothing to offer.
     if ((named && named.id !== vehicle?.id) || registration || !vehicle || !plate) return {};
-    return { remembered: { vehicle: { id: vehicle.id, name: vehicle.name, trailer: vehicle.trailer }, registration: { value: plate.value, display: plate.display } } };
+    return {
+      remembered: {
+        vehicle: { id: vehicle.id, name: vehicle.name, trailer: vehicle.trailer },
+        registration: { value: plate.value, display: plate.display },
+      },
+    };
   }
 
   private async done(step: WaterfallStepContext) {

@@ -49,13 +49,22 @@ const SEARCH_DAYS = 14;
  */
 type Outcome = 'ok' | 'unclear' | 'explained' | 'waiting' | 'ended' | 'address';
 
-type Stage = 'sameVehicle' | 'vehicle' | 'trailerLength' | 'registration' | 'site' | 'slot' | 'declaration' | 'phone' | 'confirm';
+type Stage =
+  'sameVehicle' | 'vehicle' | 'trailerLength' | 'registration' | 'site' | 'slot' | 'declaration' | 'phone' | 'confirm';
 /** The questions asked with one message of their own; the others are built (choices, the summary). */
 type QuestionStage = 'registration' | 'declaration' | 'phone';
 
 /** Every message id a question renders, listed so the content check can prove each exists. */
-const ASK_ID = { registration: 'tip.ask.registration', declaration: 'tip.ask.declaration', phone: 'tip.ask.phone' } as const satisfies Record<QuestionStage, string>;
-const RETRY_ID = { registration: 'tip.ask.registration', declaration: 'tip.retry.declaration', phone: 'tip.retry.phone' } as const satisfies Record<QuestionStage, string>;
+const ASK_ID = {
+  registration: 'tip.ask.registration',
+  declaration: 'tip.ask.declaration',
+  phone: 'tip.ask.phone',
+} as const satisfies Record<QuestionStage, string>;
+const RETRY_ID = {
+  registration: 'tip.ask.registration',
+  declaration: 'tip.retry.declaration',
+  phone: 'tip.retry.phone',
+} as const satisfies Record<QuestionStage, string>;
 
 export interface BookingOptions {
   propertyId: string;
@@ -69,7 +78,10 @@ export interface BookingOptions {
   /** The resident's own number on SMS. */
   phone?: string;
   /** The vehicle and registration of a permit booked earlier in this conversation, offered again. */
-  remembered?: { vehicle: { id: string; name: string; trailer: boolean }; registration: { value: string; display: string } };
+  remembered?: {
+    vehicle: { id: string; name: string; trailer: boolean };
+    registration: { value: string; display: string };
+  };
   idempotencyKey: string;
 }
 
@@ -127,10 +139,18 @@ export class BookingDialog extends Dialog<BookingOptions> {
    * (outside the borough, or a person offered after two wrong answers) ends the booking, as the
    * address step has already said why.
    */
-  override async resumeDialog(dc: DialogContext, _reason: DialogReason, result?: AddressResult): Promise<DialogTurnResult> {
+  override async resumeDialog(
+    dc: DialogContext,
+    _reason: DialogReason,
+    result?: AddressResult,
+  ): Promise<DialogTurnResult> {
     if (!result) return dc.endDialog();
     const state = dc.activeDialog!.state as BookingState;
-    Object.assign(state, { propertyId: result.property.id, address: result.property.label, shortAddress: result.property.shortLabel });
+    Object.assign(state, {
+      propertyId: result.property.id,
+      address: result.property.label,
+      shortAddress: result.property.shortLabel,
+    });
     return this.next(dc, state);
   }
 
@@ -144,7 +164,9 @@ export class BookingDialog extends Dialog<BookingOptions> {
         return;
       case 'slot':
         if (state.offered.length) {
-          await context.sendActivity(choicesActivity(this.messages.render('tip.askSlot', channel).text, asChoices(state.offered)));
+          await context.sendActivity(
+            choicesActivity(this.messages.render('tip.askSlot', channel).text, asChoices(state.offered)),
+          );
           return;
         }
         break;
@@ -177,7 +199,12 @@ export class BookingDialog extends Dialog<BookingOptions> {
    * Reads the answer to the question asked. What was wrong with an answer that cannot be used
    * goes into `explanations`, said only if the question is to be asked again.
    */
-  private async understand(dc: DialogContext, state: BookingState, text: string, explanations: string[]): Promise<Outcome> {
+  private async understand(
+    dc: DialogContext,
+    state: BookingState,
+    text: string,
+    explanations: string[],
+  ): Promise<Outcome> {
     const { permits, sites } = this.tip;
     switch (state.stage) {
       case 'sameVehicle': {
@@ -210,7 +237,10 @@ export class BookingDialog extends Dialog<BookingOptions> {
         const length = parseLength(text);
         if (length === null) return 'unclear';
         state.trailerLengthMetres = length;
-        const eligibility = await permits.eligibility({ vehicleType: state.vehicle?.id ?? 'trailer', trailerLengthMetres: length });
+        const eligibility = await permits.eligibility({
+          vehicleType: state.vehicle?.id ?? 'trailer',
+          trailerLengthMetres: length,
+        });
         if (!eligibility.eligible) {
           await dc.context.sendActivity(eligibility.message);
           return 'ended';
@@ -220,7 +250,9 @@ export class BookingDialog extends Dialog<BookingOptions> {
       case 'registration': {
         // "its AB12 CDE", "reg is ab12cde": the plate in the sentence, or the whole reply as one.
         const inSentence = findRegistrations(text)[0];
-        const registration = inSentence ? { value: inSentence.value, display: inSentence.display } : normaliseRegistration(text);
+        const registration = inSentence
+          ? { value: inSentence.value, display: inSentence.display }
+          : normaliseRegistration(text);
         if (!registration) {
           explanations.push(this.tip.policy.message('invalid_registration', { registration: text.slice(0, 20) }));
           return 'explained';
@@ -229,7 +261,9 @@ export class BookingDialog extends Dialog<BookingOptions> {
         return 'ok';
       }
       case 'site': {
-        const site = (await sites.list()).find((s) => s.shortName.toLowerCase() === text.toLowerCase()) ?? (await sites.findSite(text));
+        const site =
+          (await sites.list()).find((s) => s.shortName.toLowerCase() === text.toLowerCase()) ??
+          (await sites.findSite(text));
         if (!site) return 'unclear';
         state.siteId = site.id;
         this.readWhen(state, text);
@@ -305,7 +339,8 @@ export class BookingDialog extends Dialog<BookingOptions> {
   /** Asks for the first thing still missing, or issues when everything is there. */
   private async next(dc: DialogContext, state: BookingState, unclear = false): Promise<DialogTurnResult> {
     if (unclear && (await this.askAgain(dc.context, state))) return Dialog.EndOfTurn;
-    const retry = (stage: QuestionStage): MessageId => (unclear && state.stage === stage ? RETRY_ID[stage] : ASK_ID[stage]);
+    const retry = (stage: QuestionStage): MessageId =>
+      unclear && state.stage === stage ? RETRY_ID[stage] : ASK_ID[stage];
     const ask = async (stage: QuestionStage, values: Record<string, string> = {}) => {
       const id = retry(stage);
       state.stage = stage;
@@ -315,7 +350,11 @@ export class BookingDialog extends Dialog<BookingOptions> {
 
     const sameVehicleNamed = state.vehicle && !state.registration && state.vehicle.id === state.remembered?.vehicle.id;
     if (state.remembered && (!state.vehicle || sameVehicleNamed)) {
-      await this.askSameVehicle(dc.context, state, unclear && state.stage === 'sameVehicle' ? 'tip.retry.sameVehicle' : 'tip.ask.sameVehicle');
+      await this.askSameVehicle(
+        dc.context,
+        state,
+        unclear && state.stage === 'sameVehicle' ? 'tip.retry.sameVehicle' : 'tip.ask.sameVehicle',
+      );
       return Dialog.EndOfTurn;
     }
     if (!state.vehicle) {
@@ -359,15 +398,27 @@ export class BookingDialog extends Dialog<BookingOptions> {
         await this.sendSiteQuestion(dc.context);
         return Dialog.EndOfTurn;
       }
-      return this.offerSlots(dc, state, await this.freeSlots(candidates, today, SEARCH_DAYS, state.dayPart), 'tip.askSlot');
+      return this.offerSlots(
+        dc,
+        state,
+        await this.freeSlots(candidates, today, SEARCH_DAYS, state.dayPart),
+        'tip.askSlot',
+      );
     }
 
     // A day is known: what is free that day at the tips in question (and the day part, if said).
     const explanations: string[] = [];
     const free: SlotAvailability[] = [];
     for (const site of candidates) {
-      const window = state.window ? site.vanWindows.find((w) => w.id === state.window) : windowForDayPart(site, state.dayPart);
-      const check = await this.tip.policy.checkSlot(site.id, state.date, window?.id ?? site.vanWindows[0]?.id ?? '', now);
+      const window = state.window
+        ? site.vanWindows.find((w) => w.id === state.window)
+        : windowForDayPart(site, state.dayPart);
+      const check = await this.tip.policy.checkSlot(
+        site.id,
+        state.date,
+        window?.id ?? site.vanWindows[0]?.id ?? '',
+        now,
+      );
       if ('ok' in check) {
         explanations.push(check.message);
         continue;
@@ -375,7 +426,13 @@ export class BookingDialog extends Dialog<BookingOptions> {
       const available = await this.tip.permits.availableSlots({ siteId: site.id, from: state.date, days: 1, now });
       const wanted = window ? available.filter((s) => s.window === window.id) : available;
       if (window && wanted.length === 0) {
-        explanations.push(this.tip.policy.message('slot_full', { window: window.label, site: site.shortName, date: formatDate(state.date, WEB_CHAT, now) }));
+        explanations.push(
+          this.tip.policy.message('slot_full', {
+            window: window.label,
+            site: site.shortName,
+            date: formatDate(state.date, WEB_CHAT, now),
+          }),
+        );
       }
       // A full window still offers the day's other windows.
       free.push(...(wanted.length ? wanted : available));
@@ -390,16 +447,33 @@ export class BookingDialog extends Dialog<BookingOptions> {
       return this.offerSlots(dc, state, free, 'tip.askSlotOnDate', { date: formatDate(state.date, channel, now) });
     }
     // Nothing that day: say why, and offer the soonest free times from the next day.
-    await dc.context.sendActivity(explanations.join('\n') || this.messages.render('tip.noSlotsOnDate', channel, { date: formatDate(state.date, channel, now) }).text);
+    await dc.context.sendActivity(
+      explanations.join('\n') ||
+        this.messages.render('tip.noSlotsOnDate', channel, { date: formatDate(state.date, channel, now) }).text,
+    );
     const from = addDays(state.date, 1) > today ? addDays(state.date, 1) : today;
     delete state.date;
     delete state.window;
-    return this.offerSlots(dc, state, await this.freeSlots(candidates, from, SEARCH_DAYS, undefined), 'tip.askSlotInstead');
+    return this.offerSlots(
+      dc,
+      state,
+      await this.freeSlots(candidates, from, SEARCH_DAYS, undefined),
+      'tip.askSlotInstead',
+    );
   }
 
-  private async freeSlots(sites: TipSite[], from: IsoDate, days: number, dayPart: DayPart | undefined): Promise<SlotAvailability[]> {
+  private async freeSlots(
+    sites: TipSite[],
+    from: IsoDate,
+    days: number,
+    dayPart: DayPart | undefined,
+  ): Promise<SlotAvailability[]> {
     const now = this.tip.clock();
-    const all = (await Promise.all(sites.map((s) => this.tip.permits.availableSlots({ siteId: s.id, from, days, now })))).flat().sort(bySoonest);
+    const all = (
+      await Promise.all(sites.map((s) => this.tip.permits.availableSlots({ siteId: s.id, from, days, now })))
+    )
+      .flat()
+      .sort(bySoonest);
     if (!dayPart) return all;
     const matching = all.filter((slot) => {
       const site = sites.find((s) => s.id === slot.siteId);
@@ -408,16 +482,30 @@ export class BookingDialog extends Dialog<BookingOptions> {
     return matching.length ? matching : all;
   }
 
-  private async offerSlots(dc: DialogContext, state: BookingState, slots: SlotAvailability[], messageId: 'tip.askSlot' | 'tip.askSlotOnDate' | 'tip.askSlotInstead', values: Record<string, string> = {}) {
+  private async offerSlots(
+    dc: DialogContext,
+    state: BookingState,
+    slots: SlotAvailability[],
+    messageId: 'tip.askSlot' | 'tip.askSlotOnDate' | 'tip.askSlotInstead',
+    values: Record<string, string> = {},
+  ) {
     const channel = channelOf(dc.context);
     const now = this.tip.clock();
     state.stage = 'slot';
-    state.offered = offer(slots.slice(0, OFFER[channel.content]), await this.tip.sites.list(), channel, now, messageId === 'tip.askSlotOnDate');
+    state.offered = offer(
+      slots.slice(0, OFFER[channel.content]),
+      await this.tip.sites.list(),
+      channel,
+      now,
+      messageId === 'tip.askSlotOnDate',
+    );
     if (state.offered.length === 0) {
       await say(dc.context, this.messages, 'tip.noSlots');
       return dc.endDialog();
     }
-    await dc.context.sendActivity(choicesActivity(this.messages.render(messageId, channel, values).text, asChoices(state.offered)));
+    await dc.context.sendActivity(
+      choicesActivity(this.messages.render(messageId, channel, values).text, asChoices(state.offered)),
+    );
     return Dialog.EndOfTurn;
   }
 
@@ -430,7 +518,8 @@ export class BookingDialog extends Dialog<BookingOptions> {
   private async sendSummary(context: DialogContext['context'], state: BookingState): Promise<void> {
     const channel = channelOf(context);
     const site = await this.tip.sites.get(state.siteId ?? '');
-    if (!site || !state.registration || !state.vehicle || !state.date || !state.window) throw new Error('booking summary before the details are complete');
+    if (!site || !state.registration || !state.vehicle || !state.date || !state.window)
+      throw new Error('booking summary before the details are complete');
     const words = permitWords(
       { reference: '', registrationDisplay: state.registration.display, date: state.date, window: state.window },
       state.vehicle.name,
@@ -438,23 +527,45 @@ export class BookingDialog extends Dialog<BookingOptions> {
       channel,
       this.tip.clock(),
     );
-    const textLine = state.textTo && channel.residentIdentifiedBy === 'nothing' ? this.messages.render('tip.summaryText', channel, { phone: state.textTo }).text : '';
-    await say(context, this.messages, 'tip.summary', { ...words, address: writesShort(channel) ? state.shortAddress : state.address, textLine });
+    const textLine =
+      state.textTo && channel.residentIdentifiedBy === 'nothing'
+        ? this.messages.render('tip.summaryText', channel, { phone: state.textTo }).text
+        : '';
+    await say(context, this.messages, 'tip.summary', {
+      ...words,
+      address: writesShort(channel) ? state.shortAddress : state.address,
+      textLine,
+    });
   }
 
   /** "Is this for the van AB12 CDE again?": what the resident gave for their last permit. */
-  private async askSameVehicle(context: DialogContext['context'], state: BookingState, id: 'tip.ask.sameVehicle' | 'tip.retry.sameVehicle'): Promise<void> {
+  private async askSameVehicle(
+    context: DialogContext['context'],
+    state: BookingState,
+    id: 'tip.ask.sameVehicle' | 'tip.retry.sameVehicle',
+  ): Promise<void> {
     if (!state.remembered) return;
     state.stage = 'sameVehicle';
-    await say(context, this.messages, id, { vehicle: state.remembered.vehicle.name, registration: state.remembered.registration.display });
+    await say(context, this.messages, id, {
+      vehicle: state.remembered.vehicle.name,
+      registration: state.remembered.registration.display,
+    });
   }
 
-  private async sendVehicleQuestion(context: DialogContext['context'], id: 'tip.ask.vehicle' | 'tip.retry.vehicle'): Promise<void> {
+  private async sendVehicleQuestion(
+    context: DialogContext['context'],
+    id: 'tip.ask.vehicle' | 'tip.retry.vehicle',
+  ): Promise<void> {
     const channel = channelOf(context);
     const text = this.messages.render(id, channel).text;
     const names = this.tip.policy.permitVehicles().map((v) => v.name);
     await context.sendActivity(
-      channel.choices === 'buttons' ? choicesActivity(text, names.map((n) => ({ label: capitalise(n), value: n }))) : { type: ActivityTypes.Message, text },
+      channel.choices === 'buttons'
+        ? choicesActivity(
+            text,
+            names.map((n) => ({ label: capitalise(n), value: n })),
+          )
+        : { type: ActivityTypes.Message, text },
     );
   }
 
@@ -473,7 +584,9 @@ export class BookingDialog extends Dialog<BookingOptions> {
         return true;
       case 'slot':
         if (!state.offered.length) return false;
-        await context.sendActivity(choicesActivity(this.messages.render('tip.retry.slot', channel).text, asChoices(state.offered)));
+        await context.sendActivity(
+          choicesActivity(this.messages.render('tip.retry.slot', channel).text, asChoices(state.offered)),
+        );
         return true;
       case 'confirm':
         await say(context, this.messages, 'tip.retry.confirm');
@@ -483,10 +596,18 @@ export class BookingDialog extends Dialog<BookingOptions> {
     }
   }
 
-  private async sendSiteQuestion(context: DialogContext['context'], id: 'tip.ask.site' | 'tip.retry.site' = 'tip.ask.site'): Promise<void> {
+  private async sendSiteQuestion(
+    context: DialogContext['context'],
+    id: 'tip.ask.site' | 'tip.retry.site' = 'tip.ask.site',
+  ): Promise<void> {
     const text = this.messages.render(id, channelOf(context)).text;
     const allSites = await this.tip.sites.list();
-    await context.sendActivity(choicesActivity(text, allSites.map((s) => ({ label: s.shortName, value: s.shortName }))));
+    await context.sendActivity(
+      choicesActivity(
+        text,
+        allSites.map((s) => ({ label: s.shortName, value: s.shortName })),
+      ),
+    );
   }
 
   /** Issues the permit; a refusal at this point (the slot went meanwhile) offers times again. */
@@ -527,11 +648,20 @@ export class BookingDialog extends Dialog<BookingOptions> {
     await say(dc.context, this.messages, 'tip.issued', words);
     if (state.textTo) {
       const byText = asChannel(SMS, channel.language);
-      const permitText = this.messages.render('tip.permitText', byText, permitWords(result.permit, vehicle, site, byText, now)).text;
+      const permitText = this.messages.render(
+        'tip.permitText',
+        byText,
+        permitWords(result.permit, vehicle, site, byText, now),
+      ).text;
       const outcome = this.tip.texts ? await this.tip.texts.send(state.textTo, permitText) : 'failed';
-      await say(dc.context, this.messages, outcome === 'sent' ? 'tip.textSent' : outcome === 'opted_out' ? 'tip.textOptedOut' : 'tip.textNotSent', {
-        phone: state.textTo,
-      });
+      await say(
+        dc.context,
+        this.messages,
+        outcome === 'sent' ? 'tip.textSent' : outcome === 'opted_out' ? 'tip.textOptedOut' : 'tip.textNotSent',
+        {
+          phone: state.textTo,
+        },
+      );
     }
     return 'ended';
   }
@@ -546,7 +676,9 @@ export class BookingDialog extends Dialog<BookingOptions> {
     state.stage = 'slot';
     state.offered = offer(alternatives, await this.tip.sites.list(), channel, this.tip.clock());
     // The next message answers the offered times; nothing else needs asking again.
-    await dc.context.sendActivity(choicesActivity(this.messages.render('tip.askSlotInstead', channel).text, asChoices(state.offered)));
+    await dc.context.sendActivity(
+      choicesActivity(this.messages.render('tip.askSlotInstead', channel).text, asChoices(state.offered)),
+    );
     return 'waiting';
   }
 
@@ -575,7 +707,9 @@ export class BookingDialog extends Dialog<BookingOptions> {
     }
     // "can we do northfield instead": a tip named by its name.
     const said = text.toLowerCase();
-    const site = (await this.tip.sites.list()).find((s) => said.includes(s.shortName.toLowerCase().replace(/\s+tip$/, '')));
+    const site = (await this.tip.sites.list()).find((s) =>
+      said.includes(s.shortName.toLowerCase().replace(/\s+tip$/, '')),
+    );
     if (site && site.id !== state.siteId) {
       state.siteId = site.id;
       delete state.window;
@@ -652,7 +786,11 @@ function dayPartIn(text: string): DayPart | undefined {
 }
 
 function dayPartOnly(text: string): DayPart | undefined {
-  const words = text.toLowerCase().replace(/[^a-z ]/g, ' ').replace(/\b(the|in|please|a|an|one|slot|then)\b/g, ' ').trim();
+  const words = text
+    .toLowerCase()
+    .replace(/[^a-z ]/g, ' ')
+    .replace(/\b(the|in|please|a|an|one|slot|then)\b/g, ' ')
+    .trim();
   if (/^(morning|am|mornin|morn)$/.test(words)) return 'morning';
   if (/^(afternoon|pm|arvo|lunchtime)$/.test(words)) return 'afternoon';
   return undefined;

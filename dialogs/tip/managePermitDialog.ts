@@ -31,7 +31,10 @@ type Action = 'status' | 'list' | 'cancel' | 'date' | 'registration' | 'resend';
 type Stage = 'reference' | 'postcode' | 'choosePermit' | 'action' | 'confirmCancel' | 'slot' | 'registration';
 
 /** The message ids each question uses, listed so the compiler checks every one exists. */
-const ASK_ID = { reference: 'tip.manage.ask.reference', postcode: 'tip.manage.ask.postcode' } as const satisfies Partial<Record<Stage, MessageId>>;
+const ASK_ID = {
+  reference: 'tip.manage.ask.reference',
+  postcode: 'tip.manage.ask.postcode',
+} as const satisfies Partial<Record<Stage, MessageId>>;
 const RETRY_ID = {
   reference: 'tip.manage.retry.reference',
   postcode: 'tip.manage.retry.postcode',
@@ -64,14 +67,16 @@ const ACTION_WORDS: [RegExp, Action][] = [
   [/\b(list|all|what permits|my permits)\b/i, 'list'],
 ];
 
-const NO_REFERENCE = /\b(don'?t|dont|do not|haven'?t|havent|have not|never) (have|know|got|remember|get)\b|\b(lost|forgot|forgotten|can'?t find|cant find|no idea|not sure)\b/i;
+const NO_REFERENCE =
+  /\b(don'?t|dont|do not|haven'?t|havent|have not|never) (have|know|got|remember|get)\b|\b(lost|forgot|forgotten|can'?t find|cant find|no idea|not sure)\b/i;
 
 export function actionIn(text: string): Action | undefined {
   return ACTION_WORDS.find(([pattern]) => pattern.test(text))?.[1];
 }
 
 /** Words that point back at something just said: "cancel THAT", "move IT", "scrap the booking". */
-const POINTS_BACK = /\b(that|it|this|booking|permit|one)\b|^\W*(no|actually|wait|oh|sorry|hang on|on second thoughts?)\b/i;
+const POINTS_BACK =
+  /\b(that|it|this|booking|permit|one)\b|^\W*(no|actually|wait|oh|sorry|hang on|on second thoughts?)\b/i;
 
 /**
  * Whether a message asks to do something to the permit the conversation has just booked or
@@ -115,9 +120,13 @@ class ManageSteps extends Dialog<JobOptions> {
     const justHandled = rememberedPermit(dc.context);
     const phone = residentPhoneOf(dc.context);
     if (phone) {
-      const mine = (await this.tip.permits.findForPhone(phone)).filter((p) => p.status === 'booked' && p.date >= this.today());
+      const mine = (await this.tip.permits.findForPhone(phone)).filter(
+        (p) => p.status === 'booked' && p.date >= this.today(),
+      );
       const wanted = reference ?? justHandled?.reference;
-      const chosen = (wanted ? mine.find((p) => p.reference === wanted) : undefined) ?? (!reference && mine.length === 1 ? mine[0] : undefined);
+      const chosen =
+        (wanted ? mine.find((p) => p.reference === wanted) : undefined) ??
+        (!reference && mine.length === 1 ? mine[0] : undefined);
       if (chosen) {
         state.reference = chosen.reference;
         state.credentials = { phone };
@@ -131,7 +140,9 @@ class ManageSteps extends Dialog<JobOptions> {
     }
     if (!state.reference && justHandled) {
       state.reference = justHandled.reference;
-      return justHandled.postcode ? this.withPostcode(dc, state, justHandled.postcode) : this.ask(dc, state, 'postcode');
+      return justHandled.postcode
+        ? this.withPostcode(dc, state, justHandled.postcode)
+        : this.ask(dc, state, 'postcode');
     }
     if (!state.reference) return this.ask(dc, state, 'reference');
     if (postcode) return this.withPostcode(dc, state, postcode);
@@ -162,7 +173,10 @@ class ManageSteps extends Dialog<JobOptions> {
       case 'choosePermit': {
         const reference = parseReference(text, 'permitRef');
         const phone = residentPhoneOf(dc.context);
-        const permit = reference && phone ? (await this.tip.permits.findForPhone(phone)).find((p) => p.reference === reference) : undefined;
+        const permit =
+          reference && phone
+            ? (await this.tip.permits.findForPhone(phone)).find((p) => p.reference === reference)
+            : undefined;
         if (!permit || !phone) return this.again(dc, state, 'choosePermit');
         Object.assign(state, { reference: permit.reference, credentials: { phone } });
         return this.act(dc, state, permit);
@@ -183,7 +197,11 @@ class ManageSteps extends Dialog<JobOptions> {
           await say(dc.context, this.messages, 'tip.manage.kept');
           return dc.endDialog();
         }
-        const result = await this.tip.permits.cancel(state.reference ?? '', state.credentials ?? { phone: '' }, this.tip.clock());
+        const result = await this.tip.permits.cancel(
+          state.reference ?? '',
+          state.credentials ?? { phone: '' },
+          this.tip.clock(),
+        );
         if (!result.ok) await dc.context.sendActivity(result.message);
         else {
           await say(dc.context, this.messages, 'tip.manage.cancelled', { reference: result.permit.reference });
@@ -217,10 +235,17 @@ class ManageSteps extends Dialog<JobOptions> {
       case 'registration': {
         if (!normaliseRegistration(text)) {
           if ((await wrongAnswer(dc.context, this.messages, state)) === 'person') return dc.endDialog();
-          await dc.context.sendActivity(this.tip.policy.message('invalid_registration', { registration: text.slice(0, 20) }));
+          await dc.context.sendActivity(
+            this.tip.policy.message('invalid_registration', { registration: text.slice(0, 20) }),
+          );
           return Dialog.EndOfTurn;
         }
-        const result = await this.tip.permits.changeRegistration(state.reference ?? '', state.credentials ?? { phone: '' }, text, this.tip.clock());
+        const result = await this.tip.permits.changeRegistration(
+          state.reference ?? '',
+          state.credentials ?? { phone: '' },
+          text,
+          this.tip.clock(),
+        );
         if (!result.ok) await dc.context.sendActivity(result.message);
         else {
           await this.show(dc, 'tip.manage.changed', result.permit);
@@ -251,7 +276,10 @@ class ManageSteps extends Dialog<JobOptions> {
     if (!permit) return this.notFound(dc);
     rightAnswer(state);
     // The permit in front of the resident now, for a "cancel that" that follows.
-    rememberPermit(dc.context, { reference: permit.reference, ...(state.credentials && 'postcode' in state.credentials ? { postcode: state.credentials.postcode } : {}) });
+    rememberPermit(dc.context, {
+      reference: permit.reference,
+      ...(state.credentials && 'postcode' in state.credentials ? { postcode: state.credentials.postcode } : {}),
+    });
     const channel = channelOf(dc.context);
     if (permit.status === 'cancelled') {
       await dc.context.sendActivity(this.tip.policy.message('already_cancelled', { reference: permit.reference }));
@@ -281,13 +309,20 @@ class ManageSteps extends Dialog<JobOptions> {
    * What to do with the permit, as choices: on SMS a number, never the word CANCEL, which
    * carriers and Twilio treat as an opt-out from all texts.
    */
-  private async askAction(dc: DialogContext, state: ManageState, messageId: 'tip.manage.what' | 'tip.manage.retry.action'): Promise<DialogTurnResult> {
+  private async askAction(
+    dc: DialogContext,
+    state: ManageState,
+    messageId: 'tip.manage.what' | 'tip.manage.retry.action',
+  ): Promise<DialogTurnResult> {
     state.stage = 'action';
     await this.sendActions(dc.context, messageId);
     return Dialog.EndOfTurn;
   }
 
-  private async sendActions(context: DialogContext['context'], messageId: 'tip.manage.what' | 'tip.manage.retry.action'): Promise<void> {
+  private async sendActions(
+    context: DialogContext['context'],
+    messageId: 'tip.manage.what' | 'tip.manage.retry.action',
+  ): Promise<void> {
     const channel = channelOf(context);
     const choices = (['cancel', 'date', 'registration', 'resend'] as const).map((a) => {
       const label = this.messages.render(ACTION_ID[a], channel).text;
@@ -309,7 +344,9 @@ class ManageSteps extends Dialog<JobOptions> {
         await this.sendActions(context, 'tip.manage.what');
         return;
       case 'slot':
-        await context.sendActivity(choicesActivity(this.messages.render('tip.manage.askSlot', channel).text, asChoices(state.offered)));
+        await context.sendActivity(
+          choicesActivity(this.messages.render('tip.manage.askSlot', channel).text, asChoices(state.offered)),
+        );
         return;
       case 'registration':
         await say(context, this.messages, 'tip.manage.askRegistration');
@@ -321,7 +358,9 @@ class ManageSteps extends Dialog<JobOptions> {
       }
       case 'choosePermit': {
         const phone = residentPhoneOf(context);
-        const mine = phone ? (await this.tip.permits.findForPhone(phone)).filter((p) => p.status === 'booked' && p.date >= this.today()) : [];
+        const mine = phone
+          ? (await this.tip.permits.findForPhone(phone)).filter((p) => p.status === 'booked' && p.date >= this.today())
+          : [];
         await this.sendPermitChoices(context, mine);
         return;
       }
@@ -330,10 +369,17 @@ class ManageSteps extends Dialog<JobOptions> {
     }
   }
 
-  private async offerSlots(dc: DialogContext, state: ManageState, permit: Permit, from?: string): Promise<DialogTurnResult> {
+  private async offerSlots(
+    dc: DialogContext,
+    state: ManageState,
+    permit: Permit,
+    from?: string,
+  ): Promise<DialogTurnResult> {
     const channel = channelOf(dc.context);
     const now = this.tip.clock();
-    const slots = (await this.tip.permits.availableSlots({ siteId: permit.siteId, from: from ?? this.today(), days: 14, now }))
+    const slots = (
+      await this.tip.permits.availableSlots({ siteId: permit.siteId, from: from ?? this.today(), days: 14, now })
+    )
       .filter((s) => !(s.date === permit.date && s.window === permit.window))
       .sort(bySoonest)
       .slice(0, writesShort(channel) ? 4 : 6);
@@ -343,7 +389,9 @@ class ManageSteps extends Dialog<JobOptions> {
       await say(dc.context, this.messages, 'tip.noSlots');
       return dc.endDialog();
     }
-    await dc.context.sendActivity(choicesActivity(this.messages.render('tip.manage.askSlot', channel).text, asChoices(state.offered)));
+    await dc.context.sendActivity(
+      choicesActivity(this.messages.render('tip.manage.askSlot', channel).text, asChoices(state.offered)),
+    );
     return Dialog.EndOfTurn;
   }
 
@@ -364,19 +412,31 @@ class ManageSteps extends Dialog<JobOptions> {
     await context.sendActivity(choicesActivity(this.messages.render('tip.manage.choosePermit', channel).text, choices));
   }
 
-  private async show(at: DialogContext | DialogContext['context'], id: 'tip.manage.changed' | 'tip.manage.confirmCancel' | 'tip.permitText' | 'tip.manage.status', permit: Permit, channel?: Channel): Promise<void> {
+  private async show(
+    at: DialogContext | DialogContext['context'],
+    id: 'tip.manage.changed' | 'tip.manage.confirmCancel' | 'tip.permitText' | 'tip.manage.status',
+    permit: Permit,
+    channel?: Channel,
+  ): Promise<void> {
     const context = 'context' in at ? at.context : at;
     const site = await this.tip.sites.get(permit.siteId);
     if (!site) throw new Error(`permit for unknown site ${permit.siteId}`);
     const vehicle = this.tip.policy.vehicle(permit.vehicleType)?.name ?? permit.vehicleType;
-    await say(context, this.messages, id, permitWords(permit, vehicle, site, channel ?? channelOf(context), this.tip.clock()));
+    await say(
+      context,
+      this.messages,
+      id,
+      permitWords(permit, vehicle, site, channel ?? channelOf(context), this.tip.clock()),
+    );
   }
 
   private async current(state: ManageState): Promise<Permit | null> {
     const credentials = state.credentials;
     if (!credentials || !state.reference) return null;
     if ('postcode' in credentials) return this.tip.permits.findByReference(state.reference, credentials.postcode);
-    return (await this.tip.permits.findForPhone(credentials.phone)).find((p) => p.reference === state.reference) ?? null;
+    return (
+      (await this.tip.permits.findForPhone(credentials.phone)).find((p) => p.reference === state.reference) ?? null
+    );
   }
 
   private async ask(dc: DialogContext, state: ManageState, stage: keyof typeof ASK_ID): Promise<DialogTurnResult> {

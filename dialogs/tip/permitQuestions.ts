@@ -58,11 +58,16 @@ export async function answerPermitQuestions(
     const vehicle = await tip.permits.vehicleFromText(text);
     const rule = vehicle ? tip.policy.vehicle(vehicle.id) : undefined;
     if (!rule) lines.push(messages.render('tip.permit.which', channel, facts).text);
-    else if (rule.decision === 'permit') lines.push(messages.render('tip.permit.needed', channel, { ...facts, vehicle: rule.name }).text);
+    else if (rule.decision === 'permit')
+      lines.push(messages.render('tip.permit.needed', channel, { ...facts, vehicle: rule.name }).text);
     else {
       // A car needs none; a tipper or a signwritten van cannot have one: the council's own reason.
       const eligibility = await tip.permits.eligibility({ vehicleType: rule.id });
-      lines.push(eligibility.eligible ? messages.render('tip.permit.needed', channel, { ...facts, vehicle: rule.name }).text : eligibility.message);
+      lines.push(
+        eligibility.eligible
+          ? messages.render('tip.permit.needed', channel, { ...facts, vehicle: rule.name }).text
+          : eligibility.message,
+      );
       if (rule.decision !== 'no_permit_needed') return lines;
       if (!asked.includes('cost') && !asked.includes('visits')) return lines;
     }

@@ -44,19 +44,33 @@ export class SiteInfoDialog extends Dialog<JobOptions> {
       return dc.endDialog();
     }
     // "how many times can I go with a van": a permit question, whichever tip job it reached.
-    if (await sendPermitAnswers(dc.context, this.tip, this.messages, understanding, (date, ch) => this.openingLines(date, ch))) {
+    if (
+      await sendPermitAnswers(dc.context, this.tip, this.messages, understanding, (date, ch) =>
+        this.openingLines(date, ch),
+      )
+    ) {
       jobCompleted(dc.context, 'tip_info_answered');
       return dc.endDialog();
     }
     if (WHERE.test(text)) {
-      const lines = sites.map((s) => this.messages.render('tip.info.where', channel, { site: s.shortName, name: s.name, address: s.address, directions: s.directions }).text);
+      const lines = sites.map(
+        (s) =>
+          this.messages.render('tip.info.where', channel, {
+            site: s.shortName,
+            name: s.name,
+            address: s.address,
+            directions: s.directions,
+          }).text,
+      );
       await dc.context.sendActivity(lines.join('\n'));
       jobCompleted(dc.context, 'tip_info_answered');
       return dc.endDialog();
     }
     // A holiday by name is its own day ("boxing day" is the 26th, even when the bank holiday moves
     // to the Monday); "bank holiday monday" names the holiday, not the coming Monday.
-    const date = dateIn(text, this.tip.clock(), { bankHolidays: this.tip.bankHolidays })?.value ?? this.tip.policy.clock(this.tip.clock()).today;
+    const date =
+      dateIn(text, this.tip.clock(), { bankHolidays: this.tip.bankHolidays })?.value ??
+      this.tip.policy.clock(this.tip.clock()).today;
     await dc.context.sendActivity((await Promise.all(sites.map((s) => this.opening(s, date, channel)))).join('\n'));
     await say(dc.context, this.messages, 'tip.info.after');
     jobCompleted(dc.context, 'tip_info_answered');
@@ -76,7 +90,12 @@ export class SiteInfoDialog extends Dialog<JobOptions> {
     const day = date === today ? this.messages.render('tip.info.today', channel).text : formatDate(date, channel, now);
     const opening = await this.tip.sites.openingOn(site.id, date);
     if (opening.open) {
-      return this.messages.render('tip.info.open', channel, { site: site.shortName, day, opens: formatTime(opening.opens), closes: formatTime(opening.closes) }).text;
+      return this.messages.render('tip.info.open', channel, {
+        site: site.shortName,
+        day,
+        opens: formatTime(opening.opens),
+        closes: formatTime(opening.closes),
+      }).text;
     }
     const [next] = await this.tip.sites.nextOpenDays(site.id, date, 1);
     return this.messages.render('tip.info.closed', channel, {
@@ -101,5 +120,4 @@ export class SiteInfoDialog extends Dialog<JobOptions> {
     const id = answer.notAcceptedAt.length ? 'tip.info.materialSomeSites' : 'tip.info.materialAccepted';
     return this.messages.render(id, channel, values).text.trim();
   }
-
 }

@@ -32,18 +32,41 @@ export function windowWords(window: Pick<VanWindow, 'label' | 'from' | 'to'>, ch
 }
 
 /** The date is left out when the question already names the one day every choice is on. */
-export function slotLabel(slot: Pick<SlotAvailability, 'date' | 'label' | 'from' | 'to'>, site: TipSite, channel: Channel, now: Date, withDate = true): string {
+export function slotLabel(
+  slot: Pick<SlotAvailability, 'date' | 'label' | 'from' | 'to'>,
+  site: TipSite,
+  channel: Channel,
+  now: Date,
+  withDate = true,
+): string {
   const date = withDate ? formatDate(slot.date, channel, now) : '';
-  const parts = writesShort(channel) ? [date, windowWords(slot, channel), site.shortName] : [date, slot.label, site.shortName];
+  const parts = writesShort(channel)
+    ? [date, windowWords(slot, channel), site.shortName]
+    : [date, slot.label, site.shortName];
   return parts.filter(Boolean).join(writesShort(channel) ? ' ' : ', ');
 }
 
 /** `dayNamed`: the question already names the day, so the choices leave it out. */
-export function offer(slots: SlotAvailability[], sites: TipSite[], channel: Channel, now: Date, dayNamed = false): OfferedSlot[] {
+export function offer(
+  slots: SlotAvailability[],
+  sites: TipSite[],
+  channel: Channel,
+  now: Date,
+  dayNamed = false,
+): OfferedSlot[] {
   const oneDay = dayNamed && slots.every((s) => s.date === slots[0]?.date);
   return slots.flatMap((slot) => {
     const site = sites.find((s) => s.id === slot.siteId);
-    return site ? [{ siteId: slot.siteId, date: slot.date, window: slot.window, label: slotLabel(slot, site, channel, now, !oneDay) }] : [];
+    return site
+      ? [
+          {
+            siteId: slot.siteId,
+            date: slot.date,
+            window: slot.window,
+            label: slotLabel(slot, site, channel, now, !oneDay),
+          },
+        ]
+      : [];
   });
 }
 

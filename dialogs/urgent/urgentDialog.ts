@@ -9,7 +9,12 @@
  * no job checks for it itself.
  */
 import type { TurnContext } from 'botbuilder';
-import { TextPrompt, WaterfallDialog, type PromptValidatorContext, type WaterfallStepContext } from 'botbuilder-dialogs';
+import {
+  TextPrompt,
+  WaterfallDialog,
+  type PromptValidatorContext,
+  type WaterfallStepContext,
+} from 'botbuilder-dialogs';
 import type { UrgentTopics } from '../../services/safeguarding/urgentTopics.js';
 import { urgentMessageId } from '../../services/safeguarding/urgentTopics.js';
 import type { HandoffRequestInput } from '../../services/handoff/types.js';
@@ -52,7 +57,12 @@ export class UrgentDialog extends InterruptibleDialog {
   ) {
     super(URGENT_DIALOG, messages);
     // Every topic's words must exist for both channels before a resident at risk needs them.
-    const ids = [...topics.data.topics.map((topic) => urgentMessageId(topic.id)), 'urgent.safeToContact', 'urgent.safeToContactAgain', 'urgent.noContact'];
+    const ids = [
+      ...topics.data.topics.map((topic) => urgentMessageId(topic.id)),
+      'urgent.safeToContact',
+      'urgent.safeToContactAgain',
+      'urgent.noContact',
+    ];
     messages.require(ids, 'safeguarding/messages.json');
     this.addDialog(new TextPrompt(SAFE_PROMPT, this.validateSafe.bind(this)));
     this.addDialog(new WaterfallDialog(STEPS, [this.giveContacts.bind(this), this.findPerson.bind(this)]));

@@ -21,24 +21,78 @@ import type { DateEntity, DayPart } from '../types.js';
 export const ZONE = 'Europe/London';
 
 const WEEKDAYS: Record<string, number> = {
-  mon: 1, monday: 1, tue: 2, tues: 2, tuesday: 2, wed: 3, weds: 3, wednesday: 3,
-  thu: 4, thur: 4, thurs: 4, thursday: 4, fri: 5, friday: 5, sat: 6, saturday: 6, sun: 7, sunday: 7,
+  mon: 1,
+  monday: 1,
+  tue: 2,
+  tues: 2,
+  tuesday: 2,
+  wed: 3,
+  weds: 3,
+  wednesday: 3,
+  thu: 4,
+  thur: 4,
+  thurs: 4,
+  thursday: 4,
+  fri: 5,
+  friday: 5,
+  sat: 6,
+  saturday: 6,
+  sun: 7,
+  sunday: 7,
 };
 const MONTHS: Record<string, number> = {
-  jan: 1, january: 1, feb: 2, february: 2, mar: 3, march: 3, apr: 4, april: 4, may: 5, jun: 6,
-  june: 6, jul: 7, july: 7, aug: 8, august: 8, sep: 9, sept: 9, september: 9, oct: 10,
-  october: 10, nov: 11, november: 11, dec: 12, december: 12,
+  jan: 1,
+  january: 1,
+  feb: 2,
+  february: 2,
+  mar: 3,
+  march: 3,
+  apr: 4,
+  april: 4,
+  may: 5,
+  jun: 6,
+  june: 6,
+  jul: 7,
+  july: 7,
+  aug: 8,
+  august: 8,
+  sep: 9,
+  sept: 9,
+  september: 9,
+  oct: 10,
+  october: 10,
+  nov: 11,
+  november: 11,
+  dec: 12,
+  december: 12,
 };
 const DAY_PARTS: Record<string, DayPart> = {
-  morning: 'morning', mornin: 'morning', morn: 'morning', am: 'morning', 'a.m.': 'morning',
-  afternoon: 'afternoon', arvo: 'afternoon', pm: 'afternoon', 'p.m.': 'afternoon', lunchtime: 'afternoon',
-  evening: 'evening', eve: 'evening', night: 'evening', tonight: 'evening',
+  morning: 'morning',
+  mornin: 'morning',
+  morn: 'morning',
+  am: 'morning',
+  'a.m.': 'morning',
+  afternoon: 'afternoon',
+  arvo: 'afternoon',
+  pm: 'afternoon',
+  'p.m.': 'afternoon',
+  lunchtime: 'afternoon',
+  evening: 'evening',
+  eve: 'evening',
+  night: 'evening',
+  tonight: 'evening',
 };
 
-const WD = Object.keys(WEEKDAYS).filter((k) => !k.endsWith('_')).sort((a, b) => b.length - a.length).join('|');
-const MO = Object.keys(MONTHS).sort((a, b) => b.length - a.length).join('|');
+const WD = Object.keys(WEEKDAYS)
+  .filter((k) => !k.endsWith('_'))
+  .sort((a, b) => b.length - a.length)
+  .join('|');
+const MO = Object.keys(MONTHS)
+  .sort((a, b) => b.length - a.length)
+  .join('|');
 const DP = 'morning|mornin|morn|afternoon|arvo|lunchtime|evening|eve|night|a\\.m\\.|p\\.m\\.|am|pm';
-const RELATIVE = 'today|tonight|tomorrow|tomorow|tommorow|tommorrow|tomoz|tmrw|tmr|tmw|2moro|2morrow|2mrw|2day|yesterday|yday|day after tomorrow';
+const RELATIVE =
+  'today|tonight|tomorrow|tomorow|tommorow|tommorrow|tomoz|tmrw|tmr|tmw|2moro|2morrow|2mrw|2day|yesterday|yday|day after tomorrow';
 
 // One alternation, longest forms first; each branch names its groups.
 const DATE = new RegExp(
@@ -89,7 +143,11 @@ function fullYear(y: string | undefined, fallback: number): number {
   return y.length === 2 ? 2000 + Number(y) : Number(y);
 }
 
-function resolve(today: DateTime, g: Record<string, string | undefined>, prefer: Preference): { date: DateTime | null; dayPart?: DayPart } {
+function resolve(
+  today: DateTime,
+  g: Record<string, string | undefined>,
+  prefer: Preference,
+): { date: DateTime | null; dayPart?: DayPart } {
   if (g.rel) return relative(today, g.rel);
   if (g.wd) return { date: weekday(today, WEEKDAYS[g.wd.toLowerCase()] ?? 1, g.q, prefer) };
   if (g.dm) {
@@ -111,7 +169,10 @@ function resolve(today: DateTime, g: Record<string, string | undefined>, prefer:
     if (g.ny) return { date: DateTime.fromObject({ year: fullYear(g.ny, today.year), month, day }, { zone: ZONE }) };
     return { date: resolveYearless(today, month, day) };
   }
-  if (g.iso) return { date: DateTime.fromObject({ year: Number(g.iy), month: Number(g.im), day: Number(g.id) }, { zone: ZONE }) };
+  if (g.iso)
+    return {
+      date: DateTime.fromObject({ year: Number(g.iy), month: Number(g.im), day: Number(g.id) }, { zone: ZONE }),
+    };
   return { date: null };
 }
 
@@ -144,7 +205,13 @@ export function findDates(text: string, now: Date = new Date(), prefer: Preferen
   for (const match of text.matchAll(DATE)) {
     const today = (todayCache ??= londonToday(now));
     const groups = match.groups ?? {};
-    if (groups.wd && !groups.q && SHORT_FORMS.has(groups.wd.toLowerCase()) && PROSE_BEFORE.test(text.slice(Math.max(0, match.index - 8), match.index))) continue;
+    if (
+      groups.wd &&
+      !groups.q &&
+      SHORT_FORMS.has(groups.wd.toLowerCase()) &&
+      PROSE_BEFORE.test(text.slice(Math.max(0, match.index - 8), match.index))
+    )
+      continue;
     const resolved = resolve(today, groups, prefer);
     if (!resolved.date || !resolved.date.isValid) continue;
     let start = match.index;
@@ -171,7 +238,10 @@ export function findDates(text: string, now: Date = new Date(), prefer: Preferen
   if (named.length === 0) return mergeWeekdayWithDate(text, found);
   // A named day wins over anything found inside it ("new years day" holds no other date).
   const outside = found.filter((d) => !named.some((n) => d.start < n.end && n.start < d.end));
-  return mergeWeekdayWithDate(text, [...outside, ...named].sort((a, b) => a.start - b.start));
+  return mergeWeekdayWithDate(
+    text,
+    [...outside, ...named].sort((a, b) => a.start - b.start),
+  );
 }
 
 interface NamedDay {
@@ -192,12 +262,23 @@ const NAMED_DAYS: NamedDay[] = [
   { pattern: new RegExp(`\\b${NEW_YEAR}\\s+eve\\b|\\bnye\\b`, 'gi'), named: "New Year's Eve", from: [12, 31] },
   { pattern: new RegExp(`\\b${NEW_YEAR}\\s+day\\b`, 'gi'), named: "New Year's Day", from: [1, 1] },
   {
-    pattern: new RegExp(`\\b${XMAS}(?:\\s+(?:and|&|n)\\s+${NEW_YEAR})?(?:\\s+(?:period|holidays?|hols|break|week|time))?\\b`, 'gi'),
+    pattern: new RegExp(
+      `\\b${XMAS}(?:\\s+(?:and|&|n)\\s+${NEW_YEAR})?(?:\\s+(?:period|holidays?|hols|break|week|time))?\\b`,
+      'gi',
+    ),
     named: 'Christmas',
     from: [12, 24],
     to: [1, 3],
   },
-  { pattern: new RegExp(`\\b(?:over|at|during|around|for)\\s+(?:the\\s+)?${NEW_YEAR}(?:\\s+(?:period|holidays?|break))?\\b`, 'gi'), named: 'New Year', from: [12, 31], to: [1, 3] },
+  {
+    pattern: new RegExp(
+      `\\b(?:over|at|during|around|for)\\s+(?:the\\s+)?${NEW_YEAR}(?:\\s+(?:period|holidays?|break))?\\b`,
+      'gi',
+    ),
+    named: 'New Year',
+    from: [12, 31],
+    to: [1, 3],
+  },
 ];
 
 /**
@@ -205,7 +286,8 @@ const NAMED_DAYS: NamedDay[] = [
  * the next. A period that crosses the new year starts in December.
  */
 function occurrence(today: DateTime, day: NamedDay): { from: DateTime; to?: DateTime } {
-  const at = (year: number, [month, d]: [number, number]) => DateTime.fromObject({ year, month, day: d }, { zone: ZONE });
+  const at = (year: number, [month, d]: [number, number]) =>
+    DateTime.fromObject({ year, month, day: d }, { zone: ZONE });
   if (!day.to) {
     const thisYear = at(today.year, day.from);
     return { from: thisYear < today ? thisYear.plus({ years: 1 }) : thisYear };

@@ -15,7 +15,8 @@ const BEFORE_STREET = new RegExp(
   'gi',
 );
 // "1 DF1 1AA", "22, DF2 4QT": a number right before a postcode.
-const BEFORE_POSTCODE = /(?<![A-Za-z0-9£.:/-])([0-9]{1,4}[a-hA-H]?),? +[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}(?![A-Za-z0-9])/g;
+const BEFORE_POSTCODE =
+  /(?<![A-Za-z0-9£.:/-])([0-9]{1,4}[a-hA-H]?),? +[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}(?![A-Za-z0-9])/g;
 // "no. 14", "number 14", "flat 3"
 const LABELLED = new RegExp(`\\b(?:${FLAT}) ?#?([0-9]{1,4}[a-hA-H]?)(?![0-9A-Za-z])`, 'gi');
 // "Rose Cottage", "The Old Mill": one to three capitalised words ending in a house-name word.

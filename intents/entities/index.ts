@@ -26,8 +26,16 @@ export { parseYesNo, findYesNo } from './yesNo.js';
 export const MAX_ENTITY_TEXT = 1000;
 
 const PRIORITY: EntityType[] = [
-  'permitRef', 'missedBinRef', 'caseRef', 'postcode', 'phone', 'accountNumber', 'registration',
-  'date', 'houseNumber', 'yesNo',
+  'permitRef',
+  'missedBinRef',
+  'caseRef',
+  'postcode',
+  'phone',
+  'accountNumber',
+  'registration',
+  'date',
+  'houseNumber',
+  'yesNo',
 ];
 
 export function extractEntities(text: string, now: Date = new Date(), prefer: Preference = 'future'): Entity[] {

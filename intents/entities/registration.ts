@@ -19,7 +19,10 @@ const E = '(?![A-Za-z0-9])';
 const FORMATS: Format[] = [
   {
     // Memory tag (no I, Q, Z), age identifier (02-29, 51-79), three random letters (no I, Q).
-    pattern: new RegExp(`${B}([A-HJ-PR-Ya-hj-pr-y]{2})(0[2-9]|[12][0-9]|5[1-9]|[67][0-9]) {0,2}([A-HJ-PR-Za-hj-pr-z]{3})${E}`, 'g'),
+    pattern: new RegExp(
+      `${B}([A-HJ-PR-Ya-hj-pr-y]{2})(0[2-9]|[12][0-9]|5[1-9]|[67][0-9]) {0,2}([A-HJ-PR-Za-hj-pr-z]{3})${E}`,
+      'g',
+    ),
     split: () => 4,
     needsContext: false,
   },

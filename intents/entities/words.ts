@@ -26,5 +26,8 @@ export function escapeRegExp(text: string): string {
 
 /** An alternation of the words, longest first so "gardens" wins over "gr". */
 export function alternation(words: readonly string[]): string {
-  return [...words].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|');
+  return [...words]
+    .sort((a, b) => b.length - a.length)
+    .map(escapeRegExp)
+    .join('|');
 }

@@ -14,7 +14,11 @@ const LEADING = new RegExp(
 const MAX_WORDS = 6;
 
 function clean(text: string): string {
-  return text.toLowerCase().replace(/[.,!?]+/g, ' ').replace(/\s+/g, ' ').trim();
+  return text
+    .toLowerCase()
+    .replace(/[.,!?]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /** A whole prompt answer: true, false, or null when it is neither. */
@@ -33,7 +37,8 @@ export function findYesNo(text: string): YesNoEntity[] {
   const word = match[1].toLowerCase();
   // "no one", "no bin": a determiner, not an answer.
   const rest = clean(text.slice(match.index + match[0].length));
-  if (word === 'no' && rest && !/^(thanks|thank|ta|cheers|please|pls|its|it's|it is|that|not|i)\b/.test(rest)) return [];
+  if (word === 'no' && rest && !/^(thanks|thank|ta|cheers|please|pls|its|it's|it is|that|not|i)\b/.test(rest))
+    return [];
   const start = match.index + match[0].length - match[1].length;
   return [{ type: 'yesNo', text: match[1], start, end: start + match[1].length, value: YES.has(word) }];
 }

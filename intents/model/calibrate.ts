@@ -31,8 +31,12 @@ export function calibrate(scored: Scored[], labels: IntentName[]): Calibration {
   for (let t = 0.2; t <= 0.9001; t += 0.01) {
     for (let m = 0; m <= 0.4001; m += 0.02) {
       const decision = { threshold: t, margin: m };
-      const correct = inScope.filter((s) => decideIntent(s.probabilities, labels, noneIndex, decision).intent === s.gold).length;
-      const rejected = none.filter((s) => decideIntent(s.probabilities, labels, noneIndex, decision).intent === 'None').length;
+      const correct = inScope.filter(
+        (s) => decideIntent(s.probabilities, labels, noneIndex, decision).intent === s.gold,
+      ).length;
+      const rejected = none.filter(
+        (s) => decideIntent(s.probabilities, labels, noneIndex, decision).intent === 'None',
+      ).length;
       grid.push({
         threshold: Number(t.toFixed(2)),
         margin: Number(m.toFixed(2)),
@@ -53,6 +57,8 @@ export function calibrate(scored: Scored[], labels: IntentName[]): Calibration {
   const bestValue = Math.max(...pool.map(value));
   const best = pool.filter((g) => value(g) >= bestValue - 1e-9);
   const bestRecall = Math.max(...best.map((g) => g.noneRecall));
-  const tied = best.filter((g) => g.noneRecall >= bestRecall - 1e-9).sort((a, b) => a.threshold - b.threshold || a.margin - b.margin);
+  const tied = best
+    .filter((g) => g.noneRecall >= bestRecall - 1e-9)
+    .sort((a, b) => a.threshold - b.threshold || a.margin - b.margin);
   return tied[Math.floor((tied.length - 1) / 2)] ?? pool[0]!;
 }

@@ -50,7 +50,11 @@ export type FeatureCache = Map<string, Map<string, number>>;
  * cached counts were spelled against the larger vocabulary, which only matters for a typo whose
  * correct form only the left-out part contains.
  */
-export function buildModel(examples: Example[], options: TrainOptions = DEFAULT_TRAIN_OPTIONS, cache?: FeatureCache): ModelData {
+export function buildModel(
+  examples: Example[],
+  options: TrainOptions = DEFAULT_TRAIN_OPTIONS,
+  cache?: FeatureCache,
+): ModelData {
   const wordCounts = new Map<string, number>();
   for (const { text } of examples) {
     for (const w of words(text)) if (!w.startsWith('xx')) wordCounts.set(w, (wordCounts.get(w) ?? 0) + 1);
@@ -76,7 +80,9 @@ export function buildModel(examples: Example[], options: TrainOptions = DEFAULT_
   const vectoriser = new Vectoriser(index, idf, speller);
   const xs = perExample.map((counts) => vectoriser.weigh(counts));
   const ys = examples.map(({ intent }) => labels.indexOf(intent));
-  const weights = examples.map((e) => (e.generated ? (e.intent === 'None' ? GENERATED_NONE_WEIGHT : GENERATED_WEIGHT) : 1));
+  const weights = examples.map((e) =>
+    e.generated ? (e.intent === 'None' ? GENERATED_NONE_WEIGHT : GENERATED_WEIGHT) : 1,
+  );
   const softmax = train(xs, ys, labels.length, features.length, options, weights);
   return { labels, features, idf, softmax, spelling: [...wordCounts.entries()] };
 }
@@ -125,7 +131,12 @@ export class IntentClassifier {
  * The best in-scope intent if it is confident (probability >= threshold) and clearly ahead of
  * the runner-up (by >= margin); otherwise None, scored by how sure we are it is not in scope.
  */
-export function decideIntent(p: Float64Array, labels: IntentName[], noneIndex: number, decision: Decision): IntentScore {
+export function decideIntent(
+  p: Float64Array,
+  labels: IntentName[],
+  noneIndex: number,
+  decision: Decision,
+): IntentScore {
   let best = -1;
   let second = -1;
   for (let c = 0; c < p.length; c++) {

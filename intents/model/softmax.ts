@@ -23,7 +23,11 @@ export interface TrainOptions {
 
 export const DEFAULT_TRAIN_OPTIONS: TrainOptions = { epochs: 30, learningRate: 0.5, l2: 1e-5, seed: 7 };
 
-export function scores(model: SoftmaxWeights, x: SparseVector, out: Float64Array = new Float64Array(model.classes)): Float64Array {
+export function scores(
+  model: SoftmaxWeights,
+  x: SparseVector,
+  out: Float64Array = new Float64Array(model.classes),
+): Float64Array {
   const C = model.classes;
   for (let c = 0; c < C; c++) out[c] = model.bias[c] ?? 0;
   const { indices, values } = x;

@@ -41,7 +41,8 @@ export class SpellingCorrector {
   }
 
   correct(word: string): string {
-    if (word.length < MIN_LENGTH || this.known.has(word) || KEEP_AS_TYPED.has(word) || !/^[a-z]+$/.test(word)) return word;
+    if (word.length < MIN_LENGTH || this.known.has(word) || KEEP_AS_TYPED.has(word) || !/^[a-z]+$/.test(word))
+      return word;
     const cached = this.cache.get(word);
     if (cached !== undefined) return cached;
     const candidates = new Set<string>();

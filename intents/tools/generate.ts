@@ -17,10 +17,25 @@ import { INTENT_NAMES, type IntentName } from '../types.js';
 
 const SOURCES = new URL('sources/', CORPUS_DIR);
 const Slots = z.record(z.string(), z.array(z.string().min(1)).min(1));
-const Block = z.object({ max: z.number().int().positive(), slots: Slots.optional(), templates: z.array(z.string().regex(/^[!?.] /)).min(1) });
-const Openers = z.object({ comment: z.string().optional(), command: z.array(z.string().min(1)), question: z.array(z.string().min(1)) });
-const InScope = z.object({ comment: z.string().optional(), slots: Slots, intents: z.partialRecord(z.enum(INTENT_NAMES), Block) });
-const OutOfDomain = z.object({ comment: z.string().optional(), domains: z.record(z.string(), Block.extend({ slots: Slots })) });
+const Block = z.object({
+  max: z.number().int().positive(),
+  slots: Slots.optional(),
+  templates: z.array(z.string().regex(/^[!?.] /)).min(1),
+});
+const Openers = z.object({
+  comment: z.string().optional(),
+  command: z.array(z.string().min(1)),
+  question: z.array(z.string().min(1)),
+});
+const InScope = z.object({
+  comment: z.string().optional(),
+  slots: Slots,
+  intents: z.partialRecord(z.enum(INTENT_NAMES), Block),
+});
+const OutOfDomain = z.object({
+  comment: z.string().optional(),
+  domains: z.record(z.string(), Block.extend({ slots: Slots })),
+});
 
 /** Share of commands and questions that get a request opening. */
 const OPENER_SHARE = 0.4;
@@ -42,7 +57,11 @@ function streamFor(name: string): () => number {
 let random = streamFor('');
 const pick = <T>(items: T[]): T => items[Math.floor(random() * items.length)] as T;
 /** Punctuation and case do not make a different sentence. */
-const key = (text: string): string => text.toLowerCase().replace(/[^a-z0-9£]+/g, ' ').trim();
+const key = (text: string): string =>
+  text
+    .toLowerCase()
+    .replace(/[^a-z0-9£]+/g, ' ')
+    .trim();
 
 // Never train on evaluation lines; never put a line under one intent that another owns.
 const excluded = new Set<string>();
@@ -56,7 +75,12 @@ for (const file of readdirSync(HELDOUT_DIR)) {
 const handWritten = loadCorpus().filter((e) => !e.trainOnly);
 const owner = new Map<string, IntentName>(handWritten.map((e) => [key(e.text), e.intent]));
 
-function generate(intent: IntentName, block: z.infer<typeof Block>, slots: Record<string, string[]>, stream: string): string[] {
+function generate(
+  intent: IntentName,
+  block: z.infer<typeof Block>,
+  slots: Record<string, string[]>,
+  stream: string,
+): string[] {
   random = streamFor(stream);
   const lines: string[] = [];
   for (let attempt = 0; attempt < block.max * 30 && lines.length < block.max; attempt++) {
@@ -67,7 +91,8 @@ function generate(intent: IntentName, block: z.infer<typeof Block>, slots: Recor
       if (!values) throw new Error(`corpus sources: ${intent} uses {${name}}, which is no slot`);
       return pick(values);
     });
-    if (kind !== '.' && random() < OPENER_SHARE) text = `${pick(kind === '!' ? openers.command : openers.question)} ${text}`;
+    if (kind !== '.' && random() < OPENER_SHARE)
+      text = `${pick(kind === '!' ? openers.command : openers.question)} ${text}`;
     text = text.replace(/\s+/g, ' ').trim();
     const k = key(text);
     if (excluded.has(k) || owner.has(k)) continue;
@@ -82,7 +107,8 @@ for (const [intent, block] of Object.entries(inScope.intents) as [IntentName, z.
   out.set(intent, generate(intent, block, { ...inScope.slots, ...block.slots }, intent));
 }
 const none: string[] = [];
-for (const [domain, block] of Object.entries(outOfDomain.domains)) none.push(`# ${domain}`, ...generate('None', block, block.slots, `None/${domain}`));
+for (const [domain, block] of Object.entries(outOfDomain.domains))
+  none.push(`# ${domain}`, ...generate('None', block, block.slots, `None/${domain}`));
 out.set('None', none);
 
 for (const [intent, lines] of out) {

@@ -14,9 +14,15 @@ const required = z.string().trim().min(1, { error: 'is required' });
 
 export const gazetteerRowSchema = z
   .object({
-    property_id: z.string().trim().regex(/^\d{6,12}$/, { error: 'is not a property id (6 to 12 digits)' }),
+    property_id: z
+      .string()
+      .trim()
+      .regex(/^\d{6,12}$/, { error: 'is not a property id (6 to 12 digits)' }),
     house_number: optionalText.pipe(
-      z.string().regex(/^\d+[A-Z]?(-\d+[A-Z]?)?$/i, { error: 'is not a house number like 14, 14A or 14-16' }).optional(),
+      z
+        .string()
+        .regex(/^\d+[A-Z]?(-\d+[A-Z]?)?$/i, { error: 'is not a house number like 14, 14A or 14-16' })
+        .optional(),
     ),
     house_name: optionalText,
     flat: optionalText,
@@ -30,7 +36,11 @@ export const gazetteerRowSchema = z
       .transform((s) => normalisePostcode(s) as string),
     round_id: required,
     garden_subscription: yesNo,
-    council_tax_band: z.string().trim().toUpperCase().pipe(z.enum(COUNCIL_TAX_BANDS, { error: 'is not a council tax band (A to H)' })),
+    council_tax_band: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .pipe(z.enum(COUNCIL_TAX_BANDS, { error: 'is not a council tax band (A to H)' })),
   })
   .refine((row) => row.house_number !== undefined || row.house_name !== undefined, {
     error: 'needs a house_number or a house_name',
@@ -108,7 +118,10 @@ export function loadGazetteer(path: string): Gazetteer {
     // Two rows with one address would make a resident's choice ambiguous.
     const key = property.label.toLowerCase();
     const same = addresses.get(key);
-    if (same !== undefined) problems.push(`row ${row} (property ${value.property_id}): the address "${property.label}" is also on row ${same}`);
+    if (same !== undefined)
+      problems.push(
+        `row ${row} (property ${value.property_id}): the address "${property.label}" is also on row ${same}`,
+      );
     addresses.set(key, row);
     entries.push({
       property,

@@ -18,8 +18,20 @@ const SIMILAR = 0.88;
 const CLEAR_LEAD = 0.04;
 
 const ABBREVIATIONS: Record<string, string> = {
-  rd: 'road', st: 'street', ln: 'lane', ave: 'avenue', av: 'avenue', cl: 'close', cres: 'crescent',
-  dr: 'drive', gdns: 'gardens', gr: 'grove', ct: 'court', pl: 'place', sq: 'square', cott: 'cottage',
+  rd: 'road',
+  st: 'street',
+  ln: 'lane',
+  ave: 'avenue',
+  av: 'avenue',
+  cl: 'close',
+  cres: 'crescent',
+  dr: 'drive',
+  gdns: 'gardens',
+  gr: 'grove',
+  ct: 'court',
+  pl: 'place',
+  sq: 'square',
+  cott: 'cottage',
 };
 
 function normalise(text: string): string {
@@ -55,10 +67,13 @@ export function matchAddress(properties: readonly Property[], text: string): Add
     flat = f;
     return ' ';
   });
-  rest = rest.replace(/\b(\d+[a-z]?)\b/, (_m, n: string) => {
-    number = n;
-    return ' ';
-  }).replace(/\s+/g, ' ').trim();
+  rest = rest
+    .replace(/\b(\d+[a-z]?)\b/, (_m, n: string) => {
+      number = n;
+      return ' ';
+    })
+    .replace(/\s+/g, ' ')
+    .trim();
 
   let found = [...properties];
   let how: 'number' | 'flat' | 'name' | 'similar' = 'name';
@@ -69,7 +84,8 @@ export function matchAddress(properties: readonly Property[], text: string): Add
   if (number !== undefined) {
     const byNumber = found.filter((p) => p.houseNumber?.toLowerCase() === number);
     // "2 mill house": the number may be a flat's, named with its building instead of a street number.
-    const byFlat = flat === undefined ? found.filter((p) => p.flat?.toLowerCase() === number && !byNumber.includes(p)) : [];
+    const byFlat =
+      flat === undefined ? found.filter((p) => p.flat?.toLowerCase() === number && !byNumber.includes(p)) : [];
     if (rest === '' || byFlat.length === 0) {
       found = byNumber.length > 0 ? byNumber : byFlat;
       how = byNumber.length > 0 && flat === undefined ? 'number' : 'flat';
@@ -101,6 +117,10 @@ export function matchAddress(properties: readonly Property[], text: string): Add
     .sort((a, b) => b.score - a.score);
   const [best, second] = scored;
   if (!best) return { kind: 'none' };
-  if (!second || best.score - second.score >= CLEAR_LEAD) return { kind: 'one', property: best.property, how: 'similar' };
-  return { kind: 'several', properties: scored.filter((s) => best.score - s.score < CLEAR_LEAD).map((s) => s.property) };
+  if (!second || best.score - second.score >= CLEAR_LEAD)
+    return { kind: 'one', property: best.property, how: 'similar' };
+  return {
+    kind: 'several',
+    properties: scored.filter((s) => best.score - s.score < CLEAR_LEAD).map((s) => s.property),
+  };
 }

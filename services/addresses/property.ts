@@ -31,7 +31,9 @@ export function withLabels(parts: AddressParts): Property {
   const building = [flatPart(parts.flat), parts.houseName, road].filter((p): p is string => Boolean(p));
   const label = [...building, parts.locality, parts.town, parts.postcode].filter(Boolean).join(', ');
   // A short label keeps a house name only when there is no number to identify the house.
-  const short = [flatPart(parts.flat), parts.houseNumber ? undefined : parts.houseName, road].filter(Boolean).join(', ');
+  const short = [flatPart(parts.flat), parts.houseNumber ? undefined : parts.houseName, road]
+    .filter(Boolean)
+    .join(', ');
   return { ...parts, label, shortLabel: short };
 }
 

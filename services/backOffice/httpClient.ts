@@ -84,7 +84,13 @@ export class BackOfficeHttp {
     }
   }
 
-  private async send<S extends z.ZodType>(method: string, path: string, schema: S, query: Query, body: unknown): Promise<z.infer<S> | null> {
+  private async send<S extends z.ZodType>(
+    method: string,
+    path: string,
+    schema: S,
+    query: Query,
+    body: unknown,
+  ): Promise<z.infer<S> | null> {
     const url = new URL(this.base + path);
     for (const [key, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(key, String(value));
     let response: Response;
@@ -101,7 +107,11 @@ export class BackOfficeHttp {
       });
     } catch (error) {
       const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-      throw new Failure(timedOut ? 'timeout' : 'network', `${method} ${path}: ${timedOut ? `no answer in ${this.options.timeoutMs} ms` : 'could not connect'}`, true);
+      throw new Failure(
+        timedOut ? 'timeout' : 'network',
+        `${method} ${path}: ${timedOut ? `no answer in ${this.options.timeoutMs} ms` : 'could not connect'}`,
+        true,
+      );
     }
     if (response.status === 404) {
       await response.body?.cancel();
@@ -121,7 +131,10 @@ export class BackOfficeHttp {
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
       // Field paths only: the values may be a resident's details.
-      const where = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
+      const where = parsed.error.issues
+        .slice(0, 3)
+        .map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`)
+        .join('; ');
       throw new Failure('bad_response', `${method} ${path}: unexpected answer (${where})`, false);
     }
     return parsed.data;

@@ -26,7 +26,12 @@ export interface BinCollections {
   nextCollections(propertyId: string, now: Instant): Promise<NextCollection[]>;
 
   /** Collections of one stream whose (moved) date is between `from` and `to` inclusive. */
-  scheduledCollections(propertyId: string, stream: StreamId, from: IsoDate, to: IsoDate): Promise<ScheduledCollection[]>;
+  scheduledCollections(
+    propertyId: string,
+    stream: StreamId,
+    from: IsoDate,
+    to: IsoDate,
+  ): Promise<ScheduledCollection[]>;
 
   /** The latest collection of the stream on or before today (today's counts, finished or not). */
   lastScheduledCollection(propertyId: string, stream: StreamId, now: Instant): Promise<ScheduledCollection | null>;

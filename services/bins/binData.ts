@@ -112,13 +112,26 @@ export function loadBinData(binsDir: string): BinData {
   const { changes } = loadJsonFile(path('changes'), changesFileSchema);
 
   const streamIds = new Set(streams.map((s) => s.id));
-  duplicates(streams.map((s) => s.id), path('streams'), 'streams', 'stream id');
+  duplicates(
+    streams.map((s) => s.id),
+    path('streams'),
+    'streams',
+    'stream id',
+  );
 
-  duplicates(rounds.map((r) => r.id), path('rounds'), 'rounds', 'round id');
+  duplicates(
+    rounds.map((r) => r.id),
+    path('rounds'),
+    'rounds',
+    'round id',
+  );
   const roundProblems = rounds.flatMap((round, i) =>
     Object.keys(round.streams)
       .filter((stream) => !streamIds.has(stream))
-      .map((stream) => `rounds[${i}] (id ${round.id}): streams.${stream}: is not a stream in ${BIN_FILES.streams} (${[...streamIds].join(', ')})`),
+      .map(
+        (stream) =>
+          `rounds[${i}] (id ${round.id}): streams.${stream}: is not a stream in ${BIN_FILES.streams} (${[...streamIds].join(', ')})`,
+      ),
   );
   if (roundProblems.length > 0) throw new DataFileError(displayPath(path('rounds')), roundProblems);
 
@@ -140,12 +153,20 @@ export function loadBinData(binsDir: string): BinData {
   const changeProblems: string[] = [];
   changes.forEach((change, i) => {
     const where = `changes[${i}] (date ${change.date})`;
-    for (const round of change.rounds ?? []) if (!rounds.some((r) => r.id === round)) changeProblems.push(`${where}: rounds: "${round}" is not a round in ${BIN_FILES.rounds}`);
-    for (const stream of change.streams ?? []) if (!streamIds.has(stream)) changeProblems.push(`${where}: streams: "${stream}" is not a stream in ${BIN_FILES.streams}`);
+    for (const round of change.rounds ?? [])
+      if (!rounds.some((r) => r.id === round))
+        changeProblems.push(`${where}: rounds: "${round}" is not a round in ${BIN_FILES.rounds}`);
+    for (const stream of change.streams ?? [])
+      if (!streamIds.has(stream))
+        changeProblems.push(`${where}: streams: "${stream}" is not a stream in ${BIN_FILES.streams}`);
     // Two changes for the same collection would leave its date a matter of file order.
     changes.slice(0, i).forEach((earlier, j) => {
       const overlap = (a?: string[], b?: string[]) => !a || !b || a.some((x) => b.includes(x));
-      if (earlier.date === change.date && overlap(earlier.rounds, change.rounds) && overlap(earlier.streams, change.streams)) {
+      if (
+        earlier.date === change.date &&
+        overlap(earlier.rounds, change.rounds) &&
+        overlap(earlier.streams, change.streams)
+      ) {
         changeProblems.push(`${where}: moves the same collections as changes[${j}]`);
       }
     });
@@ -163,7 +184,9 @@ export function loadBinData(binsDir: string): BinData {
 }
 
 function duplicates(ids: string[], file: string, array: string, what: string): void {
-  const problems = ids.flatMap((value, i) => (ids.indexOf(value) < i ? [`${array}[${i}] (id ${value}): this ${what} is used twice`] : []));
+  const problems = ids.flatMap((value, i) =>
+    ids.indexOf(value) < i ? [`${array}[${i}] (id ${value}): this ${what} is used twice`] : [],
+  );
   if (problems.length > 0) throw new DataFileError(displayPath(file), problems);
 }
 

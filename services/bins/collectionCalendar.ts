@@ -3,7 +3,14 @@
  * from a reference week), moved by the bank holiday rule, or by a one-off change, which wins.
  */
 import { WEEKDAY_NUMBER } from '../data/schemas.js';
-import { MAX_CHANGE_DAYS, type BankHoliday, type BinData, type CollectionPattern, type OneOffChange, type Round } from './binData.js';
+import {
+  MAX_CHANGE_DAYS,
+  type BankHoliday,
+  type BinData,
+  type CollectionPattern,
+  type OneOffChange,
+  type Round,
+} from './binData.js';
 import { addDays, daysBetween, isoWeekday, mondayOf, type IsoDate } from './dates.js';
 import type { ScheduledCollection, StreamId } from './types.js';
 
@@ -46,7 +53,8 @@ export class CollectionCalendar {
 
   private move(roundId: string, stream: StreamId, usual: IsoDate): ScheduledCollection {
     const change = this.changeFor(roundId, stream, usual);
-    if (change) return { stream, date: change.newDate, originalDate: usual, reason: { kind: 'one_off', reason: change.reason } };
+    if (change)
+      return { stream, date: change.newDate, originalDate: usual, reason: { kind: 'one_off', reason: change.reason } };
 
     // The slip rule: each slipping weekday bank holiday earlier in the week, or on the day,
     // moves the collection a day later; it never lands on a bank holiday or a day crews
@@ -60,7 +68,12 @@ export class CollectionCalendar {
     while (this.holidays.has(date) || !this.isCollectionDay(date)) date = addDays(date, 1);
     if (date === usual) return { stream, date: usual };
     const holiday = this.holidays.get(first) as BankHoliday;
-    return { stream, date, originalDate: usual, reason: { kind: 'bank_holiday', holiday: holiday.title, holidayDate: holiday.date } };
+    return {
+      stream,
+      date,
+      originalDate: usual,
+      reason: { kind: 'bank_holiday', holiday: holiday.title, holidayDate: holiday.date },
+    };
   }
 
   private isCollectionDay(date: IsoDate): boolean {
@@ -70,7 +83,8 @@ export class CollectionCalendar {
 
   private changeFor(roundId: string, stream: StreamId, usual: IsoDate): OneOffChange | undefined {
     return this.data.changes.find(
-      (c) => c.date === usual && (!c.rounds || c.rounds.includes(roundId)) && (!c.streams || c.streams.includes(stream)),
+      (c) =>
+        c.date === usual && (!c.rounds || c.rounds.includes(roundId)) && (!c.streams || c.streams.includes(stream)),
     );
   }
 }

@@ -5,7 +5,12 @@
  */
 import type { Db } from '../../store/database.js';
 import { isUniqueViolation, newReference } from '../../store/references.js';
-import type { MissedCollectionInput, MissedCollectionReceipt, MissedCollectionReport, MissedCollections } from './missedCollections.js';
+import type {
+  MissedCollectionInput,
+  MissedCollectionReceipt,
+  MissedCollectionReport,
+  MissedCollections,
+} from './missedCollections.js';
 import type { StreamId } from './types.js';
 import type { IsoDate } from './dates.js';
 
@@ -45,7 +50,11 @@ export class DatabaseMissedCollections implements MissedCollections {
     throw new Error('Could not record the missed collection report');
   }
 
-  async findForCollection(propertyId: string, stream: StreamId, collectionDate: IsoDate): Promise<MissedCollectionReport | null> {
+  async findForCollection(
+    propertyId: string,
+    stream: StreamId,
+    collectionDate: IsoDate,
+  ): Promise<MissedCollectionReport | null> {
     const row = await this.db
       .selectFrom('missed_bin_reports')
       .selectAll()

@@ -29,11 +29,14 @@ export class EmbeddedBinCollections implements BinCollections {
     const { date: today, time } = localNow(now, this.data.rules.timeZone);
     // Today's collection still counts until the crews have finished; from then on it is
     // reportable as missed, so the two answers never overlap.
-    const stillToCome = (c: ScheduledCollection) => c.date > today || (c.date === today && time < this.data.rules.collectionDay.crewsFinishBy);
+    const stillToCome = (c: ScheduledCollection) =>
+      c.date > today || (c.date === today && time < this.data.rules.collectionDay.crewsFinishBy);
     const next: NextCollection[] = [];
     for (const stream of this.data.streams) {
       if (!this.collects(entry, stream.id)) continue;
-      const found = this.calendar.collections(entry.roundId, stream.id, today, addDays(today, SEARCH_DAYS)).find(stillToCome);
+      const found = this.calendar
+        .collections(entry.roundId, stream.id, today, addDays(today, SEARCH_DAYS))
+        .find(stillToCome);
       if (found) {
         const { id: _id, ...info } = stream;
         next.push({ ...info, ...found, isToday: found.date === today });
@@ -43,12 +46,21 @@ export class EmbeddedBinCollections implements BinCollections {
     return next.sort((a, b) => a.date.localeCompare(b.date) || order.indexOf(a.stream) - order.indexOf(b.stream));
   }
 
-  async scheduledCollections(propertyId: string, stream: StreamId, from: IsoDate, to: IsoDate): Promise<ScheduledCollection[]> {
+  async scheduledCollections(
+    propertyId: string,
+    stream: StreamId,
+    from: IsoDate,
+    to: IsoDate,
+  ): Promise<ScheduledCollection[]> {
     const entry = this.entry(propertyId);
     return this.collects(entry, stream) ? this.calendar.collections(entry.roundId, stream, from, to) : [];
   }
 
-  async lastScheduledCollection(propertyId: string, stream: StreamId, now: Instant): Promise<ScheduledCollection | null> {
+  async lastScheduledCollection(
+    propertyId: string,
+    stream: StreamId,
+    now: Instant,
+  ): Promise<ScheduledCollection | null> {
     const { date: today } = localNow(now, this.data.rules.timeZone);
     const found = await this.scheduledCollections(propertyId, stream, addDays(today, -SEARCH_DAYS), today);
     return found.at(-1) ?? null;

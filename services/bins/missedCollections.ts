@@ -41,5 +41,9 @@ export interface MissedCollectionReport {
 export interface MissedCollections {
   /** Records a report, or returns the existing one for the same property, stream and collection. */
   report(input: MissedCollectionInput): Promise<MissedCollectionReceipt>;
-  findForCollection(propertyId: string, stream: StreamId, collectionDate: IsoDate): Promise<MissedCollectionReport | null>;
+  findForCollection(
+    propertyId: string,
+    stream: StreamId,
+    collectionDate: IsoDate,
+  ): Promise<MissedCollectionReport | null>;
 }

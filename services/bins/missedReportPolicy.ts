@@ -35,9 +35,23 @@ export type MissedReportDecision =
   /** The collection is today and the crews may still come; reports open at `reportFrom` (local HH:mm). */
   | { ok: false; reason: 'too_early'; stream: StreamId; collectionDate: IsoDate; reportFrom: string }
   /** No collection of this stream on `date` (or recently); the nearest ones, for the answer. */
-  | { ok: false; reason: 'not_due'; stream: StreamId; date?: IsoDate; lastCollection?: IsoDate; nextCollection?: IsoDate }
+  | {
+      ok: false;
+      reason: 'not_due';
+      stream: StreamId;
+      date?: IsoDate;
+      lastCollection?: IsoDate;
+      nextCollection?: IsoDate;
+    }
   /** Too late to report the last collection; reports closed at the end of `windowClosed`. */
-  | { ok: false; reason: 'window_passed'; stream: StreamId; collectionDate: IsoDate; windowClosed: IsoDate; nextCollection?: IsoDate }
+  | {
+      ok: false;
+      reason: 'window_passed';
+      stream: StreamId;
+      collectionDate: IsoDate;
+      windowClosed: IsoDate;
+      nextCollection?: IsoDate;
+    }
   | { ok: false; reason: 'no_subscription'; stream: StreamId };
 
 export interface MissedReportFacts {
@@ -52,9 +66,16 @@ export interface MissedReportFacts {
   collections: readonly ScheduledCollection[];
 }
 
-export function decideMissedReport(facts: MissedReportFacts, rules: MissedReportRules, workingDays: WorkingDays): MissedReportDecision {
+export function decideMissedReport(
+  facts: MissedReportFacts,
+  rules: MissedReportRules,
+  workingDays: WorkingDays,
+): MissedReportDecision {
   const { stream } = facts;
-  if (!facts.collected) return facts.requiresSubscription ? { ok: false, reason: 'no_subscription', stream } : { ok: false, reason: 'not_due', stream };
+  if (!facts.collected)
+    return facts.requiresSubscription
+      ? { ok: false, reason: 'no_subscription', stream }
+      : { ok: false, reason: 'not_due', stream };
 
   const { date: today, time } = localNow(facts.now, rules.timeZone);
   const dates = facts.collections.map((c) => c.date).sort();
@@ -64,15 +85,36 @@ export function decideMissedReport(facts: MissedReportFacts, rules: MissedReport
   const next = dates.find((d) => !hasOpened(d));
 
   const judge = (collectionDate: IsoDate): MissedReportDecision => {
-    if (!hasOpened(collectionDate)) return { ok: false, reason: 'too_early', stream, collectionDate, reportFrom: rules.reportFrom };
+    if (!hasOpened(collectionDate))
+      return { ok: false, reason: 'too_early', stream, collectionDate, reportFrom: rules.reportFrom };
     const closed = windowClosed(collectionDate);
-    if (today > closed) return { ok: false, reason: 'window_passed', stream, collectionDate, windowClosed: closed, ...(next ? { nextCollection: next } : {}) };
-    return { ok: true, stream, collectionDate, returnBy: workingDays.addWorkingDays(today, rules.returnWithinWorkingDays) };
+    if (today > closed)
+      return {
+        ok: false,
+        reason: 'window_passed',
+        stream,
+        collectionDate,
+        windowClosed: closed,
+        ...(next ? { nextCollection: next } : {}),
+      };
+    return {
+      ok: true,
+      stream,
+      collectionDate,
+      returnBy: workingDays.addWorkingDays(today, rules.returnWithinWorkingDays),
+    };
   };
 
   if (facts.date !== undefined) {
     if (dates.includes(facts.date)) return judge(facts.date);
-    return { ok: false, reason: 'not_due', stream, date: facts.date, ...(last ? { lastCollection: last } : {}), ...(next ? { nextCollection: next } : {}) };
+    return {
+      ok: false,
+      reason: 'not_due',
+      stream,
+      date: facts.date,
+      ...(last ? { lastCollection: last } : {}),
+      ...(next ? { nextCollection: next } : {}),
+    };
   }
   // No date given: the latest collection that has happened, unless today's is still to come.
   if (last && today <= windowClosed(last)) return judge(last);
@@ -91,13 +133,20 @@ export class MissedReportPolicy {
     private readonly workingDays: WorkingDays,
   ) {}
 
-  async check(input: { propertyId: string; stream: StreamId; now: Instant; date?: IsoDate }): Promise<MissedReportDecision> {
+  async check(input: {
+    propertyId: string;
+    stream: StreamId;
+    now: Instant;
+    date?: IsoDate;
+  }): Promise<MissedReportDecision> {
     const streams = await this.bins.streamsFor(input.propertyId);
     const info = streams.find((s) => s.id === input.stream);
     const { date: today } = localNow(input.now, this.rules.timeZone);
     const from = addDays(input.date !== undefined && input.date < today ? input.date : today, -LOOK_BACK_DAYS);
     const to = addDays(input.date !== undefined && input.date > today ? input.date : today, LOOK_BACK_DAYS);
-    const collections = info?.collected ? await this.bins.scheduledCollections(input.propertyId, input.stream, from, to) : [];
+    const collections = info?.collected
+      ? await this.bins.scheduledCollections(input.propertyId, input.stream, from, to)
+      : [];
     return decideMissedReport(
       {
         stream: input.stream,

@@ -21,8 +21,7 @@ export interface PropertyStream extends StreamInfo {
 }
 
 export type MoveReason =
-  | { kind: 'bank_holiday'; holiday: string; holidayDate: IsoDate }
-  | { kind: 'one_off'; reason: string };
+  { kind: 'bank_holiday'; holiday: string; holidayDate: IsoDate } | { kind: 'one_off'; reason: string };
 
 export interface ScheduledCollection {
   stream: StreamId;

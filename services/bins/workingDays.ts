@@ -15,7 +15,7 @@ export class WorkingDays {
   /** The date `count` working days after `date` (Friday + 1 is Monday). */
   addWorkingDays(date: IsoDate, count: number): IsoDate {
     let day = date;
-    for (let added = 0; added < count; ) {
+    for (let added = 0; added < count;) {
       day = addDays(day, 1);
       if (this.isWorkingDay(day)) added++;
     }

@@ -3,7 +3,15 @@ import type { Selectable } from 'kysely';
 import type { Db } from '../../store/database.js';
 import { withNewReference } from '../../store/references.js';
 import type { CaseTable } from '../../store/schema.js';
-import { CASE_PRIORITIES, type Case, type CaseKind, type CasePriority, type Cases, type ClaimResult, type NewCase } from './cases.js';
+import {
+  CASE_PRIORITIES,
+  type Case,
+  type CaseKind,
+  type CasePriority,
+  type Cases,
+  type ClaimResult,
+  type NewCase,
+} from './cases.js';
 
 function isPriority(value: string): value is CasePriority {
   return (CASE_PRIORITIES as readonly string[]).includes(value);
@@ -67,7 +75,11 @@ export class DbCases implements Cases {
   }
 
   async get(reference: string): Promise<Case | null> {
-    const row = await this.db.selectFrom('cases').selectAll().where('reference', '=', reference.trim().toUpperCase()).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('cases')
+      .selectAll()
+      .where('reference', '=', reference.trim().toUpperCase())
+      .executeTakeFirst();
     return row ? toCase(row) : null;
   }
 
@@ -83,7 +95,9 @@ export class DbCases implements Cases {
     let query = this.db.selectFrom('cases').selectAll().where('status', '=', 'open');
     if (kind) query = query.where('kind', '=', kind);
     const rows = await query
-      .orderBy((eb) => eb.case().when('priority', '=', 'urgent').then(0).when('priority', '=', 'high').then(1).else(2).end())
+      .orderBy((eb) =>
+        eb.case().when('priority', '=', 'urgent').then(0).when('priority', '=', 'high').then(1).else(2).end(),
+      )
       .orderBy('created_at')
       .orderBy('reference')
       .limit(limit)

@@ -63,7 +63,12 @@ const WEB_CHAT_HABITS = {
 } as const satisfies Partial<ChannelDescription>;
 
 /** Our own Direct Line, for the council website's Web Chat. */
-export const WEB_CHAT: ChannelDescription = { id: 'directline', name: 'Web Chat on the council website', ...WEB_CHAT_HABITS, residentChannel: true };
+export const WEB_CHAT: ChannelDescription = {
+  id: 'directline',
+  name: 'Web Chat on the council website',
+  ...WEB_CHAT_HABITS,
+  residentChannel: true,
+};
 
 /** Text messages: our Twilio adapter, or Azure's own SMS channel (both use "sms"). */
 export const SMS: ChannelDescription = {
@@ -97,7 +102,13 @@ export function describeChannel(channelId: string | undefined): ChannelDescripti
   const known = channelId ? byId.get(channelId) : undefined;
   if (known) return known;
   const id = channelId ?? 'unknown';
-  return { id, name: id, ...WEB_CHAT_HABITS, residentDescription: 'Someone on another channel', residentChannel: false };
+  return {
+    id,
+    name: id,
+    ...WEB_CHAT_HABITS,
+    residentDescription: 'Someone on another channel',
+    residentChannel: false,
+  };
 }
 
 /** "cy-GB" -> "cy"; no locale (SMS) is the default language. */

@@ -7,7 +7,15 @@
  */
 import type { Pence } from './money.js';
 
-export const ACCOUNT_STATUSES = ['up_to_date', 'paid_in_full', 'in_credit', 'reminder', 'final_notice', 'summons', 'enforcement'] as const;
+export const ACCOUNT_STATUSES = [
+  'up_to_date',
+  'paid_in_full',
+  'in_credit',
+  'reminder',
+  'final_notice',
+  'summons',
+  'enforcement',
+] as const;
 /** Where the account stands; each has its reply in the council's actions.json. */
 export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
 

@@ -63,13 +63,19 @@ export class CouncilTaxAnswers {
 
   /** The topic whose keywords best match what the resident typed, within an intent if given. */
   findTopic(text: string, intent?: IntentName): Answer | undefined {
-    const typed = ` ${text.toLowerCase().replace(/[’']/g, "'").replace(/[^a-z0-9%' ]+/g, ' ').replace(/\s+/g, ' ').trim()} `;
+    const typed = ` ${text
+      .toLowerCase()
+      .replace(/[’']/g, "'")
+      .replace(/[^a-z0-9%' ]+/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim()} `;
     let best: { topic: TopicData; length: number } | undefined;
     for (const topic of this.data.topics) {
       if (intent !== undefined && topic.intent !== intent) continue;
       for (const keyword of topic.keywords) {
         // The longest keyword found wins: "single person discount" is about more than "discount".
-        if (typed.includes(` ${keyword.toLowerCase()} `) && keyword.length > (best?.length ?? 0)) best = { topic, length: keyword.length };
+        if (typed.includes(` ${keyword.toLowerCase()} `) && keyword.length > (best?.length ?? 0))
+          best = { topic, length: keyword.length };
       }
     }
     return best ? this.render(best.topic, {}) : undefined;

@@ -19,11 +19,16 @@ import { poundsText, type Pence } from './money.js';
 import { PLACEHOLDERS, fill, isPlaceholder, placeholdersIn, smsProblem, type TemplateValues } from './templates.js';
 
 const text = z.string().trim().min(1, { error: 'is required' });
-const id = z.string().regex(/^[a-z][A-Za-z0-9_]*$/, { error: 'is not an id (letters, digits and _, starting with a small letter)' });
+const id = z
+  .string()
+  .regex(/^[a-z][A-Za-z0-9_]*$/, { error: 'is not an id (letters, digits and _, starting with a small letter)' });
 const url = z.url({ protocol: /^https$/, error: 'is not a web address starting https://' });
-const councilTaxIntent = z.enum(INTENT_NAMES.filter((n) => n.startsWith('counciltax.')) as [IntentName, ...IntentName[]], {
-  error: `is not a council tax intent (${INTENT_NAMES.filter((n) => n.startsWith('counciltax.')).join(', ')})`,
-});
+const councilTaxIntent = z.enum(
+  INTENT_NAMES.filter((n) => n.startsWith('counciltax.')) as [IntentName, ...IntentName[]],
+  {
+    error: `is not a council tax intent (${INTENT_NAMES.filter((n) => n.startsWith('counciltax.')).join(', ')})`,
+  },
+);
 
 /** Each band's fraction of band D, fixed by the Local Government Finance Act 1992. */
 export const BAND_NINTHS: Record<CouncilTaxBand, number> = { A: 6, B: 7, C: 8, D: 9, E: 11, F: 13, G: 15, H: 18 };
@@ -32,11 +37,26 @@ export const chargesFileSchema = documentedObject({
   year: z.string().regex(/^\d{4}\/\d{2}$/, { error: 'is not a financial year like 2026/27' }),
   yearStarts: isoDate,
   yearEnds: isoDate,
-  bands: z.array(documentedObject({ band: z.enum(COUNCIL_TAX_BANDS, { error: 'is not a band (A to H)' }), annualCharge: poundsText, valuedAt1991: text })),
+  bands: z.array(
+    documentedObject({
+      band: z.enum(COUNCIL_TAX_BANDS, { error: 'is not a band (A to H)' }),
+      annualCharge: poundsText,
+      valuedAt1991: text,
+    }),
+  ),
 });
 
 export const paymentsFileSchema = documentedObject({
-  instalmentPlans: z.array(documentedObject({ instalments: z.number().int().min(1).max(12), firstMonth: text, lastMonth: text, default: z.boolean() })).min(1),
+  instalmentPlans: z
+    .array(
+      documentedObject({
+        instalments: z.number().int().min(1).max(12),
+        firstMonth: text,
+        lastMonth: text,
+        default: z.boolean(),
+      }),
+    )
+    .min(1),
   paymentDays: z.array(z.number().int().min(1).max(28, { error: 'must be 28 or less, so every month has it' })).min(1),
   methods: z.array(documentedObject({ id, name: text })).min(1),
 });
@@ -50,7 +70,11 @@ export const settingsFileSchema = documentedObject({
     // resident out, while many guesses at one account or from one address are still stopped.
     maxFailedPerAccount: z.number().int().min(1).max(100).default(10),
     maxFailedPerClient: z.number().int().min(1).max(100).default(10),
-    lockMinutes: z.number().int().min(1).max(24 * 60),
+    lockMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60),
     grantMinutes: documentedObject({ sms: z.number().int().min(1).max(60), web: z.number().int().min(1).max(240) }),
   }),
 });
@@ -59,7 +83,10 @@ export type VerificationSettings = z.infer<typeof settingsFileSchema>['verificat
 /** A record keyed by names the digital team choose, where "_" keys are notes. */
 function notesDropped<S extends z.ZodType>(schema: S) {
   return z.preprocess(
-    (v) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).filter(([k]) => !k.startsWith('_'))) : v),
+    (v) =>
+      v && typeof v === 'object' && !Array.isArray(v)
+        ? Object.fromEntries(Object.entries(v).filter(([k]) => !k.startsWith('_')))
+        : v,
     schema,
   );
 }
@@ -68,17 +95,19 @@ function notesDropped<S extends z.ZodType>(schema: S) {
 const channelText = Object.fromEntries(CONTENT_KINDS.map((kind) => [kind, text])) as Record<ContentKind, typeof text>;
 
 export const answersFileSchema = documentedObject({
-  topics: z.array(
-    documentedObject({
-      id,
-      intent: councilTaxIntent,
-      label: text.max(40, { error: 'must be 40 characters or fewer (it is a button)' }),
-      keywords: z.array(text),
-      ...channelText,
-      moreUrl: url,
-      offers: id.optional(),
-    }),
-  ).min(1),
+  topics: z
+    .array(
+      documentedObject({
+        id,
+        intent: councilTaxIntent,
+        label: text.max(40, { error: 'must be 40 characters or fewer (it is a button)' }),
+        keywords: z.array(text),
+        ...channelText,
+        moreUrl: url,
+        offers: id.optional(),
+      }),
+    )
+    .min(1),
   messages: notesDropped(z.record(z.string(), documentedObject(channelText))),
 });
 export type TopicData = z.infer<typeof answersFileSchema>['topics'][number];
@@ -87,7 +116,6 @@ export type ChannelMessage = Record<ContentKind, string>;
 
 export const PRIORITIES = ['urgent', 'high', 'normal'] as const;
 export type Priority = (typeof PRIORITIES)[number];
-
 
 const fieldSchema = documentedObject({
   type: z.enum(['text', 'date', 'contact', 'address', 'property', 'choice']),
@@ -113,14 +141,19 @@ const actionSchema = documentedObject({
 export const actionsFileSchema = documentedObject({
   actions: z.array(actionSchema),
   fields: notesDropped(z.record(z.string(), fieldSchema)),
-  accountStatuses: notesDropped(z.record(z.enum(ACCOUNT_STATUSES), documentedObject({ message: text, offers: id.optional() }))),
+  accountStatuses: notesDropped(
+    z.record(z.enum(ACCOUNT_STATUSES), documentedObject({ message: text, offers: id.optional() })),
+  ),
 });
 
 export type ActionData = z.infer<typeof actionsFileSchema>['actions'][number];
 export type FieldData = z.infer<typeof fieldSchema>;
 
 const accountRowSchema = z.object({
-  account_number: z.string().trim().regex(/^\d{8}$/, { error: 'is not an 8-digit account number' }),
+  account_number: z
+    .string()
+    .trim()
+    .regex(/^\d{8}$/, { error: 'is not an 8-digit account number' }),
   property_id: text,
   name: text,
   balance: poundsText,
@@ -175,7 +208,14 @@ const councilFileSchema = z.object({
 });
 
 export function ordinal(day: number): string {
-  const suffix = day % 10 === 1 && day !== 11 ? 'st' : day % 10 === 2 && day !== 12 ? 'nd' : day % 10 === 3 && day !== 13 ? 'rd' : 'th';
+  const suffix =
+    day % 10 === 1 && day !== 11
+      ? 'st'
+      : day % 10 === 2 && day !== 12
+        ? 'nd'
+        : day % 10 === 3 && day !== 13
+          ? 'rd'
+          : 'th';
   return `${day}${suffix}`;
 }
 
@@ -193,7 +233,9 @@ export function loadCouncilTaxData(dataDir: string, gazetteer: Gazetteer): Counc
     actions: join(dir, 'actions.json'),
     accounts: join(dir, 'accounts.csv'),
   };
-  const files = Object.fromEntries(Object.entries(path).map(([k, p]) => [k, displayPath(p)])) as CouncilTaxData['files'];
+  const files = Object.fromEntries(
+    Object.entries(path).map(([k, p]) => [k, displayPath(p)]),
+  ) as CouncilTaxData['files'];
 
   const council = loadJsonFile(join(dataDir, 'messages.json'), councilFileSchema).council;
   const chargesFile = loadJsonFile(path.charges, chargesFileSchema, (r) => labelOf(r, 'band'));
@@ -259,7 +301,9 @@ function checkCharges(file: z.infer<typeof chargesFileSchema>, name: string): Co
     file.bands.forEach((b, i) => {
       const expected = Math.round((d * BAND_NINTHS[b.band]) / 9);
       if (Math.abs(b.annualCharge - expected) > 1) {
-        problems.push(`bands[${i}] (band ${b.band}): annualCharge: ${formatCharge(b.annualCharge)} is not ${BAND_NINTHS[b.band]}/9 of band D (${formatCharge(expected)})`);
+        problems.push(
+          `bands[${i}] (band ${b.band}): annualCharge: ${formatCharge(b.annualCharge)} is not ${BAND_NINTHS[b.band]}/9 of band D (${formatCharge(expected)})`,
+        );
       }
     });
   }
@@ -269,12 +313,18 @@ function checkCharges(file: z.infer<typeof chargesFileSchema>, name: string): Co
 }
 
 /** Problems with one SMS template: unknown placeholders, and its length with the longest values. */
-function templateProblems(where: string, template: ChannelMessage, globals: TemplateValues, address?: string): string[] {
+function templateProblems(
+  where: string,
+  template: ChannelMessage,
+  globals: TemplateValues,
+  address?: string,
+): string[] {
   const problems: string[] = [];
   for (const channel of CONTENT_KINDS) {
     const textValue = template[channel];
     const unknown = placeholdersIn(textValue).filter((p) => !isPlaceholder(p));
-    if (unknown.length > 0) problems.push(`${where}: ${channel}: {${unknown.join('}, {')}} is not something the assistant can fill in`);
+    if (unknown.length > 0)
+      problems.push(`${where}: ${channel}: {${unknown.join('}, {')}} is not something the assistant can fill in`);
   }
   const worst = fill(template.sms, { ...PLACEHOLDERS, ...globals, ...(address ? { address } : {}) });
   const problem = smsProblem(worst);
@@ -295,17 +345,22 @@ function checkActions(
     if (seen.has(action.id)) problems.push(`${where}: id is used twice`);
     seen.add(action.id);
     if (action.kind !== 'case') return;
-    for (const field of action.collect ?? []) if (!file.fields[field]) problems.push(`${where}: collect: "${field}" is not one of the fields`);
-    if (action.confirm && !messages[action.confirm]) problems.push(`${where}: confirm: "${action.confirm}" is not a message in answers.json`);
+    for (const field of action.collect ?? [])
+      if (!file.fields[field]) problems.push(`${where}: collect: "${field}" is not one of the fields`);
+    if (action.confirm && !messages[action.confirm])
+      problems.push(`${where}: confirm: "${action.confirm}" is not a message in answers.json`);
   });
   for (const [fieldId, field] of Object.entries(file.fields)) {
     const where = `fields.${fieldId}`;
-    if ((field.type === 'choice') !== (field.options !== undefined)) problems.push(`${where}: options are needed for a choice field, and only for one`);
+    if ((field.type === 'choice') !== (field.options !== undefined))
+      problems.push(`${where}: options are needed for a choice field, and only for one`);
     problems.push(...templateProblems(where, field, globals));
   }
   for (const [status, rule] of Object.entries(file.accountStatuses)) {
-    if (!messages[rule.message]) problems.push(`accountStatuses.${status}: message: "${rule.message}" is not a message in answers.json`);
-    if (rule.offers && !seen.has(rule.offers)) problems.push(`accountStatuses.${status}: offers: "${rule.offers}" is not an action`);
+    if (!messages[rule.message])
+      problems.push(`accountStatuses.${status}: message: "${rule.message}" is not a message in answers.json`);
+    if (rule.offers && !seen.has(rule.offers))
+      problems.push(`accountStatuses.${status}: offers: "${rule.offers}" is not an action`);
   }
   if (problems.length > 0) throw new DataFileError(name, problems);
 }
@@ -320,22 +375,32 @@ function checkAnswers(
   const problems: string[] = [];
   const seen = new Set<string>();
   // The band answer names the property: the longest address must still fit two texts.
-  const longestAddress = gazetteer.entries.reduce((a, e) => (e.property.label.length > a.length ? e.property.label : a), '');
+  const longestAddress = gazetteer.entries.reduce(
+    (a, e) => (e.property.label.length > a.length ? e.property.label : a),
+    '',
+  );
   file.topics.forEach((topic, i) => {
     const where = `topics[${i}] (id ${topic.id})`;
     if (seen.has(topic.id)) problems.push(`${where}: id is used twice`);
     seen.add(topic.id);
-    if (!topic.sms.includes(topic.moreUrl)) problems.push(`${where}: sms must include the moreUrl link (${topic.moreUrl})`);
-    if (topic.offers && !actions.has(topic.offers)) problems.push(`${where}: offers: "${topic.offers}" is not an action in actions.json`);
-    problems.push(...templateProblems(where, topic, { ...globals, moreUrl: topic.moreUrl }, longestAddress || undefined));
+    if (!topic.sms.includes(topic.moreUrl))
+      problems.push(`${where}: sms must include the moreUrl link (${topic.moreUrl})`);
+    if (topic.offers && !actions.has(topic.offers))
+      problems.push(`${where}: offers: "${topic.offers}" is not an action in actions.json`);
+    problems.push(
+      ...templateProblems(where, topic, { ...globals, moreUrl: topic.moreUrl }, longestAddress || undefined),
+    );
   });
-  for (const [messageId, message] of Object.entries(file.messages)) problems.push(...templateProblems(`messages.${messageId}`, message, globals));
+  for (const [messageId, message] of Object.entries(file.messages))
+    problems.push(...templateProblems(`messages.${messageId}`, message, globals));
   if (problems.length > 0) throw new DataFileError(name, problems);
 }
 
 function loadAccounts(path: string, gazetteer: Gazetteer): Map<string, AccountRecord> {
   const name = displayPath(path);
-  const rows = loadCsvFile(path, accountRowSchema, (r) => labelOf(r, 'account_number')?.replace('account_number', 'account'));
+  const rows = loadCsvFile(path, accountRowSchema, (r) =>
+    labelOf(r, 'account_number')?.replace('account_number', 'account'),
+  );
   const problems: string[] = [];
   const accounts = new Map<string, AccountRecord>();
   const properties = new Map<string, number>();
@@ -345,12 +410,16 @@ function loadAccounts(path: string, gazetteer: Gazetteer): Map<string, AccountRe
     if (!entry) problems.push(`${where}: property_id: "${value.property_id}" is not a property in the gazetteer`);
     if (accounts.has(value.account_number)) problems.push(`${where}: account_number is used twice`);
     const other = properties.get(value.property_id);
-    if (other !== undefined) problems.push(`${where}: property ${value.property_id} already has an account on row ${other}`);
+    if (other !== undefined)
+      problems.push(`${where}: property ${value.property_id} already has an account on row ${other}`);
     properties.set(value.property_id, row);
     const hasDate = value.next_instalment_date !== undefined;
-    if (hasDate !== (value.next_instalment_amount !== undefined)) problems.push(`${where}: next_instalment_date and next_instalment_amount go together`);
-    if (value.status === 'paid_in_full' && value.balance !== 0) problems.push(`${where}: balance must be 0.00 when the status is paid_in_full`);
-    if (value.status === 'in_credit' && value.balance >= 0) problems.push(`${where}: balance must be below 0 (money owed to the resident) when the status is in_credit`);
+    if (hasDate !== (value.next_instalment_amount !== undefined))
+      problems.push(`${where}: next_instalment_date and next_instalment_amount go together`);
+    if (value.status === 'paid_in_full' && value.balance !== 0)
+      problems.push(`${where}: balance must be 0.00 when the status is paid_in_full`);
+    if (value.status === 'in_credit' && value.balance >= 0)
+      problems.push(`${where}: balance must be below 0 (money owed to the resident) when the status is in_credit`);
     if (!entry) continue;
     accounts.set(value.account_number, {
       accountNumber: value.account_number,
@@ -359,9 +428,10 @@ function loadAccounts(path: string, gazetteer: Gazetteer): Map<string, AccountRe
       address: entry.property.label,
       name: value.name,
       balance: value.balance,
-      nextInstalment: value.next_instalment_date !== undefined && value.next_instalment_amount !== undefined
-        ? { date: value.next_instalment_date, amount: value.next_instalment_amount }
-        : null,
+      nextInstalment:
+        value.next_instalment_date !== undefined && value.next_instalment_amount !== undefined
+          ? { date: value.next_instalment_date, amount: value.next_instalment_amount }
+          : null,
       instalments: value.instalments,
       paymentMethod: value.payment_method,
       status: value.status,

@@ -25,7 +25,14 @@ export class EmbeddedAccountLookup implements AccountLookup {
       name: record.name,
       balance: record.balance,
       // The file is a snapshot: the instalment it calls next may have fallen due since.
-      nextInstalment: nextInstalmentDue(record.nextInstalment, record.instalments, payments.instalmentPlans, year, timeZone, now),
+      nextInstalment: nextInstalmentDue(
+        record.nextInstalment,
+        record.instalments,
+        payments.instalmentPlans,
+        year,
+        timeZone,
+        now,
+      ),
       instalments: record.instalments,
       status: record.status,
       year,

@@ -27,7 +27,12 @@ export class EmbeddedCouncilTaxRecords implements CouncilTaxRecords {
   async charges(): Promise<ChargeTable> {
     return {
       year: this.data.year,
-      bands: [...this.data.charges].map(([band, c]) => ({ band, annualCharge: c.annualCharge, valuedAt1991: c.valuedAt1991, year: this.data.year })),
+      bands: [...this.data.charges].map(([band, c]) => ({
+        band,
+        annualCharge: c.annualCharge,
+        valuedAt1991: c.valuedAt1991,
+        year: this.data.year,
+      })),
     };
   }
 }

@@ -43,12 +43,20 @@ export function nextInstalmentDue(
 }
 
 /** The month the plan ends in: January 2027 for 10 instalments in 2026/27, March 2027 for 12. */
-function lastInstalmentMonth(instalments: number, plans: readonly InstalmentPlan[], year: string, timeZone: string): DateTime | undefined {
+function lastInstalmentMonth(
+  instalments: number,
+  plans: readonly InstalmentPlan[],
+  year: string,
+  timeZone: string,
+): DateTime | undefined {
   const plan = plans.find((p) => p.instalments === instalments);
   const startYear = Number(year.slice(0, 4));
   if (!plan || !Number.isFinite(startYear)) return undefined;
   const month = DateTime.fromFormat(plan.lastMonth, 'LLLL', { zone: timeZone, locale: 'en-GB' });
   if (!month.isValid) return undefined;
   // The financial year runs April to March: January to March are in its second calendar year.
-  return DateTime.fromObject({ year: month.month < 4 ? startYear + 1 : startYear, month: month.month, day: 1 }, { zone: timeZone });
+  return DateTime.fromObject(
+    { year: month.month < 4 ? startYear + 1 : startYear, month: month.month, day: 1 },
+    { zone: timeZone },
+  );
 }

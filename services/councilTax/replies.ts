@@ -79,7 +79,14 @@ export class CouncilTaxReplies {
       if (!field) throw new Error(`No field "${fieldId}" in actions.json`);
       const options = field.options === 'paymentDays' ? this.data.payments.paymentDays.map(ordinal) : field.options;
       const all = this.data.globals;
-      return { id: fieldId, type: field.type, label: field.label ?? fieldId, ...(options ? { options } : {}), web: fill(field.web, all), sms: fill(field.sms, all) };
+      return {
+        id: fieldId,
+        type: field.type,
+        label: field.label ?? fieldId,
+        ...(options ? { options } : {}),
+        web: fill(field.web, all),
+        sms: fill(field.sms, all),
+      };
     });
     return {
       id: action.id,

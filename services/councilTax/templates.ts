@@ -13,8 +13,14 @@ export const PLACEHOLDERS = {
   band: 'H',
   charge: '£4,560.00',
   year: '2026/27',
-  A: '£1,520.00', B: '£1,773.33', C: '£2,026.67', D: '£2,280.00',
-  E: '£2,786.67', F: '£3,293.33', G: '£3,800.00', H: '£4,560.00',
+  A: '£1,520.00',
+  B: '£1,773.33',
+  C: '£2,026.67',
+  D: '£2,280.00',
+  E: '£2,786.67',
+  F: '£3,293.33',
+  G: '£3,800.00',
+  H: '£4,560.00',
   paymentDays: '1st, 8th, 15th, 22nd or 28th',
   phone: '01632 960000',
   contactHours: 'Monday to Friday, 9am to 5pm',
@@ -46,7 +52,7 @@ export function isPlaceholder(name: string): name is Placeholder {
 
 /** Fills the template; a placeholder without a value is left as written, for fillsAll to catch. */
 export function fill(template: string, values: TemplateValues): string {
-  return template.replace(PATTERN, (whole, name: string) => (isPlaceholder(name) ? values[name] ?? whole : whole));
+  return template.replace(PATTERN, (whole, name: string) => (isPlaceholder(name) ? (values[name] ?? whole) : whole));
 }
 
 /** Why an SMS text cannot be sent as it is, or undefined when it is fine. */
@@ -56,6 +62,7 @@ export function smsProblem(text: string): string | undefined {
     const bad = [...text].filter((c) => countSegments(c).encoding !== 'GSM-7');
     return `has characters a text message cannot carry cheaply (${[...new Set(bad)].map((c) => JSON.stringify(c)).join(' ')}): use plain quotes, dashes and no emoji`;
   }
-  if (segments > SMS_REPLY_SEGMENTS) return `is ${units} characters filled in, longer than ${SMS_REPLY_SEGMENTS} texts (306 characters)`;
+  if (segments > SMS_REPLY_SEGMENTS)
+    return `is ${units} characters filled in, longer than ${SMS_REPLY_SEGMENTS} texts (306 characters)`;
   return undefined;
 }

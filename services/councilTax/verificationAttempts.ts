@@ -46,15 +46,19 @@ export class VerificationAttempts {
           oc.column('key').doUpdateSet({
             attempts: sql<number>`case when ${stale} then 1 else counciltax_verification_attempts.attempts + 1 end`,
             window_started_at: sql<number>`case when ${stale} then ${at} else counciltax_verification_attempts.window_started_at end`,
-            locked_until: sql<number | null>`case when ${stale} then null else counciltax_verification_attempts.locked_until end`,
+            locked_until: sql<
+              number | null
+            >`case when ${stale} then null else counciltax_verification_attempts.locked_until end`,
           }),
         )
         .returning(['attempts', 'locked_until'])
         .executeTakeFirstOrThrow();
-      if (row.locked_until !== null && row.locked_until > at) return { allowed: false, lockedUntil: new Date(row.locked_until) };
+      if (row.locked_until !== null && row.locked_until > at)
+        return { allowed: false, lockedUntil: new Date(row.locked_until) };
       // Over the limit without a lock yet: another check reached the limit a moment ago and has
       // not recorded its failure; lock now rather than compare a check too many.
-      if (row.attempts > this.limitFor(key)) return { allowed: false, lockedUntil: new Date(await this.lock([key], at)) };
+      if (row.attempts > this.limitFor(key))
+        return { allowed: false, lockedUntil: new Date(await this.lock([key], at)) };
     }
     return { allowed: true };
   }
@@ -62,10 +66,19 @@ export class VerificationAttempts {
   /** Records that the check failed; returns when the keys unlock if that was the last try allowed. */
   async fail(keys: string[], now: Date): Promise<Date | null> {
     const at = now.getTime();
-    const rows = await this.db.selectFrom('counciltax_verification_attempts').select(['key', 'attempts']).where('key', 'in', keys).execute();
+    const rows = await this.db
+      .selectFrom('counciltax_verification_attempts')
+      .select(['key', 'attempts'])
+      .where('key', 'in', keys)
+      .execute();
     const full = rows.filter((row) => row.attempts >= this.limitFor(row.key));
     if (full.length === 0) return null;
-    return new Date(await this.lock(full.map((r) => r.key), at));
+    return new Date(
+      await this.lock(
+        full.map((r) => r.key),
+        at,
+      ),
+    );
   }
 
   /**
@@ -77,7 +90,8 @@ export class VerificationAttempts {
   async succeed(keys: string[]): Promise<void> {
     const clients = keys.filter((key) => key.startsWith('client:'));
     const cleared = keys.filter((key) => !key.startsWith('client:'));
-    if (cleared.length > 0) await this.db.deleteFrom('counciltax_verification_attempts').where('key', 'in', cleared).execute();
+    if (cleared.length > 0)
+      await this.db.deleteFrom('counciltax_verification_attempts').where('key', 'in', cleared).execute();
     if (clients.length > 0) {
       await this.db
         .updateTable('counciltax_verification_attempts')
@@ -129,7 +143,11 @@ export class VerificationAttempts {
       .where('key', 'in', keys)
       .where('locked_until', 'is', null)
       .execute();
-    const rows = await this.db.selectFrom('counciltax_verification_attempts').select('locked_until').where('key', 'in', keys).execute();
+    const rows = await this.db
+      .selectFrom('counciltax_verification_attempts')
+      .select('locked_until')
+      .where('key', 'in', keys)
+      .execute();
     return Math.max(at + this.lockMs, ...rows.map((r) => Number(r.locked_until ?? 0)));
   }
 }

@@ -20,7 +20,11 @@ export class VerificationGrants {
     await this.db
       .insertInto('counciltax_verification_grants')
       .values({ subject, account_number: accountNumber, granted_at: grantedAt, expires_at: expiresAt })
-      .onConflict((oc) => oc.column('subject').doUpdateSet({ account_number: accountNumber, granted_at: grantedAt, expires_at: expiresAt }))
+      .onConflict((oc) =>
+        oc
+          .column('subject')
+          .doUpdateSet({ account_number: accountNumber, granted_at: grantedAt, expires_at: expiresAt }),
+      )
       .execute();
     return { subject, accountNumber, grantedAt: new Date(grantedAt), expiresAt: new Date(expiresAt) };
   }
@@ -34,7 +38,12 @@ export class VerificationGrants {
       .where('expires_at', '>', now.getTime())
       .executeTakeFirst();
     return row
-      ? { subject: row.subject, accountNumber: row.account_number, grantedAt: new Date(row.granted_at), expiresAt: new Date(row.expires_at) }
+      ? {
+          subject: row.subject,
+          accountNumber: row.account_number,
+          grantedAt: new Date(row.granted_at),
+          expiresAt: new Date(row.expires_at),
+        }
       : null;
   }
 
@@ -43,7 +52,10 @@ export class VerificationGrants {
   }
 
   async purgeExpired(now: Date): Promise<number> {
-    const result = await this.db.deleteFrom('counciltax_verification_grants').where('expires_at', '<=', now.getTime()).executeTakeFirst();
+    const result = await this.db
+      .deleteFrom('counciltax_verification_grants')
+      .where('expires_at', '<=', now.getTime())
+      .executeTakeFirst();
     return Number(result.numDeletedRows);
   }
 }

@@ -54,7 +54,11 @@ export class VerifiedAccounts implements Accounts {
     await this.attempts.succeed(keys);
     const minutes = this.settings.grantMinutes[input.channel];
     const grant = await this.grants.grant(input.subject, account.accountNumber, minutes * 60_000, now);
-    return { ok: true, account: { ...account, last4: account.accountNumber.slice(-4) }, grantExpiresAt: grant.expiresAt };
+    return {
+      ok: true,
+      account: { ...account, last4: account.accountNumber.slice(-4) },
+      grantExpiresAt: grant.expiresAt,
+    };
   }
 
   async balance(subject: string, now: Date): Promise<AccountSummary | null> {

@@ -24,7 +24,9 @@ export class DataFileError extends Error {
     readonly problems: string[],
   ) {
     // "file row 2 (...): ..." for a record, "file: ..." for the file as a whole.
-    const listed = problems.slice(0, MAX_LISTED_PROBLEMS).map((p) => (p.startsWith(':') ? `${file}${p}` : `${file} ${p}`));
+    const listed = problems
+      .slice(0, MAX_LISTED_PROBLEMS)
+      .map((p) => (p.startsWith(':') ? `${file}${p}` : `${file} ${p}`));
     const more = problems.length - listed.length;
     super([...listed, ...(more > 0 ? [`${file}: and ${more} more problems`] : [])].join('\n'));
   }
@@ -43,7 +45,9 @@ function readText(path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (error) {
-    throw new DataFileError(displayPath(path), [`: cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`]);
+    throw new DataFileError(displayPath(path), [
+      `: cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    ]);
   }
 }
 
@@ -65,7 +69,8 @@ export function describeIssue(issue: z.core.$ZodIssue): string {
   const at = path ? `${path}: ` : '';
   const input = (issue as { input?: unknown }).input;
   // Whole objects are not worth quoting back: the message says what is wrong with them.
-  if (issue.code === 'unrecognized_keys' || (issue.code === 'custom' && typeof input === 'object')) return `${at}${issue.message}`;
+  if (issue.code === 'unrecognized_keys' || (issue.code === 'custom' && typeof input === 'object'))
+    return `${at}${issue.message}`;
   if (input === undefined) return `${at}is missing`;
   if (input === '') return `${at}is empty`;
   const shown = formatValue(input);
@@ -112,9 +117,15 @@ export function loadJsonFile<S extends z.ZodType>(
       });
       if (lastIndex < 0) return `: ${describeIssue(issue)}`;
       const recordPath = issue.path.slice(0, lastIndex + 1);
-      const record = recordPath.reduce<unknown>((node, key) => (node as Record<PropertyKey, unknown> | undefined)?.[key as PropertyKey], raw);
+      const record = recordPath.reduce<unknown>(
+        (node, key) => (node as Record<PropertyKey, unknown> | undefined)?.[key as PropertyKey],
+        raw,
+      );
       const label = labelRecord(record);
-      const where = recordPath.map((key) => (typeof key === 'number' ? `[${key}]` : `.${String(key)}`)).join('').replace(/^\./, '');
+      const where = recordPath
+        .map((key) => (typeof key === 'number' ? `[${key}]` : `.${String(key)}`))
+        .join('')
+        .replace(/^\./, '');
       return `${where}${label ? ` (${label})` : ''}: ${describeIssue({ ...issue, path: issue.path.slice(lastIndex + 1) })}`;
     }),
   );

@@ -31,7 +31,10 @@ export function loadDemoCouncilData(dir: string): CouncilData {
   // Every property must be on a round the bins data knows, or its bin days would be blank.
   const problems = gazetteer.entries
     .filter((entry) => !bins.rounds.has(entry.roundId))
-    .map((entry) => `row ${entry.source.row} (property ${entry.property.id}): round_id: "${entry.roundId}" is not a round in ${bins.files.rounds}`);
+    .map(
+      (entry) =>
+        `row ${entry.source.row} (property ${entry.property.id}): round_id: "${entry.roundId}" is not a round in ${bins.files.rounds}`,
+    );
   const first = gazetteer.entries[0];
   if (problems.length > 0 && first) throw new DataFileError(first.source.file, problems);
 

@@ -19,7 +19,13 @@ export const weekday = z.enum(['monday', 'tuesday', 'wednesday', 'thursday', 'fr
 export type Weekday = z.infer<typeof weekday>;
 /** Luxon's weekday numbers: Monday 1 ... Sunday 7. */
 export const WEEKDAY_NUMBER: Record<Weekday, number> = {
-  monday: 1, tuesday: 2, wednesday: 3, thursday: 4, friday: 5, saturday: 6, sunday: 7,
+  monday: 1,
+  tuesday: 2,
+  wednesday: 3,
+  thursday: 4,
+  friday: 5,
+  saturday: 6,
+  sunday: 7,
 };
 
 /** A CSV cell that may be empty: "" becomes undefined. */

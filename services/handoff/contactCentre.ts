@@ -13,22 +13,54 @@ import { CONTENT_KINDS, type Channel, type ContentKind } from '../channels/chann
 // "24:00" closes at midnight, so a service staffed round the clock is ["00:00", "24:00"].
 const time = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'must be HH:MM (24-hour)');
 const day = z.tuple([time, time]).nullable();
-const pattern = z.string().min(1).refine((value) => {
-  try {
-    new RegExp(value, 'iu');
-    return true;
-  } catch {
-    return false;
-  }
-}, 'is not a valid regular expression');
-const message = z.object(Object.fromEntries(CONTENT_KINDS.map((kind) => [kind, z.string().min(1)])) as Record<ContentKind, z.ZodString>);
+const pattern = z
+  .string()
+  .min(1)
+  .refine((value) => {
+    try {
+      new RegExp(value, 'iu');
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'is not a valid regular expression');
+const message = z.object(
+  Object.fromEntries(CONTENT_KINDS.map((kind) => [kind, z.string().min(1)])) as Record<ContentKind, z.ZodString>,
+);
 
 export const HANDOFF_MESSAGE_IDS = [
-  'queued', 'queuedUrgent', 'stillQueued', 'alreadyQueued', 'accepted', 'agentSays', 'left', 'endedByResident', 'ended',
-  'ratingThanks', 'transferred', 'outOfHours', 'timedOut', 'askContact', 'contactNotUnderstood', 'callbackBooked',
-  'callbackDeclined', 'howPhone', 'howEmail', 'howSms', 'busy', 'busyUrgent', 'outOfHoursUrgent', 'askAbout',
-  'callbackTimeHonoured', 'callbackTimeDeclined', 'askProperty', 'askPropertyKnown', 'propertyNotFound', 'propertyNotOurs',
-  'callbackNoProperty', 'callbackHelp',
+  'queued',
+  'queuedUrgent',
+  'stillQueued',
+  'alreadyQueued',
+  'accepted',
+  'agentSays',
+  'left',
+  'endedByResident',
+  'ended',
+  'ratingThanks',
+  'transferred',
+  'outOfHours',
+  'timedOut',
+  'askContact',
+  'contactNotUnderstood',
+  'callbackBooked',
+  'callbackDeclined',
+  'howPhone',
+  'howEmail',
+  'howSms',
+  'busy',
+  'busyUrgent',
+  'outOfHoursUrgent',
+  'askAbout',
+  'callbackTimeHonoured',
+  'callbackTimeDeclined',
+  'askProperty',
+  'askPropertyKnown',
+  'propertyNotFound',
+  'propertyNotOurs',
+  'callbackNoProperty',
+  'callbackHelp',
 ] as const;
 export type HandoffMessageId = (typeof HANDOFF_MESSAGE_IDS)[number];
 
@@ -41,15 +73,27 @@ const schema = z.object({
   }),
   queue: z.object({
     minutesPerPosition: z.number().positive().max(120),
-    acceptTimeoutMinutes: z.number().positive().max(24 * 60),
-    urgentAcceptTimeoutMinutes: z.number().positive().max(24 * 60),
+    acceptTimeoutMinutes: z
+      .number()
+      .positive()
+      .max(24 * 60),
+    urgentAcceptTimeoutMinutes: z
+      .number()
+      .positive()
+      .max(24 * 60),
     callbackWithinWorkingDays: z.number().int().positive().max(30),
   }),
   triggers: z.object({
     notHelped: pattern,
   }),
-  words: z.object({ leave: z.array(z.string().min(1)).min(1), yes: z.array(z.string().min(1)), no: z.array(z.string().min(1)) }),
-  messages: z.object(Object.fromEntries(HANDOFF_MESSAGE_IDS.map((id) => [id, message])) as Record<HandoffMessageId, typeof message>),
+  words: z.object({
+    leave: z.array(z.string().min(1)).min(1),
+    yes: z.array(z.string().min(1)),
+    no: z.array(z.string().min(1)),
+  }),
+  messages: z.object(
+    Object.fromEntries(HANDOFF_MESSAGE_IDS.map((id) => [id, message])) as Record<HandoffMessageId, typeof message>,
+  ),
 });
 
 export type ContactCentreData = z.infer<typeof schema>;
@@ -110,13 +154,23 @@ export class ContactCentre {
   }
 
   isWord(kind: 'leave' | 'yes' | 'no', text: string | undefined): boolean {
-    const normalised = (text ?? '').toLowerCase().replace(/[^a-z ]/g, ' ').replace(/\s+/g, ' ').trim();
+    const normalised = (text ?? '')
+      .toLowerCase()
+      .replace(/[^a-z ]/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim();
     return this.data.words[kind].includes(normalised);
   }
 
-  render(id: HandoffMessageId, channel: Pick<Channel, 'content'>, values: Record<string, string | number> = {}): string {
+  render(
+    id: HandoffMessageId,
+    channel: Pick<Channel, 'content'>,
+    values: Record<string, string | number> = {},
+  ): string {
     const template = this.data.messages[id][channel.content];
     const all: Record<string, string | number> = { hours: this.data.hours.description, ...values };
-    return template.replace(/\{(\w+)\}/g, (whole, name: string) => (all[name] === undefined ? whole : String(all[name])));
+    return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
+      all[name] === undefined ? whole : String(all[name]),
+    );
   }
 }

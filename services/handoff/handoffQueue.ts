@@ -199,7 +199,14 @@ export class HandoffQueue {
   async returnToQueue(id: string, fromAgent: string, acceptDueAt: number, now: number): Promise<boolean> {
     const result = await this.db
       .updateTable('handoff_requests')
-      .set({ status: 'queued', agent_id: null, assigned_at: null, accept_due_at: acceptDueAt, callback_offered_at: null, updated_at: now })
+      .set({
+        status: 'queued',
+        agent_id: null,
+        assigned_at: null,
+        accept_due_at: acceptDueAt,
+        callback_offered_at: null,
+        updated_at: now,
+      })
       .where('id', '=', id)
       .where('status', '=', 'assigned')
       .where('agent_id', '=', fromAgent)
@@ -223,12 +230,25 @@ export class HandoffQueue {
    * Moves an active request to a final status (the resident leaves, a callback is booked, an
    * external hub completes it); returns the request as it was, or null if it was not active.
    */
-  async finish(id: string, status: 'left' | 'callback' | 'ended', outcome: string, now: number, caseReference?: string): Promise<HandoffRequest | null> {
+  async finish(
+    id: string,
+    status: 'left' | 'callback' | 'ended',
+    outcome: string,
+    now: number,
+    caseReference?: string,
+  ): Promise<HandoffRequest | null> {
     const before = await this.get(id);
     if (!before || !ACTIVE_STATUSES.includes(before.status)) return null;
     const result = await this.db
       .updateTable('handoff_requests')
-      .set({ status, outcome, ended_at: now, accept_due_at: null, updated_at: now, case_reference: caseReference ?? before.caseReference })
+      .set({
+        status,
+        outcome,
+        ended_at: now,
+        accept_due_at: null,
+        updated_at: now,
+        case_reference: caseReference ?? before.caseReference,
+      })
       .where('id', '=', id)
       .where('status', '=', before.status)
       .executeTakeFirst();
@@ -287,7 +307,14 @@ export class HandoffQueue {
     await this.db.updateTable('handoff_requests').set({ rating, updated_at: now }).where('id', '=', id).execute();
   }
 
-  async addMessage(requestId: string, kind: HandoffMessageKind, text: string, now: number, agentId: string | null = null, delivery: HandoffMessage['delivery'] = 'stored'): Promise<HandoffMessage> {
+  async addMessage(
+    requestId: string,
+    kind: HandoffMessageKind,
+    text: string,
+    now: number,
+    agentId: string | null = null,
+    delivery: HandoffMessage['delivery'] = 'stored',
+  ): Promise<HandoffMessage> {
     const row = await this.db
       .insertInto('handoff_messages')
       .values({ request_id: requestId, kind, agent_id: agentId, text, delivery, created_at: now })
@@ -301,20 +328,38 @@ export class HandoffQueue {
   }
 
   async messages(requestId: string): Promise<HandoffMessage[]> {
-    const rows = await this.db.selectFrom('handoff_messages').selectAll().where('request_id', '=', requestId).orderBy('id').execute();
+    const rows = await this.db
+      .selectFrom('handoff_messages')
+      .selectAll()
+      .where('request_id', '=', requestId)
+      .orderBy('id')
+      .execute();
     return rows.map(toMessage);
   }
 
   /** Earlier handoffs of the same conversation (the agent sees the history). */
   async history(conversationId: string): Promise<HandoffRequest[]> {
-    const rows = await this.db.selectFrom('handoff_requests').selectAll().where('conversation_id', '=', conversationId).orderBy('queued_at').execute();
+    const rows = await this.db
+      .selectFrom('handoff_requests')
+      .selectAll()
+      .where('conversation_id', '=', conversationId)
+      .orderBy('queued_at')
+      .execute();
     return rows.map(toRequest);
   }
 
   /** Retention: removes finished requests and their messages older than the cut-off. */
   async deleteOlderThan(cutoff: number): Promise<void> {
-    const old = this.db.selectFrom('handoff_requests').select('id').where('status', 'not in', [...ACTIVE_STATUSES]).where('updated_at', '<', cutoff);
+    const old = this.db
+      .selectFrom('handoff_requests')
+      .select('id')
+      .where('status', 'not in', [...ACTIVE_STATUSES])
+      .where('updated_at', '<', cutoff);
     await this.db.deleteFrom('handoff_messages').where('request_id', 'in', old).execute();
-    await this.db.deleteFrom('handoff_requests').where('status', 'not in', [...ACTIVE_STATUSES]).where('updated_at', '<', cutoff).execute();
+    await this.db
+      .deleteFrom('handoff_requests')
+      .where('status', 'not in', [...ACTIVE_STATUSES])
+      .where('updated_at', '<', cutoff)
+      .execute();
   }
 }

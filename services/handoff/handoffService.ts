@@ -26,7 +26,10 @@ import type { Agent, Collected, HandoffMemory, HandoffMessage, HandoffRequest, H
 
 /** Anything that can reach a resident later: both our adapters (and CloudAdapter-like ones). */
 export interface ProactiveAdapter {
-  continueConversation(reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>): Promise<void>;
+  continueConversation(
+    reference: Partial<ConversationReference>,
+    logic: (context: TurnContext) => Promise<void>,
+  ): Promise<void>;
 }
 
 export type { HandoffEvent } from './handoffEvents.js';
@@ -100,7 +103,10 @@ export type HandoffProblem =
   | 'unreachable';
 
 export class HandoffError extends Error {
-  constructor(readonly problem: HandoffProblem, message: string) {
+  constructor(
+    readonly problem: HandoffProblem,
+    message: string,
+  ) {
     super(message);
     this.name = 'HandoffError';
   }
@@ -156,13 +162,16 @@ export class HandoffService {
 
   /** Everything known about the resident now: the snapshot, then what dialogs reported, then the request's own. */
   private async collectedNow(context: TurnContext, extra: Collected | undefined): Promise<Collected> {
-    const snapshot = (await this.options.snapshot?.(context).catch((error: unknown) => {
-      // A context panel with less in it is no reason to keep a resident from a person.
-      this.options.logger.warn({ err: summary(error) }, 'handoff snapshot failed');
-      return undefined;
-    })) ?? {};
+    const snapshot =
+      (await this.options.snapshot?.(context).catch((error: unknown) => {
+        // A context panel with less in it is no reason to keep a resident from a person.
+        this.options.logger.warn({ err: summary(error) }, 'handoff snapshot failed');
+        return undefined;
+      })) ?? {};
     const reported = await this.options.collected.get(context, {});
-    const references = [...new Set([...(snapshot.references ?? []), ...(reported.references ?? []), ...(extra?.references ?? [])])];
+    const references = [
+      ...new Set([...(snapshot.references ?? []), ...(reported.references ?? []), ...(extra?.references ?? [])]),
+    ];
     return { ...snapshot, ...reported, ...extra, ...(references.length ? { references } : {}) };
   }
 
@@ -187,9 +196,14 @@ export class HandoffService {
     if (!conversationId) throw new Error('requestHandoff needs a conversation id');
     const admit = this.options.admitNewRequest;
     if (admit && !(await this.queue.activeFor(conversationId)) && !(await admit(conversationId))) {
-      await this.say(context, input.priority === 'urgent' ? 'busyUrgent' : 'busy', { phone: this.options.councilPhone });
+      await this.say(context, input.priority === 'urgent' ? 'busyUrgent' : 'busy', {
+        phone: this.options.councilPhone,
+      });
       // Only whether it was urgent: the topic (self-harm, abuse…) never reaches the log.
-      this.options.logger.info({ conversationId, urgent: input.priority === 'urgent' }, 'handoff refused: over the limit');
+      this.options.logger.info(
+        { conversationId, urgent: input.priority === 'urgent' },
+        'handoff refused: over the limit',
+      );
       await this.counted(this.options.insights?.handedOver(context, input));
       return { kind: 'limited' };
     }
@@ -224,7 +238,10 @@ export class HandoffService {
     if (this.options.emitHandoffInitiate ?? true) await this.sendInitiation(context, request, channel);
     // Only whether it is urgent: the topic or the reason (self-harm, abuse, "sensitive"…) says
     // something about the resident, and the queue in the database is where an agent reads it.
-    this.options.logger.info({ requestId: request.id, conversationId, urgent: request.priority === 'urgent' }, 'handoff queued');
+    this.options.logger.info(
+      { requestId: request.id, conversationId, urgent: request.priority === 'urgent' },
+      'handoff queued',
+    );
     this.emit({ kind: 'queue' });
     return { kind: 'queued', request, position, created };
   }
@@ -239,7 +256,13 @@ export class HandoffService {
     const activities = stored.some((a) => a.id !== undefined && a.id === current.id) ? stored : [...stored, current];
     const event = EventFactory.createHandoffInitiation(
       context,
-      { handoffId: request.id, skill: 'contact-centre', priority: request.priority, reason: request.reason, topic: request.topic },
+      {
+        handoffId: request.id,
+        skill: 'contact-centre',
+        priority: request.priority,
+        reason: request.reason,
+        topic: request.topic,
+      },
       { activities },
     );
     await context.sendActivity(event);
@@ -255,10 +278,21 @@ export class HandoffService {
   /** The resident leaves the queue or the chat ('back'); false when it was no longer active. */
   async residentLeft(request: HandoffRequest): Promise<boolean> {
     const now = this.now();
-    const before = await this.queue.finish(request.id, request.status === 'queued' ? 'left' : 'ended', 'resident_left', now);
+    const before = await this.queue.finish(
+      request.id,
+      request.status === 'queued' ? 'left' : 'ended',
+      'resident_left',
+      now,
+    );
     if (!before) return false;
-    if (request.status === 'queued') await this.counted(this.options.insights?.leftQueue(request, 'left', now - request.queuedAt));
-    this.emit({ kind: 'request', requestId: request.id, agentId: before.agentId, status: request.status === 'queued' ? 'left' : 'ended' });
+    if (request.status === 'queued')
+      await this.counted(this.options.insights?.leftQueue(request, 'left', now - request.queuedAt));
+    this.emit({
+      kind: 'request',
+      requestId: request.id,
+      agentId: before.agentId,
+      status: request.status === 'queued' ? 'left' : 'ended',
+    });
     this.emit({ kind: 'queue' });
     return true;
   }
@@ -298,7 +332,9 @@ export class HandoffService {
     if (!cases) return null;
     const { context, request, pending } = input;
     const known: Collected = request?.collected ?? pending?.collected ?? (await this.collectedNow(context, undefined));
-    const collected: Collected = input.property ? { ...known, propertyId: input.property.id, address: input.property.label } : known;
+    const collected: Collected = input.property
+      ? { ...known, propertyId: input.property.id, address: input.property.label }
+      : known;
     const now = this.now();
     const { reference } = await cases.open(
       {
@@ -315,7 +351,9 @@ export class HandoffService {
           reason: request?.reason ?? pending?.reason ?? 'asked',
           handoffId: request?.id ?? null,
           ...(input.about ? { about: input.about } : {}),
-          ...(input.preferredTime ? { preferredTime: input.preferredTime.text, preferredTimeHonoured: input.preferredTime.honoured } : {}),
+          ...(input.preferredTime
+            ? { preferredTime: input.preferredTime.text, preferredTimeHonoured: input.preferredTime.honoured }
+            : {}),
         },
         contact: input.contact,
       },
@@ -346,7 +384,10 @@ export class HandoffService {
     const now = this.now();
     if (!(await this.queue.accept(requestId, agent.id, now))) {
       const current = await this.queue.get(requestId);
-      throw new HandoffError(current ? 'conflict' : 'not_found', current ? 'Someone else has already taken this conversation, or it has ended.' : 'No such conversation.');
+      throw new HandoffError(
+        current ? 'conflict' : 'not_found',
+        current ? 'Someone else has already taken this conversation, or it has ended.' : 'No such conversation.',
+      );
     }
     const request = await this.mustGet(requestId);
     await this.counted(this.options.insights?.leftQueue(request, 'accepted', now - request.queuedAt));
@@ -386,18 +427,28 @@ export class HandoffService {
   /** Ends the chat with an outcome: the resident is back with the assistant and asked for a rating. */
   async end(requestId: string, agent: Agent, outcome: string): Promise<void> {
     const request = await this.assignedTo(requestId, agent);
-    if (!(await this.queue.end(requestId, agent.id, outcome, this.now()))) throw new HandoffError('conflict', 'This conversation has already ended.');
+    if (!(await this.queue.end(requestId, agent.id, outcome, this.now())))
+      throw new HandoffError('conflict', 'This conversation has already ended.');
     this.emit({ kind: 'request', requestId, agentId: agent.id, status: 'ended' });
     await this.tell(request, 'ended', { agent: agent.displayName }, async (context) => {
       await this.options.memory.set(context, { stage: 'rating', requestId });
-    }).catch((error: unknown) => this.options.logger.warn({ err: summary(error), requestId }, 'could not tell the resident the chat ended'));
+    }).catch((error: unknown) =>
+      this.options.logger.warn({ err: summary(error), requestId }, 'could not tell the resident the chat ended'),
+    );
   }
 
   async transfer(requestId: string, from: Agent, to: Agent): Promise<void> {
     const request = await this.assignedTo(requestId, from);
     if (to.id === from.id) throw new HandoffError('invalid', 'Choose another agent.');
-    if (!(await this.queue.transfer(requestId, from.id, to.id, this.now()))) throw new HandoffError('conflict', 'This conversation is no longer yours to transfer.');
-    await this.queue.addMessage(requestId, 'system', `${from.displayName} transferred to ${to.displayName}`, this.now(), from.id);
+    if (!(await this.queue.transfer(requestId, from.id, to.id, this.now())))
+      throw new HandoffError('conflict', 'This conversation is no longer yours to transfer.');
+    await this.queue.addMessage(
+      requestId,
+      'system',
+      `${from.displayName} transferred to ${to.displayName}`,
+      this.now(),
+      from.id,
+    );
     this.emit({ kind: 'request', requestId, agentId: to.id, status: 'assigned', previousAgentId: from.id });
     await this.tell(request, 'transferred', { agent: to.displayName }).catch((error: unknown) =>
       this.options.logger.warn({ err: summary(error), requestId }, 'could not tell the resident about the transfer'),
@@ -408,14 +459,30 @@ export class HandoffService {
   async returnToQueue(requestId: string, from: Agent): Promise<void> {
     const request = await this.assignedTo(requestId, from);
     const now = this.now();
-    if (!(await this.queue.returnToQueue(requestId, from.id, now + this.contactCentre.acceptTimeoutMs(request.priority), now))) {
+    if (
+      !(await this.queue.returnToQueue(
+        requestId,
+        from.id,
+        now + this.contactCentre.acceptTimeoutMs(request.priority),
+        now,
+      ))
+    ) {
       throw new HandoffError('conflict', 'This conversation is no longer yours to transfer.');
     }
-    await this.queue.addMessage(requestId, 'system', `${from.displayName} put the conversation back in the queue`, now, from.id);
+    await this.queue.addMessage(
+      requestId,
+      'system',
+      `${from.displayName} put the conversation back in the queue`,
+      now,
+      from.id,
+    );
     this.emit({ kind: 'request', requestId, agentId: null, status: 'queued', previousAgentId: from.id });
     this.emit({ kind: 'queue' });
     const position = await this.queue.position({ ...request, status: 'queued' });
-    await this.tell(request, 'queued', { position, minutes: this.contactCentre.estimateMinutes(position, await this.availableAgents()) }).catch((error: unknown) =>
+    await this.tell(request, 'queued', {
+      position,
+      minutes: this.contactCentre.estimateMinutes(position, await this.availableAgents()),
+    }).catch((error: unknown) =>
       this.options.logger.warn({ err: summary(error), requestId }, 'could not tell the resident about the transfer'),
     );
   }
@@ -437,7 +504,10 @@ export class HandoffService {
       {
         conversationId,
         channelId,
-        reference: { channelId, conversation: { id: conversationId, isGroup: false, conversationType: 'personal', name: '' } },
+        reference: {
+          channelId,
+          conversation: { id: conversationId, isGroup: false, conversationType: 'personal', name: '' },
+        },
         priority: 'normal',
         reason: 'undeliverable',
         topic: `${channelId}.undelivered`,
@@ -447,7 +517,10 @@ export class HandoffService {
       now,
     );
     const message = await this.queue.addMessage(request.id, 'system', note, now);
-    this.options.logger.warn({ requestId: request.id, conversationId }, 'conversation handed to a person: replies could not be delivered');
+    this.options.logger.warn(
+      { requestId: request.id, conversationId },
+      'conversation handed to a person: replies could not be delivered',
+    );
     this.emit({ kind: 'queue' });
     this.emit({ kind: 'message', requestId: request.id, agentId: request.agentId, message });
   }
@@ -468,7 +541,9 @@ export class HandoffService {
       await this.counted(this.options.insights?.leftQueue(request, 'callback', now - request.queuedAt));
       await this.tell(request, 'timedOut', {}, async (context) => {
         await this.options.memory.set(context, { stage: 'callbackOffer', requestId: request.id });
-      }).catch((error: unknown) => this.options.logger.warn({ err: summary(error), requestId: request.id }, 'could not offer a callback'));
+      }).catch((error: unknown) =>
+        this.options.logger.warn({ err: summary(error), requestId: request.id }, 'could not offer a callback'),
+      );
     }
     if (offered) this.emit({ kind: 'queue' });
     return offered;
@@ -485,7 +560,9 @@ export class HandoffService {
 
   /** A figure that could not be counted is no reason to fail a resident's handoff. */
   private async counted(recording: Promise<void> | undefined): Promise<void> {
-    await recording?.catch((error: unknown) => this.options.logger.warn({ err: summary(error) }, 'insights event not recorded'));
+    await recording?.catch((error: unknown) =>
+      this.options.logger.warn({ err: summary(error) }, 'insights event not recorded'),
+    );
   }
 
   private async mustGet(requestId: string): Promise<HandoffRequest> {
@@ -496,12 +573,18 @@ export class HandoffService {
 
   private async assignedTo(requestId: string, agent: Agent): Promise<HandoffRequest> {
     const request = await this.mustGet(requestId);
-    if (request.status !== 'assigned' || request.agentId !== agent.id) throw new HandoffError('conflict', 'This conversation is not assigned to you.');
+    if (request.status !== 'assigned' || request.agentId !== agent.id)
+      throw new HandoffError('conflict', 'This conversation is not assigned to you.');
     return request;
   }
 
   /** A proactive message to the resident through their channel's adapter; state saved after. */
-  private async tell(request: HandoffRequest, id: HandoffMessageId, values: Record<string, string | number>, also?: (context: TurnContext) => Promise<void>): Promise<void> {
+  private async tell(
+    request: HandoffRequest,
+    id: HandoffMessageId,
+    values: Record<string, string | number>,
+    also?: (context: TurnContext) => Promise<void>,
+  ): Promise<void> {
     const adapter = this.adapters.get(request.channelId);
     if (!adapter) throw new HandoffError('unreachable', `No adapter connected for channel ${request.channelId}`);
     await adapter.continueConversation(request.reference, async (context) => {
@@ -509,14 +592,26 @@ export class HandoffService {
       const text = this.contactCentre.render(id, channelOf(context), values);
       // Marked so the agent's transcript can tell an agent's words from the assistant's.
       // Web Chat shows the agent under their own name; the console shows their words without the prefix.
-      const channelData = id === 'agentSays' ? { handoffAgent: true, handoffAgentName: values.agent, handoffText: values.text } : undefined;
-      await context.sendActivity({ type: ActivityTypes.Message, text, inputHint: 'acceptingInput', ...(channelData ? { channelData } : {}) });
+      const channelData =
+        id === 'agentSays'
+          ? { handoffAgent: true, handoffAgentName: values.agent, handoffText: values.text }
+          : undefined;
+      await context.sendActivity({
+        type: ActivityTypes.Message,
+        text,
+        inputHint: 'acceptingInput',
+        ...(channelData ? { channelData } : {}),
+      });
       await this.options.conversationState.saveChanges(context, false);
     });
   }
 
   async say(context: TurnContext, id: HandoffMessageId, values: Record<string, string | number> = {}): Promise<void> {
-    await context.sendActivity({ type: ActivityTypes.Message, text: this.contactCentre.render(id, channelOf(context), values), inputHint: 'acceptingInput' });
+    await context.sendActivity({
+      type: ActivityTypes.Message,
+      text: this.contactCentre.render(id, channelOf(context), values),
+      inputHint: 'acceptingInput',
+    });
   }
 
   /**
@@ -528,7 +623,10 @@ export class HandoffService {
     if (this.sweepTimer) return;
     const listening = this.listen();
     listening.catch((err: unknown) => this.options.logger.warn({ err: summary(err) }, 'handoff events not listening'));
-    await Promise.race([listening.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
+    await Promise.race([
+      listening.catch(() => undefined),
+      new Promise((resolve) => setTimeout(resolve, 10_000).unref()),
+    ]);
     const sweep = () => {
       this.sweep().catch((err: unknown) => this.options.logger.warn({ err: summary(err) }, 'handoff sweep failed'));
     };
@@ -555,10 +653,16 @@ export class HandoffService {
    * behind until their next refresh: it is logged, never thrown at the resident or agent.
    */
   private emit(event: HandoffEvent): void {
-    this.options.bus.publish(event).catch((error: unknown) => this.options.logger.warn({ err: summary(error), kind: event.kind }, 'handoff event not published'));
+    this.options.bus
+      .publish(event)
+      .catch((error: unknown) =>
+        this.options.logger.warn({ err: summary(error), kind: event.kind }, 'handoff event not published'),
+      );
   }
 }
 
 function summary(error: unknown): { name: string; message: string } {
-  return error instanceof Error ? { name: error.name, message: error.message } : { name: 'Error', message: String(error) };
+  return error instanceof Error
+    ? { name: error.name, message: error.message }
+    : { name: 'Error', message: String(error) };
 }

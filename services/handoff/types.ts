@@ -14,7 +14,8 @@ export type HandoffStatus = 'queued' | 'assigned' | 'external' | 'ended' | 'left
 export const ACTIVE_STATUSES: readonly HandoffStatus[] = ['queued', 'assigned', 'external'];
 
 /** Why the resident is being handed over (shown to the agent). */
-export type HandoffReason = 'asked' | 'misunderstood' | 'sensitive' | 'verification_failed' | 'not_helped' | (string & {});
+export type HandoffReason =
+  'asked' | 'misunderstood' | 'sensitive' | 'verification_failed' | 'not_helped' | (string & {});
 
 export interface Collected {
   address?: string;

@@ -9,16 +9,43 @@ const CHANNELS = ['web', 'sms'] as const;
 
 export function insightsCsv(report: InsightsReport): string {
   const header = [
-    'day', 'conversations', ...CHANNELS.map((c) => `conversations_${c}`), 'contained', 'handed_over', 'abandoned', 'in_progress',
-    'ratings', 'rating_mean', 'sms_segments', 'sms_cost_gbp',
+    'day',
+    'conversations',
+    ...CHANNELS.map((c) => `conversations_${c}`),
+    'contained',
+    'handed_over',
+    'abandoned',
+    'in_progress',
+    'ratings',
+    'rating_mean',
+    'sms_segments',
+    'sms_cost_gbp',
   ];
   const rows: (string | number)[][] = report.days.map((d) => [
-    d.day, d.conversations, ...CHANNELS.map((c) => d.byChannel[c] ?? 0), d.contained, d.handedOver, d.abandoned, d.inProgress,
-    d.ratings, d.ratings ? (d.ratingTotal / d.ratings).toFixed(2) : '', d.smsSegments, (d.smsSegments * report.smsCost.segmentPrice).toFixed(2),
+    d.day,
+    d.conversations,
+    ...CHANNELS.map((c) => d.byChannel[c] ?? 0),
+    d.contained,
+    d.handedOver,
+    d.abandoned,
+    d.inProgress,
+    d.ratings,
+    d.ratings ? (d.ratingTotal / d.ratings).toFixed(2) : '',
+    d.smsSegments,
+    (d.smsSegments * report.smsCost.segmentPrice).toFixed(2),
   ]);
   rows.push([
-    'total', report.conversations, ...CHANNELS.map((c) => report.byChannel[c] ?? 0), report.contained, report.handedOver.total, report.abandoned, report.inProgress,
-    report.ratings.count, report.ratings.mean?.toFixed(2) ?? '', report.smsSegments, report.smsCost.total.toFixed(2),
+    'total',
+    report.conversations,
+    ...CHANNELS.map((c) => report.byChannel[c] ?? 0),
+    report.contained,
+    report.handedOver.total,
+    report.abandoned,
+    report.inProgress,
+    report.ratings.count,
+    report.ratings.mean?.toFixed(2) ?? '',
+    report.smsSegments,
+    report.smsCost.total.toFixed(2),
   ]);
   // The range's breakdowns, as label,value rows after a blank line.
   const breakdown: (string | number)[][] = [
@@ -31,7 +58,9 @@ export function insightsCsv(report: InsightsReport): string {
     ['mean_seconds_to_accept', report.handoffs.meanSecondsToAccept ?? ''],
     ['mean_seconds_waiting', report.handoffs.meanSecondsWaiting ?? ''],
   ];
-  return [header, ...rows, [], ['measure', 'value'], ...breakdown].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
+  return (
+    [header, ...rows, [], ['measure', 'value'], ...breakdown].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n'
+  );
 }
 
 /** Quoted when it must be; a leading =, +, - or @ is defused so a spreadsheet never runs it. */

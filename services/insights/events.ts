@@ -97,7 +97,12 @@ export class InsightEvents {
 
   /** Past retention, the conversation ids go; the one-way keys keep the figures adding up. */
   async forgetConversationIds(cutoff: number): Promise<number> {
-    const result = await this.db.updateTable('insight_events').set({ conversation_id: null }).where('at', '<', cutoff).where('conversation_id', 'is not', null).executeTakeFirst();
+    const result = await this.db
+      .updateTable('insight_events')
+      .set({ conversation_id: null })
+      .where('at', '<', cutoff)
+      .where('conversation_id', 'is not', null)
+      .executeTakeFirst();
     return Number(result.numUpdatedRows);
   }
 }

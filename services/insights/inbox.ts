@@ -44,7 +44,17 @@ export class InsightInbox {
   async add(entry: { text: string; channel: string; guess: string; nextStep: NextStep; at: number }): Promise<boolean> {
     const text = entry.text.trim();
     if (!text || this.isUrgent(text)) return false;
-    const row = { at: entry.at, day: londonDay(entry.at), channel: entry.channel, text: maskPersonalData(text), guess: entry.guess.slice(0, 64), next_step: entry.nextStep, label: null, labelled_by: null, labelled_at: null };
+    const row = {
+      at: entry.at,
+      day: londonDay(entry.at),
+      channel: entry.channel,
+      text: maskPersonalData(text),
+      guess: entry.guess.slice(0, 64),
+      next_step: entry.nextStep,
+      label: null,
+      labelled_by: null,
+      labelled_at: null,
+    };
     const joined = this.turn?.alsoInTransaction(async (trx) => {
       await trx.insertInto('insight_inbox').values(row).execute();
     });
@@ -54,14 +64,34 @@ export class InsightInbox {
 
   /** Newest first, within the London days given (inclusive). */
   async list(range: { from: string; to: string }, limit = 200): Promise<InboxEntry[]> {
-    const rows = await this.db.selectFrom('insight_inbox').selectAll().where('day', '>=', range.from).where('day', '<=', range.to).orderBy('at', 'desc').orderBy('id', 'desc').limit(limit).execute();
-    return rows.map((r) => ({ id: r.id, at: r.at, channel: r.channel, text: r.text, guess: r.guess, nextStep: r.next_step, label: r.label }));
+    const rows = await this.db
+      .selectFrom('insight_inbox')
+      .selectAll()
+      .where('day', '>=', range.from)
+      .where('day', '<=', range.to)
+      .orderBy('at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      at: r.at,
+      channel: r.channel,
+      text: r.text,
+      guess: r.guess,
+      nextStep: r.next_step,
+      label: r.label,
+    }));
   }
 
   /** Labels one entry; false when there is no such entry (gone with retention, say). */
   async label(id: number, label: InboxLabel, by: string, now: number): Promise<boolean> {
     const value = 'intent' in label ? label.intent : `${SIGNPOST}${label.signpost}`;
-    const result = await this.db.updateTable('insight_inbox').set({ label: value, labelled_by: by, labelled_at: now }).where('id', '=', id).executeTakeFirst();
+    const result = await this.db
+      .updateTable('insight_inbox')
+      .set({ label: value, labelled_by: by, labelled_at: now })
+      .where('id', '=', id)
+      .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
   }
 
@@ -70,7 +100,12 @@ export class InsightInbox {
    * ("None" is what the assistant does not do); signposts to consider are listed as comments.
    */
   async exportLabels(): Promise<string> {
-    const rows = await this.db.selectFrom('insight_inbox').select(['text', 'label']).where('label', 'is not', null).orderBy('id').execute();
+    const rows = await this.db
+      .selectFrom('insight_inbox')
+      .select(['text', 'label'])
+      .where('label', 'is not', null)
+      .orderBy('id')
+      .execute();
     const byIntent = new Map<string, Set<string>>();
     const signposts = new Set<string>();
     for (const row of rows) {
@@ -85,13 +120,18 @@ export class InsightInbox {
     }
     const out = [
       '# Messages residents sent that the assistant did not understand, labelled by a supervisor.',
-      '# Add each section\'s lines to the file it names in your data folder\'s intents/ (COUNCIL_DATA_DIR/intents/);',
+      "# Add each section's lines to the file it names in your data folder's intents/ (COUNCIL_DATA_DIR/intents/);",
       '# the assistant retrains on them at its next start. Personal data was masked ([postcode], [name]...).',
     ];
     for (const [intent, lines] of [...byIntent].sort(([a], [b]) => a.localeCompare(b))) {
       out.push('', `# file: ${intent}.txt`, ...lines);
     }
-    if (signposts.size) out.push('', '# Signposts to consider (add to signposts/ with the page to send residents to):', ...[...signposts].map((s) => `# ${s}`));
+    if (signposts.size)
+      out.push(
+        '',
+        '# Signposts to consider (add to signposts/ with the page to send residents to):',
+        ...[...signposts].map((s) => `# ${s}`),
+      );
     return `${out.join('\n')}\n`;
   }
 
@@ -103,5 +143,8 @@ export class InsightInbox {
 
 /** A corpus line is one line, without a leading # (which would make it a comment). */
 function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').replace(/^#+\s*/, '').trim();
+  return text
+    .replace(/\s+/g, ' ')
+    .replace(/^#+\s*/, '')
+    .trim();
 }

@@ -17,13 +17,19 @@ import { z } from 'zod';
 import type { Db } from '../../store/database.js';
 import { conversationKey, HANDOFF_REASONS, JOB_OUTCOMES, type HandoffReasonGroup, type JobOutcome } from './events.js';
 
-const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD').refine((v) => DateTime.fromISO(v).isValid, 'is not a real date');
+const isoDay = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD')
+  .refine((v) => DateTime.fromISO(v).isValid, 'is not a real date');
 
 /** A date range from a query string; `to` before `from`, or over a year, is refused. */
 export const dateRangeSchema = z
   .object({ from: isoDay, to: isoDay })
   .refine((r) => r.from <= r.to, { message: 'from must be on or before to', path: ['to'] })
-  .refine((r) => DateTime.fromISO(r.to).diff(DateTime.fromISO(r.from), 'days').days <= 366, { message: 'the range can be at most 366 days', path: ['to'] });
+  .refine((r) => DateTime.fromISO(r.to).diff(DateTime.fromISO(r.from), 'days').days <= 366, {
+    message: 'the range can be at most 366 days',
+    path: ['to'],
+  });
 export type DateRange = z.infer<typeof dateRangeSchema>;
 
 /** Channels as the dashboard names them: Web Chat arrives as `directline`. */
@@ -111,7 +117,16 @@ export async function insightsReport(db: Db, range: DateRange, options: ReportOp
   const conversations = new Map<string, ConversationFacts>();
   for (const row of started) {
     if (!row.conversation_key || conversations.has(row.conversation_key)) continue;
-    conversations.set(row.conversation_key, { key: row.conversation_key, day: row.day, channel: channelName(row.channel), channelId: row.channel, conversationId: row.conversation_id, startedAt: row.at, firstIntent: row.name, jobs: 0 });
+    conversations.set(row.conversation_key, {
+      key: row.conversation_key,
+      day: row.day,
+      channel: channelName(row.channel),
+      channelId: row.channel,
+      conversationId: row.conversation_id,
+      startedAt: row.at,
+      firstIntent: row.name,
+      jobs: 0,
+    });
   }
 
   const jobsCompleted = zero(JOB_OUTCOMES);
@@ -138,19 +153,35 @@ export async function insightsReport(db: Db, range: DateRange, options: ReportOp
     }
   }
 
-  const stillTalking = await recentlyActive(db, [...conversations.values()], options.now - options.abandonedAfterMinutes * 60_000);
+  const stillTalking = await recentlyActive(
+    db,
+    [...conversations.values()],
+    options.now - options.abandonedAfterMinutes * 60_000,
+  );
 
   const byReason = zero(HANDOFF_REASONS);
   const days = new Map<string, DayFigures>();
   const dayOf = (day: string) => {
     let figures = days.get(day);
     if (!figures) {
-      figures = { day, conversations: 0, byChannel: {}, contained: 0, handedOver: 0, abandoned: 0, inProgress: 0, ratings: 0, ratingTotal: 0, smsSegments: 0 };
+      figures = {
+        day,
+        conversations: 0,
+        byChannel: {},
+        contained: 0,
+        handedOver: 0,
+        abandoned: 0,
+        inProgress: 0,
+        ratings: 0,
+        ratingTotal: 0,
+        smsSegments: 0,
+      };
       days.set(day, figures);
     }
     return figures;
   };
-  for (let day = DateTime.fromISO(range.from); day.toISODate()! <= range.to; day = day.plus({ days: 1 })) dayOf(day.toISODate()!);
+  for (let day = DateTime.fromISO(range.from); day.toISODate()! <= range.to; day = day.plus({ days: 1 }))
+    dayOf(day.toISODate()!);
 
   const byChannel: Record<string, number> = {};
   const intents = new Map<string, number>();
@@ -239,7 +270,10 @@ export async function insightsReport(db: Db, range: DateRange, options: ReportOp
     handedOver: { total: handedOver, byReason },
     abandoned,
     inProgress,
-    topIntents: [...intents].map(([intent, n]) => ({ intent, conversations: n })).sort((a, b) => b.conversations - a.conversations || a.intent.localeCompare(b.intent)).slice(0, 10),
+    topIntents: [...intents]
+      .map(([intent, n]) => ({ intent, conversations: n }))
+      .sort((a, b) => b.conversations - a.conversations || a.intent.localeCompare(b.intent))
+      .slice(0, 10),
     jobsCompleted,
     notUnderstood,
     handoffs: {
@@ -250,11 +284,19 @@ export async function insightsReport(db: Db, range: DateRange, options: ReportOp
       left: waits.left,
       callbackOffered: waits.callback,
     },
-    ratings: { count: ratings.count, mean: ratings.count ? round(ratings.total / ratings.count) : null, byScore: ratings.byScore },
+    ratings: {
+      count: ratings.count,
+      mean: ratings.count ? round(ratings.total / ratings.count) : null,
+      byScore: ratings.byScore,
+    },
     answeredQuestion,
     smsTexts,
     smsSegments,
-    smsCost: { segmentPrice: options.smsSegmentPrice, total: round(smsSegments * options.smsSegmentPrice), currency: 'GBP' },
+    smsCost: {
+      segmentPrice: options.smsSegmentPrice,
+      total: round(smsSegments * options.smsSegmentPrice),
+      currency: 'GBP',
+    },
     days: [...days.values()].sort((a, b) => a.day.localeCompare(b.day)),
   };
 }
@@ -276,12 +318,19 @@ async function recentlyActive(db: Db, candidates: ConversationFacts[], since: nu
   const keys = [...byStateKey.keys()];
   const active = new Set<string>();
   for (let i = 0; i < keys.length; i += 500) {
-    const rows = await db.selectFrom('bot_state').select(['key', 'document']).where('key', 'in', keys.slice(i, i + 500)).execute();
+    const rows = await db
+      .selectFrom('bot_state')
+      .select(['key', 'document'])
+      .where('key', 'in', keys.slice(i, i + 500))
+      .execute();
     for (const row of rows) {
       const facts = byStateKey.get(row.key);
       const memory = insightsMemoryIn(row.document);
       // The state is this conversation's (not a later one of the same SMS number) when its start gives the same key.
-      const same = facts?.conversationId && memory?.startedAt !== undefined && conversationKey(facts.conversationId, memory.startedAt) === facts.key;
+      const same =
+        facts?.conversationId &&
+        memory?.startedAt !== undefined &&
+        conversationKey(facts.conversationId, memory.startedAt) === facts.key;
       if (facts && same && (memory?.lastMessageAt ?? 0) >= since) active.add(facts.key);
     }
   }
@@ -292,7 +341,9 @@ function insightsMemoryIn(document: string): { startedAt?: number; lastMessageAt
   try {
     const parsed: unknown = JSON.parse(document);
     const insights = parsed && typeof parsed === 'object' && 'insights' in parsed ? parsed.insights : undefined;
-    return insights && typeof insights === 'object' ? (insights as { startedAt?: number; lastMessageAt?: number }) : undefined;
+    return insights && typeof insights === 'object'
+      ? (insights as { startedAt?: number; lastMessageAt?: number })
+      : undefined;
   } catch {
     return undefined;
   }

@@ -18,7 +18,9 @@ const schema = z.object({
   /** Other words allowed between a phrase's words. */
   maxGap: z.number().int().min(0).max(10).default(DEFAULT_MAX_GAP),
   /** Alternatives named in phrases as {name}: "bailiff": ["bailiff", "enforcement agent"]. */
-  groups: z.record(z.string().regex(/^[a-zA-Z]+$/, 'must be letters only'), z.array(z.string().min(1)).min(1)).default({}),
+  groups: z
+    .record(z.string().regex(/^[a-zA-Z]+$/, 'must be letters only'), z.array(z.string().min(1)).min(1))
+    .default({}),
   spellings: z.record(z.string().regex(/^[a-z0-9]+$/, 'must be one lower-case word'), z.string().min(1)).default({}),
   topics: z
     .array(
@@ -65,9 +67,14 @@ export class UrgentTopics {
     const data = loadJsonFile(path, schema);
     const problems = [
       ...data.topics.flatMap((topic) =>
-        topic.contacts.filter((id) => !data.contacts[id]).map((id) => `(topic ${topic.id}): contacts: no contact "${id}" under "contacts"`),
+        topic.contacts
+          .filter((id) => !data.contacts[id])
+          .map((id) => `(topic ${topic.id}): contacts: no contact "${id}" under "contacts"`),
       ),
-      ...missingGroups(data.groups, data.topics.flatMap((topic) => [...topic.phrases, ...topic.unless])),
+      ...missingGroups(
+        data.groups,
+        data.topics.flatMap((topic) => [...topic.phrases, ...topic.unless]),
+      ),
     ];
     if (problems.length) throw new DataFileError(displayPath(path), problems);
     return new UrgentTopics(data);

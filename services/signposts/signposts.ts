@@ -55,7 +55,10 @@ export class Signposts {
   static load(dataDir: string): Signposts {
     const path = join(dataDir, 'signposts', 'signposts.json');
     const data = loadJsonFile(path, schema);
-    const problems = missingGroups(data.groups, data.signposts.flatMap((s) => [...s.phrases, ...s.unless]));
+    const problems = missingGroups(
+      data.groups,
+      data.signposts.flatMap((s) => [...s.phrases, ...s.unless]),
+    );
     if (problems.length) throw new DataFileError(displayPath(path), problems);
     return new Signposts(data);
   }

@@ -84,7 +84,17 @@ export class DatabasePermits implements Permits {
     return this.rules.vehicleFromText(text);
   }
 
-  async availableSlots({ siteId, from, days, now }: { siteId: string; from: IsoDate; days: number; now: Instant }): Promise<SlotAvailability[]> {
+  async availableSlots({
+    siteId,
+    from,
+    days,
+    now,
+  }: {
+    siteId: string;
+    from: IsoDate;
+    days: number;
+    now: Instant;
+  }): Promise<SlotAvailability[]> {
     const site = await this.sites.get(siteId);
     if (!site || days <= 0) return [];
     const { today } = this.rules.clock(now);
@@ -105,7 +115,15 @@ export class DatabasePermits implements Permits {
       for (const window of site.vanWindows) {
         const placesLeft = window.places - (taken.get(`${date}/${window.id}`) ?? 0);
         if (placesLeft > 0 && this.rules.windowStillBookable(window, date, now)) {
-          slots.push({ siteId, date, window: window.id, label: window.label, from: window.from, to: window.to, placesLeft });
+          slots.push({
+            siteId,
+            date,
+            window: window.id,
+            label: window.label,
+            from: window.from,
+            to: window.to,
+            placesLeft,
+          });
         }
       }
     }
@@ -122,7 +140,8 @@ export class DatabasePermits implements Permits {
     if (!property) return this.rules.refusal('not_resident');
     if (!request.declaredNoTradeWaste) return this.rules.refusal('trade_waste');
     const eligibility = this.rules.eligibility(request);
-    if (!eligibility.eligible) return { ok: false, reason: eligibility.reason, message: eligibility.message, details: eligibility.details };
+    if (!eligibility.eligible)
+      return { ok: false, reason: eligibility.reason, message: eligibility.message, details: eligibility.details };
     const registration = normaliseRegistration(request.registration);
     if (!registration) return this.rules.refusal('invalid_registration', { registration: request.registration.trim() });
     let phone: string | null = null;
@@ -153,7 +172,10 @@ export class DatabasePermits implements Permits {
         postcode: property.postcode,
         registration: registration.value,
         vehicle_type: eligibility.vehicle.id,
-        trailer_length_cm: eligibility.vehicle.trailer && request.trailerLengthMetres !== undefined ? Math.round(request.trailerLengthMetres * 100) : null,
+        trailer_length_cm:
+          eligibility.vehicle.trailer && request.trailerLengthMetres !== undefined
+            ? Math.round(request.trailerLengthMetres * 100)
+            : null,
         site_id: request.siteId,
         visit_date: request.date,
         time_window: slot.window.id,
@@ -179,12 +201,24 @@ export class DatabasePermits implements Permits {
   async findForPhone(phone: string): Promise<Permit[]> {
     const normalised = normalisePhone(phone);
     if (!normalised) return [];
-    const rows = await this.db.selectFrom('tip_permits').selectAll().where('phone', '=', normalised).orderBy('visit_date', 'desc').orderBy('created_at', 'desc').execute();
+    const rows = await this.db
+      .selectFrom('tip_permits')
+      .selectAll()
+      .where('phone', '=', normalised)
+      .orderBy('visit_date', 'desc')
+      .orderBy('created_at', 'desc')
+      .execute();
     return rows.map(toPermit);
   }
 
   async findForProperty(propertyId: string): Promise<Permit[]> {
-    const rows = await this.db.selectFrom('tip_permits').selectAll().where('property_id', '=', propertyId).orderBy('visit_date', 'desc').orderBy('created_at', 'desc').execute();
+    const rows = await this.db
+      .selectFrom('tip_permits')
+      .selectAll()
+      .where('property_id', '=', propertyId)
+      .orderBy('visit_date', 'desc')
+      .orderBy('created_at', 'desc')
+      .execute();
     return rows.map(toPermit);
   }
 
@@ -203,7 +237,10 @@ export class DatabasePermits implements Permits {
       // The place the permit holds as cancelled, not as read above: on PostgreSQL a change of
       // day that committed while this update waited for the row has moved it.
       await freePlace(trx, cancelled.site_id, cancelled.visit_date, cancelled.time_window);
-      return { ok: true as const, permit: toPermit({ ...row, ...cancelled, status: 'cancelled', cancelled_at: instantMs(now) }) };
+      return {
+        ok: true as const,
+        permit: toPermit({ ...row, ...cancelled, status: 'cancelled', cancelled_at: instantMs(now) }),
+      };
     });
   }
 
@@ -220,32 +257,56 @@ export class DatabasePermits implements Permits {
     if ('ok' in slot) return this.withAlternatives(slot, siteId, to.date, now);
     const { today } = this.rules.clock(now);
 
-    const result = await this.transaction<Extract<ManageResult, { ok: true }>, RefusalReason | ManageRefusalReason>(async (trx, refuse) => {
-      await lockHousehold(trx, current.property_id);
-      const row = await this.changeableRow(trx, refuse, reference, credentials, now);
-      const same = row.site_id === siteId && row.visit_date === to.date && row.time_window === slot.window.id;
-      if (same) return { ok: true as const, permit: toPermit(row) };
-      const allowance = await this.allowanceIn(trx, row.property_id, to.date, row.reference);
-      if (allowance.used >= allowance.allowed) refuse(this.rules.allowanceRefusal(allowance, today));
-      // Locks are taken in one order everywhere (household, permit, slots) so no two bookings
-      // wait on each other; the permit first, conditional on still booked, against a cancel.
-      const changes = { site_id: siteId, visit_date: to.date, time_window: slot.window.id, updated_at: instantMs(now) };
-      const updated = await trx.updateTable('tip_permits').set(changes).where('reference', '=', row.reference).where('status', '=', 'booked').executeTakeFirst();
-      if (Number(updated.numUpdatedRows) !== 1) refuse(this.rules.refusal('already_cancelled', { reference: row.reference }));
-      // Slot rows in key order, so two residents swapping slots cannot deadlock.
-      const moves = [
-        { key: slotKey(siteId, to.date, slot.window.id), run: () => takePlace(trx, siteId, to.date, slot.window.id, slot.window.places) },
-        { key: slotKey(row.site_id, row.visit_date, row.time_window), run: () => freePlace(trx, row.site_id, row.visit_date, row.time_window).then(() => true) },
-      ].sort((a, b) => (a.key < b.key ? -1 : 1));
-      for (const move of moves) {
-        if (!(await move.run())) refuse(this.slotFull(slot.site.shortName, slot.window.label, to.date, today));
-      }
-      return { ok: true as const, permit: toPermit({ ...row, ...changes }) };
-    });
+    const result = await this.transaction<Extract<ManageResult, { ok: true }>, RefusalReason | ManageRefusalReason>(
+      async (trx, refuse) => {
+        await lockHousehold(trx, current.property_id);
+        const row = await this.changeableRow(trx, refuse, reference, credentials, now);
+        const same = row.site_id === siteId && row.visit_date === to.date && row.time_window === slot.window.id;
+        if (same) return { ok: true as const, permit: toPermit(row) };
+        const allowance = await this.allowanceIn(trx, row.property_id, to.date, row.reference);
+        if (allowance.used >= allowance.allowed) refuse(this.rules.allowanceRefusal(allowance, today));
+        // Locks are taken in one order everywhere (household, permit, slots) so no two bookings
+        // wait on each other; the permit first, conditional on still booked, against a cancel.
+        const changes = {
+          site_id: siteId,
+          visit_date: to.date,
+          time_window: slot.window.id,
+          updated_at: instantMs(now),
+        };
+        const updated = await trx
+          .updateTable('tip_permits')
+          .set(changes)
+          .where('reference', '=', row.reference)
+          .where('status', '=', 'booked')
+          .executeTakeFirst();
+        if (Number(updated.numUpdatedRows) !== 1)
+          refuse(this.rules.refusal('already_cancelled', { reference: row.reference }));
+        // Slot rows in key order, so two residents swapping slots cannot deadlock.
+        const moves = [
+          {
+            key: slotKey(siteId, to.date, slot.window.id),
+            run: () => takePlace(trx, siteId, to.date, slot.window.id, slot.window.places),
+          },
+          {
+            key: slotKey(row.site_id, row.visit_date, row.time_window),
+            run: () => freePlace(trx, row.site_id, row.visit_date, row.time_window).then(() => true),
+          },
+        ].sort((a, b) => (a.key < b.key ? -1 : 1));
+        for (const move of moves) {
+          if (!(await move.run())) refuse(this.slotFull(slot.site.shortName, slot.window.label, to.date, today));
+        }
+        return { ok: true as const, permit: toPermit({ ...row, ...changes }) };
+      },
+    );
     return result.ok ? result : this.withAlternatives(result, siteId, to.date, now);
   }
 
-  async changeRegistration(reference: string, credentials: PermitCredentials, registration: string, now: Instant): Promise<ManageResult> {
+  async changeRegistration(
+    reference: string,
+    credentials: PermitCredentials,
+    registration: string,
+    now: Instant,
+  ): Promise<ManageResult> {
     const normalised = normaliseRegistration(registration);
     if (!normalised) return this.rules.refusal('invalid_registration', { registration: registration.trim() });
     return this.transaction(async (trx, refuse) => {
@@ -261,7 +322,9 @@ export class DatabasePermits implements Permits {
   }
 
   /** Runs `work` in a transaction, retrying races; `refuse` inside rolls back and returns the refusal. */
-  private async transaction<T, R extends string>(work: (trx: Trx, refuse: Refuse<R>) => Promise<T>): Promise<T | Refusal<R>> {
+  private async transaction<T, R extends string>(
+    work: (trx: Trx, refuse: Refuse<R>) => Promise<T>,
+  ): Promise<T | Refusal<R>> {
     for (let attempt = 1; ; attempt++) {
       const outcome: { refused?: Refusal<R> } = {};
       const refuse: Refuse<R> = (refusal) => {
@@ -277,7 +340,12 @@ export class DatabasePermits implements Permits {
     }
   }
 
-  private async allowanceIn(db: Db | Trx, propertyId: string, onDate: IsoDate, excluding?: string): Promise<VisitsUsed> {
+  private async allowanceIn(
+    db: Db | Trx,
+    propertyId: string,
+    onDate: IsoDate,
+    excluding?: string,
+  ): Promise<VisitsUsed> {
     let query = db
       .selectFrom('tip_permits')
       .select('visit_date')
@@ -286,7 +354,10 @@ export class DatabasePermits implements Permits {
       .where('visit_date', '>', this.rules.allowanceCutoff(onDate));
     if (excluding) query = query.where('reference', '!=', excluding);
     const rows = await query.execute();
-    return this.rules.allowance(rows.map((r) => r.visit_date), onDate);
+    return this.rules.allowance(
+      rows.map((r) => r.visit_date),
+      onDate,
+    );
   }
 
   /**
@@ -295,7 +366,8 @@ export class DatabasePermits implements Permits {
    */
   private async byIdempotencyKey(db: Db | Trx, key: string, propertyId: string): Promise<Permit | null> {
     const row = await db.selectFrom('tip_permits').selectAll().where('idempotency_key', '=', key).executeTakeFirst();
-    if (row && row.property_id !== propertyId) throw new Error('Permit idempotency key reused for a different household');
+    if (row && row.property_id !== propertyId)
+      throw new Error('Permit idempotency key reused for a different household');
     return row ? toPermit(row) : null;
   }
 
@@ -303,7 +375,11 @@ export class DatabasePermits implements Permits {
   private async rowFor(db: Db | Trx, reference: string, credentials: PermitCredentials): Promise<PermitRow | null> {
     const normalisedReference = normaliseReference(reference);
     if (!normalisedReference) return null;
-    const row = await db.selectFrom('tip_permits').selectAll().where('reference', '=', normalisedReference).executeTakeFirst();
+    const row = await db
+      .selectFrom('tip_permits')
+      .selectAll()
+      .where('reference', '=', normalisedReference)
+      .executeTakeFirst();
     if (!row) return null;
     if ('postcode' in credentials) return normalisePostcode(credentials.postcode) === row.postcode ? row : null;
     const phone = normalisePhone(credentials.phone);
@@ -326,7 +402,11 @@ export class DatabasePermits implements Permits {
     if (!this.rules.stillChangeable(row.visit_date, window, now)) {
       const { today } = this.rules.clock(now);
       refuse(
-        this.rules.refusal('too_late_to_change', { reference: row.reference, date: formatDate(row.visit_date, today), window: window?.label ?? row.time_window }),
+        this.rules.refusal('too_late_to_change', {
+          reference: row.reference,
+          date: formatDate(row.visit_date, today),
+          window: window?.label ?? row.time_window,
+        }),
       );
     }
     return row;
@@ -337,7 +417,12 @@ export class DatabasePermits implements Permits {
   }
 
   /** Refusals a resident can get round by choosing another slot offer the soonest ones. */
-  private async withAlternatives<R extends string>(refusal: Refusal<R>, siteId: string, date: IsoDate, now: Instant): Promise<Refusal<R>> {
+  private async withAlternatives<R extends string>(
+    refusal: Refusal<R>,
+    siteId: string,
+    date: IsoDate,
+    now: Instant,
+  ): Promise<Refusal<R>> {
     if (!['slot_full', 'site_closed', 'window_passed'].includes(refusal.reason)) return refusal;
     const slots = await this.availableSlots({ siteId, from: date, days: ALTERNATIVE_DAYS, now });
     return { ...refusal, details: { ...refusal.details, alternatives: slots.slice(0, ALTERNATIVES) } };
@@ -349,7 +434,11 @@ export class DatabasePermits implements Permits {
  * a plain UPDATE, because SQLite has no SELECT ... FOR UPDATE and the write lock is the same.
  */
 async function lockHousehold(trx: Trx, propertyId: string): Promise<void> {
-  await trx.insertInto('tip_households').values({ property_id: propertyId }).onConflict((oc) => oc.column('property_id').doNothing()).execute();
+  await trx
+    .insertInto('tip_households')
+    .values({ property_id: propertyId })
+    .onConflict((oc) => oc.column('property_id').doNothing())
+    .execute();
   await trx
     .updateTable('tip_households')
     .set({ version: sql<number>`version + 1` })
@@ -394,7 +483,11 @@ async function freePlace(trx: Trx, siteId: string, date: IsoDate, window: string
 async function freeReference(trx: Trx): Promise<string> {
   for (let attempt = 0; attempt < 20; attempt++) {
     const reference = newReference('TP');
-    const taken = await trx.selectFrom('tip_permits').select('reference').where('reference', '=', reference).executeTakeFirst();
+    const taken = await trx
+      .selectFrom('tip_permits')
+      .select('reference')
+      .where('reference', '=', reference)
+      .executeTakeFirst();
     if (!taken) return reference;
   }
   throw new Error('Could not find a free TP reference after 20 attempts');

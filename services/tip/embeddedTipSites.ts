@@ -24,8 +24,12 @@ export class EmbeddedTipSites implements TipSites {
     this.timeZone = data.policy.timeZone;
     this.sites = new Map(data.sites.map((s) => [s.id, s]));
     this.holidays = new Map(data.bankHolidays.map((h) => [h.date, h.title]));
-    this.materialMatcher = new PhraseMatcher(data.materials.map((m) => ({ value: m, phrases: [...m.synonyms, m.name] })));
-    this.siteMatcher = new PhraseMatcher(data.sites.map((s) => ({ value: s, phrases: [...s.synonyms, s.shortName, s.name] })));
+    this.materialMatcher = new PhraseMatcher(
+      data.materials.map((m) => ({ value: m, phrases: [...m.synonyms, m.name] })),
+    );
+    this.siteMatcher = new PhraseMatcher(
+      data.sites.map((s) => ({ value: s, phrases: [...s.synonyms, s.shortName, s.name] })),
+    );
   }
 
   async list(): Promise<TipSite[]> {
@@ -62,7 +66,9 @@ export class EmbeddedTipSites implements TipSites {
 
   async materials(query: string): Promise<MaterialAnswer[]> {
     return this.materialMatcher.findAll(query).map((m) => {
-      const notAcceptedAt = m.accepted ? this.data.sites.filter((s) => s.notAccepted.includes(m.id)).map((s) => s.id) : this.data.sites.map((s) => s.id);
+      const notAcceptedAt = m.accepted
+        ? this.data.sites.filter((s) => s.notAccepted.includes(m.id)).map((s) => s.id)
+        : this.data.sites.map((s) => s.id);
       const acceptedAt = this.data.sites.map((s) => s.id).filter((id) => !notAcceptedAt.includes(id));
       return {
         material: { id: m.id, name: m.name },
@@ -91,16 +97,33 @@ export class EmbeddedTipSites implements TipSites {
     if (oneOff) return { open: false, date, kind: 'one_off', reason: oneOff.reason };
     const holiday = this.holidays.get(date);
     if (holiday && site.bankHolidays === 'closed') {
-      return { open: false, date, kind: 'bank_holiday', reason: fillTemplate(this.data.closedReasons.bankHoliday, { holiday }) };
+      return {
+        open: false,
+        date,
+        kind: 'bank_holiday',
+        reason: fillTemplate(this.data.closedReasons.bankHoliday, { holiday }),
+      };
     }
     const weekday = isoWeekday(date);
     if (site.closedWeekdays.some((d) => WEEKDAY_NUMBER[d] === weekday)) {
-      return { open: false, date, kind: 'weekday', reason: fillTemplate(this.data.closedReasons.weekday, { weekday: WEEKDAY_NAME[weekday] ?? '' }) };
+      return {
+        open: false,
+        date,
+        kind: 'weekday',
+        reason: fillTemplate(this.data.closedReasons.weekday, { weekday: WEEKDAY_NAME[weekday] ?? '' }),
+      };
     }
     // loadTipData checked that exactly one season covers every day of the year.
     const season = site.seasons.find((s) => inMonthDayRange(md, s.from, s.to)) ?? site.seasons[0];
     if (!season) throw new Error(`Tip site "${site.id}" has no seasons`);
-    return { open: true, date, opens: season.opens, closes: season.closes, season: season.name, ...(holiday && { bankHoliday: holiday }) };
+    return {
+      open: true,
+      date,
+      opens: season.opens,
+      closes: season.closes,
+      season: season.name,
+      ...(holiday && { bankHoliday: holiday }),
+    };
   }
 }
 

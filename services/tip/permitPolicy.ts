@@ -36,7 +36,12 @@ export interface BookableSlot {
 }
 
 /** Refusals a vehicle can get: the most restrictive reading of the resident's words wins. */
-const DECISION_ORDER: Record<VehicleRule['decision'], number> = { trade_waste: 0, refused: 1, permit: 2, no_permit_needed: 3 };
+const DECISION_ORDER: Record<VehicleRule['decision'], number> = {
+  trade_waste: 0,
+  refused: 1,
+  permit: 2,
+  no_permit_needed: 3,
+};
 
 export class PermitPolicy {
   private readonly vehicles: Map<string, VehicleRule>;
@@ -47,7 +52,9 @@ export class PermitPolicy {
     private readonly sites: TipSites,
   ) {
     this.vehicles = new Map(policy.vehicles.map((v) => [v.id, v]));
-    this.vehicleMatcher = new PhraseMatcher(policy.vehicles.map((v) => ({ value: v, phrases: [...v.synonyms, v.name] })));
+    this.vehicleMatcher = new PhraseMatcher(
+      policy.vehicles.map((v) => ({ value: v, phrases: [...v.synonyms, v.name] })),
+    );
   }
 
   get timeZone(): string {
@@ -80,38 +87,70 @@ export class PermitPolicy {
     return fillTemplate(this.policy.messages[key], values);
   }
 
-  refusal<R extends MessageKey>(reason: R, values: Record<string, string | number> = {}, details: RefusalDetails = {}): Refusal<R> {
+  refusal<R extends MessageKey>(
+    reason: R,
+    values: Record<string, string | number> = {},
+    details: RefusalDetails = {},
+  ): Refusal<R> {
     return { ok: false, reason, message: this.message(reason, values), values, details };
   }
 
   vehicleFromText(text: string): { id: string; name: string } | null {
-    const found = this.vehicleMatcher.findAll(text).sort((a, b) => DECISION_ORDER[a.decision] - DECISION_ORDER[b.decision]);
+    const found = this.vehicleMatcher
+      .findAll(text)
+      .sort((a, b) => DECISION_ORDER[a.decision] - DECISION_ORDER[b.decision]);
     const vehicle = found[0];
     return vehicle ? { id: vehicle.id, name: vehicle.name } : null;
   }
 
-  eligibility({ vehicleType, trailerLengthMetres }: { vehicleType: string; trailerLengthMetres?: number }): Eligibility {
+  eligibility({
+    vehicleType,
+    trailerLengthMetres,
+  }: {
+    vehicleType: string;
+    trailerLengthMetres?: number;
+  }): Eligibility {
     const vehicle = this.vehicles.get(vehicleType);
     if (!vehicle) throw new Error(`Unknown vehicle type "${vehicleType}" (policy.json vehicles)`);
     const named = { id: vehicle.id, name: vehicle.name };
     const maxLength = `${this.policy.trailer.maxLengthMetres} metres`;
     switch (vehicle.decision) {
       case 'trade_waste':
-        return { eligible: false, reason: 'trade_waste', message: this.message('trade_waste'), details: { vehicle: named } };
+        return {
+          eligible: false,
+          reason: 'trade_waste',
+          message: this.message('trade_waste'),
+          details: { vehicle: named },
+        };
       case 'refused':
         return { eligible: false, reason: 'not_eligible', message: vehicle.message ?? '', details: { vehicle: named } };
       case 'no_permit_needed':
-        return { eligible: false, reason: 'no_permit_needed', message: vehicle.message ?? '', details: { vehicle: named } };
+        return {
+          eligible: false,
+          reason: 'no_permit_needed',
+          message: vehicle.message ?? '',
+          details: { vehicle: named },
+        };
       case 'permit':
         break;
     }
     if (vehicle.trailer) {
       const details = { vehicle: named, maxTrailerLengthMetres: this.policy.trailer.maxLengthMetres };
       if (trailerLengthMetres === undefined) {
-        return { eligible: false, reason: 'trailer_length_needed', message: this.message('trailer_length_needed', { maxLength }), details };
+        return {
+          eligible: false,
+          reason: 'trailer_length_needed',
+          message: this.message('trailer_length_needed', { maxLength }),
+          details,
+        };
       }
       if (trailerLengthMetres > this.policy.trailer.maxLengthMetres) {
-        return { eligible: false, reason: 'trailer_too_long', message: this.message('trailer_too_long', { maxLength }), details };
+        return {
+          eligible: false,
+          reason: 'trailer_too_long',
+          message: this.message('trailer_too_long', { maxLength }),
+          details,
+        };
       }
     }
     return { eligible: true, vehicle: { ...named, trailer: vehicle.trailer === true } };
@@ -152,19 +191,32 @@ export class PermitPolicy {
       return this.refusal('unknown_site', { sites: orList(sites.map((s) => s.shortName)) });
     }
     const window = site.vanWindows.find((w) => w.id === windowId);
-    if (!window) return this.refusal('unknown_window', { site: site.shortName, windows: orList(site.vanWindows.map((w) => w.label)) });
+    if (!window)
+      return this.refusal('unknown_window', {
+        site: site.shortName,
+        windows: orList(site.vanWindows.map((w) => w.label)),
+      });
     const { today } = this.clock(now);
     if (date < today) return this.refusal('in_past', { date: formatDate(date, today) });
     const lastDate = this.lastBookableDate(today);
     if (date > lastDate) {
-      return this.refusal('too_far_ahead', { bookAheadDays: this.policy.booking.bookAheadDays, lastDate: formatDate(lastDate, today) }, { lastDate });
+      return this.refusal(
+        'too_far_ahead',
+        { bookAheadDays: this.policy.booking.bookAheadDays, lastDate: formatDate(lastDate, today) },
+        { lastDate },
+      );
     }
     const opening = await this.sites.openingOn(siteId, date);
     if (!opening.open) {
       const [next] = await this.sites.nextOpenDays(siteId, addDays(date, 1), 1);
       return this.refusal(
         'site_closed',
-        { site: site.shortName, date: formatDate(date, today), reason: opening.reason, nextOpen: next ? formatDate(next.date, today) : 'a date not yet published' },
+        {
+          site: site.shortName,
+          date: formatDate(date, today),
+          reason: opening.reason,
+          nextOpen: next ? formatDate(next.date, today) : 'a date not yet published',
+        },
         { closedReason: opening.reason },
       );
     }

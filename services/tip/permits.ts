@@ -88,7 +88,10 @@ export interface RefusalDetails {
 
 export type Eligibility =
   | { eligible: true; vehicle: { id: string; name: string; trailer: boolean } }
-  | ({ eligible: false } & Omit<Refusal<'not_eligible' | 'no_permit_needed' | 'trade_waste' | 'trailer_too_long' | 'trailer_length_needed'>, 'ok'>);
+  | ({ eligible: false } & Omit<
+      Refusal<'not_eligible' | 'no_permit_needed' | 'trade_waste' | 'trailer_too_long' | 'trailer_length_needed'>,
+      'ok'
+    >);
 
 export interface SlotAvailability {
   siteId: string;
@@ -128,7 +131,8 @@ export interface IssueRequest {
   now: Instant;
 }
 
-export type IssueResult = { ok: true; permit: Permit; /** False when the idempotency key had already issued it. */ created: boolean } | Refusal;
+export type IssueResult =
+  { ok: true; permit: Permit; /** False when the idempotency key had already issued it. */ created: boolean } | Refusal;
 
 /** How the person managing a permit proves it is theirs. */
 export type PermitCredentials = { phone: string } | { postcode: string };
@@ -162,6 +166,11 @@ export interface Permits {
     to: { date: IsoDate; window: string; siteId?: string },
     now: Instant,
   ): Promise<ManageResult>;
-  changeRegistration(reference: string, credentials: PermitCredentials, registration: string, now: Instant): Promise<ManageResult>;
+  changeRegistration(
+    reference: string,
+    credentials: PermitCredentials,
+    registration: string,
+    now: Instant,
+  ): Promise<ManageResult>;
   visitsUsed(propertyId: string, now: Instant): Promise<VisitsUsed>;
 }

@@ -43,7 +43,9 @@ export type MessageKey = keyof typeof MESSAGE_PLACEHOLDERS;
 
 function template(allowed: readonly string[]) {
   return text.superRefine((value, ctx) => {
-    const unknown = [...value.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).filter((name) => !allowed.includes(name as string));
+    const unknown = [...value.matchAll(/\{(\w+)\}/g)]
+      .map((m) => m[1])
+      .filter((name) => !allowed.includes(name as string));
     if (unknown.length > 0) {
       ctx.addIssue({
         code: 'custom',
@@ -79,7 +81,11 @@ export const policyFileSchema = documentedObject({
   }),
   booking: documentedObject({
     bookAheadDays: z.number().int().min(0).max(365),
-    latestMinutesBeforeWindowEnds: z.number().int().min(0).max(24 * 60),
+    latestMinutesBeforeWindowEnds: z
+      .number()
+      .int()
+      .min(0)
+      .max(24 * 60),
   }),
   trailer: documentedObject({ maxLengthMetres: z.number().positive().max(10), description: text }),
   vehicles: z.array(vehicle).min(1),
@@ -88,10 +94,13 @@ export const policyFileSchema = documentedObject({
 export type TipPolicy = z.infer<typeof policyFileSchema>;
 export type VehicleRule = TipPolicy['vehicles'][number];
 
-const season = documentedObject({ name: text, from: monthDay, to: monthDay, opens: timeOfDay, closes: timeOfDay }).refine(
-  (s) => s.opens < s.closes,
-  { error: 'opens must be before closes' },
-);
+const season = documentedObject({
+  name: text,
+  from: monthDay,
+  to: monthDay,
+  opens: timeOfDay,
+  closes: timeOfDay,
+}).refine((s) => s.opens < s.closes, { error: 'opens must be before closes' });
 const vanWindow = documentedObject({
   id,
   label: text,
@@ -139,7 +148,9 @@ export const materialsFileSchema = documentedObject({
       limit: text.optional(),
       rule: text.optional(),
       alternative: text.optional(),
-    }).refine((m) => m.accepted || m.alternative !== undefined, { error: 'a refused material must say what to do instead (alternative)' }),
+    }).refine((m) => m.accepted || m.alternative !== undefined, {
+      error: 'a refused material must say what to do instead (alternative)',
+    }),
   ),
 });
 export type MaterialRecord = z.infer<typeof materialsFileSchema>['materials'][number];
@@ -169,25 +180,54 @@ export function loadTipData(tipDir: string, bankHolidays: BankHoliday[]): TipDat
   const { materials } = loadJsonFile(path('materials'), materialsFileSchema);
 
   fail(path('policy'), [
-    ...duplicates(policy.vehicles.map((v) => v.id), 'vehicles', 'vehicle id'),
-    ...policy.vehicles.flatMap((v, i) => (v.trailer && v.decision !== 'permit' ? [`vehicles[${i}] (id ${v.id}): trailer: only a vehicle with decision "permit" can be a trailer`] : [])),
+    ...duplicates(
+      policy.vehicles.map((v) => v.id),
+      'vehicles',
+      'vehicle id',
+    ),
+    ...policy.vehicles.flatMap((v, i) =>
+      v.trailer && v.decision !== 'permit'
+        ? [`vehicles[${i}] (id ${v.id}): trailer: only a vehicle with decision "permit" can be a trailer`]
+        : [],
+    ),
   ]);
 
   const materialIds = new Set(materials.map((m) => m.id));
-  fail(path('materials'), duplicates(materials.map((m) => m.id), 'materials', 'material id'));
+  fail(
+    path('materials'),
+    duplicates(
+      materials.map((m) => m.id),
+      'materials',
+      'material id',
+    ),
+  );
 
   const siteIds = new Set(sites.map((s) => s.id));
-  const siteProblems = duplicates(sites.map((s) => s.id), 'sites', 'site id');
+  const siteProblems = duplicates(
+    sites.map((s) => s.id),
+    'sites',
+    'site id',
+  );
   sites.forEach((site, i) => {
     const where = `sites[${i}] (id ${site.id})`;
-    siteProblems.push(...duplicates(site.vanWindows.map((w) => w.id), `${where}: vanWindows`, 'window id'));
-    for (const m of site.notAccepted) if (!materialIds.has(m)) siteProblems.push(`${where}: notAccepted: "${m}" is not a material in ${TIP_FILES.materials}`);
+    siteProblems.push(
+      ...duplicates(
+        site.vanWindows.map((w) => w.id),
+        `${where}: vanWindows`,
+        'window id',
+      ),
+    );
+    for (const m of site.notAccepted)
+      if (!materialIds.has(m))
+        siteProblems.push(`${where}: notAccepted: "${m}" is not a material in ${TIP_FILES.materials}`);
     siteProblems.push(...seasonCoverage(site).map((p) => `${where}: seasons: ${p}`));
     // A window must fit the opening hours in every season, or a permit could be for a closed tip.
     for (const w of site.vanWindows) {
       for (const s of site.seasons) {
         if (w.from < s.opens || w.to > s.closes) {
-          siteProblems.push(`${where}: vanWindows (id ${w.id}): ${w.from}-${w.to} is outside the ${s.name} opening hours ${s.opens}-${s.closes}`);
+          siteProblems.push(
+            `${where}: vanWindows (id ${w.id}): ${w.from}-${w.to} is outside the ${s.name} opening hours ${s.opens}-${s.closes}`,
+          );
         }
       }
     }
@@ -196,7 +236,9 @@ export function loadTipData(tipDir: string, bankHolidays: BankHoliday[]): TipDat
 
   const closureProblems: string[] = [];
   closures.oneOff.forEach((c, i) => {
-    for (const s of c.sites ?? []) if (!siteIds.has(s)) closureProblems.push(`oneOff[${i}] (date ${c.date}): sites: "${s}" is not a site in ${TIP_FILES.sites}`);
+    for (const s of c.sites ?? [])
+      if (!siteIds.has(s))
+        closureProblems.push(`oneOff[${i}] (date ${c.date}): sites: "${s}" is not a site in ${TIP_FILES.sites}`);
   });
   fail(path('closures'), closureProblems);
 
@@ -210,7 +252,11 @@ function seasonCoverage(site: SiteRecord): string[] {
     const md = new Date(Date.UTC(2024, 0, 1 + day)).toISOString().slice(5, 10);
     const matching = site.seasons.filter((s) => inMonthDayRange(md, s.from, s.to));
     if (matching.length !== 1) {
-      problems.push(matching.length === 0 ? `no season covers ${md}` : `${md} is in more than one season (${matching.map((s) => s.name).join(', ')})`);
+      problems.push(
+        matching.length === 0
+          ? `no season covers ${md}`
+          : `${md} is in more than one season (${matching.map((s) => s.name).join(', ')})`,
+      );
       if (problems.length >= 3) break;
     }
   }
@@ -223,7 +269,9 @@ export function inMonthDayRange(md: string, from: string, to: string): boolean {
 }
 
 function duplicates(ids: string[], array: string, what: string): string[] {
-  return ids.flatMap((value, i) => (ids.indexOf(value) < i ? [`${array}[${i}] (id ${value}): this ${what} is used twice`] : []));
+  return ids.flatMap((value, i) =>
+    ids.indexOf(value) < i ? [`${array}[${i}] (id ${value}): this ${what} is used twice`] : [],
+  );
 }
 
 function fail(file: string, problems: string[]): void {

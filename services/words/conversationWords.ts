@@ -93,7 +93,8 @@ export class ConversationWords {
     for (const language of this.languages) {
       if (language.strong.some((phrase) => containsPhrase(typed, phrase))) return language.code;
       const markers = typed.filter((word) => language.markers.has(word));
-      if (new Set(markers).size >= MARKERS_NEEDED && markers.length / typed.length >= MARKER_SHARE) return language.code;
+      if (new Set(markers).size >= MARKERS_NEEDED && markers.length / typed.length >= MARKER_SHARE)
+        return language.code;
     }
     return undefined;
   }

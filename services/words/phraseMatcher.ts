@@ -31,7 +31,12 @@ function singular(word: string): string {
 export function isSlip(typed: string, listed: string): boolean {
   if (typed.length === listed.length) {
     const diff = [...typed].flatMap((c, i) => (c === listed[i] ? [] : [i]));
-    return diff.length === 2 && diff[1] === (diff[0] as number) + 1 && typed[diff[0] as number] === listed[diff[1] as number] && typed[diff[1] as number] === listed[diff[0] as number];
+    return (
+      diff.length === 2 &&
+      diff[1] === (diff[0] as number) + 1 &&
+      typed[diff[0] as number] === listed[diff[1] as number] &&
+      typed[diff[1] as number] === listed[diff[0] as number]
+    );
   }
   const [shorter, longer] = typed.length < listed.length ? [typed, listed] : [listed, typed];
   if (longer.length - shorter.length !== 1) return false;
@@ -66,7 +71,9 @@ export class PhraseMatcher<T> {
     entries: Iterable<{ value: T; phrases: readonly string[] }>,
     private readonly options: { slips?: boolean } = {},
   ) {
-    this.phrases = [...entries].flatMap(({ value, phrases }) => phrases.map((p) => ({ value, words: words(p) })).filter((p) => p.words.length > 0));
+    this.phrases = [...entries].flatMap(({ value, phrases }) =>
+      phrases.map((p) => ({ value, words: words(p) })).filter((p) => p.words.length > 0),
+    );
   }
 
   /** Every value named in the text, in the order named; a longer phrase wins over a shorter one inside it. */

@@ -80,13 +80,21 @@ export class TopicMatcher<T> {
   private readonly maxGap: number;
   private readonly spellings: Record<string, string>;
 
-  constructor(entries: Iterable<{ value: T; phrases: readonly string[]; unless?: readonly string[] }>, options: TopicMatcherOptions = {}) {
+  constructor(
+    entries: Iterable<{ value: T; phrases: readonly string[]; unless?: readonly string[] }>,
+    options: TopicMatcherOptions = {},
+  ) {
     this.maxGap = options.maxGap ?? DEFAULT_MAX_GAP;
     this.spellings = options.spellings ?? {};
     const groups = new Map(
-      Object.entries(options.groups ?? {}).map(([name, alternatives]) => [name.toLowerCase(), alternatives.map((a) => this.ids(a)).filter((a) => a.length > 0)]),
+      Object.entries(options.groups ?? {}).map(([name, alternatives]) => [
+        name.toLowerCase(),
+        alternatives.map((a) => this.ids(a)).filter((a) => a.length > 0),
+      ]),
     );
-    const parse = (value: T, veto: boolean) => (text: string): Phrase<T> => {
+    const parse =
+      (value: T, veto: boolean) =>
+      (text: string): Phrase<T> => {
         const slots: Slot[] = rawWords(text).flatMap((token): Slot[] => {
           const group = /^\{(\w+)\}$/.exec(token)?.[1];
           if (group !== undefined) {
@@ -96,11 +104,18 @@ export class TopicMatcher<T> {
           }
           return this.ids(token).map((id) => [[id]]);
         });
-      const own = new Set(slots.flatMap((slot) => slot.flatMap((alternative) => alternative.map((id) => this.vocabulary[id]?.text ?? ''))));
-      return { value, veto, slots, own };
-    };
+        const own = new Set(
+          slots.flatMap((slot) =>
+            slot.flatMap((alternative) => alternative.map((id) => this.vocabulary[id]?.text ?? '')),
+          ),
+        );
+        return { value, veto, slots, own };
+      };
     this.phrases = [...entries]
-      .flatMap(({ value, phrases, unless = [] }) => [...unless.map(parse(value, true)), ...phrases.map(parse(value, false))])
+      .flatMap(({ value, phrases, unless = [] }) => [
+        ...unless.map(parse(value, true)),
+        ...phrases.map(parse(value, false)),
+      ])
       .filter((phrase) => phrase.slots.length > 0);
   }
 
@@ -213,7 +228,8 @@ export function sameWord(typed: Word, listed: Word): boolean {
   if (typed.text === listed.text || typed.stem === listed.stem) return true;
   const a = typed.text;
   const b = listed.text;
-  if (a.length < FUZZY_MIN_LENGTH || b.length < FUZZY_MIN_LENGTH || Math.abs(a.length - b.length) > 2 || /\d/.test(a)) return false;
+  if (a.length < FUZZY_MIN_LENGTH || b.length < FUZZY_MIN_LENGTH || Math.abs(a.length - b.length) > 2 || /\d/.test(a))
+    return false;
   if (isSlipFast(a, b)) return true;
   // Jaro-Winkler at this threshold needs the same opening letter; checking it first spares most comparisons.
   return a[0] === b[0] && jaroWinkler(a, b) >= FUZZY_THRESHOLD;
@@ -254,6 +270,8 @@ function stemOf(word: string): string {
 export function missingGroups(groups: Record<string, readonly string[]>, phrases: readonly string[]): string[] {
   const listed = new Set(Object.keys(groups).map((name) => name.toLowerCase()));
   return phrases.flatMap((text) =>
-    [...text.matchAll(/\{(\w+)\}/g)].filter((m) => !listed.has((m[1] ?? '').toLowerCase())).map((m) => `phrase "${text}": no group "${m[1]}" under "groups"`),
+    [...text.matchAll(/\{(\w+)\}/g)]
+      .filter((m) => !listed.has((m[1] ?? '').toLowerCase()))
+      .map((m) => `phrase "${text}": no group "${m[1]}" under "groups"`),
   );
 }

@@ -25,11 +25,7 @@ export function foundation(dialect: Dialect) {
         .on('transcript_activities')
         .columns(['channel_id', 'conversation_id', 'id'])
         .execute();
-      await db.schema
-        .createIndex('transcript_by_time')
-        .on('transcript_activities')
-        .column('timestamp')
-        .execute();
+      await db.schema.createIndex('transcript_by_time').on('transcript_activities').column('timestamp').execute();
 
       await db.schema
         .createTable('directline_conversations')

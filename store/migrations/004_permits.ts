@@ -30,7 +30,11 @@ export function permits() {
         .addColumn('updated_at', 'bigint', (c) => c.notNull())
         .addColumn('cancelled_at', 'bigint')
         .execute();
-      await db.schema.createIndex('tip_permits_by_property').on('tip_permits').columns(['property_id', 'visit_date']).execute();
+      await db.schema
+        .createIndex('tip_permits_by_property')
+        .on('tip_permits')
+        .columns(['property_id', 'visit_date'])
+        .execute();
       await db.schema.createIndex('tip_permits_by_phone').on('tip_permits').column('phone').execute();
 
       await db.schema

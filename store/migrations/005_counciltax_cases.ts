@@ -25,7 +25,11 @@ export function councilTaxCases() {
         .addColumn('granted_at', 'bigint', (c) => c.notNull())
         .addColumn('expires_at', 'bigint', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('counciltax_grants_by_expiry').on('counciltax_verification_grants').column('expires_at').execute();
+      await db.schema
+        .createIndex('counciltax_grants_by_expiry')
+        .on('counciltax_verification_grants')
+        .column('expires_at')
+        .execute();
 
       await db.schema
         .createTable('cases')

@@ -38,9 +38,21 @@ export function handoff(dialect: Dialect) {
         .addColumn('rating', 'integer')
         .addColumn('updated_at', 'bigint', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('handoff_requests_queue').on('handoff_requests').columns(['status', 'priority_rank', 'queued_at']).execute();
-      await db.schema.createIndex('handoff_requests_by_conversation').on('handoff_requests').columns(['conversation_id', 'status']).execute();
-      await db.schema.createIndex('handoff_requests_due').on('handoff_requests').columns(['status', 'accept_due_at']).execute();
+      await db.schema
+        .createIndex('handoff_requests_queue')
+        .on('handoff_requests')
+        .columns(['status', 'priority_rank', 'queued_at'])
+        .execute();
+      await db.schema
+        .createIndex('handoff_requests_by_conversation')
+        .on('handoff_requests')
+        .columns(['conversation_id', 'status'])
+        .execute();
+      await db.schema
+        .createIndex('handoff_requests_due')
+        .on('handoff_requests')
+        .columns(['status', 'accept_due_at'])
+        .execute();
 
       await autoIncrementId(db.schema.createTable('handoff_messages'), dialect)
         .addColumn('request_id', 'varchar(40)', (c) => c.notNull())
@@ -50,7 +62,11 @@ export function handoff(dialect: Dialect) {
         .addColumn('delivery', 'varchar(16)', (c) => c.notNull())
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('handoff_messages_by_request').on('handoff_messages').columns(['request_id', 'id']).execute();
+      await db.schema
+        .createIndex('handoff_messages_by_request')
+        .on('handoff_messages')
+        .columns(['request_id', 'id'])
+        .execute();
 
       await db.schema
         .createTable('agent_accounts')
@@ -79,7 +95,11 @@ export function handoff(dialect: Dialect) {
         .addColumn('conversation_id', 'varchar(256)')
         .addColumn('at', 'bigint', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('agent_audit_by_conversation').on('agent_audit').columns(['conversation_id', 'at']).execute();
+      await db.schema
+        .createIndex('agent_audit_by_conversation')
+        .on('agent_audit')
+        .columns(['conversation_id', 'at'])
+        .execute();
     },
   };
 }

@@ -29,10 +29,16 @@ export function smsInboxOutbox(dialect: Dialect) {
         .addColumn('answered_at', 'bigint')
         .execute();
       await db.schema.createIndex('sms_inbox_unanswered').on('sms_inbox').columns(['state', 'lease_until']).execute();
-      await db.schema.createIndex('sms_inbox_by_conversation').on('sms_inbox').columns(['conversation_id', 'received_at']).execute();
+      await db.schema
+        .createIndex('sms_inbox_by_conversation')
+        .on('sms_inbox')
+        .columns(['conversation_id', 'received_at'])
+        .execute();
       await db.schema.createIndex('sms_inbox_by_time').on('sms_inbox').column('received_at').execute();
       await sql`INSERT INTO sms_inbox (message_sid, conversation_id, params, state, attempts, received_at, answered_at)
-        SELECT message_sid, conversation_id, NULL, 'answered', 1, received_at, received_at FROM sms_inbound_messages`.execute(db);
+        SELECT message_sid, conversation_id, NULL, 'answered', 1, received_at, received_at FROM sms_inbound_messages`.execute(
+        db,
+      );
 
       await autoIncrementId(db.schema.createTable('sms_outbox'), dialect)
         .addColumn('conversation_id', 'varchar(64)', (c) => c.notNull())
@@ -51,7 +57,11 @@ export function smsInboxOutbox(dialect: Dialect) {
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .addColumn('updated_at', 'bigint', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('sms_outbox_queue').on('sms_outbox').columns(['state', 'conversation_id', 'id']).execute();
+      await db.schema
+        .createIndex('sms_outbox_queue')
+        .on('sms_outbox')
+        .columns(['state', 'conversation_id', 'id'])
+        .execute();
       await db.schema.createIndex('sms_outbox_by_time').on('sms_outbox').column('created_at').execute();
     },
   };

@@ -29,7 +29,11 @@ export function directLineInbox() {
         .columns(['conversation_id', 'client_activity_id'])
         .unique()
         .execute();
-      await db.schema.createIndex('directline_inbox_unanswered').on('directline_inbox').columns(['state', 'lease_until']).execute();
+      await db.schema
+        .createIndex('directline_inbox_unanswered')
+        .on('directline_inbox')
+        .columns(['state', 'lease_until'])
+        .execute();
       await db.schema.createIndex('directline_inbox_by_time').on('directline_inbox').column('received_at').execute();
     },
   };

@@ -11,7 +11,10 @@ export function workspace() {
       await db.schema.alterTable('cases').addColumn('claimed_by', 'varchar(64)').execute();
       await db.schema.alterTable('cases').addColumn('claimed_at', 'bigint').execute();
       await db.schema.alterTable('cases').addColumn('outcome', 'varchar(48)').execute();
-      await db.schema.alterTable('agent_accounts').addColumn('availability', 'varchar(16)', (c) => c.notNull().defaultTo('available')).execute();
+      await db.schema
+        .alterTable('agent_accounts')
+        .addColumn('availability', 'varchar(16)', (c) => c.notNull().defaultTo('available'))
+        .execute();
     },
     async down(db: Kysely<unknown>): Promise<void> {
       await db.schema.alterTable('agent_accounts').dropColumn('availability').execute();

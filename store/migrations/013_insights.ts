@@ -26,7 +26,11 @@ export function insights(dialect: Dialect) {
         .addColumn('value', 'double precision')
         .execute();
       await db.schema.createIndex('insight_events_day').on('insight_events').columns(['day', 'kind']).execute();
-      await db.schema.createIndex('insight_events_conversation').on('insight_events').column('conversation_key').execute();
+      await db.schema
+        .createIndex('insight_events_conversation')
+        .on('insight_events')
+        .column('conversation_key')
+        .execute();
 
       await autoIncrementId(db.schema.createTable('insight_inbox'), dialect)
         .addColumn('at', 'bigint', (c) => c.notNull())
@@ -41,7 +45,10 @@ export function insights(dialect: Dialect) {
         .execute();
       await db.schema.createIndex('insight_inbox_at').on('insight_inbox').column('at').execute();
 
-      await db.schema.alterTable('agent_accounts').addColumn('role', 'varchar(16)', (c) => c.notNull().defaultTo('agent')).execute();
+      await db.schema
+        .alterTable('agent_accounts')
+        .addColumn('role', 'varchar(16)', (c) => c.notNull().defaultTo('agent'))
+        .execute();
     },
     async down(db: Kysely<unknown>): Promise<void> {
       await db.schema.alterTable('agent_accounts').dropColumn('role').execute();

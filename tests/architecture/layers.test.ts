@@ -27,10 +27,13 @@ function sourceFiles(folder: string): string[] {
 /** Static imports, re-exports and dynamic imports, type-only ones included: a type is knowledge too. */
 function importsOf(file: string, source: string): Import[] {
   const found: Import[] = [];
-  const pattern = /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s*['"]([^'"]+)['"]/gm;
+  const pattern =
+    /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s*['"]([^'"]+)['"]/gm;
   for (const match of source.matchAll(pattern)) {
     const specifier = match[1] ?? match[2] ?? match[3] ?? '';
-    const layer = specifier.startsWith('.') ? relative(ROOT, resolve(dirname(file), specifier)).split(/[\\/]/)[0] : undefined;
+    const layer = specifier.startsWith('.')
+      ? relative(ROOT, resolve(dirname(file), specifier)).split(/[\\/]/)[0]
+      : undefined;
     found.push({ file: relative(ROOT, file), specifier, layer });
   }
   return found;
@@ -48,7 +51,10 @@ const describeImport = (i: Import) => `${i.file} imports ${i.specifier}`;
 
 describe('layers', () => {
   it('finds the imports it checks (the scan itself works)', () => {
-    const sample = importsOf(join(ROOT, 'dialogs/x.ts'), "import type { A } from '../adapters/twilio/a.js';\nexport { B } from './b.js';\nconst c = await import('restify');");
+    const sample = importsOf(
+      join(ROOT, 'dialogs/x.ts'),
+      "import type { A } from '../adapters/twilio/a.js';\nexport { B } from './b.js';\nconst c = await import('restify');",
+    );
     expect(sample.map((i) => [i.specifier, i.layer])).toEqual([
       ['../adapters/twilio/a.js', 'adapters'],
       ['./b.js', 'dialogs'],
@@ -58,16 +64,24 @@ describe('layers', () => {
   });
 
   it('adapters never import dialogs', () => {
-    expect(importsIn('adapters').filter((i) => i.layer === 'dialogs').map(describeImport)).toEqual([]);
+    expect(
+      importsIn('adapters')
+        .filter((i) => i.layer === 'dialogs')
+        .map(describeImport),
+    ).toEqual([]);
   });
 
   it('services never import adapters, dialogs, the composition root or an HTTP library', () => {
-    const crossing = importsIn('services').filter((i) => ['adapters', 'dialogs', 'bot'].includes(i.layer ?? '') || isHttpLibrary(i.specifier));
+    const crossing = importsIn('services').filter(
+      (i) => ['adapters', 'dialogs', 'bot'].includes(i.layer ?? '') || isHttpLibrary(i.specifier),
+    );
     expect(crossing.map(describeImport)).toEqual([]);
   });
 
   it('dialogs never import adapters, the composition root or an HTTP library', () => {
-    const crossing = importsIn('dialogs').filter((i) => ['adapters', 'bot'].includes(i.layer ?? '') || isHttpLibrary(i.specifier));
+    const crossing = importsIn('dialogs').filter(
+      (i) => ['adapters', 'bot'].includes(i.layer ?? '') || isHttpLibrary(i.specifier),
+    );
     expect(crossing.map(describeImport)).toEqual([]);
   });
 });

@@ -26,7 +26,12 @@ function folder(): string {
 function agents(cwd: string, args: string[], env: Record<string, string> = {}, input = '') {
   const base = { ...process.env };
   delete base.STORAGE_URL;
-  return spawnSync(process.execPath, ['--import', tsx, cli, ...args], { cwd, env: { ...base, ...env }, input, encoding: 'utf8' });
+  return spawnSync(process.execPath, ['--import', tsx, cli, ...args], {
+    cwd,
+    env: { ...base, ...env },
+    input,
+    encoding: 'utf8',
+  });
 }
 
 describe('npm run agents', () => {

@@ -85,7 +85,11 @@ describe('Bot Framework channels on /api/messages', () => {
   });
 
   it('rejects malformed JSON with 400 and no stack trace', async () => {
-    const response = await fetch(`${open.url}/api/messages`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"type":' });
+    const response = await fetch(`${open.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"type":',
+    });
     expect(response.status).toBe(400);
     expect(await response.text()).not.toMatch(/at .*\.js|node_modules/);
   });

@@ -7,7 +7,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestAssistant, type TestAssistant } from '../helpers/assistant.js';
 import { openConversation } from '../helpers/directLineRest.js';
 
-const PERSONAL = ['07700 900123', '+447700900123', 'DF1 1AA', 'Priya Sharma', 'AB12 CDE', '50001234', 'priya@example.com', 'Mill Lane'];
+const PERSONAL = [
+  '07700 900123',
+  '+447700900123',
+  'DF1 1AA',
+  'Priya Sharma',
+  'AB12 CDE',
+  '50001234',
+  'priya@example.com',
+  'Mill Lane',
+];
 
 let assistant: TestAssistant;
 
@@ -46,13 +55,22 @@ describe('request and handoff log lines', () => {
     const cookie = 'agent_session=session-cookie-that-must-not-be-logged';
     await fetch(`${assistant.url}/agent/api/handoffs/nothing/accept`, {
       method: 'POST',
-      headers: { 'X-CSRF-Token': csrf, Cookie: cookie, 'User-Agent': 'ResidentsBrowser/9.9 (unique-agent-string)', 'Content-Type': 'application/json' },
+      headers: {
+        'X-CSRF-Token': csrf,
+        Cookie: cookie,
+        'User-Agent': 'ResidentsBrowser/9.9 (unique-agent-string)',
+        'Content-Type': 'application/json',
+      },
       body: '{}',
     });
-    await fetch(`${assistant.url}/v3/directline/conversations`, { method: 'POST', headers: { 'User-Agent': 'ResidentsBrowser/9.9 (unique-agent-string)' } });
+    await fetch(`${assistant.url}/v3/directline/conversations`, {
+      method: 'POST',
+      headers: { 'User-Agent': 'ResidentsBrowser/9.9 (unique-agent-string)' },
+    });
     const logs = assistant.logLines.join('\n');
     expect(logs).toContain('"url":"/agent/api/handoffs/nothing/accept"');
-    for (const secret of [csrf, 'session-cookie-that-must-not-be-logged', 'unique-agent-string', '127.0.0.1']) expect(logs).not.toContain(secret);
+    for (const secret of [csrf, 'session-cookie-that-must-not-be-logged', 'unique-agent-string', '127.0.0.1'])
+      expect(logs).not.toContain(secret);
     expect(logs).not.toMatch(/"headers":/);
     expect(logs).not.toMatch(/"remoteAddress":"[^[]/);
   });

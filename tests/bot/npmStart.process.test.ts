@@ -37,21 +37,32 @@ async function answers(port: number): Promise<boolean> {
 }
 
 describe('npm start', () => {
-  it('stops the server when it receives SIGTERM', async () => {
-    npm = spawn('npm', ['start'], {
-      env: { ...process.env, ...GENEROUS_LIMITS, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', STORAGE_URL: `sqlite:${join(dir, 'a.db')}` },
-      stdio: ['ignore', 'pipe', 'ignore'],
-      detached: true,
-    });
-    const port = await listeningPort(npm);
-    expect(await answers(port)).toBe(true);
+  it(
+    'stops the server when it receives SIGTERM',
+    async () => {
+      npm = spawn('npm', ['start'], {
+        env: {
+          ...process.env,
+          ...GENEROUS_LIMITS,
+          PORT: '0',
+          HOST: '127.0.0.1',
+          LOG_LEVEL: 'info',
+          STORAGE_URL: `sqlite:${join(dir, 'a.db')}`,
+        },
+        stdio: ['ignore', 'pipe', 'ignore'],
+        detached: true,
+      });
+      const port = await listeningPort(npm);
+      expect(await answers(port)).toBe(true);
 
-    const exited = new Promise((resolve) => npm!.once('exit', resolve));
-    npm.kill('SIGTERM');
-    await exited;
-    // npm may exit a moment before the server it passed the signal to: give that moment, bounded.
-    const deadline = Date.now() + scaled(60_000);
-    while ((await answers(port)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-    expect(await answers(port)).toBe(false);
-  }, scaled(300_000));
+      const exited = new Promise((resolve) => npm!.once('exit', resolve));
+      npm.kill('SIGTERM');
+      await exited;
+      // npm may exit a moment before the server it passed the signal to: give that moment, bounded.
+      const deadline = Date.now() + scaled(60_000);
+      while ((await answers(port)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+      expect(await answers(port)).toBe(false);
+    },
+    scaled(300_000),
+  );
 });

@@ -4,7 +4,7 @@ import { formatPounds } from '../../services/councilTax/money.js';
 import { councilTax, data, demo, FIXTURES } from './councilTaxData.js';
 
 describe('council tax bands and charges', () => {
-  it('gives 1 High Street, DF1 1AA its band and this year\'s charge', async () => {
+  it("gives 1 High Street, DF1 1AA its band and this year's charge", async () => {
     expect(await councilTax.bandFor(FIXTURES.highStreet1)).toEqual({
       propertyId: FIXTURES.highStreet1,
       address: '1 High Street, Demoford, DF1 1AA',
@@ -14,7 +14,7 @@ describe('council tax bands and charges', () => {
     });
   });
 
-  it('gives 22 Mill Lane, DF2 4QT its band and this year\'s charge', async () => {
+  it("gives 22 Mill Lane, DF2 4QT its band and this year's charge", async () => {
     expect(await councilTax.bandFor(FIXTURES.millLane22)).toMatchObject({
       address: '22 Mill Lane, Demoford, DF2 4QT',
       band: 'C',
@@ -60,7 +60,14 @@ describe('council tax bands and charges', () => {
 
 describe('topics', () => {
   it('offers topics for every council tax intent', () => {
-    for (const intent of ['counciltax.band', 'counciltax.pay', 'counciltax.discount', 'counciltax.moving', 'counciltax.account', 'counciltax.support'] as const) {
+    for (const intent of [
+      'counciltax.band',
+      'counciltax.pay',
+      'counciltax.discount',
+      'counciltax.moving',
+      'counciltax.account',
+      'counciltax.support',
+    ] as const) {
       expect(councilTax.topics(intent).length, intent).toBeGreaterThan(0);
     }
   });

@@ -44,14 +44,24 @@ for (const engine of ENGINES) {
 
     it('gives every case its own reference', async () => {
       const cases = new DbCases(database.db);
-      const refs = await Promise.all(Array.from({ length: 40 }, (_, i) => cases.open({ ...discount, conversationId: `c${i}` }, NOW)));
+      const refs = await Promise.all(
+        Array.from({ length: 40 }, (_, i) => cases.open({ ...discount, conversationId: `c${i}` }, NOW)),
+      );
       expect(new Set(refs.map((r) => r.reference)).size).toBe(40);
     });
 
     it('keeps an unverified handoff without account or property', async () => {
       const cases = new DbCases(database.db);
       const { reference } = await cases.open(
-        { kind: 'handoff', topic: 'bailiffs', priority: 'urgent', channel: 'web', conversationId: 'web-1', verified: false, details: {} },
+        {
+          kind: 'handoff',
+          topic: 'bailiffs',
+          priority: 'urgent',
+          channel: 'web',
+          conversationId: 'web-1',
+          verified: false,
+          details: {},
+        },
         NOW,
       );
       const found = await cases.get(reference);

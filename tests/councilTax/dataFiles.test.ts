@@ -35,29 +35,49 @@ function loadError(file: string, edit: (text: string) => string): DataFileError 
 
 describe('council tax data files', () => {
   it('refuse an SMS answer longer than two texts, naming the topic', () => {
-    const error = loadError('answers.json', (t) => t.replace('Bands are set by the Valuation Office Agency (VOA), not the council. If', `Bands are set by the Valuation Office Agency (VOA), not the council, ${'really '.repeat(10)}. If`));
-    expect(error.message).toMatch(/answers\.json topics\[2\] \(id challenge_band\): sms is \d+ characters filled in, longer than 2 texts/);
+    const error = loadError('answers.json', (t) =>
+      t.replace(
+        'Bands are set by the Valuation Office Agency (VOA), not the council. If',
+        `Bands are set by the Valuation Office Agency (VOA), not the council, ${'really '.repeat(10)}. If`,
+      ),
+    );
+    expect(error.message).toMatch(
+      /answers\.json topics\[2\] \(id challenge_band\): sms is \d+ characters filled in, longer than 2 texts/,
+    );
   });
 
   it('refuse a curly quote in an SMS answer', () => {
-    const error = loadError('answers.json', (t) => t.replace("If you're the only adult", 'If you\u2019re the only adult'));
-    expect(error.message).toMatch(/id single_person\): sms has characters a text message cannot carry cheaply \("\u2019"\)/);
+    const error = loadError('answers.json', (t) =>
+      t.replace("If you're the only adult", 'If you\u2019re the only adult'),
+    );
+    expect(error.message).toMatch(
+      /id single_person\): sms has characters a text message cannot carry cheaply \("\u2019"\)/,
+    );
   });
 
   it('refuse an unknown placeholder and an answer without its link', () => {
-    const error = loadError('answers.json', (t) => t.replace('before any discounts. All bands: https://www.demoford.gov.uk/counciltax/bands', 'before any {discount}.'));
+    const error = loadError('answers.json', (t) =>
+      t.replace(
+        'before any discounts. All bands: https://www.demoford.gov.uk/counciltax/bands',
+        'before any {discount}.',
+      ),
+    );
     expect(error.message).toMatch(/id band\): sms must include the moreUrl link/);
     expect(error.message).toMatch(/id band\): sms: \{discount\} is not something the assistant can fill in/);
   });
 
   it('refuse a band charge that is not its fraction of band D', () => {
     const error = loadError('charges.json', (t) => t.replace('"annualCharge": "2786.67"', '"annualCharge": "2768.67"'));
-    expect(error.message).toMatch(/charges\.json bands\[4\] \(band E\): annualCharge: £2,768.67 is not 11\/9 of band D \(£2,786.67\)/);
+    expect(error.message).toMatch(
+      /charges\.json bands\[4\] \(band E\): annualCharge: £2,768.67 is not 11\/9 of band D \(£2,786.67\)/,
+    );
   });
 
   it('refuse an account on a property the gazetteer does not hold', () => {
     const error = loadError('accounts.csv', (t) => t.replace('50002214,10013024', '50002214,19999999'));
-    expect(error.message).toMatch(/accounts\.csv row 3 \(account 50002214\): property_id: "19999999" is not a property in the gazetteer/);
+    expect(error.message).toMatch(
+      /accounts\.csv row 3 \(account 50002214\): property_id: "19999999" is not a property in the gazetteer/,
+    );
   });
 
   it('refuse an action offered by an answer that does not exist', () => {
@@ -66,7 +86,14 @@ describe('council tax data files', () => {
   });
 
   it('refuse a case action collecting a field that is not defined', () => {
-    const error = loadError('actions.json', (t) => t.replace('"collect": ["property", "name", "onlyAdultSince", "contact"]', '"collect": ["property", "name", "onlyAdultDate", "contact"]'));
-    expect(error.message).toMatch(/actions\.json actions\[0\] \(id single_person_discount\): collect: "onlyAdultDate" is not one of the fields/);
+    const error = loadError('actions.json', (t) =>
+      t.replace(
+        '"collect": ["property", "name", "onlyAdultSince", "contact"]',
+        '"collect": ["property", "name", "onlyAdultDate", "contact"]',
+      ),
+    );
+    expect(error.message).toMatch(
+      /actions\.json actions\[0\] \(id single_person_discount\): collect: "onlyAdultDate" is not one of the fields/,
+    );
   });
 });

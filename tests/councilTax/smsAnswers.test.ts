@@ -42,9 +42,16 @@ describe('council tax replies by SMS', () => {
     for (const record of accounts) {
       // The reply as the dialog would build it from a verified summary.
       const summary = {
-        accountNumber: record.accountNumber, last4: record.accountNumber.slice(-4), propertyId: record.propertyId,
-        address: record.address, name: record.name, balance: record.balance, nextInstalment: record.nextInstalment,
-        instalments: record.instalments, status: record.status, year: data.year,
+        accountNumber: record.accountNumber,
+        last4: record.accountNumber.slice(-4),
+        propertyId: record.propertyId,
+        address: record.address,
+        name: record.name,
+        balance: record.balance,
+        nextInstalment: record.nextInstalment,
+        instalments: record.instalments,
+        status: record.status,
+        year: data.year,
       };
       const reply = replies.account(summary);
       expectSendable(reply.sms, `account ${record.accountNumber}`);
@@ -63,13 +70,43 @@ describe('council tax replies by SMS', () => {
     const locked = replies.locked(new Date('2026-11-24T00:20:00Z'), now).sms;
     expect(locked).toContain('12:20am on Tuesday 24 November');
     expectSendable(locked, 'verifyLocked');
-    for (const id of Object.keys(data.messages)) expectSendable(replies.message(id, { time: '9:05pm', last4: '1234', balance: '£1.00', credit: '£1.00', nextAmount: '£1.00', nextDate: 'Monday 1 March', reference: 'HC-000001', days: '5', within: '5 working days' }).sms, id);
+    for (const id of Object.keys(data.messages))
+      expectSendable(
+        replies.message(id, {
+          time: '9:05pm',
+          last4: '1234',
+          balance: '£1.00',
+          credit: '£1.00',
+          nextAmount: '£1.00',
+          nextDate: 'Monday 1 March',
+          reference: 'HC-000001',
+          days: '5',
+          within: '5 working days',
+        }).sms,
+        id,
+      );
   });
 
   it('offers the actions the issue asks for: cases for discounts, moves and 12 instalments; a person quickly for bailiffs', () => {
-    expect(replies.action('single_person_discount')).toMatchObject({ kind: 'case', fields: [{ id: 'property', type: 'property' }, { id: 'name' }, { id: 'onlyAdultSince', type: 'date' }, { id: 'contact' }] });
-    expect(replies.action('report_move').fields.map((f) => f.id)).toEqual(expect.arrayContaining(['oldAddress', 'newAddress', 'movingDate', 'contact']));
-    expect(replies.action('switch_to_12_instalments').fields.find((f) => f.id === 'paymentDay')?.options).toEqual(['1st', '8th', '15th', '22nd', '28th']);
+    expect(replies.action('single_person_discount')).toMatchObject({
+      kind: 'case',
+      fields: [
+        { id: 'property', type: 'property' },
+        { id: 'name' },
+        { id: 'onlyAdultSince', type: 'date' },
+        { id: 'contact' },
+      ],
+    });
+    expect(replies.action('report_move').fields.map((f) => f.id)).toEqual(
+      expect.arrayContaining(['oldAddress', 'newAddress', 'movingDate', 'contact']),
+    );
+    expect(replies.action('switch_to_12_instalments').fields.find((f) => f.id === 'paymentDay')?.options).toEqual([
+      '1st',
+      '8th',
+      '15th',
+      '22nd',
+      '28th',
+    ]);
     expect(replies.action('bailiffs')).toMatchObject({ kind: 'handoff', priority: 'urgent' });
     expect(councilTax.answer('summons_bailiffs').offers).toBe('bailiffs');
     expect(replies.action('account_request')).toMatchObject({ kind: 'handoff', requiresVerification: true });

@@ -54,7 +54,12 @@ for (const engine of ENGINES) {
       testDb = await engine.create();
       database = await openDatabase(testDb.url);
       grants = new VerificationGrants(database.db);
-      accounts = new VerifiedAccounts(new EmbeddedAccountLookup(data), new VerificationAttempts(database.db, data.verification), grants, data.verification);
+      accounts = new VerifiedAccounts(
+        new EmbeddedAccountLookup(data),
+        new VerificationAttempts(database.db, data.verification),
+        grants,
+        data.verification,
+      );
     });
     afterAll(async () => {
       await database.close();
@@ -68,7 +73,10 @@ for (const engine of ENGINES) {
     it('shows the balance and next instalment after the right account number and postcode', async () => {
       const who = subject();
       const result = await accounts.verify(input(who, { accountNumber: '5000 1234', postcode: 'df11aa' }), T0);
-      expect(result).toMatchObject({ ok: true, account: { accountNumber: '50001234', last4: '1234', propertyId: '10001001', balance: 40532 } });
+      expect(result).toMatchObject({
+        ok: true,
+        account: { accountNumber: '50001234', last4: '1234', propertyId: '10001001', balance: 40532 },
+      });
       const account = await accounts.balance(who, at(MINUTE));
       // Each test runs a day later than the last: the file's 1 December instalment, or (once that
       // has passed) the 1st of the next month, never a day already gone.
@@ -97,7 +105,8 @@ for (const engine of ENGINES) {
     it(`locks after ${MAX} failures, refuses even the right pair, and unlocks when the time has passed`, async () => {
       const who = subject();
       const results = [];
-      for (let i = 0; i < MAX; i++) results.push(await accounts.verify(input(who, { postcode: 'DF9 9ZZ' }), at(i * MINUTE)));
+      for (let i = 0; i < MAX; i++)
+        results.push(await accounts.verify(input(who, { postcode: 'DF9 9ZZ' }), at(i * MINUTE)));
       expect(results.slice(0, -1).every((r) => !r.ok && r.reason === 'no_match')).toBe(true);
       const lockedUntil = at((MAX - 1) * MINUTE + LOCK);
       expect(results.at(-1)).toEqual({ ok: false, reason: 'locked', lockedUntil });
@@ -113,14 +122,19 @@ for (const engine of ENGINES) {
       const account = { accountNumber: '50005027', postcode: 'DF2 6HT' };
       const PER_ACCOUNT = data.verification.maxFailedPerAccount;
       expect(PER_ACCOUNT).toBeGreaterThan(MAX);
-      for (let i = 0; i < PER_ACCOUNT; i++) await accounts.verify(input(subject(), { ...account, postcode: 'DF1 1AA' }), at(i * MINUTE));
+      for (let i = 0; i < PER_ACCOUNT; i++)
+        await accounts.verify(input(subject(), { ...account, postcode: 'DF1 1AA' }), at(i * MINUTE));
       const owner = subject();
       const refused = await accounts.verify(input(owner, account), at(PER_ACCOUNT * MINUTE));
       expect(refused).toMatchObject({ ok: false, reason: 'locked' });
       // The holder can still check by text, and other accounts are unaffected.
-      expect(await accounts.verify(input(`sms-${owner}`, { ...account, channel: 'sms' }), at(PER_ACCOUNT * MINUTE))).toMatchObject({ ok: true });
+      expect(
+        await accounts.verify(input(`sms-${owner}`, { ...account, channel: 'sms' }), at(PER_ACCOUNT * MINUTE)),
+      ).toMatchObject({ ok: true });
       expect(await accounts.verify(input(subject()), at(PER_ACCOUNT * MINUTE))).toMatchObject({ ok: true });
-      expect(await accounts.verify(input(owner, account), at((PER_ACCOUNT - 1) * MINUTE + LOCK))).toMatchObject({ ok: true });
+      expect(await accounts.verify(input(owner, account), at((PER_ACCOUNT - 1) * MINUTE + LOCK))).toMatchObject({
+        ok: true,
+      });
     });
 
     it('lets no one person lock a resident out: fewer failures than the account limit leave the account open', async () => {
@@ -129,18 +143,25 @@ for (const engine of ENGINES) {
       const client = 'attacker-address';
       const results = [];
       for (let i = 0; i < data.verification.maxFailedPerAccount + 5; i++) {
-        results.push(await accounts.verify(input(subject(), { ...account, postcode: 'DF1 1AA', client }), at(i * MINUTE)));
+        results.push(
+          await accounts.verify(input(subject(), { ...account, postcode: 'DF1 1AA', client }), at(i * MINUTE)),
+        );
       }
       expect(results.filter((r) => !r.ok && r.reason === 'locked').length).toBeGreaterThan(0);
       // The resident, from their own address, still gets in.
-      expect(await accounts.verify(input(subject(), { ...account, client: 'resident-address' }), at(30 * MINUTE))).toMatchObject({ ok: true });
+      expect(
+        await accounts.verify(input(subject(), { ...account, client: 'resident-address' }), at(30 * MINUTE)),
+      ).toMatchObject({ ok: true });
     });
 
-    it('does not let a locked-out conversation use up another account\'s tries', async () => {
+    it("does not let a locked-out conversation use up another account's tries", async () => {
       const who = subject();
       for (let i = 0; i < MAX; i++) await accounts.verify(input(who, { postcode: 'DF9 9ZZ' }), T0);
       const other = { accountNumber: '50006003', postcode: 'DF3 2YR' };
-      for (let i = 0; i < MAX + 2; i++) expect(await accounts.verify(input(who, { ...other, postcode: 'DF9 9ZZ' }), at(i))).toMatchObject({ reason: 'locked' });
+      for (let i = 0; i < MAX + 2; i++)
+        expect(await accounts.verify(input(who, { ...other, postcode: 'DF9 9ZZ' }), at(i))).toMatchObject({
+          reason: 'locked',
+        });
       expect(await accounts.verify(input(subject(), other), at(MINUTE))).toMatchObject({ ok: true });
     });
 
@@ -149,13 +170,20 @@ for (const engine of ENGINES) {
       const PER_ACCOUNT = data.verification.maxFailedPerAccount;
       const results = [];
       for (let i = 0; i <= PER_ACCOUNT; i++) results.push(await accounts.verify(input(subject(), made), at(i)));
-      expect(results.map((r) => (r.ok ? 'ok' : r.reason))).toEqual([...Array(PER_ACCOUNT - 1).fill('no_match'), 'locked', 'locked']);
+      expect(results.map((r) => (r.ok ? 'ok' : r.reason))).toEqual([
+        ...Array(PER_ACCOUNT - 1).fill('no_match'),
+        'locked',
+        'locked',
+      ]);
     });
 
     it('forgets failures once the window has passed without a lock', async () => {
       const who = subject();
       for (let i = 0; i < MAX - 1; i++) await accounts.verify(input(who, { postcode: 'DF9 9ZZ' }), T0);
-      expect(await accounts.verify(input(who, { postcode: 'DF9 9ZZ' }), at(LOCK + 1))).toEqual({ ok: false, reason: 'no_match' });
+      expect(await accounts.verify(input(who, { postcode: 'DF9 9ZZ' }), at(LOCK + 1))).toEqual({
+        ok: false,
+        reason: 'no_match',
+      });
     });
 
     it('starts the count afresh after a success', async () => {
@@ -165,14 +193,17 @@ for (const engine of ENGINES) {
       expect(await accounts.verify(input(who, { postcode: 'DF9 9ZZ' }), T0)).toEqual({ ok: false, reason: 'no_match' });
     });
 
-    it('does not let someone reset their address\'s limit by checking their own account between guesses', async () => {
+    it("does not let someone reset their address's limit by checking their own account between guesses", async () => {
       const client = 'sprayer-address';
       const PER_CLIENT = data.verification.maxFailedPerClient;
       const outcomes = [];
       for (let i = 0; i < PER_CLIENT + 2; i++) {
         // Their own account, correctly, then a guess at someone else's: each in a fresh chat.
         await accounts.verify(input(subject(), { client }), at(i * MINUTE));
-        const guess = await accounts.verify(input(subject(), { accountNumber: '50005027', postcode: 'DF1 1AA', client }), at(i * MINUTE));
+        const guess = await accounts.verify(
+          input(subject(), { accountNumber: '50005027', postcode: 'DF1 1AA', client }),
+          at(i * MINUTE),
+        );
         outcomes.push(guess.ok ? 'ok' : guess.reason);
       }
       expect(outcomes.slice(0, PER_CLIENT - 1)).toEqual(Array(PER_CLIENT - 1).fill('no_match'));
@@ -181,7 +212,9 @@ for (const engine of ENGINES) {
 
     it('compares no more than the limit when many wrong checks arrive at once', async () => {
       const who = subject();
-      const results = await Promise.all(Array.from({ length: 8 }, () => accounts.verify(input(who, { postcode: 'DF9 9ZZ' }), T0)));
+      const results = await Promise.all(
+        Array.from({ length: 8 }, () => accounts.verify(input(who, { postcode: 'DF9 9ZZ' }), T0)),
+      );
       expect(results.filter((r) => !r.ok && r.reason === 'no_match').length).toBeLessThanOrEqual(MAX);
       expect(results.filter((r) => !r.ok && r.reason === 'locked').length).toBeGreaterThanOrEqual(8 - MAX);
     });
@@ -198,23 +231,36 @@ for (const engine of ENGINES) {
     it('counts nothing against a resident when the council tax system is unavailable', async () => {
       const who = subject();
       const down = new VerifiedAccounts(
-        { match: async () => { throw new BackOfficeUnavailableError('councilTax', 'timeout', 'test'); }, get: async () => null },
+        {
+          match: async () => {
+            throw new BackOfficeUnavailableError('councilTax', 'timeout', 'test');
+          },
+          get: async () => null,
+        },
         new VerificationAttempts(database.db, data.verification),
         grants,
         data.verification,
       );
       for (let i = 0; i < MAX + 2; i++) {
-        await expect(down.verify(input(who, { client: 'client-down' }), at(i * MINUTE))).rejects.toBeInstanceOf(BackOfficeUnavailableError);
+        await expect(down.verify(input(who, { client: 'client-down' }), at(i * MINUTE))).rejects.toBeInstanceOf(
+          BackOfficeUnavailableError,
+        );
       }
       // Back up: the resident's own tries are all still there, and the right pair opens the account.
-      for (let i = 0; i < MAX - 1; i++) expect(await accounts.verify(input(who, { postcode: 'DF9 9ZZ' }), at(10 * MINUTE))).toEqual({ ok: false, reason: 'no_match' });
+      for (let i = 0; i < MAX - 1; i++)
+        expect(await accounts.verify(input(who, { postcode: 'DF9 9ZZ' }), at(10 * MINUTE))).toEqual({
+          ok: false,
+          reason: 'no_match',
+        });
       expect(await accounts.verify(input(who, { client: 'client-down' }), at(11 * MINUTE))).toMatchObject({ ok: true });
     });
 
     it('keeps a grant in the store until it expires, and ends it on request', async () => {
       const who = subject();
       await grants.grant(who, '50001234', 15 * MINUTE, T0);
-      expect(await new VerificationGrants(database.db).current(who, at(14 * MINUTE))).toMatchObject({ accountNumber: '50001234' });
+      expect(await new VerificationGrants(database.db).current(who, at(14 * MINUTE))).toMatchObject({
+        accountNumber: '50001234',
+      });
       expect(await grants.current(who, at(15 * MINUTE))).toBeNull();
       await grants.grant(who, '50001234', 15 * MINUTE, T0);
       await accounts.forget(who);

@@ -100,7 +100,10 @@ describe('collection dates that move', () => {
     await runConversation(web, [
       {
         say: 'bin day for 1 High Street DF1 1AA',
-        expect: [/Monday 28 December\**: rubbish \(black bin\) \(moved from Friday 25 December because of Christmas and New Year\)/, /Monday 4 January 2027\**: recycling/],
+        expect: [
+          /Monday 28 December\**: rubbish \(black bin\) \(moved from Friday 25 December because of Christmas and New Year\)/,
+          /Monday 4 January 2027\**: recycling/,
+        ],
       },
     ]);
   });
@@ -110,7 +113,9 @@ describe('collection dates that move', () => {
     await runConversation(await council.webResident(), [
       {
         say: 'bin day 1 Church Street DF1 1AN',
-        expect: [/Tuesday 1 September\**: food waste \(food caddy\) \(moved from Monday 31 August because of Summer bank holiday\)/],
+        expect: [
+          /Tuesday 1 September\**: food waste \(food caddy\) \(moved from Monday 31 August because of Summer bank holiday\)/,
+        ],
       },
     ]);
   });
@@ -126,6 +131,8 @@ describe('collection dates that move', () => {
   it('gives a collection today as today', async () => {
     now = new Date('2026-11-23T09:00:00Z');
     const sms = council.smsResident();
-    await runConversation(sms, [{ say: 'bin day 14 mill lane df2 4qt', expect: [/14 Mill Lane:/, /today rubbish \(black bin\)/] }]);
+    await runConversation(sms, [
+      { say: 'bin day 14 mill lane df2 4qt', expect: [/14 Mill Lane:/, /today rubbish \(black bin\)/] },
+    ]);
   });
 });

@@ -61,7 +61,11 @@ describe.each(['web', 'sms'] as const)('council tax on %s', (channel) => {
       const r = await resident(channel);
       await runConversation(r, [
         { say: 'when is my next council tax payment due', expect: [/account number/i] },
-        { say: '50001234 DF1 1AA', expect: [/next instalment of \W*£202\.66\W* is due on \W*Friday 1 January/], never: [/1 December/] },
+        {
+          say: '50001234 DF1 1AA',
+          expect: [/next instalment of \W*£202\.66\W* is due on \W*Friday 1 January/],
+          never: [/1 December/],
+        },
       ]);
     } finally {
       now = START;
@@ -78,7 +82,12 @@ describe.each(['web', 'sms'] as const)('council tax on %s', (channel) => {
     await runConversation(await resident(channel), [
       {
         say: text,
-        expect: [new RegExp(escapeRegExp(band.address.split(',')[0] ?? '')), new RegExp(`band \\**${band.band}\\b`), new RegExp(escapeRegExp(formatPounds(band.annualCharge))), new RegExp(escapeRegExp(band.year))],
+        expect: [
+          new RegExp(escapeRegExp(band.address.split(',')[0] ?? '')),
+          new RegExp(`band \\**${band.band}\\b`),
+          new RegExp(escapeRegExp(formatPounds(band.annualCharge))),
+          new RegExp(escapeRegExp(band.year)),
+        ],
         never: [/postcode\?/i],
       },
     ]);
@@ -123,13 +132,27 @@ describe.each(['web', 'sms'] as const)('council tax on %s', (channel) => {
       { say: 'not sure', expect: [/phone number or an email/i] },
       {
         say: 'sam.taylor@example.com',
-        expect: [/check/i, /22 Mill Lane, Demoford, DF2 4QT/, /Sam Taylor/, /16 Nov/, /sam\.taylor@example\.com/, /Is that right/i],
+        expect: [
+          /check/i,
+          /22 Mill Lane, Demoford, DF2 4QT/,
+          /Sam Taylor/,
+          /16 Nov/,
+          /sam\.taylor@example\.com/,
+          /Is that right/i,
+        ],
         never: [/HC-\d{6}/],
       },
       { say: 'yes', expect: [/Your reference is \**HC-\d{6}/, /10 working days/] },
     ]);
     const opened = await caseIn(transcript.at(-1) ?? []);
-    expect(opened).toMatchObject({ kind: 'council_tax_request', topic: 'single_person_discount', priority: 'normal', contact: 'sam.taylor@example.com', verified: false, propertyId: FIXTURES.millLane22 });
+    expect(opened).toMatchObject({
+      kind: 'council_tax_request',
+      topic: 'single_person_discount',
+      priority: 'normal',
+      contact: 'sam.taylor@example.com',
+      verified: false,
+      propertyId: FIXTURES.millLane22,
+    });
     expect(opened.details).toMatchObject({ name: 'Sam Taylor', onlyAdultSince: '2026-11-16' });
   });
 
@@ -141,7 +164,11 @@ describe.each(['web', 'sms'] as const)('council tax on %s', (channel) => {
       { say: '1 High Street, DF1 1AA', expect: [/full name/i] },
       { say: 'Jo Bloggs', expect: [/day of the month/i] },
       { say: '8th', expect: [/phone number or email/i] },
-      { say: channel === 'web' ? '07700900123' : 'SAME', expect: [/Payment day: 8th/, /07700 900123/], never: [/HC-\d{6}/, /\+44/] },
+      {
+        say: channel === 'web' ? '07700900123' : 'SAME',
+        expect: [/Payment day: 8th/, /07700 900123/],
+        never: [/HC-\d{6}/, /\+44/],
+      },
       { say: 'no the payment day is wrong', expect: [/day of the month/i], never: [/HC-\d{6}/] },
       { say: '15th', expect: [/Payment day: 15th/, /Is that right/i], never: [/HC-\d{6}/] },
       { say: 'change my name', expect: [/full name/i] },
@@ -162,14 +189,22 @@ describe.each(['web', 'sms'] as const)('council tax on %s', (channel) => {
     ]);
     const transcript = await runConversation(person, [
       { say: 'I live on my own now', expect: [/Apply for single person discount/] },
-      { say: channel === 'web' ? 'Apply for single person discount' : '1', expect: [/full name/i], never: [/which property/i] },
+      {
+        say: channel === 'web' ? 'Apply for single person discount' : '1',
+        expect: [/full name/i],
+        never: [/which property/i],
+      },
       { say: 'Priya Sharma', expect: [/only adult/i] },
       { say: '1 October', expect: [/phone number or email/i] },
       { say: channel === 'web' ? 'priya@example.com' : 'SAME', expect: [/1 High Street/] },
       { say: 'yes', expect: [/HC-\d{6}/] },
     ]);
     const opened = await caseIn(transcript.at(-1) ?? []);
-    expect(opened).toMatchObject({ verified: true, accountNumber: HIGH_STREET_ACCOUNT.accountNumber, propertyId: FIXTURES.highStreet1 });
+    expect(opened).toMatchObject({
+      verified: true,
+      accountNumber: HIGH_STREET_ACCOUNT.accountNumber,
+      propertyId: FIXTURES.highStreet1,
+    });
   });
 
   it('a case opened in the conversation is in front of the agent who picks it up later', async () => {
@@ -187,7 +222,10 @@ describe.each(['web', 'sms'] as const)('council tax on %s', (channel) => {
     await runConversation(person, [{ say: 'can I speak to a person please', expect: [/in the queue/] }]);
     const waiting = (await queue.waiting()).filter((r) => r.collected.references?.includes(opened.reference));
     expect(waiting).toHaveLength(1);
-    expect(waiting[0]?.collected).toMatchObject({ propertyId: FIXTURES.millLane22, address: '22 Mill Lane, Demoford, DF2 4QT' });
+    expect(waiting[0]?.collected).toMatchObject({
+      propertyId: FIXTURES.millLane22,
+      address: '22 Mill Lane, Demoford, DF2 4QT',
+    });
   });
 
   it('takes a move, with the direction as a choice, and on SMS the number texting us as the contact', async () => {
@@ -203,7 +241,12 @@ describe.each(['web', 'sms'] as const)('council tax on %s', (channel) => {
       { say: '12 December', expect: [/phone number or email/i] },
       {
         say: channel === 'web' ? '07700 900777' : 'SAME',
-        expect: [/Moving from: 22 Mill Lane DF2 4QT/, /Moving to: 5 Station Road, Othertown, OT1 2AB/, /Moving date: Sat(urday)? 12 Dec/, /07700 900777/],
+        expect: [
+          /Moving from: 22 Mill Lane DF2 4QT/,
+          /Moving to: 5 Station Road, Othertown, OT1 2AB/,
+          /Moving date: Sat(urday)? 12 Dec/,
+          /07700 900777/,
+        ],
         never: [/HC-\d{6}/],
       },
       { say: 'yep', expect: [/HC-\d{6}/] },
@@ -211,7 +254,12 @@ describe.each(['web', 'sms'] as const)('council tax on %s', (channel) => {
     const opened = await caseIn(transcript.at(-1) ?? []);
     expect(opened.topic).toBe('report_move');
     expect(opened.contact).toBe(number);
-    expect(opened.details).toMatchObject({ movingDirection: 'Moving out of Demoford', movingDate: '2026-12-12', oldAddress: '22 Mill Lane DF2 4QT', newAddress: '5 Station Road, Othertown, OT1 2AB' });
+    expect(opened.details).toMatchObject({
+      movingDirection: 'Moving out of Demoford',
+      movingDate: '2026-12-12',
+      oldAddress: '22 Mill Lane DF2 4QT',
+      newAddress: '5 Station Road, Othertown, OT1 2AB',
+    });
     // The address in the borough is the property the council tax team acts on.
     expect(opened.propertyId).toBe(FIXTURES.millLane22);
   });
@@ -219,11 +267,23 @@ describe.each(['web', 'sms'] as const)('council tax on %s', (channel) => {
   it('shows nothing of an account before the check, and the balance after it', async () => {
     now = START;
     await runConversation(await resident(channel), [
-      { say: "what's my council tax balance", expect: [/account number/i, /postcode/i], never: [balance, /£/, /Morgan/] },
+      {
+        say: "what's my council tax balance",
+        expect: [/account number/i, /postcode/i],
+        never: [balance, /£/, /Morgan/],
+      },
       { say: HIGH_STREET_ACCOUNT.accountNumber, expect: [/postcode/i], never: [balance, /£/] },
-      { say: 'DF2 4QT', expect: [/those details don't match/], never: [balance, /£/, /postcode (is|was) wrong/i, /account number (is|was) wrong/i] },
+      {
+        say: 'DF2 4QT',
+        expect: [/those details don't match/],
+        never: [balance, /£/, /postcode (is|was) wrong/i, /account number (is|was) wrong/i],
+      },
       { say: '5000 9999 DF1 1AA', expect: [/those details don't match/], never: [balance, /£/] },
-      { say: `${HIGH_STREET_ACCOUNT.accountNumber} ${HIGH_STREET_ACCOUNT.postcode}`, expect: [/ending \**1234/, balance, /next instalment/i], never: [new RegExp(HIGH_STREET_ACCOUNT.accountNumber), /Morgan/] },
+      {
+        say: `${HIGH_STREET_ACCOUNT.accountNumber} ${HIGH_STREET_ACCOUNT.postcode}`,
+        expect: [/ending \**1234/, balance, /next instalment/i],
+        never: [new RegExp(HIGH_STREET_ACCOUNT.accountNumber), /Morgan/],
+      },
     ]);
   });
 
@@ -234,9 +294,17 @@ describe.each(['web', 'sms'] as const)('council tax on %s', (channel) => {
       { say: 'how much council tax do I owe', expect: [/account number/i] },
       { say: '50001234 DF9 9ZZ', expect: [/don't match/] },
       { say: '50001234 DF2 4QT', expect: [/don't match/] },
-      { say: '50001234 DF1 1AB', expect: [/can't check account details again until \**10:30am/], never: [/don't match/] },
+      {
+        say: '50001234 DF1 1AB',
+        expect: [/can't check account details again until \**10:30am/],
+        never: [/don't match/],
+      },
       { say: 'what is my council tax balance', expect: [/account number/i] },
-      { say: `${HIGH_STREET_ACCOUNT.accountNumber} ${HIGH_STREET_ACCOUNT.postcode}`, expect: [/until \**10:30am/], never: [balance, /£/] },
+      {
+        say: `${HIGH_STREET_ACCOUNT.accountNumber} ${HIGH_STREET_ACCOUNT.postcode}`,
+        expect: [/until \**10:30am/],
+        never: [balance, /£/],
+      },
     ]);
     now = new Date(START.getTime() + 31 * 60_000);
     await runConversation(r, [
@@ -250,11 +318,20 @@ describe.each(['web', 'sms'] as const)('council tax on %s', (channel) => {
     now = START;
     await runConversation(await resident(channel), [
       { say: 'can I have a copy of my council tax bill', expect: [/account number/i] },
-      { say: `${HIGH_STREET_ACCOUNT.accountNumber} ${HIGH_STREET_ACCOUNT.postcode}`, expect: [balance, /number \d+ in the queue/i] },
+      {
+        say: `${HIGH_STREET_ACCOUNT.accountNumber} ${HIGH_STREET_ACCOUNT.postcode}`,
+        expect: [balance, /number \d+ in the queue/i],
+      },
     ]);
     const queued = await queue.waiting();
-    const request = queued.find((r) => r.topic === 'account_request' && r.channelId === (channel === 'web' ? 'directline' : 'sms'));
-    expect(request).toMatchObject({ priority: 'normal', reason: 'Copy of a bill', collected: { verified: { accountNumber: HIGH_STREET_ACCOUNT.accountNumber } } });
+    const request = queued.find(
+      (r) => r.topic === 'account_request' && r.channelId === (channel === 'web' ? 'directline' : 'sms'),
+    );
+    expect(request).toMatchObject({
+      priority: 'normal',
+      reason: 'Copy of a bill',
+      collected: { verified: { accountNumber: HIGH_STREET_ACCOUNT.accountNumber } },
+    });
   });
 
   it.each([
@@ -270,13 +347,20 @@ describe.each(['web', 'sms'] as const)('council tax on %s', (channel) => {
     const number = `+447700900${String(supportNumber).padStart(3, '0')}`;
     const r = await resident(channel, number);
     await runConversation(r, [
-      { say: text, expect: [/StepChange|Council Tax Support/, /putting you straight through to a person|Putting you through to a person/i] },
+      {
+        say: text,
+        expect: [
+          /StepChange|Council Tax Support/,
+          /putting you straight through to a person|Putting you through to a person/i,
+        ],
+      },
     ]);
     // Hardship, summonses and bailiffs go to the front of the contact centre's queue, with
     // what the resident said shown to the agent.
     const queued = await queue.waiting();
     const mine = [];
-    for (const request of queued) if ((await queue.messages(request.id)).some((m) => m.text === text)) mine.push(request);
+    for (const request of queued)
+      if ((await queue.messages(request.id)).some((m) => m.text === text)) mine.push(request);
     expect(mine.at(-1)).toMatchObject({ priority: 'urgent', reason });
     expect(queued[0]?.priority).toBe('urgent');
   });
@@ -296,10 +380,17 @@ describe('council tax by SMS', () => {
     const number = '+447700900555';
     const sms = await resident('sms', number);
     const texts = [
-      'what council tax band is 22 Mill Lane DF2 4QT', 'I think my band is wrong', 'how do I pay my council tax',
-      'can I pay council tax in 12 instalments', 'I live on my own now', 'are students exempt from council tax',
-      'carers council tax discount', 'what discounts are there on council tax', "I'm moving house, what do I do about council tax",
-      "what's my council tax balance", `${HIGH_STREET_ACCOUNT.accountNumber} ${HIGH_STREET_ACCOUNT.postcode}`,
+      'what council tax band is 22 Mill Lane DF2 4QT',
+      'I think my band is wrong',
+      'how do I pay my council tax',
+      'can I pay council tax in 12 instalments',
+      'I live on my own now',
+      'are students exempt from council tax',
+      'carers council tax discount',
+      'what discounts are there on council tax',
+      "I'm moving house, what do I do about council tax",
+      "what's my council tax balance",
+      `${HIGH_STREET_ACCOUNT.accountNumber} ${HIGH_STREET_ACCOUNT.postcode}`,
     ];
     for (const text of texts) {
       const before = council.fakeTwilio.sentTo(number).length;
@@ -330,9 +421,13 @@ describe('council tax by SMS', () => {
       { say: `${HIGH_STREET_ACCOUNT.accountNumber} ${HIGH_STREET_ACCOUNT.postcode}`, expect: [balance] },
     ]);
     now = new Date(START.getTime() + 10 * 60_000);
-    await runConversation(sms, [{ say: 'how much council tax do I owe', expect: [balance], never: [/account number/i] }]);
+    await runConversation(sms, [
+      { say: 'how much council tax do I owe', expect: [balance], never: [/account number/i] },
+    ]);
     now = new Date(START.getTime() + 16 * 60_000);
-    await runConversation(sms, [{ say: 'how much council tax do I owe', expect: [/account number/i], never: [balance] }]);
+    await runConversation(sms, [
+      { say: 'how much council tax do I owe', expect: [/account number/i], never: [balance] },
+    ]);
     now = START;
   });
 });

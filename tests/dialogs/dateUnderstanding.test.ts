@@ -53,7 +53,11 @@ describe('a date as residents write it', () => {
   });
 
   it('"over christmas" is a period with its first and last day', () => {
-    expect(dateIn('are my bins changed over christmas', now)).toMatchObject({ value: '2026-12-24', until: '2027-01-03', named: 'Christmas' });
+    expect(dateIn('are my bins changed over christmas', now)).toMatchObject({
+      value: '2026-12-24',
+      until: '2027-01-03',
+      named: 'Christmas',
+    });
   });
 
   it('keeps the time of day said with the date', () => {
@@ -61,10 +65,15 @@ describe('a date as residents write it', () => {
     expect(dateIn('next friday in the afternoon', now)).toMatchObject({ value: '2026-12-11', dayPart: 'afternoon' });
   });
 
-  it.each(['last week', 'change the day of my permit TP-123456', 'at 3', '22 Mill Lane DF2 4QT', 'AB12 CDE', '2.4 metres', 'i have 2 bins'])(
-    '"%s" names no day',
-    (text) => {
-      expect(datesIn(text, now, { bankHolidays })).toEqual([]);
-    },
-  );
+  it.each([
+    'last week',
+    'change the day of my permit TP-123456',
+    'at 3',
+    '22 Mill Lane DF2 4QT',
+    'AB12 CDE',
+    '2.4 metres',
+    'i have 2 bins',
+  ])('"%s" names no day', (text) => {
+    expect(datesIn(text, now, { bankHolidays })).toEqual([]);
+  });
 });

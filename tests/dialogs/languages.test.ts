@@ -67,7 +67,9 @@ describe('content in a second language, added as data', () => {
   it('refuses to start with a translation of a message that does not exist in English', () => {
     const broken = councilWithFixtureLanguage({ greetinq: { web: 'typo', sms: 'typo' } });
     try {
-      expect(() => Messages.load(broken)).toThrow(/messages\.cy\.json: message "greetinq" is not in any messages\.json/);
+      expect(() => Messages.load(broken)).toThrow(
+        /messages\.cy\.json: message "greetinq" is not in any messages\.json/,
+      );
     } finally {
       rmSync(broken, { recursive: true, force: true });
     }

@@ -11,8 +11,14 @@ const content = JSON.parse(readFileSync('data/demo/messages.json', 'utf8')) as {
   menus: Record<string, string>;
 };
 // "Yes" and "No" answer "did this answer your question?", asked only after a job: tested there.
-const ANSWERS = new Set(Object.entries(content.messages).filter(([id]) => id === 'answered.ask').flatMap(([, m]) => m.choices ?? []));
-const buttons = [...new Set(Object.values(content.messages).flatMap((m) => m.choices ?? []))].filter((b) => !ANSWERS.has(b));
+const ANSWERS = new Set(
+  Object.entries(content.messages)
+    .filter(([id]) => id === 'answered.ask')
+    .flatMap(([, m]) => m.choices ?? []),
+);
+const buttons = [...new Set(Object.values(content.messages).flatMap((m) => m.choices ?? []))].filter(
+  (b) => !ANSWERS.has(b),
+);
 
 let council: TestCouncil;
 beforeAll(async () => {

@@ -33,7 +33,10 @@ describe('missed bins', () => {
       { say: '1', expect: [/which bin/i, /\[Rubbish \(black bin\)\]/] },
     ]).then(async () =>
       runConversation(await council.webResident(), [
-        { say: 'rubbish not collected at 1 High Street DF1 1AA', expect: [/MB-\d{6}/, /Friday 27 November/, /Tuesday 1 December/] },
+        {
+          say: 'rubbish not collected at 1 High Street DF1 1AA',
+          expect: [/MB-\d{6}/, /Friday 27 November/, /Tuesday 1 December/],
+        },
       ]),
     );
     const reference = /MB-\d{6}/.exec(first?.join(' ') ?? '')?.[0];
@@ -70,7 +73,10 @@ describe('missed bins', () => {
   it('says when it is too late to report, and when the next collection is', async () => {
     now = new Date('2026-11-27T19:00:00Z');
     await runConversation(await council.webResident(), [
-      { say: 'my recycling was missed last week, 1 High Street DF1 1AA', expect: [/too late/i, /Friday 20 November/, /4 December/] },
+      {
+        say: 'my recycling was missed last week, 1 High Street DF1 1AA',
+        expect: [/too late/i, /Friday 20 November/, /4 December/],
+      },
     ]);
   });
 

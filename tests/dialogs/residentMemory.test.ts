@@ -29,11 +29,18 @@ describe.each(['web', 'sms'] as const)('within a conversation, on %s', (channel)
     now = START;
     const r = await resident(channel, '+447700900611');
     await runConversation(r, [
-      { say: `van permit for AB12 CDE, ${channel === 'web' ? '25' : '29'} High Street DF1 1PH, quarry road 1 december morning`, expect: [/household waste/i] },
+      {
+        say: `van permit for AB12 CDE, ${channel === 'web' ? '25' : '29'} High Street DF1 1PH, quarry road 1 december morning`,
+        expect: [/household waste/i],
+      },
       { say: 'yes', expect: [{ web: /mobile/i, sms: /Tue\w* 1 Dec/ }] },
       ...(channel === 'web' ? [{ say: 'no thanks', expect: [/Tue\w* 1 Dec/] }] : []),
       { say: 'yes', expect: [/TP-\d{6}/] },
-      { say: 'i need another tip permit for thursday 3rd dec pls', expect: [/High Street/, /Is this for the van AB12 CDE again\?/], never: [/what's the postcode/i] },
+      {
+        say: 'i need another tip permit for thursday 3rd dec pls',
+        expect: [/High Street/, /Is this for the van AB12 CDE again\?/],
+        never: [/what's the postcode/i],
+      },
       { say: 'yep', expect: [/Thu\w* 3 Dec/], never: [/registration/i, /What will you bring/i] },
     ]);
   });
@@ -42,12 +49,19 @@ describe.each(['web', 'sms'] as const)('within a conversation, on %s', (channel)
     now = START;
     const r = await resident(channel, '+447700900612');
     await runConversation(r, [
-      { say: `van permit for KX19 ABC, ${channel === 'web' ? '37' : '45'} High Street DF1 1PH, quarry road 2 december morning`, expect: [/household waste/i] },
+      {
+        say: `van permit for KX19 ABC, ${channel === 'web' ? '37' : '45'} High Street DF1 1PH, quarry road 2 december morning`,
+        expect: [/household waste/i],
+      },
       { say: 'yes', expect: [{ web: /mobile/i, sms: /Wed\w* 2 Dec/ }] },
       ...(channel === 'web' ? [{ say: 'no thanks', expect: [/Wed\w* 2 Dec/] }] : []),
       { say: 'yes', expect: [/TP-\d{6}/] },
       { say: 'i need another permit for friday', expect: [/Is this for the van KX19 ABC again\?/] },
-      { say: 'no its my mates pickup this time, reg LM65 XYZ', expect: [/tip|free|time/i], never: [/KX19 ABC/, /What will you bring/i] },
+      {
+        say: 'no its my mates pickup this time, reg LM65 XYZ',
+        expect: [/tip|free|time/i],
+        never: [/KX19 ABC/, /What will you bring/i],
+      },
     ]);
   });
 });
@@ -58,8 +72,12 @@ describe('a returning SMS number', () => {
     const r = council.smsResident('+447700900613');
     await runConversation(r, [{ say: 'bin day for 1 High Street DF1 1AA', expect: [/1 High Street/] }]);
     now = new Date(START.getTime() + 3 * 3_600_000);
-    await runConversation(r, [{ say: 'when is my bin day', expect: [/For 1 High Street/], never: [/what's the postcode/i] }]);
+    await runConversation(r, [
+      { say: 'when is my bin day', expect: [/For 1 High Street/], never: [/what's the postcode/i] },
+    ]);
     now = new Date(START.getTime() + (3 + REMEMBER_HOURS + 1) * 3_600_000);
-    await runConversation(r, [{ say: 'when is my bin day', expect: [/what's the postcode/i], never: [/1 High Street/] }]);
+    await runConversation(r, [
+      { say: 'when is my bin day', expect: [/what's the postcode/i], never: [/1 High Street/] },
+    ]);
   });
 });

@@ -10,9 +10,12 @@ import { escapeRegExp } from '../../intents/entities/words.js';
 import { runConversation } from '../helpers/conversationTable.js';
 import { greetedResident, startTestCouncil, type Resident, type TestCouncil } from '../helpers/residents.js';
 
-const table = JSON.parse(readFileSync('data/demo/signposts/signposts.json', 'utf8')) as { signposts: { id: string; url: string }[] };
+const table = JSON.parse(readFileSync('data/demo/signposts/signposts.json', 'utf8')) as {
+  signposts: { id: string; url: string }[];
+};
 /** On SMS the link is given too (as text), so both channels show the page. */
-const linkOf = (id: string) => new RegExp(escapeRegExp(table.signposts.find((s) => s.id === id)?.url ?? `no signpost ${id}`));
+const linkOf = (id: string) =>
+  new RegExp(escapeRegExp(table.signposts.find((s) => s.id === id)?.url ?? `no signpost ${id}`));
 
 /** Monday 10am: open. Saturday 11pm: closed. */
 const IN_HOURS = new Date('2026-11-23T10:00:00Z');
@@ -76,15 +79,24 @@ const SIGNPOSTS: [id: string, message: string][] = [
 describe.each(['web', 'sms'] as const)('on %s', (channel) => {
   it.each(SIGNPOSTS)('%s: "%s" gets the signpost', async (id, message) => {
     now = IN_HOURS;
-    await runConversation(await resident(channel), [{ say: message, expect: [linkOf(id)], never: [NOT_UNDERSTOOD, /HC-\d{6}/] }]);
-  });
-
-  it.each(['what are my bin days for OX1 1AA', "I'm in OX1 1AA", 'my postcode is OX1 1AA, can you help'])('another council\'s postcode: "%s"', async (message) => {
-    now = IN_HOURS;
     await runConversation(await resident(channel), [
-      { say: message, expect: [/OX1 1AA isn't in Demoford|OX1 1AA is not in Demoford/, /find-local-council/], never: [NOT_UNDERSTOOD] },
+      { say: message, expect: [linkOf(id)], never: [NOT_UNDERSTOOD, /HC-\d{6}/] },
     ]);
   });
+
+  it.each(['what are my bin days for OX1 1AA', "I'm in OX1 1AA", 'my postcode is OX1 1AA, can you help'])(
+    'another council\'s postcode: "%s"',
+    async (message) => {
+      now = IN_HOURS;
+      await runConversation(await resident(channel), [
+        {
+          say: message,
+          expect: [/OX1 1AA isn't in Demoford|OX1 1AA is not in Demoford/, /find-local-council/],
+          never: [NOT_UNDERSTOOD],
+        },
+      ]);
+    },
+  );
 
   it.each(['this is useless', 'rubbish bot', 'you are a fucking waste of time', 'just let me talk to someone', 'ffs'])(
     'frustration "%s" gets an apology and a person at once (in hours)',
@@ -99,7 +111,11 @@ describe.each(['web', 'sms'] as const)('on %s', (channel) => {
   it('frustration out of hours: an apology and a callback offer, never "passing you" then "closed"', async () => {
     now = OUT_OF_HOURS;
     await runConversation(await resident(channel), [
-      { say: 'this bot is useless', expect: [/sorry/i, /closed/i], never: [/passing you|pass you|putting you/i, NOT_UNDERSTOOD] },
+      {
+        say: 'this bot is useless',
+        expect: [/sorry/i, /closed/i],
+        never: [/passing you|pass you|putting you/i, NOT_UNDERSTOOD],
+      },
     ]);
   });
 
@@ -119,17 +135,24 @@ describe.each(['web', 'sms'] as const)('on %s', (channel) => {
     await runConversation(chatty, [{ say: 'yes', never: [/HC-\d{6}/, /phone number or email/i] }]);
   });
 
-  it.each(['Shwmae, pryd mae fy miniau yn cael eu casglu?', 'Diolch', 'Dw i eisiau siarad yn Gymraeg'])('Welsh "%s" gets a Welsh answer and says replies come in English', async (message) => {
-    now = IN_HOURS;
-    await runConversation(await resident(channel), [
-      { say: message, expect: [/Diolch/, /Saesneg/, /English/, /01632 960000/], never: [NOT_UNDERSTOOD] },
-    ]);
-  });
+  it.each(['Shwmae, pryd mae fy miniau yn cael eu casglu?', 'Diolch', 'Dw i eisiau siarad yn Gymraeg'])(
+    'Welsh "%s" gets a Welsh answer and says replies come in English',
+    async (message) => {
+      now = IN_HOURS;
+      await runConversation(await resident(channel), [
+        { say: message, expect: [/Diolch/, /Saesneg/, /English/, /01632 960000/], never: [NOT_UNDERSTOOD] },
+      ]);
+    },
+  );
 
   it('Polish gets a Polish answer with the phone line', async () => {
     now = IN_HOURS;
     await runConversation(await resident(channel), [
-      { say: 'Dzień dobry, kiedy jest odbiór śmieci?', expect: [/Dzi[eę]kujemy/, /01632 960000/], never: [NOT_UNDERSTOOD] },
+      {
+        say: 'Dzień dobry, kiedy jest odbiór śmieci?',
+        expect: [/Dzi[eę]kujemy/, /01632 960000/],
+        never: [NOT_UNDERSTOOD],
+      },
     ]);
   });
 
@@ -144,14 +167,11 @@ describe.each(['web', 'sms'] as const)('on %s', (channel) => {
     'my bin was missed can you collect it',
     'do i need a permit to take a sofa to the tip',
     "i'm on universal credit, can i get council tax support",
-  ])(
-    'a question the assistant does answer is not signposted: "%s"',
-    async (message) => {
-      now = IN_HOURS;
-      const links = table.signposts.map((s) => linkOf(s.id));
-      await runConversation(await resident(channel), [{ say: message, never: [...links, /Diolch|Dziękujemy/] }]);
-    },
-  );
+  ])('a question the assistant does answer is not signposted: "%s"', async (message) => {
+    now = IN_HOURS;
+    const links = table.signposts.map((s) => linkOf(s.id));
+    await runConversation(await resident(channel), [{ say: message, never: [...links, /Diolch|Dziękujemy/] }]);
+  });
 });
 
 describe('by SMS, a first text in Welsh', () => {

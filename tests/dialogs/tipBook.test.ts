@@ -27,18 +27,30 @@ const resident = async (channel: 'web' | 'sms', number?: string): Promise<Reside
   channel === 'web' ? council.webResident() : council.smsResident(number);
 
 function propertyAt(shortLabel: string, postcode: string): string {
-  const entry = demo.gazetteer.entries.find((e) => e.property.shortLabel === shortLabel && e.property.postcode === postcode);
+  const entry = demo.gazetteer.entries.find(
+    (e) => e.property.shortLabel === shortLabel && e.property.postcode === postcode,
+  );
   if (!entry) throw new Error(`no ${shortLabel}, ${postcode} in the gazetteer`);
   return entry.property.id;
 }
 
 /** Takes every place in a window, for households other than the ones the conversations use. */
 async function fill(siteId: string, date: string, window: string): Promise<void> {
-  const households = demo.gazetteer.entries.map((e) => e.property.id).filter((id) => !['10001001', '10013024'].includes(id));
+  const households = demo.gazetteer.entries
+    .map((e) => e.property.id)
+    .filter((id) => !['10001001', '10013024'].includes(id));
   for (let i = 0; i < placesIn(siteId, window); i++) {
     const result = await permits.issue({
-      propertyId: households[50 + i] ?? '', registration: 'XY12ZZZ', vehicleType: 'van', siteId, date, window,
-      channel: 'agent', idempotencyKey: `fill-${siteId}-${date}-${window}-${i}`, declaredNoTradeWaste: true, now: london('2026-11-23T10:00'),
+      propertyId: households[50 + i] ?? '',
+      registration: 'XY12ZZZ',
+      vehicleType: 'van',
+      siteId,
+      date,
+      window,
+      channel: 'agent',
+      idempotencyKey: `fill-${siteId}-${date}-${window}-${i}`,
+      declaredNoTradeWaste: true,
+      now: london('2026-11-23T10:00'),
     });
     if (!result.ok) throw new Error(`could not fill: ${result.message}`);
   }
@@ -64,7 +76,11 @@ describe.each(['web', 'sms'] as const)('booking a tip permit on %s', (channel) =
   it('completes a message with every detail in at most 4 more messages', async () => {
     const r = await resident(channel);
     const [first] = await runConversation(r, [
-      { say: 'van permit for AB12 CDE, 1 High Street DF1 1AA, saturday', expect: [/Sat(urday)? 28 Nov/, /Quarry Road tip/], never: [/postcode\?/i, /registration\?/i, /which address/i] },
+      {
+        say: 'van permit for AB12 CDE, 1 High Street DF1 1AA, saturday',
+        expect: [/Sat(urday)? 28 Nov/, /Quarry Road tip/],
+        never: [/postcode\?/i, /registration\?/i, /which address/i],
+      },
     ]);
     let more = 0;
     const answer = async (text: string) => {
@@ -100,9 +116,31 @@ describe.each(['web', 'sms'] as const)('booking a tip permit on %s', (channel) =
     const slot = pick(channel, transcript[4] ?? [], /Tue(sday)? 24 Nov.*(9am|morning)/);
     await runConversation(r, [
       { say: slot, expect: [/household waste/i] },
-      { say: 'yes', expect: channel === 'web' ? [/mobile number/i] : [/Check: van AB12 CDE, 22 Mill Lane, Northfield tip, Tue 24 Nov 9am-12pm/] },
-      ...(channel === 'web' ? [{ say: phone ?? '', expect: [/22 Mill Lane/, /Northfield tip/, /Tuesday 24 November, morning/, /\+447700900777/] }] : []),
-      { say: 'yes', expect: [{ web: /Your reference is \*\*TP-\d{6}\*\*/, sms: /Tip permit TP-\d{6}: van AB12 CDE, Northfield tip, Tue 24 Nov 9am-12pm/ }, BRING] },
+      {
+        say: 'yes',
+        expect:
+          channel === 'web'
+            ? [/mobile number/i]
+            : [/Check: van AB12 CDE, 22 Mill Lane, Northfield tip, Tue 24 Nov 9am-12pm/],
+      },
+      ...(channel === 'web'
+        ? [
+            {
+              say: phone ?? '',
+              expect: [/22 Mill Lane/, /Northfield tip/, /Tuesday 24 November, morning/, /\+447700900777/],
+            },
+          ]
+        : []),
+      {
+        say: 'yes',
+        expect: [
+          {
+            web: /Your reference is \*\*TP-\d{6}\*\*/,
+            sms: /Tip permit TP-\d{6}: van AB12 CDE, Northfield tip, Tue 24 Nov 9am-12pm/,
+          },
+          BRING,
+        ],
+      },
     ]);
     if (channel === 'web') {
       // The permit also went by text to the number given.
@@ -122,17 +160,25 @@ describe.each(['web', 'sms'] as const)('booking a tip permit on %s', (channel) =
 
   it('refuses a tipper at once, with the rule and what to do instead', async () => {
     await runConversation(await resident(channel), [
-      { say: 'permit for my tipper truck please', expect: [/Tippers can't use our tips/, /skip or use a licensed waste carrier/], never: [/postcode/i] },
+      {
+        say: 'permit for my tipper truck please',
+        expect: [/Tippers can't use our tips/, /skip or use a licensed waste carrier/],
+        never: [/postcode/i],
+      },
     ]);
   });
 
   it('tells a car driver no permit is needed', async () => {
-    await runConversation(await resident(channel), [{ say: 'book a tip permit for my estate car', expect: [/don't need a permit for a car/] }]);
+    await runConversation(await resident(channel), [
+      { say: 'book a tip permit for my estate car', expect: [/don't need a permit for a car/] },
+    ]);
   });
 
   it('refuses trade waste when the resident says it is from work', async () => {
     const r = await resident(channel);
-    const [first] = await runConversation(r, [{ say: 'van permit AB12 CDE 22 Mill Lane DF2 4QT tuesday', expect: [/Tue(sday)? 24 Nov/] }]);
+    const [first] = await runConversation(r, [
+      { say: 'van permit AB12 CDE 22 Mill Lane DF2 4QT tuesday', expect: [/Tue(sday)? 24 Nov/] },
+    ]);
     await runConversation(r, [
       { say: pick(channel, first ?? [], /Quarry Road/), expect: [/household waste/i] },
       { say: 'no', expect: [/household waste only/, /Trade Waste Centre/] },
@@ -143,7 +189,11 @@ describe.each(['web', 'sms'] as const)('booking a tip permit on %s', (channel) =
     await runConversation(await resident(channel), [
       {
         say: 'van permit for AB12 CDE, 22 Mill Lane DF2 4QT, northfield on wednesday',
-        expect: [/Northfield tip is closed on Wednesday 25 November \(it closes every Wednesday\)/, /next open on Thursday 26 November/, /Thu(rsday)? 26 Nov/],
+        expect: [
+          /Northfield tip is closed on Wednesday 25 November \(it closes every Wednesday\)/,
+          /next open on Thursday 26 November/,
+          /Thu(rsday)? 26 Nov/,
+        ],
       },
     ]);
   });
@@ -153,7 +203,10 @@ describe.each(['web', 'sms'] as const)('booking a tip permit on %s', (channel) =
     const [first] = await runConversation(r, [
       {
         say: 'van permit for AB12 CDE, 22 Mill Lane DF2 4QT, northfield friday morning',
-        expect: [/morning \(9am to 12 noon\) slot at Northfield tip on Friday 27 November is fully booked/, { web: /afternoon \(12 noon to 4pm\), Northfield/, sms: /12pm-4pm Northfield/ }],
+        expect: [
+          /morning \(9am to 12 noon\) slot at Northfield tip on Friday 27 November is fully booked/,
+          { web: /afternoon \(12 noon to 4pm\), Northfield/, sms: /12pm-4pm Northfield/ },
+        ],
         never: [{ web: /\[.*morning.*Northfield.*\]/, sms: /\d\. .*9am-12pm Northfield/ }],
       },
     ]);
@@ -164,12 +217,33 @@ describe.each(['web', 'sms'] as const)('booking a tip permit on %s', (channel) =
 describe('allowance', () => {
   it('refuses a household that has used its visits, saying when it can book again', async () => {
     const propertyId = propertyAt('14 Mill Lane', 'DF2 4QT');
-    const dates = ['2026-11-23', '2026-11-24', '2026-11-26', '2026-11-27', '2026-11-28', '2026-11-29', '2026-11-30', '2026-12-01', '2026-12-03', '2026-12-04', '2026-12-05', '2026-12-06'];
+    const dates = [
+      '2026-11-23',
+      '2026-11-24',
+      '2026-11-26',
+      '2026-11-27',
+      '2026-11-28',
+      '2026-11-29',
+      '2026-11-30',
+      '2026-12-01',
+      '2026-12-03',
+      '2026-12-04',
+      '2026-12-05',
+      '2026-12-06',
+    ];
     expect(dates.length).toBe(tipData.policy.allowance.visitsPerHousehold);
     for (const date of dates) {
       const result = await permits.issue({
-        propertyId, registration: 'AB12CDE', vehicleType: 'van', siteId: 'quarry-road', date, window: 'afternoon',
-        channel: 'agent', idempotencyKey: `allowance-${date}`, declaredNoTradeWaste: true, now: london('2026-11-23T10:00'),
+        propertyId,
+        registration: 'AB12CDE',
+        vehicleType: 'van',
+        siteId: 'quarry-road',
+        date,
+        window: 'afternoon',
+        channel: 'agent',
+        idempotencyKey: `allowance-${date}`,
+        declaredNoTradeWaste: true,
+        now: london('2026-11-23T10:00'),
       });
       expect(result.ok).toBe(true);
     }
@@ -177,7 +251,11 @@ describe('allowance', () => {
       await runConversation(await resident(channel), [
         {
           say: 'van permit for 14 Mill Lane DF2 4QT',
-          expect: [/used all 12 van and trailer visits allowed in 12 months/, /on or after Tuesday 23 November 2027/, /car without a permit/],
+          expect: [
+            /used all 12 van and trailer visits allowed in 12 months/,
+            /on or after Tuesday 23 November 2027/,
+            /car without a permit/,
+          ],
           never: [/registration/i],
         },
       ]);

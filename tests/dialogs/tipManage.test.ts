@@ -23,7 +23,9 @@ afterAll(async () => {
 
 const NOW = london('2026-11-23T10:00');
 const placesLeft = async (date: string) =>
-  (await permits.availableSlots({ siteId: 'quarry-road', from: date, days: 1, now: NOW })).find((s) => s.window === 'morning')?.placesLeft;
+  (await permits.availableSlots({ siteId: 'quarry-road', from: date, days: 1, now: NOW })).find(
+    (s) => s.window === 'morning',
+  )?.placesLeft;
 
 /** Books by SMS through the assistant; returns the reference. */
 async function bookBySms(r: Resident, day: string): Promise<string> {
@@ -45,7 +47,11 @@ describe('managing a permit by SMS', () => {
     expect((await permits.visitsUsed(FIXTURES.millLane22, NOW)).used).toBe(visitsBefore + 1);
 
     await runConversation(r, [
-      { say: 'what is the status of my tip permit', expect: [new RegExp(`Permit ${reference}: van AB12 CDE, Quarry Road tip, Tue 1 Dec 8am-12pm`), /1\. Cancel it/], never: [/CANCEL/] },
+      {
+        say: 'what is the status of my tip permit',
+        expect: [new RegExp(`Permit ${reference}: van AB12 CDE, Quarry Road tip, Tue 1 Dec 8am-12pm`), /1\. Cancel it/],
+        never: [/CANCEL/],
+      },
       { say: '1', expect: [new RegExp(`Cancel permit ${reference}`), /YES or NO/] },
       { say: 'yes', expect: [new RegExp(`${reference} is cancelled`)] },
     ]);
@@ -56,7 +62,9 @@ describe('managing a permit by SMS', () => {
   it('moves a permit to another time', async () => {
     const r = council.smsResident('+447700900502');
     const reference = await bookBySms(r, '2 december');
-    const [offered] = await runConversation(r, [{ say: `change the day of my permit ${reference}`, expect: [/Which time instead/] }]);
+    const [offered] = await runConversation(r, [
+      { say: `change the day of my permit ${reference}`, expect: [/Which time instead/] },
+    ]);
     expect(offered?.join('\n')).toMatch(/^1\. /m);
     await runConversation(r, [{ say: '1', expect: [new RegExp(`Changed. Tip permit ${reference}`), /Mon 23 Nov/] }]);
   });

@@ -62,14 +62,23 @@ const URGENT: [topic: string, message: string][] = [
   ['hardship', 'I have no money for food for the kids'],
 ];
 
-const ABUSE = ['my partner hits me and I need to get out', 'my husband beats me', 'i am in an abusive relationship and need help', 'domestic violence'];
+const ABUSE = [
+  'my partner hits me and I need to get out',
+  'my husband beats me',
+  'i am in an abusive relationship and need help',
+  'domestic violence',
+];
 
 describe.each(['web', 'sms'] as const)('urgent topics on %s', (channel) => {
   describe('in hours', () => {
     it.each(URGENT)('%s: "%s" gets the contacts first, then the urgent queue', async (topic, message) => {
       now = IN_HOURS;
       const [replies] = await runConversation(await resident(channel), [
-        { say: message, expect: [...contactsOf(topic), /straight through to a person/, /number \d+ in the queue/], never: [WELCOME_OR_MENU, /closed/i] },
+        {
+          say: message,
+          expect: [...contactsOf(topic), /straight through to a person/, /number \d+ in the queue/],
+          never: [WELCOME_OR_MENU, /closed/i],
+        },
       ]);
       // The contacts are the very first thing said, before the queue.
       expect(replies?.[0]).toMatch(contactsOf(topic)[0] as RegExp);
@@ -80,7 +89,11 @@ describe.each(['web', 'sms'] as const)('urgent topics on %s', (channel) => {
     it.each(URGENT)('%s: "%s" gets the contacts first, then a callback offer', async (topic, message) => {
       now = OUT_OF_HOURS;
       const [replies] = await runConversation(await resident(channel), [
-        { say: message, expect: [...contactsOf(topic), /closed/i, /numbers above/], never: [WELCOME_OR_MENU, /in the queue/] },
+        {
+          say: message,
+          expect: [...contactsOf(topic), /closed/i, /numbers above/],
+          never: [WELCOME_OR_MENU, /in the queue/],
+        },
       ]);
       expect(replies?.[0]).toMatch(contactsOf(topic)[0] as RegExp);
       expect(replies?.at(-1)).toMatch(/closed/i);
@@ -97,14 +110,25 @@ describe.each(['web', 'sms'] as const)('urgent topics on %s', (channel) => {
   });
 
   describe('domestic abuse', () => {
-    it.each(ABUSE)('"%s": helpline and 999, then asks whether it is safe to call or text, before any contact', async (message) => {
-      now = IN_HOURS;
-      await runConversation(await resident(channel), [
-        { say: message, expect: [phone('emergency'), phone('abuseHelpline'), /safe for us to call or text/i], never: [/in the queue/, WELCOME_OR_MENU] },
-        { say: 'no', expect: [/won't call or text/i, phone('abuseHelpline')], never: [/in the queue/, /contact you when we reopen/] },
-      ]);
-      expect(await queuedFor(channel, 'abuse')).toBe(false);
-    });
+    it.each(ABUSE)(
+      '"%s": helpline and 999, then asks whether it is safe to call or text, before any contact',
+      async (message) => {
+        now = IN_HOURS;
+        await runConversation(await resident(channel), [
+          {
+            say: message,
+            expect: [phone('emergency'), phone('abuseHelpline'), /safe for us to call or text/i],
+            never: [/in the queue/, WELCOME_OR_MENU],
+          },
+          {
+            say: 'no',
+            expect: [/won't call or text/i, phone('abuseHelpline')],
+            never: [/in the queue/, /contact you when we reopen/],
+          },
+        ]);
+        expect(await queuedFor(channel, 'abuse')).toBe(false);
+      },
+    );
 
     it('when it is safe: the urgent queue in hours, with "safe to contact" for the agent', async () => {
       now = IN_HOURS;
@@ -112,7 +136,9 @@ describe.each(['web', 'sms'] as const)('urgent topics on %s', (channel) => {
         { say: 'my partner hits me and I need to get out', expect: [/safe for us to call or text/i] },
         { say: "yes it's safe", expect: [/number \d+ in the queue/] },
       ]);
-      const waiting = (await council.assistant.handoff.service.queue.waiting()).filter((r) => r.topic === 'abuse' && r.channelId === channelId(channel));
+      const waiting = (await council.assistant.handoff.service.queue.waiting()).filter(
+        (r) => r.topic === 'abuse' && r.channelId === channelId(channel),
+      );
       expect(waiting.at(-1)?.collected.safeToContact).toBe(true);
     });
 
@@ -140,7 +166,11 @@ describe.each(['web', 'sms'] as const)('urgent topics on %s', (channel) => {
     const sms = await resident(channel);
     await runConversation(sms, [
       { say: 'when is my bin day', expect: [/postcode/i] },
-      { say: 'actually forget that, im gonna be homless tonite', expect: [phone('homelessLine'), phone('shelter'), /in the queue/], never: [/postcode/i] },
+      {
+        say: 'actually forget that, im gonna be homless tonite',
+        expect: [phone('homelessLine'), phone('shelter'), /in the queue/],
+        never: [/postcode/i],
+      },
     ]);
   });
 
@@ -152,34 +182,49 @@ describe.each(['web', 'sms'] as const)('urgent topics on %s', (channel) => {
       // By SMS the urgent message comes where the property was asked for.
       { say: 'about my council tax', expect: [/which (property|address)/i] },
       ...(channel === 'web' ? [{ say: '1 High Street DF1 1AA', expect: [/phone number or email/i] }] : []),
-      { say: 'I want to kill myself', expect: [phone('samaritans'), phone('emergency')], never: [/couldn't read that/i, /HC-\d{6}/] },
+      {
+        say: 'I want to kill myself',
+        expect: [phone('samaritans'), phone('emergency')],
+        never: [/couldn't read that/i, /HC-\d{6}/],
+      },
     ]);
   });
 
   describe('bailiffs', () => {
     const COUNCIL_HELP = /agree a (payment )?plan/i;
 
-    it.each([IN_HOURS, OUT_OF_HOURS])('the debt advice contacts come first, then what the council can do, then a person (%s)', async (at) => {
-      now = at;
-      const [replies] = await runConversation(await resident(channel), [
-        {
-          say: 'bailiffs are coming round tomorrow about my council tax',
-          expect: [phone('stepChange'), phone('nationalDebtline'), COUNCIL_HELP, at === IN_HOURS ? /straight through to a person/ : /contact you/i],
-          never: [WELCOME_OR_MENU, /Council tax is|paid in \d+ monthly/i],
-        },
-      ]);
-      const all = (replies ?? []).join('\n');
-      expect(all.search(phone('stepChange'))).toBeLessThan(all.search(COUNCIL_HELP));
-    });
+    it.each([IN_HOURS, OUT_OF_HOURS])(
+      'the debt advice contacts come first, then what the council can do, then a person (%s)',
+      async (at) => {
+        now = at;
+        const [replies] = await runConversation(await resident(channel), [
+          {
+            say: 'bailiffs are coming round tomorrow about my council tax',
+            expect: [
+              phone('stepChange'),
+              phone('nationalDebtline'),
+              COUNCIL_HELP,
+              at === IN_HOURS ? /straight through to a person/ : /contact you/i,
+            ],
+            never: [WELCOME_OR_MENU, /Council tax is|paid in \d+ monthly/i],
+          },
+        ]);
+        const all = (replies ?? []).join('\n');
+        expect(all.search(phone('stepChange'))).toBeLessThan(all.search(COUNCIL_HELP));
+      },
+    );
 
     // A question is answered by the council tax job (its enforcement answer, and a person as that
     // job decides), not with the safeguarding reply for someone with bailiffs at the door.
-    it.each(['what is a bailiff', 'do you use bailiffs for council tax', 'will bailiffs come if i dont pay'])('a question about bailiffs gets information, not an urgent reply: "%s"', async (message) => {
-      now = IN_HOURS;
-      await runConversation(await resident(channel), [
-        { say: message, expect: [/counciltax\/enforcement/], never: [/threatened/i, phone('emergency')] },
-      ]);
-    });
+    it.each(['what is a bailiff', 'do you use bailiffs for council tax', 'will bailiffs come if i dont pay'])(
+      'a question about bailiffs gets information, not an urgent reply: "%s"',
+      async (message) => {
+        now = IN_HOURS;
+        await runConversation(await resident(channel), [
+          { say: message, expect: [/counciltax\/enforcement/], never: [/threatened/i, phone('emergency')] },
+        ]);
+      },
+    );
   });
 
   it.each([
@@ -193,7 +238,16 @@ describe.each(['web', 'sms'] as const)('urgent topics on %s', (channel) => {
   ])('a near miss is not urgent: "%s"', async (message) => {
     now = IN_HOURS;
     await runConversation(await resident(channel), [
-      { say: message, never: [phone('emergency'), phone('samaritans'), phone('homelessLine'), phone('abuseHelpline'), /straight through to a person/] },
+      {
+        say: message,
+        never: [
+          phone('emergency'),
+          phone('samaritans'),
+          phone('homelessLine'),
+          phone('abuseHelpline'),
+          /straight through to a person/,
+        ],
+      },
     ]);
   });
 });
@@ -205,7 +259,13 @@ function channelId(channel: 'web' | 'sms'): string {
 async function queuedFor(channel: 'web' | 'sms', topic: string): Promise<boolean> {
   const since = now.getTime();
   const waiting = await council.assistant.handoff.service.queue.waiting();
-  return waiting.some((r) => r.topic === topic && r.channelId === channelId(channel) && r.queuedAt >= since && r.collected.safeToContact !== true);
+  return waiting.some(
+    (r) =>
+      r.topic === topic &&
+      r.channelId === channelId(channel) &&
+      r.queuedAt >= since &&
+      r.collected.safeToContact !== true,
+  );
 }
 
 describe('the agent console and the logs', () => {

@@ -18,7 +18,7 @@ let harness: Harness;
 let temp: TestDatabase;
 
 beforeAll(async () => {
-  temp = (await testDatabase());
+  temp = await testDatabase();
   harness = await startHarness({ storageUrl: temp.url });
 });
 
@@ -64,7 +64,9 @@ async function converse(webSocket: boolean) {
     expect(texts).toEqual(['Welcome to Demoford Borough Council.', 'hello', 'echo: hello']);
     expect(directLine.connectionStatus$.getValue()).toBe(ConnectionStatus.Online);
     // Proves which transport carried the activities, not just that something did.
-    const streamed = harness.logLines.some((line) => line.includes('stream opened') && line.includes(grant.conversationId));
+    const streamed = harness.logLines.some(
+      (line) => line.includes('stream opened') && line.includes(grant.conversationId),
+    );
     expect(streamed).toBe(webSocket);
     return grant;
   } finally {

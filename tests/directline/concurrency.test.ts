@@ -11,7 +11,7 @@ let harness: Harness;
 let temp: TestDatabase;
 
 beforeAll(async () => {
-  temp = (await testDatabase());
+  temp = await testDatabase();
   // A turn that yields to the event loop, so overlapping turns would interleave if not queued.
   harness = await startHarness({
     storageUrl: temp.url,
@@ -35,18 +35,28 @@ describe('parallel posts to one conversation', () => {
     await call(`${harness.domain}/conversations`, { method: 'POST', auth: grant.token });
     const responses = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        call(`${harness.domain}/conversations/${grant.conversationId}/activities`, { auth: grant.token, body: { type: 'message', text: `m${i}` } }),
+        call(`${harness.domain}/conversations/${grant.conversationId}/activities`, {
+          auth: grant.token,
+          body: { type: 'message', text: `m${i}` },
+        }),
       ),
     );
     expect(responses.map((r) => r.status)).toEqual(Array(20).fill(200));
     const ids = await Promise.all(responses.map(async (r) => ((await r.json()) as { id: string }).id));
     expect(new Set(ids).size).toBe(20);
 
-    const list = await call(`${harness.domain}/conversations/${grant.conversationId}/activities`, { auth: grant.token });
-    const page = (await list.json()) as { activities: Array<{ id: string; text: string; from: { id: string } }>; watermark: string };
+    const list = await call(`${harness.domain}/conversations/${grant.conversationId}/activities`, {
+      auth: grant.token,
+    });
+    const page = (await list.json()) as {
+      activities: Array<{ id: string; text: string; from: { id: string } }>;
+      watermark: string;
+    };
     expect(page.activities).toHaveLength(60);
     expect(page.watermark).toBe('59');
-    page.activities.forEach((activity, index) => expect(activity.id).toBe(`${grant.conversationId}|${String(index).padStart(7, '0')}`));
+    page.activities.forEach((activity, index) =>
+      expect(activity.id).toBe(`${grant.conversationId}|${String(index).padStart(7, '0')}`),
+    );
     for (let turn = 0; turn < 20; turn += 1) {
       const [message, first, second] = page.activities.slice(turn * 3, turn * 3 + 3);
       expect(message?.from.id).not.toBe('council-assistant');

@@ -36,7 +36,12 @@ describe.each(ENGINES)('DatabaseConversationStore on $name', ({ name, create }) 
     expect(await store.createConversation('c-create', 'dl_u', 1000)).toBe(true);
     expect(await store.createConversation('c-create', 'dl_other', 2000)).toBe(false);
     expect(await store.getConversation('c-create')).toEqual({
-      id: 'c-create', userId: 'dl_u', createdAt: 1000, lastActivityAt: 1000, closedAt: null, nextWatermark: 0,
+      id: 'c-create',
+      userId: 'dl_u',
+      createdAt: 1000,
+      lastActivityAt: 1000,
+      closedAt: null,
+      nextWatermark: 0,
     });
     expect(await store.getConversation('missing')).toBeUndefined();
   });
@@ -46,7 +51,13 @@ describe.each(ENGINES)('DatabaseConversationStore on $name', ({ name, create }) 
     const b = new DatabaseConversationStore(two.db);
     await a.createConversation('c-race', 'dl_u', 1000);
     const appended = await Promise.all(
-      Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).appendActivity('c-race', (watermark) => ({ type: 'message', text: `n${i}`, id: `c-race|${watermark}` }), 5000 + i)),
+      Array.from({ length: 40 }, (_, i) =>
+        (i % 2 ? a : b).appendActivity(
+          'c-race',
+          (watermark) => ({ type: 'message', text: `n${i}`, id: `c-race|${watermark}` }),
+          5000 + i,
+        ),
+      ),
     );
     expect(appended.map((s) => s.watermark).sort((x, y) => x - y)).toEqual(Array.from({ length: 40 }, (_, i) => i));
     const stored = await a.activitiesAfter('c-race', undefined, 100);
@@ -59,7 +70,9 @@ describe.each(ENGINES)('DatabaseConversationStore on $name', ({ name, create }) 
 
   it('refuses to append to a conversation that does not exist', async () => {
     const store = new DatabaseConversationStore(one.db);
-    await expect(store.appendActivity('nope', () => ({ type: 'message' }), 1)).rejects.toBeInstanceOf(ConversationMissingError);
+    await expect(store.appendActivity('nope', () => ({ type: 'message' }), 1)).rejects.toBeInstanceOf(
+      ConversationMissingError,
+    );
   });
 
   it('closes conversations idle since before the cutoff, once', async () => {

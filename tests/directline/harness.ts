@@ -104,7 +104,10 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
 }
 
 /** fetch with a Bearer credential and a JSON body. */
-export function call(url: string, init: { method?: string; auth?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {}) {
+export function call(
+  url: string,
+  init: { method?: string; auth?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+) {
   const headers: Record<string, string> = { ...init.headers };
   if (init.auth) headers.Authorization = `Bearer ${init.auth}`;
   let body: string | undefined = init.rawBody;
@@ -114,7 +117,10 @@ export function call(url: string, init: { method?: string; auth?: string; body?:
 }
 
 /** Polls `check` until it returns a value, or fails after `timeoutMs`. */
-export async function eventually<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

@@ -16,7 +16,7 @@ let harness: Harness;
 let temp: TestDatabase;
 
 beforeAll(async () => {
-  temp = (await testDatabase());
+  temp = await testDatabase();
   harness = await startHarness({ storageUrl: temp.url, tokenSigningKey: key, overrides: { maxTextLength: 500 } });
 });
 
@@ -30,7 +30,12 @@ async function started() {
   const grant = await harness.adapter.issueToken();
   const response = await call(`${harness.domain}/conversations`, { method: 'POST', auth: grant.token });
   expect(response.status).toBe(201);
-  const body = (await response.json()) as { conversationId: string; token: string; streamUrl: string; expires_in: number };
+  const body = (await response.json()) as {
+    conversationId: string;
+    token: string;
+    streamUrl: string;
+    expires_in: number;
+  };
   return { ...grant, ...body };
 }
 
@@ -46,11 +51,19 @@ function post(conversationId: string, token: string, activity: unknown) {
 
 describe('tokens', () => {
   it('generates tokens with the secret only, with a user claim Web Chat can read', async () => {
-    const response = await call(`${harness.domain}/tokens/generate`, { method: 'POST', auth: SECRET, body: { user: { id: 'dl_resident1' } } });
+    const response = await call(`${harness.domain}/tokens/generate`, {
+      method: 'POST',
+      auth: SECRET,
+      body: { user: { id: 'dl_resident1' } },
+    });
     expect(response.status).toBe(200);
     const grant = (await response.json()) as { conversationId: string; token: string; expires_in: number };
     expect(grant.expires_in).toBe(1800);
-    expect(decodeJwt(grant.token)).toMatchObject({ conv: grant.conversationId, user: 'dl_resident1', iss: 'council-assistant/directline' });
+    expect(decodeJwt(grant.token)).toMatchObject({
+      conv: grant.conversationId,
+      user: 'dl_resident1',
+      iss: 'council-assistant/directline',
+    });
 
     const withToken = await call(`${harness.domain}/tokens/generate`, { method: 'POST', auth: grant.token });
     expect(await errorOf(withToken)).toEqual({ status: 403, code: 'SecretRequired' });
@@ -64,7 +77,10 @@ describe('tokens', () => {
     expect(refreshed.conversationId).toBe(grant.conversationId);
     expect(decodeJwt(refreshed.token)).toMatchObject({ conv: grant.conversationId, user: 'dl_refresh' });
 
-    const expired = await new TokenService(key, () => Date.now() - 3_600_000).sign({ conv: grant.conversationId, user: 'dl_refresh', scope: 'conversation' }, 60);
+    const expired = await new TokenService(key, () => Date.now() - 3_600_000).sign(
+      { conv: grant.conversationId, user: 'dl_refresh', scope: 'conversation' },
+      60,
+    );
     const refused = await call(`${harness.domain}/tokens/refresh`, { method: 'POST', auth: expired });
     expect(await errorOf(refused)).toEqual({ status: 403, code: 'TokenExpired' });
   });
@@ -73,14 +89,22 @@ describe('tokens', () => {
 describe('starting and resuming', () => {
   it('creates the conversation on first use and returns the same one afterwards', async () => {
     const conversation = await started();
-    expect(conversation.streamUrl).toMatch(new RegExp(`^ws://127\\.0\\.0\\.1:\\d+/v3/directline/conversations/${conversation.conversationId}/stream\\?watermark=-&t=`));
+    expect(conversation.streamUrl).toMatch(
+      new RegExp(
+        `^ws://127\\.0\\.0\\.1:\\d+/v3/directline/conversations/${conversation.conversationId}/stream\\?watermark=-&t=`,
+      ),
+    );
     const again = await call(`${harness.domain}/conversations`, { method: 'POST', auth: conversation.token });
     expect(again.status).toBe(200);
     expect(((await again.json()) as { conversationId: string }).conversationId).toBe(conversation.conversationId);
   });
 
   it('starts a new conversation with the secret', async () => {
-    const response = await call(`${harness.domain}/conversations`, { method: 'POST', auth: SECRET, body: { user: { id: 'dl_backend' } } });
+    const response = await call(`${harness.domain}/conversations`, {
+      method: 'POST',
+      auth: SECRET,
+      body: { user: { id: 'dl_backend' } },
+    });
     expect(response.status).toBe(201);
     const body = (await response.json()) as { conversationId: string; token: string };
     expect(decodeJwt(body.token)).toMatchObject({ conv: body.conversationId, user: 'dl_backend' });
@@ -94,7 +118,9 @@ describe('starting and resuming', () => {
     });
     expect(response.status).toBe(200);
     const body = (await response.json()) as { streamUrl: string; token: string; conversationId: string };
-    expect(body.streamUrl).toMatch(/^wss:\/\/chat\.demoford\.gov\.uk\/v3\/directline\/conversations\/[^/]+\/stream\?watermark=0&t=/);
+    expect(body.streamUrl).toMatch(
+      /^wss:\/\/chat\.demoford\.gov\.uk\/v3\/directline\/conversations\/[^/]+\/stream\?watermark=0&t=/,
+    );
     expect(decodeJwt(body.token).conv).toBe(conversation.conversationId);
   });
 });
@@ -109,7 +135,9 @@ describe('refusals', () => {
   it("403 when one conversation's token reads or posts to another", async () => {
     const mine = await started();
     const theirs = await started();
-    const read = await call(`${harness.domain}/conversations/${theirs.conversationId}/activities`, { auth: mine.token });
+    const read = await call(`${harness.domain}/conversations/${theirs.conversationId}/activities`, {
+      auth: mine.token,
+    });
     expect(await errorOf(read)).toEqual({ status: 403, code: 'Forbidden' });
     const write = await post(theirs.conversationId, mine.token, { type: 'message', text: 'hi' });
     expect(await errorOf(write)).toEqual({ status: 403, code: 'Forbidden' });
@@ -119,11 +147,20 @@ describe('refusals', () => {
 
   it('403 for an expired, garbled or stream-only token', async () => {
     const conversation = await started();
-    const expired = await new TokenService(key, () => Date.now() - 3_600_000).sign({ conv: conversation.conversationId, user: 'dl_x', scope: 'conversation' }, 60);
+    const expired = await new TokenService(key, () => Date.now() - 3_600_000).sign(
+      { conv: conversation.conversationId, user: 'dl_x', scope: 'conversation' },
+      60,
+    );
     const url = `${harness.domain}/conversations/${conversation.conversationId}/activities`;
     expect(await errorOf(await call(url, { auth: expired }))).toEqual({ status: 403, code: 'TokenExpired' });
-    expect(await errorOf(await call(url, { auth: `${conversation.token}x` }))).toEqual({ status: 403, code: 'TokenInvalid' });
-    const otherKey = await new TokenService(new Uint8Array(randomBytes(32))).sign({ conv: conversation.conversationId, user: 'dl_x', scope: 'conversation' }, 60);
+    expect(await errorOf(await call(url, { auth: `${conversation.token}x` }))).toEqual({
+      status: 403,
+      code: 'TokenInvalid',
+    });
+    const otherKey = await new TokenService(new Uint8Array(randomBytes(32))).sign(
+      { conv: conversation.conversationId, user: 'dl_x', scope: 'conversation' },
+      60,
+    );
     expect(await errorOf(await call(url, { auth: otherKey }))).toEqual({ status: 403, code: 'TokenInvalid' });
     const streamToken = new URL(conversation.streamUrl).searchParams.get('t') ?? '';
     expect(await errorOf(await call(url, { auth: streamToken }))).toEqual({ status: 403, code: 'TokenInvalid' });
@@ -152,12 +189,20 @@ describe('refusals', () => {
 
   it('413 for a body over the size limit, and for text over the message limit', async () => {
     const conversation = await started();
-    const huge = await post(conversation.conversationId, conversation.token, { type: 'message', text: 'x'.repeat(70_000) });
+    const huge = await post(conversation.conversationId, conversation.token, {
+      type: 'message',
+      text: 'x'.repeat(70_000),
+    });
     expect(await errorOf(huge)).toEqual({ status: 413, code: 'BodyTooLarge' });
-    const long = await post(conversation.conversationId, conversation.token, { type: 'message', text: 'x'.repeat(501) });
+    const long = await post(conversation.conversationId, conversation.token, {
+      type: 'message',
+      text: 'x'.repeat(501),
+    });
     expect(await errorOf(long)).toEqual({ status: 413, code: 'TextTooLong' });
     // Nothing refused was stored.
-    const list = await call(`${harness.domain}/conversations/${conversation.conversationId}/activities`, { auth: conversation.token });
+    const list = await call(`${harness.domain}/conversations/${conversation.conversationId}/activities`, {
+      auth: conversation.token,
+    });
     expect(((await list.json()) as { activities: unknown[] }).activities).toHaveLength(1);
   });
 
@@ -167,14 +212,19 @@ describe('refusals', () => {
     expect(closed).toBeGreaterThanOrEqual(1);
     const refused = await post(conversation.conversationId, conversation.token, { type: 'message', text: 'hi' });
     expect(await errorOf(refused)).toEqual({ status: 410, code: 'ConversationClosed' });
-    const list = await call(`${harness.domain}/conversations/${conversation.conversationId}/activities`, { auth: conversation.token });
+    const list = await call(`${harness.domain}/conversations/${conversation.conversationId}/activities`, {
+      auth: conversation.token,
+    });
     expect(list.status).toBe(200);
     expect(await harness.adapter.closeIdleConversations(Date.now() + 31 * 60_000)).toBe(0);
   });
 
   it('says plainly that uploads are not supported', async () => {
     const conversation = await started();
-    const response = await call(`${harness.domain}/conversations/${conversation.conversationId}/upload?userId=x`, { method: 'POST', auth: conversation.token });
+    const response = await call(`${harness.domain}/conversations/${conversation.conversationId}/upload?userId=x`, {
+      method: 'POST',
+      auth: conversation.token,
+    });
     expect(await errorOf(response)).toEqual({ status: 400, code: 'UploadNotSupported' });
   });
 });
@@ -213,7 +263,9 @@ describe('activities', () => {
     const { id } = (await response.json()) as { id: string };
     expect(id).toBe(`${conversation.conversationId}|0000001`);
 
-    const all = await call(`${harness.domain}/conversations/${conversation.conversationId}/activities`, { auth: conversation.token });
+    const all = await call(`${harness.domain}/conversations/${conversation.conversationId}/activities`, {
+      auth: conversation.token,
+    });
     const page = (await all.json()) as { activities: Array<Record<string, unknown>>; watermark: string };
     expect(page.watermark).toBe('2');
     const [welcome, mine, reply] = page.activities;
@@ -229,11 +281,15 @@ describe('activities', () => {
     expect(typeof mine?.timestamp).toBe('string');
     expect(reply).toMatchObject({ text: 'echo: When is my bin day? DF1 1AA', replyToId: id });
 
-    const after = await call(`${harness.domain}/conversations/${conversation.conversationId}/activities?watermark=1`, { auth: conversation.token });
+    const after = await call(`${harness.domain}/conversations/${conversation.conversationId}/activities?watermark=1`, {
+      auth: conversation.token,
+    });
     const rest = (await after.json()) as { activities: Array<{ text?: string }>; watermark: string };
     expect(rest.activities.map((a) => a.text)).toEqual(['echo: When is my bin day? DF1 1AA']);
     expect(rest.watermark).toBe('2');
-    const none = await call(`${harness.domain}/conversations/${conversation.conversationId}/activities?watermark=2`, { auth: conversation.token });
+    const none = await call(`${harness.domain}/conversations/${conversation.conversationId}/activities?watermark=2`, {
+      auth: conversation.token,
+    });
     expect(await none.json()).toEqual({ activities: [], watermark: '2' });
 
     expect(harness.logLines.join('\n')).not.toMatch(/bin day|DF1 1AA|"Jo"/);
@@ -243,24 +299,38 @@ describe('activities', () => {
     const conversation = await started();
     const response = await post(conversation.conversationId, conversation.token, { type: 'message', text: 'crash' });
     expect(response.status).toBe(200);
-    const list = await call(`${harness.domain}/conversations/${conversation.conversationId}/activities?watermark=1`, { auth: conversation.token });
+    const list = await call(`${harness.domain}/conversations/${conversation.conversationId}/activities?watermark=1`, {
+      auth: conversation.token,
+    });
     const page = (await list.json()) as { activities: Array<{ text?: string }> };
     expect(page.activities.map((a) => a.text)).toEqual(['Sorry, something went wrong.']);
   });
 
   it('delivers proactive messages through continueConversation', async () => {
     const conversation = await started();
-    await harness.adapter.continueConversation({ conversation: { id: conversation.conversationId, isGroup: false, conversationType: 'personal', name: '' }, user: { id: 'dl_x', name: '' } }, async (context) => {
-      await context.sendActivity('An adviser has replied.');
+    await harness.adapter.continueConversation(
+      {
+        conversation: { id: conversation.conversationId, isGroup: false, conversationType: 'personal', name: '' },
+        user: { id: 'dl_x', name: '' },
+      },
+      async (context) => {
+        await context.sendActivity('An adviser has replied.');
+      },
+    );
+    const list = await call(`${harness.domain}/conversations/${conversation.conversationId}/activities?watermark=0`, {
+      auth: conversation.token,
     });
-    const list = await call(`${harness.domain}/conversations/${conversation.conversationId}/activities?watermark=0`, { auth: conversation.token });
     const page = (await list.json()) as { activities: Array<{ text?: string; id?: string }> };
-    expect(page.activities).toEqual([expect.objectContaining({ text: 'An adviser has replied.', id: `${conversation.conversationId}|0000001` })]);
+    expect(page.activities).toEqual([
+      expect.objectContaining({ text: 'An adviser has replied.', id: `${conversation.conversationId}|0000001` }),
+    ]);
   });
 });
 
 describe('WebSocket stream', () => {
-  function open(url: string): Promise<{ socket: WebSocket; frames: Array<{ activities: Array<{ text?: string }>; watermark: string }> }> {
+  function open(
+    url: string,
+  ): Promise<{ socket: WebSocket; frames: Array<{ activities: Array<{ text?: string }>; watermark: string }> }> {
     return new Promise((resolve, reject) => {
       const socket = new WebSocket(url);
       const frames: Array<{ activities: Array<{ text?: string }>; watermark: string }> = [];
@@ -277,7 +347,9 @@ describe('WebSocket stream', () => {
   it('replays from the watermark, then streams new activities', async () => {
     const conversation = await started();
     await post(conversation.conversationId, conversation.token, { type: 'message', text: 'one' });
-    const reconnect = await call(`${harness.domain}/conversations/${conversation.conversationId}?watermark=1`, { auth: conversation.token });
+    const reconnect = await call(`${harness.domain}/conversations/${conversation.conversationId}?watermark=1`, {
+      auth: conversation.token,
+    });
     const { streamUrl } = (await reconnect.json()) as { streamUrl: string };
     const { socket, frames } = await open(streamUrl);
     try {

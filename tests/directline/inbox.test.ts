@@ -35,28 +35,59 @@ const answersTo = (messages: Partial<Activity>[], id: string) => messages.filter
  * Stores `text` as the resident's next message, left `processing` by instances that died
  * (`attempts` of them took it) under a lease nobody will renew; returns its id.
  */
-async function leftUnanswered(store: Database, resident: RestConversation, text: string, attempts: number): Promise<string> {
+async function leftUnanswered(
+  store: Database,
+  resident: RestConversation,
+  text: string,
+  attempts: number,
+): Promise<string> {
   // On SQLite (one instance) a restart takes over even a lease that has not run out; with
   // PostgreSQL, other instances may be alive, so it waits for the lease to run out.
   const deadLeaseUntil = store.dialect === 'sqlite' ? Date.now() + 60_000 : Date.now() - 1;
-  const next = await store.db.selectFrom('directline_conversations').select('next_watermark').where('id', '=', resident.conversationId).executeTakeFirstOrThrow();
+  const next = await store.db
+    .selectFrom('directline_conversations')
+    .select('next_watermark')
+    .where('id', '=', resident.conversationId)
+    .executeTakeFirstOrThrow();
   const watermark = Number(next.next_watermark);
   const id = `${resident.conversationId}|${String(watermark).padStart(7, '0')}`;
   await store.db.transaction().execute(async (trx) => {
-    await trx.updateTable('directline_conversations').set({ next_watermark: watermark + 1 }).where('id', '=', resident.conversationId).execute();
+    await trx
+      .updateTable('directline_conversations')
+      .set({ next_watermark: watermark + 1 })
+      .where('id', '=', resident.conversationId)
+      .execute();
     await trx
       .insertInto('directline_activities')
       .values({
-        conversation_id: resident.conversationId, watermark,
+        conversation_id: resident.conversationId,
+        watermark,
         activity: JSON.stringify({
-          type: 'message', id, text, channelId: 'directline', serviceUrl: 'http://127.0.0.1', timestamp: new Date().toISOString(),
-          conversation: { id: resident.conversationId }, from: { id: 'resident', role: 'user' }, recipient: { id: 'council-assistant', role: 'bot' },
+          type: 'message',
+          id,
+          text,
+          channelId: 'directline',
+          serviceUrl: 'http://127.0.0.1',
+          timestamp: new Date().toISOString(),
+          conversation: { id: resident.conversationId },
+          from: { id: 'resident', role: 'user' },
+          recipient: { id: 'council-assistant', role: 'bot' },
         }),
       })
       .execute();
     await trx
       .insertInto('directline_inbox')
-      .values({ conversation_id: resident.conversationId, watermark, client_activity_id: null, state: 'processing', lease_owner: 'dead', lease_until: deadLeaseUntil, attempts, received_at: Date.now(), answered_at: null })
+      .values({
+        conversation_id: resident.conversationId,
+        watermark,
+        client_activity_id: null,
+        state: 'processing',
+        lease_owner: 'dead',
+        lease_until: deadLeaseUntil,
+        attempts,
+        received_at: Date.now(),
+        answered_at: null,
+      })
       .execute();
   });
   return id;
@@ -67,7 +98,12 @@ describe('Web Chat inbox', () => {
     assistant = await startTestAssistant();
     const base = assistant.url;
     const resident = await openConversation(base);
-    const message = { type: 'message', text: 'when is my bin day', from: { id: 'resident' }, channelData: { clientActivityID: 'web-chat-1' } };
+    const message = {
+      type: 'message',
+      text: 'when is my bin day',
+      from: { id: 'resident' },
+      channelData: { clientActivityID: 'web-chat-1' },
+    };
     const [first, second] = await Promise.all([post(base, resident, message), post(base, resident, message)]);
     expect([first.status, second.status]).toEqual([200, 200]);
     const ids = [((await first.json()) as { id: string }).id, ((await second.json()) as { id: string }).id];
@@ -77,7 +113,11 @@ describe('Web Chat inbox', () => {
     const asked = (await resident.botMessages()).filter((m) => /postcode/i.test(m.text ?? ''));
     expect(asked).toHaveLength(1);
     // A different message from the same page is a new turn.
-    const next = await post(base, resident, { ...message, text: 'DF2 4QT', channelData: { clientActivityID: 'web-chat-2' } });
+    const next = await post(base, resident, {
+      ...message,
+      text: 'DF2 4QT',
+      channelData: { clientActivityID: 'web-chat-2' },
+    });
     expect(((await next.json()) as { id: string }).id).not.toBe(ids[0]);
     expect((await resident.botMessages()).some((m) => /which address/i.test(m.text ?? ''))).toBe(true);
   });
@@ -99,11 +139,24 @@ describe('Web Chat inbox', () => {
     const restartedOn = database;
     await assistant.stop();
     assistant = await startTestAssistant({}, restartedOn);
-    const resumed = await openConversation(assistant.url, { conversationId: resident.conversationId, token: resident.token });
-    await expect.poll(async () => answersTo(await resumed.botMessages(), id).map((m) => m.text ?? '').join('\n'), { timeout: 20_000 }).toMatch(/which address/i);
+    const resumed = await openConversation(assistant.url, {
+      conversationId: resident.conversationId,
+      token: resident.token,
+    });
+    await expect
+      .poll(
+        async () =>
+          answersTo(await resumed.botMessages(), id)
+            .map((m) => m.text ?? '')
+            .join('\n'),
+        { timeout: 20_000 },
+      )
+      .toMatch(/which address/i);
     // And the conversation carries on from there.
     expect((await resumed.say('22 Mill Lane')).join('\n')).toMatch(/registration/i);
-    expect(answersTo(await resumed.botMessages(), id).filter((m) => /which address/i.test(m.text ?? ''))).toHaveLength(1);
+    expect(answersTo(await resumed.botMessages(), id).filter((m) => /which address/i.test(m.text ?? ''))).toHaveLength(
+      1,
+    );
   });
 
   it('a message that failed every attempt is answered with an apology asking to send it again, and counted', async () => {
@@ -120,9 +173,18 @@ describe('Web Chat inbox', () => {
     const restartedOn = database;
     await assistant.stop();
     assistant = await startTestAssistant({}, restartedOn);
-    const resumed = await openConversation(assistant.url, { conversationId: resident.conversationId, token: resident.token });
+    const resumed = await openConversation(assistant.url, {
+      conversationId: resident.conversationId,
+      token: resident.token,
+    });
     await expect
-      .poll(async () => answersTo(await resumed.botMessages(), id).map((m) => m.text ?? '').join('\n'), { timeout: 20_000 })
+      .poll(
+        async () =>
+          answersTo(await resumed.botMessages(), id)
+            .map((m) => m.text ?? '')
+            .join('\n'),
+        { timeout: 20_000 },
+      )
       .toMatch(/couldn't finish that\. Please try again.*01632 960000/s);
     const answers = answersTo(await resumed.botMessages(), id);
     expect(answers).toHaveLength(1);

@@ -8,7 +8,7 @@ let harness: Harness;
 let temp: TestDatabase;
 
 beforeAll(async () => {
-  temp = (await testDatabase());
+  temp = await testDatabase();
   harness = await startHarness({ storageUrl: temp.url, overrides: { keepAliveMs: 100 } });
 });
 
@@ -38,7 +38,9 @@ describe('stream lifecycle', () => {
     await harness.adapter.close();
     await eventually(() => closeCode);
     expect(closeCode).toBe(1001);
-    const refused = await call(`${harness.domain}/conversations/${grant.conversationId}/activities`, { auth: grant.token });
+    const refused = await call(`${harness.domain}/conversations/${grant.conversationId}/activities`, {
+      auth: grant.token,
+    });
     expect(refused.status).toBe(503);
   });
 });

@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { testDatabase } from '../helpers/databases.js';
 import { call, startHarness } from './harness.js';
 
-const temp = (await testDatabase());
+const temp = await testDatabase();
 afterAll(() => temp.drop());
 
 describe('persistence across a restart', () => {
@@ -17,13 +17,18 @@ describe('persistence across a restart', () => {
     const first = await startHarness({ storageUrl: temp.url, tokenSigningKey: key });
     const grant = await first.adapter.issueToken();
     expect((await call(`${first.domain}/conversations`, { method: 'POST', auth: grant.token })).status).toBe(201);
-    const posted = await call(`${first.domain}/conversations/${grant.conversationId}/activities`, { auth: grant.token, body: { type: 'message', text: 'hello' } });
+    const posted = await call(`${first.domain}/conversations/${grant.conversationId}/activities`, {
+      auth: grant.token,
+      body: { type: 'message', text: 'hello' },
+    });
     expect(posted.status).toBe(200);
     await first.close();
 
     const second = await startHarness({ storageUrl: temp.url, tokenSigningKey: key });
     try {
-      const history = await call(`${second.domain}/conversations/${grant.conversationId}/activities?watermark=0`, { auth: grant.token });
+      const history = await call(`${second.domain}/conversations/${grant.conversationId}/activities?watermark=0`, {
+        auth: grant.token,
+      });
       expect(history.status).toBe(200);
       const page = (await history.json()) as { activities: Array<{ id: string; text: string }>; watermark: string };
       expect(page.activities.map((a) => [a.id.split('|')[1], a.text])).toEqual([
@@ -36,10 +41,18 @@ describe('persistence across a restart', () => {
       const resumed = await call(`${second.domain}/conversations`, { method: 'POST', auth: grant.token });
       expect(resumed.status).toBe(200);
 
-      const next = await call(`${second.domain}/conversations/${grant.conversationId}/activities`, { auth: grant.token, body: { type: 'message', text: 'again' } });
+      const next = await call(`${second.domain}/conversations/${grant.conversationId}/activities`, {
+        auth: grant.token,
+        body: { type: 'message', text: 'again' },
+      });
       expect(((await next.json()) as { id: string }).id).toBe(`${grant.conversationId}|0000003`);
-      const rest = await call(`${second.domain}/conversations/${grant.conversationId}/activities?watermark=2`, { auth: grant.token });
-      expect(((await rest.json()) as { activities: Array<{ text: string }> }).activities.map((a) => a.text)).toEqual(['again', 'echo: again']);
+      const rest = await call(`${second.domain}/conversations/${grant.conversationId}/activities?watermark=2`, {
+        auth: grant.token,
+      });
+      expect(((await rest.json()) as { activities: Array<{ text: string }> }).activities.map((a) => a.text)).toEqual([
+        'again',
+        'echo: again',
+      ]);
     } finally {
       await second.close();
     }

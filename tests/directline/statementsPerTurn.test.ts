@@ -29,6 +29,8 @@ describe.each(ENGINES)('statements for a one-reply Web Chat turn on $name', ({ n
     // The adapter's own database handle counts its statements; a second one reads for the checks.
     reader = await openDatabase(testDb.url);
     const stateWrites = new DeferredStateWrites();
+    // Assigned once the harness (and its database) exists; the turn logic reads it then.
+    // eslint-disable-next-line prefer-const
     let conversationState: ConversationState | undefined;
     harness = await startHarness({
       storageUrl: testDb.url,
@@ -40,7 +42,14 @@ describe.each(ENGINES)('statements for a one-reply Web Chat turn on $name', ({ n
         await conversationState.saveChanges(context);
       },
       // No sweep during the test: it would add statements of its own.
-      overrides: { inbox: { db: (inboxDb = await openDatabase(testDb.url)).db, leaseMs: 30_000, sweepEveryMs: 3_600_000, stateWrites } },
+      overrides: {
+        inbox: {
+          db: (inboxDb = await openDatabase(testDb.url)).db,
+          leaseMs: 30_000,
+          sweepEveryMs: 3_600_000,
+          stateWrites,
+        },
+      },
     });
     conversationState = new ConversationState(new DatabaseStorage(harness.database.db, stateWrites));
     harness.adapter.use(new TranscriptLoggerMiddleware(new DatabaseTranscriptStore(harness.database.db, stateWrites)));
@@ -58,7 +67,11 @@ describe.each(ENGINES)('statements for a one-reply Web Chat turn on $name', ({ n
     const url = `${harness.domain}/conversations/${conversationId}/activities`;
 
     const before = statements();
-    const posted = await call(url, { method: 'POST', auth: SECRET, body: { type: 'message', text: 'hello', from: { id: 'r' }, channelData: { clientActivityID: randomUUID() } } });
+    const posted = await call(url, {
+      method: 'POST',
+      auth: SECRET,
+      body: { type: 'message', text: 'hello', from: { id: 'r' }, channelData: { clientActivityID: randomUUID() } },
+    });
     expect(posted.status).toBe(200);
     const turn = statements() - before;
 
@@ -67,10 +80,20 @@ describe.each(ENGINES)('statements for a one-reply Web Chat turn on $name', ({ n
     const reading = statements() - beforeRead;
 
     expect(read.activities.map((a) => a.text)).toContain('echo: hello');
-    const transcript = await reader.db.selectFrom('transcript_activities').select('activity').where('conversation_id', '=', conversationId).execute();
-    const messages = transcript.map((row) => JSON.parse(row.activity) as { type?: string; text?: string }).filter((a) => a.type === 'message');
+    const transcript = await reader.db
+      .selectFrom('transcript_activities')
+      .select('activity')
+      .where('conversation_id', '=', conversationId)
+      .execute();
+    const messages = transcript
+      .map((row) => JSON.parse(row.activity) as { type?: string; text?: string })
+      .filter((a) => a.type === 'message');
     expect(messages.map((a) => a.text)).toEqual(['hello', 'echo: hello']);
-    const state = await reader.db.selectFrom('bot_state').select('document').where('key', 'like', `%${conversationId}%`).executeTakeFirstOrThrow();
+    const state = await reader.db
+      .selectFrom('bot_state')
+      .select('document')
+      .where('key', 'like', `%${conversationId}%`)
+      .executeTakeFirstOrThrow();
     expect(JSON.parse(state.document)).toMatchObject({ turns: 1 });
 
     // Before the turn: the conversation and its inbox (1); the message stored with its inbox

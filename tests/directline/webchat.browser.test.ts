@@ -15,7 +15,12 @@ import { testDatabase, type TestDatabase } from '../helpers/databases.js';
 import { startHarness, type Harness } from './harness.js';
 
 // The package's main is lib/index.js; the browser bundle sits beside lib/ in dist/.
-const webChatBundle = join(dirname(createRequire(import.meta.url).resolve('botframework-webchat')), '..', 'dist', 'webchat.js');
+const webChatBundle = join(
+  dirname(createRequire(import.meta.url).resolve('botframework-webchat')),
+  '..',
+  'dist',
+  'webchat.js',
+);
 
 const page = `<!doctype html><html><body>
 <div id="webchat" style="height: 600px"></div>
@@ -41,7 +46,7 @@ let temp: TestDatabase;
 let browser: Browser;
 
 beforeAll(async () => {
-  temp = (await testDatabase());
+  temp = await testDatabase();
   harness = await startHarness({
     storageUrl: temp.url,
     extraRoutes: (server: restify.Server, adapter) => {

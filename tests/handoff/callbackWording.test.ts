@@ -27,7 +27,8 @@ afterAll(async () => {
   await council?.close();
 });
 
-const resident = (channel: 'web' | 'sms', number?: string): Promise<Resident> => greetedResident(council, channel, number);
+const resident = (channel: 'web' | 'sms', number?: string): Promise<Resident> =>
+  greetedResident(council, channel, number);
 
 async function caseIn(replies: string[]) {
   const reference = /HC-\d{6}/.exec(replies.join('\n'))?.[0] ?? '';
@@ -54,7 +55,11 @@ describe.each(['web', 'sms'] as const)('callbacks on %s', (channel) => {
     // Honest: the centre closes at 5pm, so "after 6pm" cannot be promised.
     expect(last).toMatch(/can't contact you after 6pm/);
     const opened = await caseIn(transcript.at(-1) ?? []);
-    expect(opened?.details).toMatchObject({ about: 'my council tax bill has the wrong name on it, ring me after 6pm', preferredTime: 'after 6pm', preferredTimeHonoured: false });
+    expect(opened?.details).toMatchObject({
+      about: 'my council tax bill has the wrong name on it, ring me after 6pm',
+      preferredTime: 'after 6pm',
+      preferredTimeHonoured: false,
+    });
   });
 
   it('honours a time inside the hours', async () => {
@@ -80,9 +85,15 @@ describe.each(['web', 'sms'] as const)('callbacks on %s', (channel) => {
       { say: 'yes', expect: [/contact you about/i] },
       { say: 'my tip permit', expect: [/which property/i] },
       { say: '22 Mill Lane, DF2 4QT', expect: [/phone number or email/i] },
-      { say: '07700 900456, before 10am please', expect: [/HC-\d{6}/, /aim to contact you before 10am/, /07700 900456/] },
+      {
+        say: '07700 900456, before 10am please',
+        expect: [/HC-\d{6}/, /aim to contact you before 10am/, /07700 900456/],
+      },
     ]);
-    expect((await caseIn(transcript.at(-1) ?? []))?.details).toMatchObject({ about: 'my tip permit', preferredTime: 'before 10am' });
+    expect((await caseIn(transcript.at(-1) ?? []))?.details).toMatchObject({
+      about: 'my tip permit',
+      preferredTime: 'before 10am',
+    });
   });
 
   it('not understood twice out of hours: no "passing you to someone" before "we\'re closed"', async () => {

@@ -53,7 +53,10 @@ describe.each(['web', 'sms'] as const)('callback cases on %s', (channel) => {
   it('offers the address given earlier in the conversation, and the case carries it', async () => {
     now = OUT_OF_HOURS;
     const person = await resident(channel);
-    await runConversation(person, [{ say: 'when is my bin day', expect: [/postcode/i] }, { say: '1 High Street DF1 1AA', expect: [/Fri/i] }]);
+    await runConversation(person, [
+      { say: 'when is my bin day', expect: [/postcode/i] },
+      { say: '1 High Street DF1 1AA', expect: [/Fri/i] },
+    ]);
     const transcript = await runConversation(person, [
       { say: 'can I talk to someone', expect: [/closed/i] },
       { say: 'yes', expect: [/contact you about/i] },
@@ -114,7 +117,11 @@ describe.each(['web', 'sms'] as const)('callback cases on %s', (channel) => {
       { say: 'yes', expect: [channel === 'web' ? /phone number or email/i : /HC-\d{6}/], never: [ASKS_PROPERTY] },
       ...contact(),
     ]);
-    expect(await caseIn(transcript.at(-1))).toMatchObject({ verified: true, accountNumber: '50003014', propertyId: FIXTURES.millLane14 });
+    expect(await caseIn(transcript.at(-1))).toMatchObject({
+      verified: true,
+      accountNumber: '50003014',
+      propertyId: FIXTURES.millLane14,
+    });
   });
 
   it('bailiffs out of hours: the contacts, then a callback about the property', async () => {
@@ -125,7 +132,11 @@ describe.each(['web', 'sms'] as const)('callback cases on %s', (channel) => {
       { say: '1 High Street, DF1 1AA', expect: [bookedAfterProperty] },
       ...contact(),
     ]);
-    expect(await caseIn(transcript.at(-1))).toMatchObject({ priority: 'urgent', topic: 'bailiffs', propertyId: FIXTURES.highStreet1 });
+    expect(await caseIn(transcript.at(-1))).toMatchObject({
+      priority: 'urgent',
+      topic: 'bailiffs',
+      propertyId: FIXTURES.highStreet1,
+    });
   });
 
   it('homeless tonight: never asked for an address; the case carries one only when it was already given', async () => {
@@ -141,10 +152,18 @@ describe.each(['web', 'sms'] as const)('callback cases on %s', (channel) => {
     await runConversation(person, [{ say: 'bin day for 22 Mill Lane DF2 4QT', expect: [/Mon/i] }]);
     const known = await runConversation(person, [
       { say: 'landlord kicked me out, nowhere to sleep', expect: [/01632 960999/] },
-      { say: 'yes', expect: [channel === 'web' ? /phone number or email/i : /HC-\d{6}/], never: [ASKS_PROPERTY, /Is this about/i] },
+      {
+        say: 'yes',
+        expect: [channel === 'web' ? /phone number or email/i : /HC-\d{6}/],
+        never: [ASKS_PROPERTY, /Is this about/i],
+      },
       ...contact(),
     ]);
-    expect(await caseIn(known.at(-1))).toMatchObject({ priority: 'urgent', topic: 'homeless', propertyId: FIXTURES.millLane22 });
+    expect(await caseIn(known.at(-1))).toMatchObject({
+      priority: 'urgent',
+      topic: 'homeless',
+      propertyId: FIXTURES.millLane22,
+    });
   });
 
   it('nobody free in time, in hours: the callback asks the property too', async () => {
@@ -174,9 +193,16 @@ describe.each(['web', 'sms'] as const)('callback cases on %s', (channel) => {
       { say: 'my nans house on the estate', expect: [/Which Demoford address/i] },
       { say: '14 mill lane df2 4qt', expect: [/what date/i] },
       { say: '12 December', expect: [/phone number or email/i] },
-      { say: channel === 'web' ? 'chris@example.com' : 'SAME', expect: [/Demoford property: 14 Mill Lane/, /Is that right/i] },
+      {
+        say: channel === 'web' ? 'chris@example.com' : 'SAME',
+        expect: [/Demoford property: 14 Mill Lane/, /Is that right/i],
+      },
       { say: 'yes', expect: [/HC-\d{6}/] },
     ]);
-    expect(await caseIn(transcript.at(-1))).toMatchObject({ kind: 'council_tax_request', topic: 'report_move', propertyId: FIXTURES.millLane14 });
+    expect(await caseIn(transcript.at(-1))).toMatchObject({
+      kind: 'council_tax_request',
+      topic: 'report_move',
+      propertyId: FIXTURES.millLane14,
+    });
   });
 });

@@ -78,7 +78,10 @@ describe('the agent workspace', () => {
     const resident = await residentContext.newPage();
     resident.on('pageerror', (error) => errors.push(error.message));
     await resident.goto(council.url);
-    await resident.getByText(/I can tell you your bin collection days/).first().waitFor(WAIT);
+    await resident
+      .getByText(/I can tell you your bin collection days/)
+      .first()
+      .waitFor(WAIT);
     await residentSays(resident, 'book a van permit', /postcode/i);
     await residentSays(resident, 'DF2 4QT', /which address/i);
     await residentSays(resident, '22 Mill Lane', /registration/i);
@@ -92,7 +95,9 @@ describe('the agent workspace', () => {
     const waited = card.locator('[data-since]');
     const firstReading = await waited.textContent();
     await expect.poll(() => waited.textContent(), { timeout: 5_000 }).not.toBe(firstReading);
-    await expect(card.locator('[data-due]').textContent()).resolves.toMatch(/callback offered in 9 min \d\d s|callback offered in 10 min 00 s/);
+    await expect(card.locator('[data-due]').textContent()).resolves.toMatch(
+      /callback offered in 9 min \d\d s|callback offered in 10 min 00 s/,
+    );
 
     await card.getByRole('button').click();
     const panel = agent.getByRole('tabpanel');
@@ -111,7 +116,10 @@ describe('the agent workspace', () => {
     await panel.getByRole('button', { name: 'Accept this conversation' }).click();
     const reply = panel.getByLabel('Reply to the resident');
     await reply.waitFor();
-    await resident.getByText(/Priya Shah from the contact centre has joined/).first().waitFor(WAIT);
+    await resident
+      .getByText(/Priya Shah from the contact centre has joined/)
+      .first()
+      .waitFor(WAIT);
 
     // Busy: an urgent resident still raises the title count, a notification and the banner.
     await agent.getByLabel('My availability').selectOption('busy');
@@ -121,16 +129,23 @@ describe('the agent workspace', () => {
     const banner = agent.getByRole('alert').filter({ hasText: 'Urgent: Homeless tonight' });
     await banner.waitFor(WAIT);
     await expect.poll(() => agent.title()).toBe('(1, 1 urgent) Agent console – Demoford Borough Council');
-    await expect.poll(() => agent.evaluate(() => (window as unknown as { notified: string[] }).notified)).toEqual([
-      // Announced while available; the urgent one while busy too.
-      'Waiting: Asked to speak to a person',
-      'Urgent: Homeless tonight',
-    ]);
+    await expect
+      .poll(() => agent.evaluate(() => (window as unknown as { notified: string[] }).notified))
+      .toEqual([
+        // Announced while available; the urgent one while busy too.
+        'Waiting: Asked to speak to a person',
+        'Urgent: Homeless tonight',
+      ]);
     await keepScreenshot(agent, 'console-urgent-while-busy');
 
     // Ctrl+Enter sends; the resident sees the words under the agent's own name.
-    await panel.locator('.transcript li').first().evaluate((li) => li.setAttribute('data-first', 'kept'));
-    await reply.fill('Hello, I can finish the permit for you. Which tip would you like?\n- **Quarry Road**\n- Northfield');
+    await panel
+      .locator('.transcript li')
+      .first()
+      .evaluate((li) => li.setAttribute('data-first', 'kept'));
+    await reply.fill(
+      'Hello, I can finish the permit for you. Which tip would you like?\n- **Quarry Road**\n- Northfield',
+    );
     await reply.press('Control+Enter');
     // Markdown rendered as a list and emphasis, never as raw asterisks.
     const sent = panel.locator('.line.agent').last();
@@ -168,13 +183,18 @@ describe('the agent workspace', () => {
     await keepScreenshot(agent, 'console-conversation');
     await panel.getByRole('button', { name: 'Yes, end the chat' }).click();
     await agent.getByText('Chat ended. The resident is back with the assistant.').waitFor();
-    await resident.getByText(/Priya Shah has ended the chat/).first().waitFor(WAIT);
+    await resident
+      .getByText(/Priya Shah has ended the chat/)
+      .first()
+      .waitFor(WAIT);
 
     // The urgent texter next, from the banner: their number to call, a saved reply, and what
     // the reply costs in texts.
     await banner.getByRole('button', { name: 'Open urgent conversation' }).click();
     const urgentPanel = agent.getByRole('tabpanel');
-    await expect(urgentPanel.getByRole('link', { name: '+447700900888' }).getAttribute('href')).resolves.toBe('tel:+447700900888');
+    await expect(urgentPanel.getByRole('link', { name: '+447700900888' }).getAttribute('href')).resolves.toBe(
+      'tel:+447700900888',
+    );
     await urgentPanel.getByRole('button', { name: 'Accept this conversation' }).click();
     const urgentReply = urgentPanel.getByLabel('Reply to the resident');
     await urgentReply.waitFor();
@@ -194,7 +214,9 @@ describe('the agent workspace', () => {
     const texts = council.sms('+447700900321');
     await texts('can I speak to a person');
     await texts('yes');
-    expect((await texts('changing the date of my tip permit, mornings are best')).join('\n')).toMatch(/which (property|address)/i);
+    expect((await texts('changing the date of my tip permit, mornings are best')).join('\n')).toMatch(
+      /which (property|address)/i,
+    );
     const booked = (await texts('22 Mill Lane DF2 4QT')).join('\n');
     const reference = /HC-\d{6}/.exec(booked)?.[0] ?? '';
     expect(reference).toMatch(/^HC-\d{6}$/);
@@ -203,9 +225,13 @@ describe('the agent workspace', () => {
     await agent.getByRole('button', { name: /Callback requests/ }).click();
     const item = agent.locator('#callback-list li').filter({ hasText: reference });
     await item.waitFor(WAIT);
-    await expect(item.textContent()).resolves.toMatch(/In their words\s*changing the date of my tip permit, mornings are best/);
+    await expect(item.textContent()).resolves.toMatch(
+      /In their words\s*changing the date of my tip permit, mornings are best/,
+    );
     await expect(item.textContent()).resolves.toMatch(/Preferred time\s*mornings/);
-    await expect(item.getByRole('link', { name: /7700 ?900321/ }).getAttribute('href')).resolves.toBe('tel:+447700900321');
+    await expect(item.getByRole('link', { name: /7700 ?900321/ }).getAttribute('href')).resolves.toBe(
+      'tel:+447700900321',
+    );
     expect(await axeViolations(agent)).toEqual([]);
 
     await item.getByRole('button', { name: `Claim ${reference}` }).click();
@@ -218,7 +244,11 @@ describe('the agent workspace', () => {
     await item.getByRole('button', { name: `Close ${reference}` }).click();
     await agent.getByText(`${reference} closed: Resolved.`).waitFor();
     await expect.poll(() => item.count()).toBe(0);
-    const row = await council.database.db.selectFrom('cases').select(['status', 'outcome', 'claimed_by']).where('reference', '=', reference).executeTakeFirst();
+    const row = await council.database.db
+      .selectFrom('cases')
+      .select(['status', 'outcome', 'claimed_by'])
+      .where('reference', '=', reference)
+      .executeTakeFirst();
     expect(row).toMatchObject({ status: 'closed', outcome: 'resolved' });
     expect(errors).toEqual([]);
   }, 90_000);

@@ -23,7 +23,10 @@ describe("Demoford's contact centre hours (Monday to Friday, 9am to 5pm)", () =>
 describe('a contact centre staffed round the clock ("00:00" to "24:00")', () => {
   const always = ContactCentre.load(alwaysOpenDataDir());
 
-  it.each(['2026-11-23T00:00:00Z', '2026-11-28T23:59:59Z', '2026-12-25T03:00:00Z', '2026-03-29T01:30:00Z'])('is open at %s', (iso) => {
-    expect(always.isOpen(at(iso))).toBe(true);
-  });
+  it.each(['2026-11-23T00:00:00Z', '2026-11-28T23:59:59Z', '2026-12-25T03:00:00Z', '2026-03-29T01:30:00Z'])(
+    'is open at %s',
+    (iso) => {
+      expect(always.isOpen(at(iso))).toBe(true);
+    },
+  );
 });

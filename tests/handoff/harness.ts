@@ -37,15 +37,22 @@ export interface HandoffCouncil {
  * The whole assistant (the real composition root) with the fake Twilio and a clock the test
  * moves; `database` is a second handle on the same database, for reading what was stored.
  */
-export async function startHandoffCouncil(options: { db?: TestDatabase; clock?: TestClock; fakeTwilio?: FakeTwilio; env?: Record<string, string> } = {}): Promise<HandoffCouncil> {
+export async function startHandoffCouncil(
+  options: { db?: TestDatabase; clock?: TestClock; fakeTwilio?: FakeTwilio; env?: Record<string, string> } = {},
+): Promise<HandoffCouncil> {
   const testDb = options.db ?? (await testDatabase());
   const clock = options.clock ?? { now: MONDAY_10AM };
   const fakeTwilio = options.fakeTwilio ?? (await startFakeTwilio(TEST_TWILIO.accountSid, TEST_TWILIO.authToken));
   const assistant = await startAssistant({
     env: {
-      NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent', STORAGE_URL: testDb.url,
-      TWILIO_ACCOUNT_SID: TEST_TWILIO.accountSid, TWILIO_AUTH_TOKEN: TEST_TWILIO.authToken,
-      TWILIO_PHONE_NUMBER: TEST_TWILIO.councilNumber, PUBLIC_BASE_URL: TEST_TWILIO.publicBaseUrl,
+      NODE_ENV: 'test',
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      STORAGE_URL: testDb.url,
+      TWILIO_ACCOUNT_SID: TEST_TWILIO.accountSid,
+      TWILIO_AUTH_TOKEN: TEST_TWILIO.authToken,
+      TWILIO_PHONE_NUMBER: TEST_TWILIO.councilNumber,
+      PUBLIC_BASE_URL: TEST_TWILIO.publicBaseUrl,
       TWILIO_API_BASE_URL: fakeTwilio.url,
       // Agents and residents in these tests text faster than any real person would.
       SMS_RATE_LIMIT_PER_MINUTE: '600',
@@ -117,7 +124,10 @@ export class AgentClient {
 }
 
 /** Polls until `check` returns a value (the agent's side and proactive messages are asynchronous). */
-export async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = scaled(30_000)): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined | false>,
+  timeoutMs = scaled(30_000),
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

@@ -7,10 +7,25 @@ import { ENGINES, testDatabase } from '../helpers/databases.js';
 import { startFakeTwilio } from '../helpers/fakeTwilio.js';
 import { TEST_TWILIO } from '../helpers/residents.js';
 import { openConversation } from '../helpers/directLineRest.js';
-import { AgentClient, MONDAY_10AM, MONDAY_7PM, eventually, startHandoffCouncil, type HandoffCouncil } from './harness.js';
+import {
+  AgentClient,
+  MONDAY_10AM,
+  MONDAY_7PM,
+  eventually,
+  startHandoffCouncil,
+  type HandoffCouncil,
+} from './harness.js';
 
 interface QueueView {
-  waiting: { id: string; channel: string; topic: string; topicLabel: string; priority: string; position: number; callbackOffered: boolean }[];
+  waiting: {
+    id: string;
+    channel: string;
+    topic: string;
+    topicLabel: string;
+    priority: string;
+    position: number;
+    callbackOffered: boolean;
+  }[];
 }
 
 const running: HandoffCouncil[] = [];
@@ -52,7 +67,7 @@ describe.each(ENGINES)('accepting on $name', ({ create }) => {
 
 describe('a restart', () => {
   it('keeps three queued residents, in order, and their messages', async () => {
-    const db = (await testDatabase());
+    const db = await testDatabase();
     const fakeTwilio = await startFakeTwilio(TEST_TWILIO.accountSid, TEST_TWILIO.authToken);
     const clock = { now: MONDAY_10AM };
     const first = await startHandoffCouncil({ db, fakeTwilio, clock });
@@ -103,7 +118,10 @@ describe('priority, hours and timers', () => {
     // The council's 24-hour homelessness line comes first, before the queue.
     expect(reply[0]).toMatch(/01632 960999/);
     const queue = (await agent.json<QueueView>('/queue')).waiting;
-    expect(queue.map((w) => [w.priority, w.topic, w.topicLabel])).toEqual([['urgent', 'homeless', 'Homeless tonight'], ['normal', 'agent.request', 'Asked to speak to a person']]);
+    expect(queue.map((w) => [w.priority, w.topic, w.topicLabel])).toEqual([
+      ['urgent', 'homeless', 'Homeless tonight'],
+      ['normal', 'agent.request', 'Asked to speak to a person'],
+    ]);
     expect(queue.map((w) => w.position)).toEqual([1, 2]);
   });
 
@@ -112,14 +130,19 @@ describe('priority, hours and timers', () => {
     running.push(council);
     const resident = await council.web();
     expect((await resident.say("that didn't help")).join('\n')).toMatch(/number 1 in the queue/);
-    expect((await council.handoff.service.queue.waiting())[0]).toMatchObject({ reason: 'not_helped', priority: 'normal' });
+    expect((await council.handoff.service.queue.waiting())[0]).toMatchObject({
+      reason: 'not_helped',
+      priority: 'normal',
+    });
   });
 
   it('offers a callback with an HC- reference when the contact centre is closed', async () => {
     const council = await startHandoffCouncil({ clock: { now: MONDAY_7PM } });
     running.push(council);
     const resident = await council.web();
-    expect((await resident.say('can I speak to a person')).join('\n')).toMatch(/closed just now \(Monday to Friday, 9am to 5pm\)/);
+    expect((await resident.say('can I speak to a person')).join('\n')).toMatch(
+      /closed just now \(Monday to Friday, 9am to 5pm\)/,
+    );
     expect((await resident.say('yes')).join('\n')).toMatch(/what would you like us to contact you about/i);
     expect((await resident.say('a refund on my council tax')).join('\n')).toMatch(/which property/i);
     expect((await resident.say('1 High Street DF1 1AA')).join('\n')).toMatch(/phone number or email/);
@@ -127,7 +150,11 @@ describe('priority, hours and timers', () => {
     const reference = /HC-\d{6}/.exec(booked)?.[0];
     expect(reference).toBeDefined();
     expect(booked).toMatch(/call you on 01632 960123/);
-    const row = await council.database.db.selectFrom('cases').selectAll().where('reference', '=', reference ?? '').executeTakeFirst();
+    const row = await council.database.db
+      .selectFrom('cases')
+      .selectAll()
+      .where('reference', '=', reference ?? '')
+      .executeTakeFirst();
     expect(row).toMatchObject({ kind: 'callback', contact: '+441632960123', status: 'open', property_id: '10001001' });
     expect(await council.handoff.service.queue.waiting()).toEqual([]);
   });
@@ -151,7 +178,12 @@ describe('priority, hours and timers', () => {
     const booked = (await text('22 Mill Lane DF2 4QT')).join('\n');
     expect(booked).toMatch(/HC-\d{6}/);
     expect(booked).toMatch(/text you on this number/);
-    const request = (await council.handoff.service.queue.history((await council.database.db.selectFrom('handoff_requests').select('conversation_id').executeTakeFirstOrThrow()).conversation_id))[0];
+    const request = (
+      await council.handoff.service.queue.history(
+        (await council.database.db.selectFrom('handoff_requests').select('conversation_id').executeTakeFirstOrThrow())
+          .conversation_id,
+      )
+    )[0];
     expect(request).toMatchObject({ status: 'callback', outcome: 'callback_arranged' });
     expect(request?.caseReference).toMatch(/^HC-\d{6}$/);
   });

@@ -52,24 +52,43 @@ describe('a Web Chat resident handed to a person', () => {
 
     const context = await agent.json<ContextView>(`/handoffs/${id}`);
     // The full transcript, from the first message on, not an excerpt.
-    expect(context.transcript.map((line) => line.text)).toEqual(expect.arrayContaining(['what day is my bin collected', 'can I speak to a person', 'it is about my council tax bill']));
+    expect(context.transcript.map((line) => line.text)).toEqual(
+      expect.arrayContaining([
+        'what day is my bin collected',
+        'can I speak to a person',
+        'it is about my council tax bill',
+      ]),
+    );
     expect(context.transcript.find((line) => line.text === 'what day is my bin collected')?.from).toBe('resident');
-    expect(context.messages.filter((m) => m.kind === 'resident').map((m) => m.text)).toEqual(['can I speak to a person', 'it is about my council tax bill']);
+    expect(context.messages.filter((m) => m.kind === 'resident').map((m) => m.text)).toEqual([
+      'can I speak to a person',
+      'it is about my council tax bill',
+    ]);
 
     expect((await agent.post(`/handoffs/${id}/accept`)).status).toBe(200);
-    await eventually(async () => (await resident.botMessages()).some((m) => /Sam from the contact centre has joined/.test(m.text ?? '')));
+    await eventually(async () =>
+      (await resident.botMessages()).some((m) => /Sam from the contact centre has joined/.test(m.text ?? '')),
+    );
 
-    expect((await agent.post(`/handoffs/${id}/messages`, { text: 'Hello, I can help with your bill.' })).status).toBe(200);
-    await eventually(async () => (await resident.botMessages()).some((m) => m.text === 'Sam: Hello, I can help with your bill.'));
+    expect((await agent.post(`/handoffs/${id}/messages`, { text: 'Hello, I can help with your bill.' })).status).toBe(
+      200,
+    );
+    await eventually(async () =>
+      (await resident.botMessages()).some((m) => m.text === 'Sam: Hello, I can help with your bill.'),
+    );
 
     // The resident's answer goes to the agent, not the assistant: no reply from the bot.
     expect(await resident.say('thank you, it went up this year')).toEqual([]);
     const after = await agent.json<ContextView>(`/handoffs/${id}`);
     expect(after.messages.at(-1)).toMatchObject({ kind: 'resident', text: 'thank you, it went up this year' });
-    expect(after.transcript.some((line) => line.from === 'agent' && line.text.includes('I can help with your bill'))).toBe(true);
+    expect(
+      after.transcript.some((line) => line.from === 'agent' && line.text.includes('I can help with your bill')),
+    ).toBe(true);
 
     expect((await agent.post(`/handoffs/${id}/end`, { outcome: 'resolved' })).status).toBe(200);
-    await eventually(async () => (await resident.botMessages()).some((m) => /Sam has ended the chat.*How did we do/s.test(m.text ?? '')));
+    await eventually(async () =>
+      (await resident.botMessages()).some((m) => /Sam has ended the chat.*How did we do/s.test(m.text ?? '')),
+    );
     expect((await resident.say('5')).join('\n')).toMatch(/Thank you for your feedback/);
     const request = await council.handoff.service.queue.get(id);
     expect(request).toMatchObject({ status: 'ended', outcome: 'resolved', rating: 5 });
@@ -109,13 +128,24 @@ describe('an SMS resident handed to a person', () => {
     expect((await agent.post(`/handoffs/${id}/accept`)).status).toBe(200);
     const sentBefore = council.fakeTwilio.sentTo(number).length;
     expect((await agent.post(`/handoffs/${id}/messages`, { text: 'Which street are you on?' })).status).toBe(200);
-    await eventually(async () => council.fakeTwilio.sentTo(number).slice(sentBefore).some((m) => m.body === 'Sam: Which street are you on?'));
+    await eventually(async () =>
+      council.fakeTwilio
+        .sentTo(number)
+        .slice(sentBefore)
+        .some((m) => m.body === 'Sam: Which street are you on?'),
+    );
 
     expect(await text('Mill Lane')).toEqual([]);
-    await eventually(async () => (await agent.json<ContextView>(`/handoffs/${id}`)).messages.some((m) => m.kind === 'resident' && m.text === 'Mill Lane'));
+    await eventually(async () =>
+      (await agent.json<ContextView>(`/handoffs/${id}`)).messages.some(
+        (m) => m.kind === 'resident' && m.text === 'Mill Lane',
+      ),
+    );
 
     expect((await agent.post(`/handoffs/${id}/end`, { outcome: 'case_opened' })).status).toBe(200);
-    await eventually(async () => council.fakeTwilio.sentTo(number).some((m) => /ended the chat.*Reply 1 \(poor\) to 5/s.test(m.body)));
+    await eventually(async () =>
+      council.fakeTwilio.sentTo(number).some((m) => /ended the chat.*Reply 1 \(poor\) to 5/s.test(m.body)),
+    );
     expect((await text('4')).join('\n')).toMatch(/Thank you/);
     expect((await council.handoff.service.queue.get(id))?.rating).toBe(4);
   });
@@ -126,17 +156,32 @@ describe('interop and transfer', () => {
     const resident = await council.web();
     await resident.say('can I speak to a person');
     const headers = { Authorization: `Bearer ${resident.token}`, 'Content-Type': 'application/json' };
-    const all = (await (await fetch(`${council.url}/v3/directline/conversations/${resident.conversationId}/activities`, { headers })).json()) as {
-      activities: { type: string; name?: string; value?: { handoffId?: string }; attachments?: { contentType: string; content: { activities: { text?: string }[] } }[] }[];
+    const all = (await (
+      await fetch(`${council.url}/v3/directline/conversations/${resident.conversationId}/activities`, { headers })
+    ).json()) as {
+      activities: {
+        type: string;
+        name?: string;
+        value?: { handoffId?: string };
+        attachments?: { contentType: string; content: { activities: { text?: string }[] } }[];
+      }[];
     };
     const initiate = all.activities.find((a) => a.type === 'event' && a.name === 'handoff.initiate');
     expect(initiate?.value?.handoffId).toMatch(/^[0-9a-f-]{36}$/);
-    const transcript = initiate?.attachments?.find((a) => a.contentType === 'application/json')?.content.activities ?? [];
+    const transcript =
+      initiate?.attachments?.find((a) => a.contentType === 'application/json')?.content.activities ?? [];
     expect(transcript.map((a) => a.text)).toContain('can I speak to a person');
 
     // A resident pretending to be an agent hub changes nothing.
     await fetch(`${council.url}/v3/directline/conversations/${resident.conversationId}/activities`, {
-      method: 'POST', headers, body: JSON.stringify({ type: 'event', name: 'handoff.status', value: { state: 'completed' }, from: { id: 'resident' } }),
+      method: 'POST',
+      headers,
+      body: JSON.stringify({
+        type: 'event',
+        name: 'handoff.status',
+        value: { state: 'completed' },
+        from: { id: 'resident' },
+      }),
     });
     expect((await council.handoff.service.queue.activeFor(resident.conversationId))?.status).toBe('queued');
     await resident.say('back');

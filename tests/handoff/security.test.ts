@@ -46,14 +46,22 @@ function socketStatus(url: string, headers: Record<string, string> = {}): Promis
 
 describe('agent API', () => {
   it.each(AGENT_APIS)('%s %s without a session gets 401', async (method, path) => {
-    const response = await fetch(council.url + path, { method, headers: { 'Content-Type': 'application/json' }, ...(method === 'POST' ? { body: '{}' } : {}) });
+    const response = await fetch(council.url + path, {
+      method,
+      headers: { 'Content-Type': 'application/json' },
+      ...(method === 'POST' ? { body: '{}' } : {}),
+    });
     expect(response.status).toBe(401);
   });
 
   it("a resident's Direct Line token opens no agent API", async () => {
     const resident = await council.web();
     for (const [method, path] of AGENT_APIS) {
-      const response = await fetch(council.url + path, { method, headers: { Authorization: `Bearer ${resident.token}`, 'Content-Type': 'application/json' }, ...(method === 'POST' ? { body: '{}' } : {}) });
+      const response = await fetch(council.url + path, {
+        method,
+        headers: { Authorization: `Bearer ${resident.token}`, 'Content-Type': 'application/json' },
+        ...(method === 'POST' ? { body: '{}' } : {}),
+      });
       expect(response.status, `${method} ${path}`).toBe(401);
     }
   });
@@ -77,11 +85,20 @@ describe('agent API', () => {
     await resident.say('can I speak to a person');
     const id = (await council.handoff.service.queue.waiting())[0]?.id ?? '';
     const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-    const noToken = await fetch(`${council.url}/agent/api/handoffs/${id}/accept`, { method: 'POST', headers: { Cookie: cookie, 'Content-Type': 'application/json' }, body: '{}' });
+    const noToken = await fetch(`${council.url}/agent/api/handoffs/${id}/accept`, {
+      method: 'POST',
+      headers: { Cookie: cookie, 'Content-Type': 'application/json' },
+      body: '{}',
+    });
     expect(noToken.status).toBe(403);
     const crossSite = await fetch(`${council.url}/agent/api/handoffs/${id}/accept`, {
       method: 'POST',
-      headers: { Cookie: cookie, 'Content-Type': 'application/json', 'X-CSRF-Token': agent.csrf, Origin: 'https://evil.example' },
+      headers: {
+        Cookie: cookie,
+        'Content-Type': 'application/json',
+        'X-CSRF-Token': agent.csrf,
+        Origin: 'https://evil.example',
+      },
       body: '{}',
     });
     expect(crossSite.status).toBe(403);
@@ -93,7 +110,11 @@ describe('agent API', () => {
     const wrong = new AgentClient(council.url);
     expect((await wrong.signIn('eve', 'not the password')).status).toBe(401);
     expect((await wrong.signIn('nobody', 'not the password')).status).toBe(401);
-    const row = await council.database.db.selectFrom('agent_accounts').select('password_hash').where('username', '=', 'eve').executeTakeFirstOrThrow();
+    const row = await council.database.db
+      .selectFrom('agent_accounts')
+      .select('password_hash')
+      .where('username', '=', 'eve')
+      .executeTakeFirstOrThrow();
     expect(row.password_hash).toMatch(/^scrypt\$16384\$8\$1\$/);
     expect(row.password_hash).not.toContain('a long enough password');
 
@@ -122,7 +143,15 @@ describe('agent API', () => {
     await agent.get(`/handoffs/${request?.id}`);
     await agent.post(`/handoffs/${request?.id}/accept`);
     const eve = await council.handoff.accounts.byUsername('eve');
-    const audit = await council.database.db.selectFrom('agent_audit').selectAll().where('conversation_id', '=', resident.conversationId).orderBy('id').execute();
-    expect(audit.map((a) => [a.agent_id, a.action])).toEqual([[eve?.id, 'view'], [eve?.id, 'accept']]);
+    const audit = await council.database.db
+      .selectFrom('agent_audit')
+      .selectAll()
+      .where('conversation_id', '=', resident.conversationId)
+      .orderBy('id')
+      .execute();
+    expect(audit.map((a) => [a.agent_id, a.action])).toEqual([
+      [eve?.id, 'view'],
+      [eve?.id, 'accept'],
+    ]);
   });
 });

@@ -43,8 +43,13 @@ describe('the agent workspace API', () => {
     expect((await ana.json<QueueView>('/queue')).availableAgents).toBe(2);
     const first = await council.web();
     // Four minutes a place, two agents available: about two minutes.
-    expect((await first.say('can I speak to a person')).join('\n')).toMatch(/number 1 in the queue; it's usually about 2 minutes/);
-    expect(await errorOf(await ana.post('/availability', { availability: 'on lunch' }))).toEqual([400, 'Choose one of: available, busy, away.']);
+    expect((await first.say('can I speak to a person')).join('\n')).toMatch(
+      /number 1 in the queue; it's usually about 2 minutes/,
+    );
+    expect(await errorOf(await ana.post('/availability', { availability: 'on lunch' }))).toEqual([
+      400,
+      'Choose one of: available, busy, away.',
+    ]);
     expect((await ana.post('/availability', { availability: 'away' })).status).toBe(200);
     expect((await ben.post('/availability', { availability: 'busy' })).status).toBe(200);
     expect((await ana.json<QueueView>('/queue')).availableAgents).toBe(0);
@@ -52,17 +57,28 @@ describe('the agent workspace API', () => {
     council.clock.now += 30_000;
     const second = await council.web();
     // Nobody says they are available: the plain estimate, never "0 minutes".
-    expect((await second.say('can I speak to a person')).join('\n')).toMatch(/number 2 in the queue; it's usually about 8 minutes/);
+    expect((await second.say('can I speak to a person')).join('\n')).toMatch(
+      /number 2 in the queue; it's usually about 8 minutes/,
+    );
 
     const [waiting] = (await ana.json<QueueView>('/queue')).waiting;
     expect(waiting).toMatchObject({ topicLabel: 'Asked to speak to a person', reasonLabel: 'They asked for a person' });
-    expect(await errorOf(await ana.post(`/handoffs/${waiting?.id}/accept`))).toEqual([409, 'You are set to away. Set yourself available or busy to take a conversation.']);
+    expect(await errorOf(await ana.post(`/handoffs/${waiting?.id}/accept`))).toEqual([
+      409,
+      'You are set to away. Set yourself available or busy to take a conversation.',
+    ]);
     // Busy still takes a conversation when they choose to.
     expect((await ben.post(`/handoffs/${waiting?.id}/accept`)).status).toBe(200);
 
     // A transfer says what is missing; "the queue" puts the resident back at their place.
-    expect(await errorOf(await ben.post(`/handoffs/${waiting?.id}/transfer`, {}))).toEqual([400, 'Choose who to transfer to: the queue or a named agent.']);
-    expect(await errorOf(await ben.post(`/handoffs/${waiting?.id}/transfer`, { agentId: 'nobody' }))).toEqual([400, 'That agent does not exist or has been disabled. Choose another.']);
+    expect(await errorOf(await ben.post(`/handoffs/${waiting?.id}/transfer`, {}))).toEqual([
+      400,
+      'Choose who to transfer to: the queue or a named agent.',
+    ]);
+    expect(await errorOf(await ben.post(`/handoffs/${waiting?.id}/transfer`, { agentId: 'nobody' }))).toEqual([
+      400,
+      'That agent does not exist or has been disabled. Choose another.',
+    ]);
     expect((await ben.post(`/handoffs/${waiting?.id}/transfer`, { queue: true })).status).toBe(200);
     expect((await ana.json<QueueView>('/queue')).waiting.map((w) => w.id)[0]).toBe(waiting?.id);
     expect((await first.botMessages()).map((m) => m.text).join('\n')).toMatch(/number 1 in the queue/);
@@ -79,17 +95,37 @@ describe('the agent workspace API', () => {
     const reference = /HC-\d{6}/.exec((await texts('22 Mill Lane DF2 4QT')).join('\n'))?.[0] ?? '';
     expect(reference).not.toBe('');
     council.clock.now = MONDAY_10AM + 60_000;
-    const listed = await ana.json<{ callbacks: { reference: string; about: string; contact: string; claimedBy: string | null }[] }>('/callbacks');
-    expect(listed.callbacks.find((c) => c.reference === reference)).toMatchObject({ about: 'my missed bin, any time', contact: '+447700900432', claimedBy: null });
+    const listed = await ana.json<{
+      callbacks: { reference: string; about: string; contact: string; claimedBy: string | null }[];
+    }>('/callbacks');
+    expect(listed.callbacks.find((c) => c.reference === reference)).toMatchObject({
+      about: 'my missed bin, any time',
+      contact: '+447700900432',
+      claimedBy: null,
+    });
 
-    const claims = await Promise.all([ana.post(`/callbacks/${reference}/claim`), ben.post(`/callbacks/${reference}/claim`)]);
+    const claims = await Promise.all([
+      ana.post(`/callbacks/${reference}/claim`),
+      ben.post(`/callbacks/${reference}/claim`),
+    ]);
     expect(claims.map((r) => r.status).sort()).toEqual([200, 409]);
     const [winner, loser] = claims[0]?.status === 200 ? [ana, ben] : [ben, ana];
-    expect(await errorOf(await loser.post(`/callbacks/${reference}/close`, { outcome: 'resolved' }))).toEqual([409, 'Claim this callback before recording how it went.']);
-    expect(await errorOf(await winner.post(`/callbacks/${reference}/close`, {}))).toEqual([400, 'Choose what happened on the call before closing it.']);
+    expect(await errorOf(await loser.post(`/callbacks/${reference}/close`, { outcome: 'resolved' }))).toEqual([
+      409,
+      'Claim this callback before recording how it went.',
+    ]);
+    expect(await errorOf(await winner.post(`/callbacks/${reference}/close`, {}))).toEqual([
+      400,
+      'Choose what happened on the call before closing it.',
+    ]);
     expect((await winner.post(`/callbacks/${reference}/close`, { outcome: 'no_answer' })).status).toBe(200);
-    expect(await errorOf(await winner.post(`/callbacks/${reference}/close`, { outcome: 'resolved' }))).toEqual([409, 'This callback has already been closed.']);
-    expect((await ana.json<{ callbacks: { reference: string }[] }>('/callbacks')).callbacks.map((c) => c.reference)).not.toContain(reference);
+    expect(await errorOf(await winner.post(`/callbacks/${reference}/close`, { outcome: 'resolved' }))).toEqual([
+      409,
+      'This callback has already been closed.',
+    ]);
+    expect(
+      (await ana.json<{ callbacks: { reference: string }[] }>('/callbacks')).callbacks.map((c) => c.reference),
+    ).not.toContain(reference);
     expect(await errorOf(await ana.post('/callbacks/HC-12/claim'))).toEqual([404, 'No such callback request.']);
   }, 60_000);
 });

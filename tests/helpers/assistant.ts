@@ -13,7 +13,11 @@ export interface TestAssistant extends RunningAssistant {
   close(): Promise<void>;
 }
 
-export async function startTestAssistant(env: Record<string, string> = {}, database?: TestDatabase, clock?: () => Date): Promise<TestAssistant> {
+export async function startTestAssistant(
+  env: Record<string, string> = {},
+  database?: TestDatabase,
+  clock?: () => Date,
+): Promise<TestAssistant> {
   const db = database ?? (await testDatabase());
   const logLines: string[] = [];
   const capture = new Writable({

@@ -15,7 +15,12 @@ import { pathToFileURL } from 'node:url';
 
 interface EsbuildPlugin {
   name: string;
-  setup(build: { onLoad(options: { filter: RegExp }, load: (args: { path: string }) => Promise<{ contents: string; loader: 'ts' }>): void }): void;
+  setup(build: {
+    onLoad(
+      options: { filter: RegExp },
+      load: (args: { path: string }) => Promise<{ contents: string; loader: 'ts' }>,
+    ): void;
+  }): void;
 }
 interface Esbuild {
   build(options: Record<string, unknown> & { plugins: EsbuildPlugin[] }): Promise<unknown>;
@@ -24,7 +29,10 @@ interface Esbuild {
 export async function compileStandby(): Promise<string> {
   const fromHere = createRequire(import.meta.url);
   const esbuild = createRequire(fromHere.resolve('tsx/package.json'))('esbuild') as Esbuild;
-  const outfile = resolve('node_modules/.cache/council-assistant-tests', `standby-${randomBytes(4).toString('hex')}.mjs`);
+  const outfile = resolve(
+    'node_modules/.cache/council-assistant-tests',
+    `standby-${randomBytes(4).toString('hex')}.mjs`,
+  );
   await esbuild.build({
     entryPoints: [join('tests', 'helpers', 'assistantStandby.ts')],
     bundle: true,
@@ -39,7 +47,10 @@ export async function compileStandby(): Promise<string> {
         name: 'own-module-url',
         setup(build) {
           build.onLoad({ filter: /\.ts$/ }, async ({ path }) => ({
-            contents: (await readFile(path, 'utf8')).replaceAll('import.meta.url', JSON.stringify(pathToFileURL(path).href)),
+            contents: (await readFile(path, 'utf8')).replaceAll(
+              'import.meta.url',
+              JSON.stringify(pathToFileURL(path).href),
+            ),
             loader: 'ts',
           }));
         },

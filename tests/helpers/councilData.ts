@@ -10,7 +10,9 @@ export function alwaysOpenDataDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'council-data-'));
   cpSync('data/demo', dir, { recursive: true });
   const file = join(dir, 'contact-centre.json');
-  const centre = JSON.parse(readFileSync(file, 'utf8')) as { hours: { weekly: Record<string, unknown>; closedDates: string[]; description: string } };
+  const centre = JSON.parse(readFileSync(file, 'utf8')) as {
+    hours: { weekly: Record<string, unknown>; closedDates: string[]; description: string };
+  };
   for (const day of ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']) centre.hours.weekly[day] = ['00:00', '24:00'];
   centre.hours.closedDates = [];
   centre.hours.description = 'every day, round the clock';

@@ -56,68 +56,189 @@ function routes(ports: FakeBackOfficePorts): [string, RegExp, Handler][] {
     }
   };
   return [
-    ['GET', /^\/addresses$/, async (_m, q) => ({ properties: await ports.addresses.findByPostcode(param(q, 'postcode')) })],
+    [
+      'GET',
+      /^\/addresses$/,
+      async (_m, q) => ({ properties: await ports.addresses.findByPostcode(param(q, 'postcode')) }),
+    ],
     ['GET', /^\/addresses\/([^/]+)$/, async ([id]) => found(await ports.addresses.getProperty(property(id)))],
     ['GET', /^\/coverage$/, async (_m, q) => ({ covered: await ports.addresses.coversPostcode(param(q, 'postcode')) })],
 
-    ['GET', /^\/properties\/([^/]+)\/bin-streams$/, async ([id]) => ({ streams: await known(() => ports.bins.streamsFor(property(id))) })],
-    ['GET', /^\/properties\/([^/]+)\/bin-collections\/next$/, async ([id], q) => ({
-      collections: await known(() => ports.bins.nextCollections(property(id), at(param(q, 'now')))),
-    })],
-    ['GET', /^\/properties\/([^/]+)\/bin-collections\/last$/, async ([id], q) => ({
-      collection: await known(() => ports.bins.lastScheduledCollection(property(id), param(q, 'stream'), at(param(q, 'now')))),
-    })],
-    ['GET', /^\/properties\/([^/]+)\/bin-collections\/due$/, async ([id], q) => ({
-      due: await known(() => ports.bins.wasDue(property(id), param(q, 'stream'), param(q, 'date'))),
-    })],
-    ['GET', /^\/properties\/([^/]+)\/bin-collections$/, async ([id], q) => ({
-      collections: await known(() => ports.bins.scheduledCollections(property(id), param(q, 'stream'), param(q, 'from'), param(q, 'to'))),
-    })],
+    [
+      'GET',
+      /^\/properties\/([^/]+)\/bin-streams$/,
+      async ([id]) => ({ streams: await known(() => ports.bins.streamsFor(property(id))) }),
+    ],
+    [
+      'GET',
+      /^\/properties\/([^/]+)\/bin-collections\/next$/,
+      async ([id], q) => ({
+        collections: await known(() => ports.bins.nextCollections(property(id), at(param(q, 'now')))),
+      }),
+    ],
+    [
+      'GET',
+      /^\/properties\/([^/]+)\/bin-collections\/last$/,
+      async ([id], q) => ({
+        collection: await known(() =>
+          ports.bins.lastScheduledCollection(property(id), param(q, 'stream'), at(param(q, 'now'))),
+        ),
+      }),
+    ],
+    [
+      'GET',
+      /^\/properties\/([^/]+)\/bin-collections\/due$/,
+      async ([id], q) => ({
+        due: await known(() => ports.bins.wasDue(property(id), param(q, 'stream'), param(q, 'date'))),
+      }),
+    ],
+    [
+      'GET',
+      /^\/properties\/([^/]+)\/bin-collections$/,
+      async ([id], q) => ({
+        collections: await known(() =>
+          ports.bins.scheduledCollections(property(id), param(q, 'stream'), param(q, 'from'), param(q, 'to')),
+        ),
+      }),
+    ],
     ['POST', /^\/missed-collections$/, async (_m, _q, body) => ports.missed.report(body as never)],
-    ['GET', /^\/missed-collections$/, async (_m, q) => ({
-      report: await ports.missed.findForCollection(param(q, 'propertyId'), param(q, 'stream'), param(q, 'collectionDate')),
-    })],
+    [
+      'GET',
+      /^\/missed-collections$/,
+      async (_m, q) => ({
+        report: await ports.missed.findForCollection(
+          param(q, 'propertyId'),
+          param(q, 'stream'),
+          param(q, 'collectionDate'),
+        ),
+      }),
+    ],
 
-    ['GET', /^\/council-tax\/properties\/([^/]+)\/band$/, async ([id]) => found(await ports.councilTax.bandFor(property(id)))],
+    [
+      'GET',
+      /^\/council-tax\/properties\/([^/]+)\/band$/,
+      async ([id]) => found(await ports.councilTax.bandFor(property(id))),
+    ],
     ['GET', /^\/council-tax\/charges$/, async () => ports.councilTax.charges()],
-    ['POST', /^\/council-tax\/accounts\/match$/, async (_m, _q, body) => ({
-      account: await ports.accounts.match(text(body.accountNumber), text(body.postcode), new Date()),
-    })],
-    ['POST', /^\/council-tax\/accounts\/lookup$/, async (_m, _q, body) => ({ account: await ports.accounts.get(text(body.accountNumber), new Date()) })],
+    [
+      'POST',
+      /^\/council-tax\/accounts\/match$/,
+      async (_m, _q, body) => ({
+        account: await ports.accounts.match(text(body.accountNumber), text(body.postcode), new Date()),
+      }),
+    ],
+    [
+      'POST',
+      /^\/council-tax\/accounts\/lookup$/,
+      async (_m, _q, body) => ({ account: await ports.accounts.get(text(body.accountNumber), new Date()) }),
+    ],
 
-    ['POST', /^\/cases$/, async (_m, _q, body) => {
-      const { at: when, ...input } = body;
-      return ports.cases.open(input as unknown as NewCase, at(when));
-    }],
-    ['GET', /^\/cases$/, async (_m, q) => {
-      const limit = q.get('limit') ? Number(q.get('limit')) : undefined;
-      const kind = q.get('kind');
-      return { cases: kind ? await ports.cases.listOpenOfKind(kind, limit) : await ports.cases.listOpen(limit) };
-    }],
+    [
+      'POST',
+      /^\/cases$/,
+      async (_m, _q, body) => {
+        const { at: when, ...input } = body;
+        return ports.cases.open(input as unknown as NewCase, at(when));
+      },
+    ],
+    [
+      'GET',
+      /^\/cases$/,
+      async (_m, q) => {
+        const limit = q.get('limit') ? Number(q.get('limit')) : undefined;
+        const kind = q.get('kind');
+        return { cases: kind ? await ports.cases.listOpenOfKind(kind, limit) : await ports.cases.listOpen(limit) };
+      },
+    ],
     ['GET', /^\/cases\/([^/]+)$/, async ([reference]) => found(await ports.cases.get(reference ?? ''))],
-    ['POST', /^\/cases\/([^/]+)\/claim$/, async ([reference], _q, body) => {
-      const result = await ports.cases.claim(reference ?? '', text(body.agentId), at(body.at));
-      if (!result.ok && result.reason === 'missing') throw new NotFound();
-      return result;
-    }],
-    ['POST', /^\/cases\/([^/]+)\/close$/, async ([reference], _q, body) => ({
-      closed: await ports.cases.close(reference ?? '', at(body.at), typeof body.outcome === 'string' ? body.outcome : undefined),
-    })],
+    [
+      'POST',
+      /^\/cases\/([^/]+)\/claim$/,
+      async ([reference], _q, body) => {
+        const result = await ports.cases.claim(reference ?? '', text(body.agentId), at(body.at));
+        if (!result.ok && result.reason === 'missing') throw new NotFound();
+        return result;
+      },
+    ],
+    [
+      'POST',
+      /^\/cases\/([^/]+)\/close$/,
+      async ([reference], _q, body) => ({
+        closed: await ports.cases.close(
+          reference ?? '',
+          at(body.at),
+          typeof body.outcome === 'string' ? body.outcome : undefined,
+        ),
+      }),
+    ],
 
-    ['GET', /^\/tip-sites\/([^/]+)\/slots$/, async ([siteId], q) => ({
-      slots: await ports.permits.availableSlots({ siteId: siteId ?? '', from: param(q, 'from'), days: Number(param(q, 'days')), now: at(param(q, 'now')) }),
-    })],
-    ['POST', /^\/permits$/, async (_m, _q, body) => ports.permits.issue({ ...(body as unknown as IssueRequest), now: at(body.now) })],
-    ['POST', /^\/permits\/find$/, async (_m, _q, body) => ({ permit: await ports.permits.findByReference(text(body.reference), text(body.postcode)) })],
-    ['POST', /^\/permits\/for-phone$/, async (_m, _q, body) => ({ permits: await ports.permits.findForPhone(text(body.phone)) })],
-    ['GET', /^\/properties\/([^/]+)\/permits$/, async ([id]) => ({ permits: await ports.permits.findForProperty(property(id)) })],
-    ['GET', /^\/properties\/([^/]+)\/permit-visits$/, async ([id], q) => ports.permits.visitsUsed(property(id), at(param(q, 'now')))],
-    ['POST', /^\/permits\/([^/]+)\/cancel$/, async ([reference], _q, body) =>
-      ports.permits.cancel(reference ?? '', body.credentials as PermitCredentials, at(body.now))],
-    ['POST', /^\/permits\/([^/]+)\/date$/, async ([reference], _q, body) =>
-      ports.permits.changeDate(reference ?? '', body.credentials as PermitCredentials, body.to as { date: string; window: string }, at(body.now))],
-    ['POST', /^\/permits\/([^/]+)\/registration$/, async ([reference], _q, body) =>
-      ports.permits.changeRegistration(reference ?? '', body.credentials as PermitCredentials, text(body.registration), at(body.now))],
+    [
+      'GET',
+      /^\/tip-sites\/([^/]+)\/slots$/,
+      async ([siteId], q) => ({
+        slots: await ports.permits.availableSlots({
+          siteId: siteId ?? '',
+          from: param(q, 'from'),
+          days: Number(param(q, 'days')),
+          now: at(param(q, 'now')),
+        }),
+      }),
+    ],
+    [
+      'POST',
+      /^\/permits$/,
+      async (_m, _q, body) => ports.permits.issue({ ...(body as unknown as IssueRequest), now: at(body.now) }),
+    ],
+    [
+      'POST',
+      /^\/permits\/find$/,
+      async (_m, _q, body) => ({
+        permit: await ports.permits.findByReference(text(body.reference), text(body.postcode)),
+      }),
+    ],
+    [
+      'POST',
+      /^\/permits\/for-phone$/,
+      async (_m, _q, body) => ({ permits: await ports.permits.findForPhone(text(body.phone)) }),
+    ],
+    [
+      'GET',
+      /^\/properties\/([^/]+)\/permits$/,
+      async ([id]) => ({ permits: await ports.permits.findForProperty(property(id)) }),
+    ],
+    [
+      'GET',
+      /^\/properties\/([^/]+)\/permit-visits$/,
+      async ([id], q) => ports.permits.visitsUsed(property(id), at(param(q, 'now'))),
+    ],
+    [
+      'POST',
+      /^\/permits\/([^/]+)\/cancel$/,
+      async ([reference], _q, body) =>
+        ports.permits.cancel(reference ?? '', body.credentials as PermitCredentials, at(body.now)),
+    ],
+    [
+      'POST',
+      /^\/permits\/([^/]+)\/date$/,
+      async ([reference], _q, body) =>
+        ports.permits.changeDate(
+          reference ?? '',
+          body.credentials as PermitCredentials,
+          body.to as { date: string; window: string },
+          at(body.now),
+        ),
+    ],
+    [
+      'POST',
+      /^\/permits\/([^/]+)\/registration$/,
+      async ([reference], _q, body) =>
+        ports.permits.changeRegistration(
+          reference ?? '',
+          body.credentials as PermitCredentials,
+          text(body.registration),
+          at(body.now),
+        ),
+    ],
   ];
 }
 
@@ -133,7 +254,10 @@ function send(response: ServerResponse, status: number, body: unknown): void {
   response.end(JSON.stringify(body));
 }
 
-export async function startFakeBackOffice(ports: FakeBackOfficePorts, options: { basePath?: string } = {}): Promise<FakeBackOffice> {
+export async function startFakeBackOffice(
+  ports: FakeBackOfficePorts,
+  options: { basePath?: string } = {},
+): Promise<FakeBackOffice> {
   const basePath = options.basePath ?? '/v1';
   const table = routes(ports);
   const requests: string[] = [];
@@ -159,9 +283,10 @@ export async function startFakeBackOffice(ports: FakeBackOfficePorts, options: {
   return {
     url: `http://127.0.0.1:${port}${basePath}`,
     requests,
-    stop: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -73,15 +73,19 @@ export async function startFakeTwilio(accountSid: string, authToken: string): Pr
     waitForSent(count, timeoutMs = 20_000) {
       if (sent.length >= count) return Promise.resolve(sent);
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`fake Twilio: ${sent.length} of ${count} messages after ${timeoutMs} ms`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`fake Twilio: ${sent.length} of ${count} messages after ${timeoutMs} ms`)),
+          timeoutMs,
+        );
         waiters.push({ count, resolve: () => (clearTimeout(timer), resolve(sent)) });
       });
     },
     sentTo: (to) => sent.filter((message) => message.to === to),
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 
   const reply = (res: import('node:http').ServerResponse, status: number, body: unknown) => {
@@ -99,15 +103,29 @@ export async function startFakeTwilio(accountSid: string, authToken: string): Pr
     const at = Date.now();
     if (req.method === 'GET' && req.url?.split('?')[0] === path) {
       // Listing messages (newest first), as the outbox does to learn whether a text whose answer was lost went.
-      if (req.headers.authorization !== expectedAuth) return reply(res, 401, { code: 20003, message: 'Authenticate', status: 401 });
-      if (outage && at < outage.until) return reply(res, outage.status, { code: 20500, message: 'Internal Server Error', status: outage.status });
+      if (req.headers.authorization !== expectedAuth)
+        return reply(res, 401, { code: 20003, message: 'Authenticate', status: 401 });
+      if (outage && at < outage.until)
+        return reply(res, outage.status, { code: 20500, message: 'Internal Server Error', status: outage.status });
       const query = new URL(req.url, 'http://fake').searchParams;
       const listed = sent
-        .filter((m) => (!query.get('To') || m.to === query.get('To')) && (!query.get('From') || m.from === query.get('From')))
+        .filter(
+          (m) => (!query.get('To') || m.to === query.get('To')) && (!query.get('From') || m.from === query.get('From')),
+        )
         .reverse()
         .slice(0, Number(query.get('PageSize') ?? 50))
         .map(resource);
-      return reply(res, 200, { messages: listed, start: 0, end: listed.length, page: 0, page_size: listed.length, first_page_uri: path, next_page_uri: null, previous_page_uri: null, uri: path });
+      return reply(res, 200, {
+        messages: listed,
+        start: 0,
+        end: listed.length,
+        page: 0,
+        page_size: listed.length,
+        first_page_uri: path,
+        next_page_uri: null,
+        previous_page_uri: null,
+        uri: path,
+      });
     }
     if (req.method !== 'POST' || req.url?.split('?')[0] !== path) {
       requests.push({ status: 404, at });
@@ -120,7 +138,11 @@ export async function startFakeTwilio(accountSid: string, authToken: string): Pr
     const failure = outage && at < outage.until ? outage.status : failures.shift();
     if (failure !== undefined) {
       requests.push({ status: failure, at });
-      return reply(res, failure, { code: failure === 429 ? 20429 : 20500, message: failure === 429 ? 'Too Many Requests' : 'Internal Server Error', status: failure });
+      return reply(res, failure, {
+        code: failure === 429 ? 20429 : 20500,
+        message: failure === 429 ? 'Too Many Requests' : 'Internal Server Error',
+        status: failure,
+      });
     }
     const form = new URLSearchParams(raw);
     const to = form.get('To');
@@ -132,7 +154,15 @@ export async function startFakeTwilio(accountSid: string, authToken: string): Pr
     }
     const sid = `SM${randomBytes(16).toString('hex')}`;
     const numSegments = segmentsOf(body);
-    const message: SentMessage = { sid, to, from, body, numSegments, at, ...(form.get('StatusCallback') ? { statusCallback: form.get('StatusCallback') ?? '' } : {}) };
+    const message: SentMessage = {
+      sid,
+      to,
+      from,
+      body,
+      numSegments,
+      at,
+      ...(form.get('StatusCallback') ? { statusCallback: form.get('StatusCallback') ?? '' } : {}),
+    };
     sent.push(message);
     requests.push({ status: 201, at });
     for (const waiter of [...waiters]) {

@@ -24,17 +24,32 @@ export interface AssistantProcess {
 }
 
 /** Starts `bot/index.ts` with `env` and resolves once it is ready. */
-export async function startAssistantProcess(env: Record<string, string>, readyLimitMs = READY_LIMIT_MS): Promise<AssistantProcess> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', '--import', './tests/helpers/reportListeningPort.ts', 'bot/index.ts'], {
-    env: assistantEnv(env),
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-  });
+export async function startAssistantProcess(
+  env: Record<string, string>,
+  readyLimitMs = READY_LIMIT_MS,
+): Promise<AssistantProcess> {
+  const proc = spawn(
+    process.execPath,
+    ['--import', 'tsx', '--import', './tests/helpers/reportListeningPort.ts', 'bot/index.ts'],
+    {
+      env: assistantEnv(env),
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    },
+  );
   const stderr = keepStderr(proc);
   return waitUntilReady(proc, reportedPort(proc, stderr), stderr, readyLimitMs);
 }
 
 function assistantEnv(env: Record<string, string>): NodeJS.ProcessEnv {
-  return { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', NODE_ENV: 'test', ...GENEROUS_LIMITS, ...env };
+  return {
+    ...process.env,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'test',
+    ...GENEROUS_LIMITS,
+    ...env,
+  };
 }
 
 /** Kept so a failed start says why (and read, so a chatty process never blocks on a full pipe). */
@@ -82,10 +97,14 @@ export interface Standby {
 }
 
 export function spawnStandby(env: Record<string, string>, compiled?: string): Standby {
-  const proc = spawn(process.execPath, compiled ? [compiled] : ['--import', 'tsx', 'tests/helpers/assistantStandby.ts'], {
-    env: assistantEnv(env),
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-  });
+  const proc = spawn(
+    process.execPath,
+    compiled ? [compiled] : ['--import', 'tsx', 'tests/helpers/assistantStandby.ts'],
+    {
+      env: assistantEnv(env),
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    },
+  );
   const stderr = keepStderr(proc);
   const loaded = new Promise<void>((resolve, reject) => {
     proc.once('message', () => resolve());
@@ -103,18 +122,32 @@ export function spawnStandby(env: Record<string, string>, compiled?: string): St
   };
 }
 
-async function waitUntilReady(proc: ChildProcess, reported: Promise<number>, stderrOf: () => string, readyLimitMs: number): Promise<AssistantProcess> {
+async function waitUntilReady(
+  proc: ChildProcess,
+  reported: Promise<number>,
+  stderrOf: () => string,
+  readyLimitMs: number,
+): Promise<AssistantProcess> {
   const deadline = Date.now() + readyLimitMs;
   let timer: NodeJS.Timeout | undefined;
   const limit = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`assistant reported no port within ${readyLimitMs} ms (TEST_TIME_SCALE stretches this): ${stderrOf()}`)), readyLimitMs);
+    timer = setTimeout(
+      () =>
+        reject(
+          new Error(
+            `assistant reported no port within ${readyLimitMs} ms (TEST_TIME_SCALE stretches this): ${stderrOf()}`,
+          ),
+        ),
+      readyLimitMs,
+    );
   });
   try {
     const port = await Promise.race([reported, limit]);
     const url = `http://127.0.0.1:${port}`;
     // Listening comes before ready: the sweep of work a dead instance left runs in between.
     while (Date.now() < deadline) {
-      if (proc.exitCode !== null || proc.signalCode !== null) throw new Error(`assistant exited with ${proc.exitCode ?? proc.signalCode}: ${stderrOf()}`);
+      if (proc.exitCode !== null || proc.signalCode !== null)
+        throw new Error(`assistant exited with ${proc.exitCode ?? proc.signalCode}: ${stderrOf()}`);
       try {
         if ((await fetch(`${url}/readyz`)).ok) return { proc, port, url, stderr: stderrOf };
       } catch {
@@ -122,7 +155,9 @@ async function waitUntilReady(proc: ChildProcess, reported: Promise<number>, std
       }
       await new Promise((r) => setTimeout(r, 100));
     }
-    throw new Error(`assistant was not ready within ${readyLimitMs} ms (TEST_TIME_SCALE stretches this): ${stderrOf()}`);
+    throw new Error(
+      `assistant was not ready within ${readyLimitMs} ms (TEST_TIME_SCALE stretches this): ${stderrOf()}`,
+    );
   } catch (error) {
     await killHard(proc);
     throw error;

@@ -39,12 +39,14 @@ export function rawRequest(port: number, request: string, options: { timeoutMs?:
 
 /** The headers of a WebSocket upgrade, ready to append to a request line. */
 export function upgradeHeaders(host: string, extra: string[] = []): string {
-  return [
-    `Host: ${host}`,
-    'Upgrade: websocket',
-    'Connection: Upgrade',
-    'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
-    'Sec-WebSocket-Version: 13',
-    ...extra,
-  ].join('\r\n') + '\r\n\r\n';
+  return (
+    [
+      `Host: ${host}`,
+      'Upgrade: websocket',
+      'Connection: Upgrade',
+      'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
+      'Sec-WebSocket-Version: 13',
+      ...extra,
+    ].join('\r\n') + '\r\n\r\n'
+  );
 }

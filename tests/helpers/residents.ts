@@ -38,7 +38,12 @@ let sidCounter = 0;
  * Texts the assistant as Twilio would (a webhook signed with the real twilio library) and
  * returns what it sent back to that number through the fake Twilio REST API.
  */
-export async function sendSignedSms(baseUrl: string, fakeTwilio: FakeTwilio, number: string, text: string): Promise<string[]> {
+export async function sendSignedSms(
+  baseUrl: string,
+  fakeTwilio: FakeTwilio,
+  number: string,
+  text: string,
+): Promise<string[]> {
   const before = fakeTwilio.sentTo(number).length;
   sidCounter += 1;
   const params: Record<string, string> = {
@@ -54,15 +59,26 @@ export async function sendSignedSms(baseUrl: string, fakeTwilio: FakeTwilio, num
     method: 'POST',
     headers: {
       'Content-Type': 'application/x-www-form-urlencoded',
-      'X-Twilio-Signature': twilio.getExpectedTwilioSignature(TEST_TWILIO.authToken, TEST_TWILIO.publicBaseUrl + path, params),
+      'X-Twilio-Signature': twilio.getExpectedTwilioSignature(
+        TEST_TWILIO.authToken,
+        TEST_TWILIO.publicBaseUrl + path,
+        params,
+      ),
     },
     body: new URLSearchParams(params).toString(),
   });
   if (!response.ok) throw new Error(`SMS webhook answered ${response.status}`);
-  return fakeTwilio.sentTo(number).slice(before).map((m) => m.body);
+  return fakeTwilio
+    .sentTo(number)
+    .slice(before)
+    .map((m) => m.body);
 }
 
-export async function startTestCouncil(env: Record<string, string> = {}, database?: TestDatabase, clock?: () => Date): Promise<TestCouncil> {
+export async function startTestCouncil(
+  env: Record<string, string> = {},
+  database?: TestDatabase,
+  clock?: () => Date,
+): Promise<TestCouncil> {
   const fakeTwilio = await startFakeTwilio(TEST_TWILIO.accountSid, TEST_TWILIO.authToken);
   const assistant = await startTestAssistant(
     {
@@ -102,7 +118,11 @@ export async function startTestCouncil(env: Record<string, string> = {}, databas
  * A resident ready to ask their first question: on the web a new chat; by SMS a number that has
  * already said hello, so the welcome a first text gets is not in the replies a test checks.
  */
-export async function greetedResident(council: TestCouncil, channel: 'web' | 'sms', number?: string): Promise<Resident> {
+export async function greetedResident(
+  council: TestCouncil,
+  channel: 'web' | 'sms',
+  number?: string,
+): Promise<Resident> {
   if (channel === 'web') return council.webResident();
   const sms = council.smsResident(number);
   await sms.say('hi');

@@ -16,8 +16,12 @@ export function listeningPort(child: ChildProcess, limitMs = READY_LIMIT_MS): Pr
   if (!child.stdout) throw new Error('listeningPort needs the child started with stdout piped');
   const lines = createInterface({ input: child.stdout });
   return new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => finish(new Error(`no "is listening" log line within ${limitMs} ms (TEST_TIME_SCALE stretches this)`)), limitMs);
-    const onExit = (code: number | null, signal: string | null) => finish(new Error(`exited (${code ?? signal}) before listening`));
+    const timer = setTimeout(
+      () => finish(new Error(`no "is listening" log line within ${limitMs} ms (TEST_TIME_SCALE stretches this)`)),
+      limitMs,
+    );
+    const onExit = (code: number | null, signal: string | null) =>
+      finish(new Error(`exited (${code ?? signal}) before listening`));
     const finish = (outcome: number | Error) => {
       clearTimeout(timer);
       child.off('exit', onExit);

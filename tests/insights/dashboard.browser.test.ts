@@ -61,13 +61,20 @@ describe('the insights dashboard', () => {
     await expect.poll(() => conversations.locator('.tile-value').textContent()).toBe('3');
     expect(await conversations.locator('.tile-detail').textContent()).toBe('1 Web chat, 2 SMS');
     expect(await page.locator('.tile', { hasText: 'Contained' }).locator('.tile-value').textContent()).toBe('67%');
-    expect(await page.locator('.tile', { hasText: 'Answered their question' }).locator('.tile-detail').textContent()).toBe('1 yes, 0 no');
+    expect(
+      await page.locator('.tile', { hasText: 'Answered their question' }).locator('.tile-detail').textContent(),
+    ).toBe('1 yes, 0 no');
     // Every chart is an image with a text equivalent, and its numbers are a table.
     const perDay = page.getByRole('img', { name: /Conversations per day, by channel/ });
     await perDay.waitFor();
     expect(await perDay.locator('desc').textContent()).toBe(`${DAY}: 1 Web chat, 2 SMS`);
     await page.locator('#jobs').getByText('Show the numbers').click();
-    expect(await page.locator('#jobs table').getByRole('row', { name: /Bin days answered/ }).textContent()).toContain('2');
+    expect(
+      await page
+        .locator('#jobs table')
+        .getByRole('row', { name: /Bin days answered/ })
+        .textContent(),
+    ).toContain('2');
     expect(await axeViolations(page)).toEqual([]);
 
     // The inbox: masked, and labelled from the page.

@@ -31,20 +31,26 @@ describe('a labelled message', () => {
     const resident = await council.web();
     await resident.say(MISSED);
     await resident.say(OUT_OF_SCOPE);
-    const inbox = await supervisor.json<{ entries: { id: number; text: string; guess: string }[]; intents: string[] }>('/insights/inbox?from=2026-11-23&to=2026-11-23');
+    const inbox = await supervisor.json<{ entries: { id: number; text: string; guess: string }[]; intents: string[] }>(
+      '/insights/inbox?from=2026-11-23&to=2026-11-23',
+    );
     const missed = inbox.entries.find((e) => e.text === MISSED);
     const plumber = inbox.entries.find((e) => e.text === OUT_OF_SCOPE);
     expect(missed?.guess).toBe('None');
     expect(inbox.intents).toContain('bins.missed');
 
     expect((await supervisor.post(`/insights/inbox/${missed?.id}/label`, { intent: 'bins.missed' })).status).toBe(200);
-    expect((await supervisor.post(`/insights/inbox/${plumber?.id}/label`, { signpost: 'Trusted trader scheme' })).status).toBe(200);
+    expect(
+      (await supervisor.post(`/insights/inbox/${plumber?.id}/label`, { signpost: 'Trusted trader scheme' })).status,
+    ).toBe(200);
     // A label outside the taxonomy, or for a message that is not there, is refused.
     expect((await supervisor.post(`/insights/inbox/${missed?.id}/label`, { intent: 'bins.emptied' })).status).toBe(400);
     expect((await supervisor.post('/insights/inbox/999999/label', { intent: 'bins.missed' })).status).toBe(404);
     // Without the CSRF token a label is refused.
     const forged = await fetch(`${council.url}/agent/api/insights/inbox/${missed?.id}/label`, {
-      method: 'POST', headers: { Cookie: supervisor.cookieHeader, 'Content-Type': 'application/json' }, body: JSON.stringify({ intent: 'None' }),
+      method: 'POST',
+      headers: { Cookie: supervisor.cookieHeader, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ intent: 'None' }),
     });
     expect(forged.status).toBe(403);
 
@@ -61,7 +67,10 @@ describe('a labelled message', () => {
       writeFileSync(join(corpusDir, file.trim()), `${lines.join('\n')}\n`);
     }
     const shipped = await CouncilRecognizer.load();
-    const retrained = await CouncilRecognizer.load({ modelPath: join(dataDir, 'model.json'), councilCorpusDir: corpusDir });
+    const retrained = await CouncilRecognizer.load({
+      modelPath: join(dataDir, 'model.json'),
+      councilCorpusDir: corpusDir,
+    });
     expect(shipped.recognise(MISSED).intent).toBe('None');
     expect(retrained.trainedOnLoad).toBe(true);
     expect(retrained.recognise(MISSED).intent).toBe('bins.missed');

@@ -12,7 +12,10 @@ import { testDatabase, type TestDatabase } from '../helpers/databases.js';
 import { UrgentTopics } from '../../services/safeguarding/urgentTopics.js';
 
 const MESSAGES: [string, string][] = [
-  ['my postcode is df2 4qt and my neighbour is at DF1 1AA', 'my postcode is [postcode] and my neighbour is at [postcode]'],
+  [
+    'my postcode is df2 4qt and my neighbour is at DF1 1AA',
+    'my postcode is [postcode] and my neighbour is at [postcode]',
+  ],
   ['ring me on 07700 900123 or +44 7700 900456', 'ring me on [phone] or [phone]'],
   ['my van is AB12 CDE, is that ok', 'my van is [registration], is that ok'],
   ['council tax account 50001234 is wrong', 'council tax account [account number] is wrong'],
@@ -20,7 +23,10 @@ const MESSAGES: [string, string][] = [
   ['my card is 4111 1111 1111 1111', 'my card is [number]'],
   ['my name is Priya Shah and I need help', 'my name is [name] and I need help'],
   ["Hi I'm Dave, the lorry missed us", "Hi I'm [name], the lorry missed us"],
-  ['Mrs Okafor at 22 Mill Lane has not had her bins emptied', 'Mrs [name] at [house number] Mill Lane has not had her bins emptied'],
+  [
+    'Mrs Okafor at 22 Mill Lane has not had her bins emptied',
+    'Mrs [name] at [house number] Mill Lane has not had her bins emptied',
+  ],
   ['John Smith here, question about the tip', '[name] here, question about the tip'],
   ['can you sort my tip permit TP-123456 thanks, Alan Jones', 'can you sort my tip permit [reference] thanks, [name]'],
   // Not personal: left as typed.
@@ -34,9 +40,11 @@ describe('masking personal data in a message', () => {
   });
 
   it('leaves nothing of the personal details in a message full of them', () => {
-    const message = 'Hi my name is Sarah Jones, 14 High Street DF1 1AA, tel 07700 900999, email sarah@example.com, acct 50001234, reg AB12 CDE';
+    const message =
+      'Hi my name is Sarah Jones, 14 High Street DF1 1AA, tel 07700 900999, email sarah@example.com, acct 50001234, reg AB12 CDE';
     const masked = maskPersonalData(message);
-    for (const personal of ['Sarah', 'Jones', '14 ', 'DF1', '07700', 'sarah@', '50001234', 'AB12']) expect(masked).not.toContain(personal);
+    for (const personal of ['Sarah', 'Jones', '14 ', 'DF1', '07700', 'sarah@', '50001234', 'AB12'])
+      expect(masked).not.toContain(personal);
     expect(masked).toContain('my name is [name]');
   });
 });
@@ -60,16 +68,42 @@ describe('the inbox', () => {
   });
 
   it('stores only the masked text, and never an urgent or safeguarding message', async () => {
-    expect(await inbox.add({ text: 'my name is Sarah Jones, DF1 1AA, 07700 900999', channel: 'sms', guess: 'None', nextStep: 'asked_again', at })).toBe(true);
-    expect(await inbox.add({ text: 'I want to kill myself', channel: 'sms', guess: 'None', nextStep: 'asked_again', at })).toBe(false);
-    expect(await inbox.add({ text: 'my partner hits me', channel: 'directline', guess: 'None', nextStep: 'asked_again', at })).toBe(false);
+    expect(
+      await inbox.add({
+        text: 'my name is Sarah Jones, DF1 1AA, 07700 900999',
+        channel: 'sms',
+        guess: 'None',
+        nextStep: 'asked_again',
+        at,
+      }),
+    ).toBe(true);
+    expect(
+      await inbox.add({ text: 'I want to kill myself', channel: 'sms', guess: 'None', nextStep: 'asked_again', at }),
+    ).toBe(false);
+    expect(
+      await inbox.add({
+        text: 'my partner hits me',
+        channel: 'directline',
+        guess: 'None',
+        nextStep: 'asked_again',
+        at,
+      }),
+    ).toBe(false);
     const rows = await database.db.selectFrom('insight_inbox').select('text').execute();
     expect(rows.map((r) => r.text)).toEqual(['my name is [name], [postcode], [phone]']);
   });
 
   it('is emptied of entries past the retention period', async () => {
-    await inbox.add({ text: 'an old question', channel: 'directline', guess: 'None', nextStep: 'asked_again', at: at - 100 * 86_400_000 });
+    await inbox.add({
+      text: 'an old question',
+      channel: 'directline',
+      guess: 'None',
+      nextStep: 'asked_again',
+      at: at - 100 * 86_400_000,
+    });
     expect(await inbox.deleteOlderThan(at - 90 * 86_400_000)).toBe(1);
-    expect((await inbox.list({ from: '2026-01-01', to: '2026-12-31' })).map((e) => e.text)).toEqual(['my name is [name], [postcode], [phone]']);
+    expect((await inbox.list({ from: '2026-01-01', to: '2026-12-31' })).map((e) => e.text)).toEqual([
+      'my name is [name], [postcode], [phone]',
+    ]);
   });
 });

@@ -5,14 +5,25 @@
  * survive a restart, and be closed to agents and to anyone signed out.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AgentClient, eventually, MONDAY_10AM, startHandoffCouncil, type HandoffCouncil, type TestClock } from '../handoff/harness.js';
+import {
+  AgentClient,
+  eventually,
+  MONDAY_10AM,
+  startHandoffCouncil,
+  type HandoffCouncil,
+  type TestClock,
+} from '../handoff/harness.js';
 import { testDatabase, type TestDatabase } from '../helpers/databases.js';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fakeTwilio.js';
 import { TEST_TWILIO } from '../helpers/residents.js';
 import type { InsightsReport } from '../../services/insights/report.js';
 
 const SUPERVISOR_PASSWORD = 'supervisor password 123';
-const ENV = { DEMO_SUPERVISOR_PASSWORD: SUPERVISOR_PASSWORD, SMS_SEGMENT_PRICE_GBP: '0.05', INSIGHTS_ABANDONED_AFTER_MINUTES: '30' };
+const ENV = {
+  DEMO_SUPERVISOR_PASSWORD: SUPERVISOR_PASSWORD,
+  SMS_SEGMENT_PRICE_GBP: '0.05',
+  INSIGHTS_ABANDONED_AFTER_MINUTES: '30',
+};
 const DAY = '2026-11-23';
 const NUMBERS = ['+447700900401', '+447700900402', '+447700900403'] as const;
 
@@ -93,8 +104,12 @@ describe('the scripted day', () => {
     // 10:10 web: not understood twice (personal details in both), so handed to a person; leaves the queue.
     clock.now += minutes(5);
     const w4 = await council.web();
-    expect(joined(await w4.say('my name is Sarah Jones, my fridge is making a noise'))).toMatch(/sorry|didn't understand|not sure/i);
-    expect(joined(await w4.say('John Smith here 07700 900123 blargh frobnicate wibble'))).toMatch(/in the queue|person/i);
+    expect(joined(await w4.say('my name is Sarah Jones, my fridge is making a noise'))).toMatch(
+      /sorry|didn't understand|not sure/i,
+    );
+    expect(joined(await w4.say('John Smith here 07700 900123 blargh frobnicate wibble'))).toMatch(
+      /in the queue|person/i,
+    );
     clock.now += 45_000;
     expect(joined(await w4.say('back'))).toMatch(/left the queue/);
 
@@ -108,7 +123,9 @@ describe('the scripted day', () => {
     // 10:25 SMS: not understood once, then silence.
     clock.now += minutes(5);
     const s2 = council.sms(NUMBERS[1]);
-    expect(joined(await s2('I want to register a dog licence for Rex, call me on 07700 900124'))).not.toMatch(/answer your question/);
+    expect(joined(await s2('I want to register a dog licence for Rex, call me on 07700 900124'))).not.toMatch(
+      /answer your question/,
+    );
 
     // 10:30 SMS: asks for a person, accepted after 30 seconds, rates the chat 4.
     clock.now += minutes(5);
@@ -142,7 +159,14 @@ describe('the scripted day', () => {
       notUnderstood: 3,
       ratings: { count: 2, mean: 4.5, byScore: { '1': 0, '2': 0, '3': 0, '4': 1, '5': 1 } },
       answeredQuestion: { yes: 1, no: 1 },
-      handoffs: { accepted: 2, meanSecondsToAccept: 60, waited: 3, left: 1, callbackOffered: 0, meanSecondsWaiting: 55 },
+      handoffs: {
+        accepted: 2,
+        meanSecondsToAccept: 60,
+        waited: 3,
+        left: 1,
+        callbackOffered: 0,
+        meanSecondsWaiting: 55,
+      },
       smsTexts: texts,
       smsSegments: segments,
       smsCost: { segmentPrice: 0.05, total: Math.round(segments * 5) / 100, currency: 'GBP' },
@@ -156,14 +180,23 @@ describe('the scripted day', () => {
       { intent: 'smalltalk.greeting', conversations: 1 },
     ]);
     expect(figures.days).toHaveLength(1);
-    expect(figures.days[0]).toMatchObject({ day: DAY, conversations: 7, byChannel: { web: 4, sms: 3 }, contained: 2, handedOver: 3, abandoned: 2 });
+    expect(figures.days[0]).toMatchObject({
+      day: DAY,
+      conversations: 7,
+      byChannel: { web: 4, sms: 3 },
+      contained: 2,
+      handedOver: 3,
+      abandoned: 2,
+    });
   });
 
   it('gives the same figures in the CSV', async () => {
     const response = await supervisor.get(`/insights.csv?from=${DAY}&to=${DAY}`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/text\/csv/);
-    expect(response.headers.get('content-disposition')).toMatch(/attachment; filename="insights-2026-11-23-to-2026-11-23.csv"/);
+    expect(response.headers.get('content-disposition')).toMatch(
+      /attachment; filename="insights-2026-11-23-to-2026-11-23.csv"/,
+    );
     const lines = (await response.text()).split('\r\n');
     const header = (lines[0] ?? '').split(',');
     const row = (name: string) => {
@@ -173,8 +206,17 @@ describe('the scripted day', () => {
     const segments = await sentSegments();
     for (const name of [DAY, 'total']) {
       expect(row(name)).toMatchObject({
-        conversations: '7', conversations_web: '4', conversations_sms: '3', contained: '2', handed_over: '3', abandoned: '2', in_progress: '0',
-        ratings: '2', rating_mean: '4.50', sms_segments: String(segments), sms_cost_gbp: (segments * 0.05).toFixed(2),
+        conversations: '7',
+        conversations_web: '4',
+        conversations_sms: '3',
+        contained: '2',
+        handed_over: '3',
+        abandoned: '2',
+        in_progress: '0',
+        ratings: '2',
+        rating_mean: '4.50',
+        sms_segments: String(segments),
+        sms_cost_gbp: (segments * 0.05).toFixed(2),
       });
     }
     const measure = (name: string) => lines.find((l) => l.startsWith(`${name},`))?.split(',')[1];
@@ -187,7 +229,9 @@ describe('the scripted day', () => {
   });
 
   it('keeps what was not understood with the personal details masked', async () => {
-    const inbox = await supervisor.json<{ entries: { text: string; channel: string; nextStep: string }[] }>(`/insights/inbox?from=${DAY}&to=${DAY}`);
+    const inbox = await supervisor.json<{ entries: { text: string; channel: string; nextStep: string }[] }>(
+      `/insights/inbox?from=${DAY}&to=${DAY}`,
+    );
     expect(inbox.entries.map((e) => [e.channel, e.nextStep, e.text])).toEqual([
       ['sms', 'asked_again', 'I want to register a dog licence for Rex, call me on [phone]'],
       ['directline', 'handed_over', '[name] here [phone] blargh frobnicate wibble'],
@@ -207,7 +251,12 @@ describe('the scripted day', () => {
 
 describe('who may read the figures', () => {
   it('is supervisors only: 401 signed out, 403 for an agent', async () => {
-    for (const path of [`/insights?from=${DAY}&to=${DAY}`, `/insights.csv?from=${DAY}&to=${DAY}`, `/insights/inbox?from=${DAY}&to=${DAY}`, '/insights/labels.txt']) {
+    for (const path of [
+      `/insights?from=${DAY}&to=${DAY}`,
+      `/insights.csv?from=${DAY}&to=${DAY}`,
+      `/insights/inbox?from=${DAY}&to=${DAY}`,
+      '/insights/labels.txt',
+    ]) {
       expect((await fetch(`${council.url}/agent/api${path}`)).status).toBe(401);
       const sam = new AgentClient(council.url);
       await sam.signIn('sam', 'correct horse battery');
@@ -235,6 +284,10 @@ describe('who may read the figures', () => {
 
 /** What Twilio was asked to send, by the outbox's own count of segments. */
 async function sentSegments(): Promise<number> {
-  const rows = await council.database.db.selectFrom('sms_outbox').select('segments').where('state', '=', 'sent').execute();
+  const rows = await council.database.db
+    .selectFrom('sms_outbox')
+    .select('segments')
+    .where('state', '=', 'sent')
+    .execute();
   return rows.reduce((n, r) => n + r.segments, 0);
 }

@@ -4,7 +4,13 @@
  * the same figures, because every count is a row in the shared database.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AgentClient, MONDAY_10AM, startHandoffCouncil, type HandoffCouncil, type TestClock } from '../handoff/harness.js';
+import {
+  AgentClient,
+  MONDAY_10AM,
+  startHandoffCouncil,
+  type HandoffCouncil,
+  type TestClock,
+} from '../handoff/harness.js';
 import { testDatabase, type TestDatabase } from '../helpers/databases.js';
 import type { InsightsReport } from '../../services/insights/report.js';
 

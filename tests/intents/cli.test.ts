@@ -22,7 +22,9 @@ describe('npm run --silent intents -- classify', () => {
     expect(run.status).toBe(0);
     const lines = run.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(5);
-    const parsed = lines.map((l) => JSON.parse(l) as { text: string; intent: string; score: number; entities: { type: string }[] });
+    const parsed = lines.map(
+      (l) => JSON.parse(l) as { text: string; intent: string; score: number; entities: { type: string }[] },
+    );
     expect(parsed.map((p) => p.text)).toEqual(input.split('\n'));
     expect(parsed[0]?.intent).toBe('bins.next_collection');
     expect(parsed[2]?.entities.map((e) => e.type)).toEqual(['registration', 'date']);

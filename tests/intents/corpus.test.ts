@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { BLIND_2026_11, BLIND_UK_OOD, REPORTED, isTest, loadBlindInScope, loadBlindNone, loadCorpus, loadHeldoutNone, MIN_PER_INTENT, split } from '../../intents/corpus.js';
+import {
+  BLIND_2026_11,
+  BLIND_UK_OOD,
+  REPORTED,
+  isTest,
+  loadBlindInScope,
+  loadBlindNone,
+  loadCorpus,
+  loadHeldoutNone,
+  MIN_PER_INTENT,
+  split,
+} from '../../intents/corpus.js';
 import { INTENT_NAMES } from '../../intents/types.js';
 
 describe('training corpus', () => {

@@ -26,7 +26,10 @@ beforeAll(async () => {
   mkdirSync(councilCorpusDir);
   writeFileSync(join(councilCorpusDir, 'tip.site_info.txt'), `${SITE_LINES.join('\n')}\n`);
   // A local name for the council's own waste service, filed under bins.next_collection.
-  writeFileSync(join(councilCorpusDir, 'bins.next_collection.local.txt'), 'when do the greenwise lads come\ngreenwise day for my street\n');
+  writeFileSync(
+    join(councilCorpusDir, 'bins.next_collection.local.txt'),
+    'when do the greenwise lads come\ngreenwise day for my street\n',
+  );
   shipped = await CouncilRecognizer.load();
   council = await CouncilRecognizer.load({ modelPath, councilCorpusDir });
 }, 600_000);
@@ -49,7 +52,10 @@ describe("a council's own corpus lines", () => {
     const again = await CouncilRecognizer.load({ modelPath, councilCorpusDir });
     expect(again.trainedOnLoad).toBe(false);
     const before = fingerprint(councilCorpusDir);
-    writeFileSync(join(councilCorpusDir, 'tip.site_info.txt'), `${[...SITE_LINES, 'bramblecote bank holiday hours'].join('\n')}\n`);
+    writeFileSync(
+      join(councilCorpusDir, 'tip.site_info.txt'),
+      `${[...SITE_LINES, 'bramblecote bank holiday hours'].join('\n')}\n`,
+    );
     expect(fingerprint(councilCorpusDir)).not.toBe(before);
     expect(fingerprint(join(dataDir, 'no-such-folder'))).toBe(fingerprint());
   });
@@ -59,8 +65,12 @@ describe("a council's own corpus lines", () => {
       { text: 'when is the tip open', intent: 'tip.site_info' as const },
       { text: 'bin day', intent: 'bins.next_collection' as const },
     ];
-    const merged = withCouncilAdditions(train, [{ text: 'When is the tip open', intent: 'agent.request', trainOnly: true }]);
-    expect(merged.filter((e) => e.text.toLowerCase() === 'when is the tip open').map((e) => e.intent)).toEqual(['agent.request']);
+    const merged = withCouncilAdditions(train, [
+      { text: 'When is the tip open', intent: 'agent.request', trainOnly: true },
+    ]);
+    expect(merged.filter((e) => e.text.toLowerCase() === 'when is the tip open').map((e) => e.intent)).toEqual([
+      'agent.request',
+    ]);
     expect(merged).toHaveLength(2);
   });
 

@@ -28,7 +28,15 @@ describe('postcodes', () => {
     expect(parsePostcode('  df2   4qt ')).toBe('DF2 4QT');
     expect(parsePostcode('SW1A1AA')).toBe('SW1A 1AA');
     const [found] = findPostcodes('bin day for 1 High Street DF1 1AA please');
-    expect(found).toMatchObject({ type: 'postcode', value: 'DF1 1AA', outward: 'DF1', inward: '1AA', text: 'DF1 1AA', start: 26, end: 33 });
+    expect(found).toMatchObject({
+      type: 'postcode',
+      value: 'DF1 1AA',
+      outward: 'DF1',
+      inward: '1AA',
+      text: 'DF1 1AA',
+      start: 26,
+      end: 33,
+    });
   });
 
   it('does not take an outward code alone, a registration or a malformed postcode', () => {
@@ -169,7 +177,8 @@ describe('phone numbers', () => {
 
 describe('yes/no answers', () => {
   it('understands the usual ways of saying yes and no', () => {
-    for (const yes of ['yes', 'y', 'Yeah', 'yep', 'ok', 'OK!', 'yes please', 'sure']) expect(parseYesNo(yes)).toBe(true);
+    for (const yes of ['yes', 'y', 'Yeah', 'yep', 'ok', 'OK!', 'yes please', 'sure'])
+      expect(parseYesNo(yes)).toBe(true);
     for (const no of ['no', 'n', 'nope', 'No thanks', 'nah']) expect(parseYesNo(no)).toBe(false);
   });
 

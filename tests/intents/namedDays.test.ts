@@ -16,16 +16,22 @@ describe('UK holidays by name', () => {
     expect(first(text)?.until).toBeUndefined();
   });
 
-  it.each(['are my bins changed over christmas?', 'xmas bin collections?', 'over the christmas holidays', 'crimbo'])('"%s" is the Christmas period', (text) => {
-    expect(first(text)).toMatchObject({ value: '2026-12-24', until: '2027-01-03', named: 'Christmas' });
-  });
+  it.each(['are my bins changed over christmas?', 'xmas bin collections?', 'over the christmas holidays', 'crimbo'])(
+    '"%s" is the Christmas period',
+    (text) => {
+      expect(first(text)).toMatchObject({ value: '2026-12-24', until: '2027-01-03', named: 'Christmas' });
+    },
+  );
 
   it('"over new year" is a period too', () => {
     expect(first('any changes over new year')).toMatchObject({ value: '2026-12-31', until: '2027-01-03' });
   });
 
   it('a period in progress is this one, not next year’s', () => {
-    expect(first('xmas bins', new Date('2027-01-02T10:00:00Z'))).toMatchObject({ value: '2026-12-24', until: '2027-01-03' });
+    expect(first('xmas bins', new Date('2027-01-02T10:00:00Z'))).toMatchObject({
+      value: '2026-12-24',
+      until: '2027-01-03',
+    });
     expect(first('boxing day', new Date('2027-01-02T10:00:00Z'))).toMatchObject({ value: '2027-12-26' });
   });
 

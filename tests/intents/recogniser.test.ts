@@ -107,13 +107,24 @@ describe('UK words, and requests that are not ours', () => {
   // The opening of a request says nothing about what is asked: the same opening goes either way.
   const openings = ['can you help me', 'please', 'i need to know', 'could you'];
   it.each(openings)('"%s ..." leads to the intent of what follows, ours or not', (opening) => {
-    expect(recogniser.recognise(`${opening} when my recycling bin is collected`, WEDNESDAY).intent).toBe('bins.next_collection');
+    expect(recogniser.recognise(`${opening} when my recycling bin is collected`, WEDNESDAY).intent).toBe(
+      'bins.next_collection',
+    );
     expect(recogniser.recognise(`${opening} find a cheap flight to spain`, WEDNESDAY).intent).toBe('None');
     expect(recogniser.recognise(`${opening} turn the bedroom lights off`, WEDNESDAY).intent).toBe('None');
   });
 
   it('never corrects a UK service word into another word', () => {
-    const speller = new SpellingCorrector(new Map([['daddy', 9], ['some', 9], ['sale', 9], ['hire', 9], ['van', 9], ['collection', 9]]));
+    const speller = new SpellingCorrector(
+      new Map([
+        ['daddy', 9],
+        ['some', 9],
+        ['sale', 9],
+        ['hire', 9],
+        ['van', 9],
+        ['collection', 9],
+      ]),
+    );
     expect(['caddy', 'sole', 'hwrc', 'tip'].map((w) => speller.correct(w))).toEqual(['caddy', 'sole', 'hwrc', 'tip']);
     expect(speller.correct('vann')).toBe('van');
     expect(speller.correct('colection')).toBe('collection');
@@ -153,7 +164,11 @@ describe('any input, in bounded time, without an exception', () => {
 describe('botbuilder recognizer', () => {
   it('returns a RecognizerResult whose top intent is the decision, with LUIS-style entities', async () => {
     const adapter = new TestAdapter();
-    const activity: Partial<Activity> = { type: 'message', text: 'bin day for 1 High Street DF1 1AA', timestamp: WEDNESDAY };
+    const activity: Partial<Activity> = {
+      type: 'message',
+      text: 'bin day for 1 High Street DF1 1AA',
+      timestamp: WEDNESDAY,
+    };
     const result = await recogniser.recognize(new TurnContext(adapter, activity));
     expect(result.text).toBe('bin day for 1 High Street DF1 1AA');
     expect(getTopScoringIntent(result).intent).toBe('bins.next_collection');
@@ -163,7 +178,9 @@ describe('botbuilder recognizer', () => {
 
   it('makes None the top intent when it is unsure, even if a candidate scored higher', async () => {
     const adapter = new TestAdapter();
-    const result = await recogniser.recognize(new TurnContext(adapter, { type: 'message', text: 'tell me about the moon landings' }));
+    const result = await recogniser.recognize(
+      new TurnContext(adapter, { type: 'message', text: 'tell me about the moon landings' }),
+    );
     expect(getTopScoringIntent(result).intent).toBe('None');
   });
 });

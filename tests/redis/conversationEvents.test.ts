@@ -37,7 +37,7 @@ describe('RedisConversationEvents across two instances', () => {
     expect(events[0]?.activity.text).toBe('Your bins are collected on Thursday.');
   });
 
-  it('does not deliver another conversation\'s activities', async () => {
+  it("does not deliver another conversation's activities", async () => {
     const other: StoredActivity[] = [];
     const { listener, done } = collect(1);
     await instanceB.subscribe('conv-other', (event) => other.push(event));

@@ -14,7 +14,15 @@ const residentMessage: HandoffEvent = {
   kind: 'message',
   requestId: 'req-1',
   agentId: 'agent-7',
-  message: { id: 3, requestId: 'req-1', kind: 'resident', agentId: null, text: 'my bin was missed again', delivery: 'stored', createdAt: 1_790_000_000_000 },
+  message: {
+    id: 3,
+    requestId: 'req-1',
+    kind: 'resident',
+    agentId: null,
+    text: 'my bin was missed again',
+    delivery: 'stored',
+    createdAt: 1_790_000_000_000,
+  },
 };
 
 describe('RedisHandoffEvents across two instances', () => {
@@ -41,7 +49,13 @@ describe('RedisHandoffEvents across two instances', () => {
     await instanceB.subscribe(onB.listener);
     await instanceA.publish({ kind: 'queue' });
     await instanceA.publish(residentMessage);
-    await instanceA.publish({ kind: 'request', requestId: 'req-1', agentId: 'agent-9', status: 'assigned', previousAgentId: 'agent-7' });
+    await instanceA.publish({
+      kind: 'request',
+      requestId: 'req-1',
+      agentId: 'agent-9',
+      status: 'assigned',
+      previousAgentId: 'agent-7',
+    });
     const expected = [
       { kind: 'queue' },
       residentMessage,

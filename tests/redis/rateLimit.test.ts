@@ -46,7 +46,9 @@ describe('RedisRateLimiter shared by two instances', () => {
       Array.from({ length: 30 }, (_, index) => (index % 2 === 0 ? limiterA : limiterB).hit('burst', 10, 60_000)),
     );
     expect(hits.filter((hit) => hit.allowed)).toHaveLength(10);
-    expect(hits.map((hit) => hit.count).sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, index) => index + 1));
+    expect(hits.map((hit) => hit.count).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 30 }, (_, index) => index + 1),
+    );
   });
 
   it('keeps separate counts per key', async () => {

@@ -29,7 +29,10 @@ describe('RedisTurnQueue: two servers sharing one Redis', () => {
   });
 
   function queues(options: RedisTurnQueueOptions = {}): [RedisTurnQueue, RedisTurnQueue] {
-    return [new RedisTurnQueue(redisA, { keyPrefix: prefix, ...options }), new RedisTurnQueue(redisB, { keyPrefix: prefix, ...options })];
+    return [
+      new RedisTurnQueue(redisA, { keyPrefix: prefix, ...options }),
+      new RedisTurnQueue(redisB, { keyPrefix: prefix, ...options }),
+    ];
   }
 
   it('never runs two turns of one conversation at once, and every turn completes', async () => {
@@ -88,7 +91,7 @@ describe('RedisTurnQueue: two servers sharing one Redis', () => {
     expect(ranAt - started).toBeLessThan(scaled(5_000));
   });
 
-  it('keeps a long turn\'s lock past its ttl, so the other server waits for it', async () => {
+  it("keeps a long turn's lock past its ttl, so the other server waits for it", async () => {
     const lost: unknown[] = [];
     // The holder extends every ttl/2; a ttl of a second leaves room for a busy machine's timer lag.
     const ttlMs = scaled(1_000);

@@ -15,7 +15,13 @@ import { REDIS_URL } from './redisTest.js';
 
 const logger = pino({ level: 'silent' });
 const rules = limitRules(loadConfig({ LIMIT_TOKENS_PER_CLIENT_PER_MINUTE: '4' }));
-const counter = () => new Counter({ name: `test_limited_${Math.random().toString(36).slice(2)}`, help: 'test', labelNames: ['limit', 'scope'] as const, registers: [] });
+const counter = () =>
+  new Counter({
+    name: `test_limited_${Math.random().toString(36).slice(2)}`,
+    help: 'test',
+    labelNames: ['limit', 'scope'] as const,
+    registers: [],
+  });
 
 describe('velocity limits across instances', () => {
   let testDb: TestDatabase;

@@ -110,7 +110,12 @@ export class Restartable {
   }
 }
 
-export function postActivity(base: string, conversation: RestConversation, text: string, clientActivityID: string): Promise<Response> {
+export function postActivity(
+  base: string,
+  conversation: RestConversation,
+  text: string,
+  clientActivityID: string,
+): Promise<Response> {
   return fetch(`${base}/v3/directline/conversations/${conversation.conversationId}/activities`, {
     method: 'POST',
     headers: { Authorization: `Bearer ${conversation.token}`, 'Content-Type': 'application/json' },
@@ -119,18 +124,33 @@ export function postActivity(base: string, conversation: RestConversation, text:
 }
 
 export async function history(base: string, conversation: RestConversation): Promise<Partial<Activity>[]> {
-  const response = await fetch(`${base}/v3/directline/conversations/${conversation.conversationId}/activities`, { headers: { Authorization: `Bearer ${conversation.token}` } });
+  const response = await fetch(`${base}/v3/directline/conversations/${conversation.conversationId}/activities`, {
+    headers: { Authorization: `Bearer ${conversation.token}` },
+  });
   return ((await response.json()) as { activities: Partial<Activity>[] }).activities;
 }
 
-export const clientIdOf = (activity: Partial<Activity>) => (activity.channelData as { clientActivityID?: string } | undefined)?.clientActivityID;
+export const clientIdOf = (activity: Partial<Activity>) =>
+  (activity.channelData as { clientActivityID?: string } | undefined)?.clientActivityID;
 
 export function smsParams(from: string, body: string, sid: string): Record<string, string> {
-  return { MessageSid: sid, AccountSid: TEST_TWILIO.accountSid, From: from, To: TEST_TWILIO.councilNumber, Body: body, NumSegments: '1', NumMedia: '0' };
+  return {
+    MessageSid: sid,
+    AccountSid: TEST_TWILIO.accountSid,
+    From: from,
+    To: TEST_TWILIO.councilNumber,
+    Body: body,
+    NumSegments: '1',
+    NumMedia: '0',
+  };
 }
 
 export function postSms(base: string, params: Record<string, string>): Promise<Response> {
-  const signature = twilio.getExpectedTwilioSignature(TEST_TWILIO.authToken, TEST_TWILIO.publicBaseUrl + SMS_PATH, params);
+  const signature = twilio.getExpectedTwilioSignature(
+    TEST_TWILIO.authToken,
+    TEST_TWILIO.publicBaseUrl + SMS_PATH,
+    params,
+  );
   return fetch(base + SMS_PATH, {
     method: 'POST',
     headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Twilio-Signature': signature },
@@ -169,26 +189,49 @@ export class Observed {
   async smsAnswered(message: SmsMessage): Promise<void> {
     await answeredWithin(async () => {
       const queued = await this.outboxRows(message);
-      return queued.length > 0 && queued.every((r) => r.state === 'sent') && this.fake.sentTo(message.number).length >= queued.length;
+      return (
+        queued.length > 0 &&
+        queued.every((r) => r.state === 'sent') &&
+        this.fake.sentTo(message.number).length >= queued.length
+      );
     }, scaled(60_000));
   }
 
   outboxRows(message: SmsMessage) {
-    return this.store.db.selectFrom('sms_outbox').select(['state']).where('message_sid', '=', message.params.MessageSid ?? '').execute();
+    return this.store.db
+      .selectFrom('sms_outbox')
+      .select(['state'])
+      .where('message_sid', '=', message.params.MessageSid ?? '')
+      .execute();
   }
 
   /** Answered exactly once: one inbox row, answered; each queued text sent once; the answer among them. */
   async expectSmsOnce(message: SmsMessage): Promise<void> {
-    const inbox = await this.store.db.selectFrom('sms_inbox').select(['state']).where('message_sid', '=', message.params.MessageSid ?? '').execute();
-    expect(inbox.map((r) => r.state), message.label).toEqual(['answered']);
+    const inbox = await this.store.db
+      .selectFrom('sms_inbox')
+      .select(['state'])
+      .where('message_sid', '=', message.params.MessageSid ?? '')
+      .execute();
+    expect(
+      inbox.map((r) => r.state),
+      message.label,
+    ).toEqual(['answered']);
     const sent = this.fake.sentTo(message.number).map((m) => m.body);
     expect(sent.length, message.label).toBe((await this.outboxRows(message)).length);
-    expect(sent.filter((body) => /postcode/i.test(body)), message.label).toHaveLength(1);
+    expect(
+      sent.filter((body) => /postcode/i.test(body)),
+      message.label,
+    ).toHaveLength(1);
   }
 }
 
 /** Posts the message again (as Web Chat would) and waits for its answer; returns what it must stay. */
-export async function webRetried(base: string, resident: RestConversation, clientId: string, label: string): Promise<WebMessage> {
+export async function webRetried(
+  base: string,
+  resident: RestConversation,
+  clientId: string,
+  label: string,
+): Promise<WebMessage> {
   const retried = await postActivity(base, resident, WEB_QUESTION, clientId);
   expect(retried.status, label).toBe(200);
   const { id } = (await retried.json()) as { id: string };
@@ -201,10 +244,16 @@ export async function webRetried(base: string, resident: RestConversation, clien
 
 export async function expectWebOnce(base: string, message: WebMessage): Promise<void> {
   const all = await history(base, message.resident);
-  expect(all.filter((a) => clientIdOf(a) === message.clientId), message.label).toHaveLength(1);
+  expect(
+    all.filter((a) => clientIdOf(a) === message.clientId),
+    message.label,
+  ).toHaveLength(1);
   const replies = all.filter((a) => a.replyToId === message.id && a.type === 'message').map((r) => r.text);
   expect(replies, message.label).toEqual(message.replies);
-  expect(replies.filter((text) => /postcode/i.test(text ?? '')), message.label).toHaveLength(1);
+  expect(
+    replies.filter((text) => /postcode/i.test(text ?? '')),
+    message.label,
+  ).toHaveLength(1);
 }
 
 /**
@@ -229,8 +278,12 @@ export async function killTrial(
   const smsAt = Math.floor(random() * 150);
   const killAt = Math.max(webAt, smsAt) + Math.floor(random() * 400);
   const lost = () => 'lost';
-  const sendingWeb = sleep(webAt).then(() => postActivity(base, resident, WEB_QUESTION, clientId)).then((r) => r.status, lost);
-  const sendingSms = sleep(smsAt).then(() => postSms(base, sms.params)).then((r) => r.status, lost);
+  const sendingWeb = sleep(webAt)
+    .then(() => postActivity(base, resident, WEB_QUESTION, clientId))
+    .then((r) => r.status, lost);
+  const sendingSms = sleep(smsAt)
+    .then(() => postSms(base, sms.params))
+    .then((r) => r.status, lost);
   await sleep(killAt);
   await target.kill();
   await Promise.all([sendingWeb, sendingSms]);
@@ -269,6 +322,7 @@ export const SETTLE_MS = 2_500;
 export function logTimes(setup: string, started: number, restarts: number[]): void {
   const sorted = [...restarts].sort((x, y) => x - y);
   const median = sorted[Math.floor(sorted.length / 2)] ?? 0;
-  process.stderr.write(`kill trials (${setup}): ${TRIALS} kills in ${((Date.now() - started) / 1000).toFixed(1)} s; restart median ${median} ms, max ${sorted.at(-1) ?? 0} ms\n`);
+  process.stderr.write(
+    `kill trials (${setup}): ${TRIALS} kills in ${((Date.now() - started) / 1000).toFixed(1)} s; restart median ${median} ms, max ${sorted.at(-1) ?? 0} ms\n`,
+  );
 }
-

@@ -12,7 +12,20 @@ import { startFakeTwilio, type FakeTwilio } from '../helpers/fakeTwilio.js';
 import { TEST_TWILIO } from '../helpers/residents.js';
 import { sqliteTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import {
-  baseEnv, expectWebOnce, killTrial, logTimes, Observed, reliability, Restartable, seeded, SEED, SETTLE_MS, sleep, TRIALS, type SmsMessage, type WebMessage,
+  baseEnv,
+  expectWebOnce,
+  killTrial,
+  logTimes,
+  Observed,
+  reliability,
+  Restartable,
+  seeded,
+  SEED,
+  SETTLE_MS,
+  sleep,
+  TRIALS,
+  type SmsMessage,
+  type WebMessage,
 } from './killTrialHarness.js';
 import { scaled } from '../helpers/timeScale.js';
 import { READY_LIMIT_MS } from '../helpers/process.js';
@@ -26,15 +39,18 @@ reliability('kill -9 on SQLite (one instance, started again)', () => {
   let instance: Restartable | undefined;
   const random = seeded(SEED);
 
-  beforeAll(async () => {
-    database = sqliteTestDatabase();
-    fake = await startFakeTwilio(TEST_TWILIO.accountSid, TEST_TWILIO.authToken);
-    dataDir = alwaysOpenDataDir();
-    compiled = await compileStandby();
-    instance = new Restartable({ ...baseEnv(fake, dataDir), STORAGE_URL: database.url }, compiled);
-    await instance.start();
-    observed = new Observed(await openDatabase(database.url), fake);
-  }, READY_LIMIT_MS + scaled(60_000));
+  beforeAll(
+    async () => {
+      database = sqliteTestDatabase();
+      fake = await startFakeTwilio(TEST_TWILIO.accountSid, TEST_TWILIO.authToken);
+      dataDir = alwaysOpenDataDir();
+      compiled = await compileStandby();
+      instance = new Restartable({ ...baseEnv(fake, dataDir), STORAGE_URL: database.url }, compiled);
+      await instance.start();
+      observed = new Observed(await openDatabase(database.url), fake);
+    },
+    READY_LIMIT_MS + scaled(60_000),
+  );
   afterAll(async () => {
     await instance?.stop();
     await observed?.store.close();
@@ -44,22 +60,29 @@ reliability('kill -9 on SQLite (one instance, started again)', () => {
     if (compiled) rmSync(compiled, { force: true });
   });
 
-  it(`Web Chat and SMS: ${TRIALS} kills at random points, each message answered exactly once`, async () => {
-    const target = instance;
-    if (!target) throw new Error('no instance');
-    const started = Date.now();
-    const trials: { web: WebMessage; sms: SmsMessage }[] = [];
-    for (let trial = 0; trial < TRIALS; trial += 1) {
-      // The instance that answers is the one killed next: its answers come first.
-      trials.push(await (await killTrial(target, () => target.start(), observed, random, `sqlite trial ${trial}`)).answered);
-    }
-    await sleep(SETTLE_MS);
-    const live = await target.running();
-    for (const { web, sms } of trials) {
-      await expectWebOnce(live.url, web);
-      await observed.expectSmsOnce(sms);
-    }
-    logTimes('SQLite', started, target.restarts);
-  }, scaled(120_000 + TRIALS * 90_000));
+  it(
+    `Web Chat and SMS: ${TRIALS} kills at random points, each message answered exactly once`,
+    async () => {
+      const target = instance;
+      if (!target) throw new Error('no instance');
+      const started = Date.now();
+      const trials: { web: WebMessage; sms: SmsMessage }[] = [];
+      for (let trial = 0; trial < TRIALS; trial += 1) {
+        // The instance that answers is the one killed next: its answers come first.
+        trials.push(
+          await (
+            await killTrial(target, () => target.start(), observed, random, `sqlite trial ${trial}`)
+          ).answered,
+        );
+      }
+      await sleep(SETTLE_MS);
+      const live = await target.running();
+      for (const { web, sms } of trials) {
+        await expectWebOnce(live.url, web);
+        await observed.expectSmsOnce(sms);
+      }
+      logTimes('SQLite', started, target.restarts);
+    },
+    scaled(120_000 + TRIALS * 90_000),
+  );
 });
-

@@ -80,61 +80,100 @@ afterAll(async () => {
 });
 
 function postSms(base: string, from: string, body: string, sid: string): Promise<Response> {
-  const params = { MessageSid: sid, AccountSid: TEST_TWILIO.accountSid, From: from, To: TEST_TWILIO.councilNumber, Body: body, NumSegments: '1', NumMedia: '0' };
-  const signature = twilio.getExpectedTwilioSignature(TEST_TWILIO.authToken, `${TEST_TWILIO.publicBaseUrl}/api/sms/twilio`, params);
-  return fetch(`${base}/api/sms/twilio`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Twilio-Signature': signature }, body: new URLSearchParams(params).toString() });
+  const params = {
+    MessageSid: sid,
+    AccountSid: TEST_TWILIO.accountSid,
+    From: from,
+    To: TEST_TWILIO.councilNumber,
+    Body: body,
+    NumSegments: '1',
+    NumMedia: '0',
+  };
+  const signature = twilio.getExpectedTwilioSignature(
+    TEST_TWILIO.authToken,
+    `${TEST_TWILIO.publicBaseUrl}/api/sms/twilio`,
+    params,
+  );
+  return fetch(`${base}/api/sms/twilio`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Twilio-Signature': signature },
+    body: new URLSearchParams(params).toString(),
+  });
 }
 
 reliability('Redis stopped for 20 s (PostgreSQL + Redis)', () => {
-  it('no 500, Web Chat refused fast with Retry-After and answered after, texts kept and answered', async () => {
-    const base = assistant?.url ?? '';
-    const resident = await openConversation(base);
-    expect((await resident.say('what day is my bin collected')).join('\n')).toMatch(/postcode/i);
+  it(
+    'no 500, Web Chat refused fast with Retry-After and answered after, texts kept and answered',
+    async () => {
+      const base = assistant?.url ?? '';
+      const resident = await openConversation(base);
+      expect((await resident.say('what day is my bin collected')).join('\n')).toMatch(/postcode/i);
 
-    await proxy.stop();
-    const outageEnds = Date.now() + OUTAGE_MS;
-    const statuses: number[] = [];
-    const texter = '+447700900401';
-    let sms = 0;
-    // Residents keep trying through the outage, as Web Chat and Twilio would.
-    while (Date.now() < outageEnds) {
-      const started = Date.now();
-      const posted = await fetch(`${base}/v3/directline/conversations/${resident.conversationId}/activities`, {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${resident.token}`, 'Content-Type': 'application/json' },
-        body: JSON.stringify({ type: 'message', text: 'DF2 4QT', from: { id: 'resident' }, channelData: { clientActivityID: 'during-outage' } }),
-      });
-      statuses.push(posted.status);
-      if (posted.status === 503) {
-        expect(posted.headers.get('retry-after')).toBeTruthy();
-        // Refused at once, not after seconds of waiting.
-        expect(Date.now() - started).toBeLessThan(2_000);
+      await proxy.stop();
+      const outageEnds = Date.now() + OUTAGE_MS;
+      const statuses: number[] = [];
+      const texter = '+447700900401';
+      let sms = 0;
+      // Residents keep trying through the outage, as Web Chat and Twilio would.
+      while (Date.now() < outageEnds) {
+        const started = Date.now();
+        const posted = await fetch(`${base}/v3/directline/conversations/${resident.conversationId}/activities`, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${resident.token}`, 'Content-Type': 'application/json' },
+          body: JSON.stringify({
+            type: 'message',
+            text: 'DF2 4QT',
+            from: { id: 'resident' },
+            channelData: { clientActivityID: 'during-outage' },
+          }),
+        });
+        statuses.push(posted.status);
+        if (posted.status === 503) {
+          expect(posted.headers.get('retry-after')).toBeTruthy();
+          // Refused at once, not after seconds of waiting.
+          expect(Date.now() - started).toBeLessThan(2_000);
+        }
+        if (sms < 3) {
+          sms += 1;
+          statuses.push(
+            (
+              await postSms(
+                base,
+                texter,
+                `when is my bin day ${sms}`,
+                `SM${String(sms).padStart(8, '0')}${'d'.repeat(24)}`,
+              )
+            ).status,
+          );
+        }
+        await new Promise((r) => setTimeout(r, 1_000));
       }
-      if (sms < 3) {
-        sms += 1;
-        statuses.push((await postSms(base, texter, `when is my bin day ${sms}`, `SM${String(sms).padStart(8, '0')}${'d'.repeat(24)}`)).status);
-      }
-      await new Promise((r) => setTimeout(r, 1_000));
-    }
-    expect(statuses.filter((s) => s >= 500 && s !== 503)).toEqual([]);
-    expect(statuses).toContain(503);
-    await proxy.start();
+      expect(statuses.filter((s) => s >= 500 && s !== 503)).toEqual([]);
+      expect(statuses).toContain(503);
+      await proxy.start();
 
-    // Back: Web Chat's next try is answered, once.
-    await eventually(async () => {
-      const posted = await fetch(`${base}/v3/directline/conversations/${resident.conversationId}/activities`, {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${resident.token}`, 'Content-Type': 'application/json' },
-        body: JSON.stringify({ type: 'message', text: 'DF2 4QT', from: { id: 'resident' }, channelData: { clientActivityID: 'during-outage' } }),
-      });
-      return posted.status === 200;
-    }, scaled(30_000));
-    const messages = await resident.botMessages();
-    expect(messages.filter((m) => /which address/i.test(m.text ?? ''))).toHaveLength(1);
-    // The texts kept during the outage are answered, in order, each once.
-    await eventually(async () => fake.sentTo(texter).length >= 3, 30_000);
-    const bodies = fake.sentTo(texter).map((m) => m.body);
-    expect(bodies).toHaveLength(3);
-    expect(bodies.join('\n')).toMatch(/postcode/i);
-  }, scaled(180_000));
+      // Back: Web Chat's next try is answered, once.
+      await eventually(async () => {
+        const posted = await fetch(`${base}/v3/directline/conversations/${resident.conversationId}/activities`, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${resident.token}`, 'Content-Type': 'application/json' },
+          body: JSON.stringify({
+            type: 'message',
+            text: 'DF2 4QT',
+            from: { id: 'resident' },
+            channelData: { clientActivityID: 'during-outage' },
+          }),
+        });
+        return posted.status === 200;
+      }, scaled(30_000));
+      const messages = await resident.botMessages();
+      expect(messages.filter((m) => /which address/i.test(m.text ?? ''))).toHaveLength(1);
+      // The texts kept during the outage are answered, in order, each once.
+      await eventually(async () => fake.sentTo(texter).length >= 3, 30_000);
+      const bodies = fake.sentTo(texter).map((m) => m.body);
+      expect(bodies).toHaveLength(3);
+      expect(bodies.join('\n')).toMatch(/postcode/i);
+    },
+    scaled(180_000),
+  );
 });

@@ -44,21 +44,28 @@ describe('the SMS rate limit across two instances', () => {
     await database?.drop();
   });
 
-  it('counts a number once however its texts are spread: one "slow down" after the limit, then silence', async () => {
-    const number = '+447700900555';
-    const instances = [first, second, first, second, first];
-    const replies: string[][] = [];
-    for (const [i, instance] of instances.entries()) replies.push(await sendSignedSms(instance.url, fakeTwilio, number, i === 0 ? 'hello' : 'bin day'));
-    // Three answered (two on one instance, one on the other), then one warning, then nothing.
-    for (const reply of replies.slice(0, 3)) {
-      expect(reply.length).toBeGreaterThan(0);
-      expect(reply.join(' ')).not.toMatch(/a lot of messages/);
-    }
-    expect(replies[3]?.join(' ')).toMatch(/you have sent a lot of messages in a short time/);
-    expect(replies[4]).toEqual([]);
-    // Another number is not held back by this one.
-    expect((await sendSignedSms(second.url, fakeTwilio, '+447700900556', 'hello')).join(' ')).not.toMatch(/a lot of messages/);
-  }, scaled(60_000));
+  it(
+    'counts a number once however its texts are spread: one "slow down" after the limit, then silence',
+    async () => {
+      const number = '+447700900555';
+      const instances = [first, second, first, second, first];
+      const replies: string[][] = [];
+      for (const [i, instance] of instances.entries())
+        replies.push(await sendSignedSms(instance.url, fakeTwilio, number, i === 0 ? 'hello' : 'bin day'));
+      // Three answered (two on one instance, one on the other), then one warning, then nothing.
+      for (const reply of replies.slice(0, 3)) {
+        expect(reply.length).toBeGreaterThan(0);
+        expect(reply.join(' ')).not.toMatch(/a lot of messages/);
+      }
+      expect(replies[3]?.join(' ')).toMatch(/you have sent a lot of messages in a short time/);
+      expect(replies[4]).toEqual([]);
+      // Another number is not held back by this one.
+      expect((await sendSignedSms(second.url, fakeTwilio, '+447700900556', 'hello')).join(' ')).not.toMatch(
+        /a lot of messages/,
+      );
+    },
+    scaled(60_000),
+  );
 });
 
 describe('two councils sharing one Redis server', () => {
@@ -76,17 +83,25 @@ describe('two councils sharing one Redis server', () => {
     for (const database of databases) await database.drop();
   });
 
-  it("never tells one council's agents about the other council's residents", async () => {
-    const [ours, theirs] = councils as [TestAssistant, TestAssistant];
-    const heardByOurs: HandoffEvent[] = [];
-    const heardByTheirs: HandoffEvent[] = [];
-    ours.handoff.service.events.on('change', (event) => heardByOurs.push(event));
-    theirs.handoff.service.events.on('change', (event) => heardByTheirs.push(event));
+  it(
+    "never tells one council's agents about the other council's residents",
+    async () => {
+      const [ours, theirs] = councils as [TestAssistant, TestAssistant];
+      const heardByOurs: HandoffEvent[] = [];
+      const heardByTheirs: HandoffEvent[] = [];
+      ours.handoff.service.events.on('change', (event) => heardByOurs.push(event));
+      theirs.handoff.service.events.on('change', (event) => heardByTheirs.push(event));
 
-    const resident = await openConversation(theirs.url);
-    expect((await resident.say('can I speak to a person')).join(' ')).toMatch(/in the queue/);
-    await resident.say('my name is Alex Smith and my bin was missed');
-    await expect.poll(() => heardByTheirs.some((event) => event.kind === 'message' && event.message.text.includes('Alex Smith'))).toBe(true);
-    expect(heardByOurs).toEqual([]);
-  }, scaled(60_000));
+      const resident = await openConversation(theirs.url);
+      expect((await resident.say('can I speak to a person')).join(' ')).toMatch(/in the queue/);
+      await resident.say('my name is Alex Smith and my bin was missed');
+      await expect
+        .poll(() =>
+          heardByTheirs.some((event) => event.kind === 'message' && event.message.text.includes('Alex Smith')),
+        )
+        .toBe(true);
+      expect(heardByOurs).toEqual([]);
+    },
+    scaled(60_000),
+  );
 });

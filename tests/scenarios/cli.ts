@@ -9,7 +9,13 @@ import { parseArgs } from 'node:util';
 import { loadScenarios } from './scenarioFile.js';
 import { formatShare, runScenarios, sharesOf } from './runScenarios.js';
 
-const { values } = parseArgs({ options: { only: { type: 'string' }, min: { type: 'string', default: '95' }, verbose: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: {
+    only: { type: 'string' },
+    min: { type: 'string', default: '95' },
+    verbose: { type: 'boolean', default: false },
+  },
+});
 const dataDir = process.env.COUNCIL_DATA_DIR ?? join(import.meta.dirname, '..', '..', 'data', 'demo');
 const all = loadScenarios(join(dataDir, 'scenarios'));
 const only = values.only?.toLowerCase();
@@ -17,16 +23,24 @@ const scenarios = only ? all.filter((s) => `${s.job} ${s.name}`.toLowerCase().in
 
 const started = Date.now();
 const results = await runScenarios(scenarios, { COUNCIL_DATA_DIR: dataDir }, (result) => {
-  if (values.verbose) process.stderr.write(`${result.ok ? 'ok  ' : 'FAIL'} ${result.channel} ${result.scenario.job}: ${result.scenario.name}\n`);
+  if (values.verbose)
+    process.stderr.write(
+      `${result.ok ? 'ok  ' : 'FAIL'} ${result.channel} ${result.scenario.job}: ${result.scenario.name}\n`,
+    );
 });
 
-console.log(`${scenarios.length} scenarios, ${results.length} conversations in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+console.log(
+  `${scenarios.length} scenarios, ${results.length} conversations in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+);
 const rows = sharesOf(results);
 for (const row of rows) console.log(formatShare(row));
 const failures = results.filter((r) => !r.ok);
 if (failures.length) {
   console.log(`\nNot fully right (${failures.length}):`);
-  for (const failure of failures) console.log(`- [${failure.channel}] ${failure.scenario.job}: ${failure.scenario.name} (${failure.scenario.file})\n    ${failure.failure}`);
+  for (const failure of failures)
+    console.log(
+      `- [${failure.channel}] ${failure.scenario.job}: ${failure.scenario.name} (${failure.scenario.file})\n    ${failure.failure}`,
+    );
 }
 const min = Number(values.min);
 const under = rows.filter((row) => row.job === 'all' && (100 * row.right) / row.total < min);

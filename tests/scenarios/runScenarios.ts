@@ -19,19 +19,39 @@ export interface ScenarioResult {
  * Each channel runs on an assistant (and database) of its own, side by side, so a permit or
  * report made on the web never changes what the SMS resident of the same scenario is told.
  */
-export async function runScenarios(scenarios: Scenario[], env: Record<string, string> = {}, onResult?: (result: ScenarioResult) => void): Promise<ScenarioResult[]> {
-  const byChannel = await Promise.all(CHANNELS.map((channel) => runChannel(channel, scenarios.filter((s) => s.channels.includes(channel)), env, onResult)));
+export async function runScenarios(
+  scenarios: Scenario[],
+  env: Record<string, string> = {},
+  onResult?: (result: ScenarioResult) => void,
+): Promise<ScenarioResult[]> {
+  const byChannel = await Promise.all(
+    CHANNELS.map((channel) =>
+      runChannel(
+        channel,
+        scenarios.filter((s) => s.channels.includes(channel)),
+        env,
+        onResult,
+      ),
+    ),
+  );
   return byChannel.flat();
 }
 
-async function runChannel(channel: Channel, scenarios: Scenario[], env: Record<string, string>, onResult?: (result: ScenarioResult) => void): Promise<ScenarioResult[]> {
+async function runChannel(
+  channel: Channel,
+  scenarios: Scenario[],
+  env: Record<string, string>,
+  onResult?: (result: ScenarioResult) => void,
+): Promise<ScenarioResult[]> {
   let now = new Date();
   const council = await startTestCouncil(env, undefined, () => now);
   const results: ScenarioResult[] = [];
   try {
     for (const scenario of scenarios) {
       now = scenario.at;
-      const result = await runOne(scenario, channel, async () => (channel === 'web' ? council.webResident() : council.smsResident()));
+      const result = await runOne(scenario, channel, async () =>
+        channel === 'web' ? council.webResident() : council.smsResident(),
+      );
       results.push(result);
       onResult?.(result);
     }
@@ -41,7 +61,11 @@ async function runChannel(channel: Channel, scenarios: Scenario[], env: Record<s
   return results;
 }
 
-async function runOne(scenario: Scenario, channel: Channel, open: () => Promise<{ say(text: string): Promise<string[]> }>): Promise<ScenarioResult> {
+async function runOne(
+  scenario: Scenario,
+  channel: Channel,
+  open: () => Promise<{ say(text: string): Promise<string[]> }>,
+): Promise<ScenarioResult> {
   const resident = await open();
   for (const [index, turn] of scenario.turns.entries()) {
     if (turn.channels && !turn.channels.includes(channel)) continue;
@@ -56,7 +80,12 @@ async function runOne(scenario: Scenario, channel: Channel, open: () => Promise<
     const unwanted = turn.never.map((e) => compile(e, channel)).filter((pattern) => pattern.test(replies));
     if (missing.length || unwanted.length) {
       const wanted = [...missing.map((p) => `expected ${p}`), ...unwanted.map((p) => `did not want ${p}`)].join(', ');
-      return { scenario, channel, ok: false, failure: `turn ${index + 1} "${said}": ${wanted}; got: ${JSON.stringify(replies)}` };
+      return {
+        scenario,
+        channel,
+        ok: false,
+        failure: `turn ${index + 1} "${said}": ${wanted}; got: ${JSON.stringify(replies)}`,
+      };
     }
   }
   return { scenario, channel, ok: true };

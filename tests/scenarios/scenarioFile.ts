@@ -24,15 +24,20 @@ const turn = z
     /** No pattern may match them. */
     never: z.array(expectation).default([]),
     /** Only on these channels (a step one channel has and the other has not); both when left out. */
-    channels: z.array(z.enum(['web', 'sms'])).min(1).optional(),
+    channels: z
+      .array(z.enum(['web', 'sms']))
+      .min(1)
+      .optional(),
   })
   .strict();
 export type ScenarioTurn = z.infer<typeof turn>;
 
 /** London wall-clock time, "yyyy-MM-dd HH:mm". */
-const londonTime = z.string().refine((value) => DateTime.fromFormat(value, 'yyyy-MM-dd HH:mm', { zone: 'Europe/London' }).isValid, {
-  message: 'must be London time as "yyyy-MM-dd HH:mm"',
-});
+const londonTime = z
+  .string()
+  .refine((value) => DateTime.fromFormat(value, 'yyyy-MM-dd HH:mm', { zone: 'Europe/London' }).isValid, {
+    message: 'must be London time as "yyyy-MM-dd HH:mm"',
+  });
 
 const scenario = z
   .object({
@@ -90,7 +95,14 @@ export function loadScenarios(folder: string): Scenario[] {
           compile(e, 'sms');
         }
       }
-      return { job: parsed.data.job, name: s.name, file: name, at: toDate(s.at ?? parsed.data.at), channels: s.channels ?? CHANNELS, turns: s.turns };
+      return {
+        job: parsed.data.job,
+        name: s.name,
+        file: name,
+        at: toDate(s.at ?? parsed.data.at),
+        channels: s.channels ?? CHANNELS,
+        turns: s.turns,
+      };
     });
   });
 }

@@ -21,7 +21,12 @@ const PASSWORD = 'correct horse battery staple';
 let assistant: TestAssistant;
 
 beforeAll(async () => {
-  assistant = await startTestAssistant({ LOG_LEVEL: 'warn', DEMO_AGENT_PASSWORD: PASSWORD, TRUST_PROXY: '1', LIMIT_SIGN_INS_PER_CLIENT_PER_HOUR: '1000' });
+  assistant = await startTestAssistant({
+    LOG_LEVEL: 'warn',
+    DEMO_AGENT_PASSWORD: PASSWORD,
+    TRUST_PROXY: '1',
+    LIMIT_SIGN_INS_PER_CLIENT_PER_HOUR: '1000',
+  });
 });
 afterAll(async () => {
   await assistant?.close();
@@ -46,16 +51,24 @@ describe('a burst of sign-in guesses', () => {
 
     const agent = await assistant.handoff.accounts.byUsername('demo-agent');
     const audit = await withDb((db) =>
-      db.selectFrom('agent_audit').select(['agent_id', 'action']).where('action', 'in', ['sign_in_failed', 'sign_in_locked']).execute(),
+      db
+        .selectFrom('agent_audit')
+        .select(['agent_id', 'action'])
+        .where('action', 'in', ['sign_in_failed', 'sign_in_locked'])
+        .execute(),
     );
-    expect(audit.filter((row) => row.action === 'sign_in_failed').length).toBe(statuses.filter((s) => s === 401).length);
+    expect(audit.filter((row) => row.action === 'sign_in_failed').length).toBe(
+      statuses.filter((s) => s === 401).length,
+    );
     expect(audit.filter((row) => row.action === 'sign_in_locked').length).toBeGreaterThanOrEqual(45);
     expect(audit.every((row) => row.agent_id === agent?.id)).toBe(true);
   });
 
   it('records a failed sign-in to an unknown username without what was typed', async () => {
     expect((await signIn('no-such-agent', 'my-secret-typed-here')).status).toBe(401);
-    const rows = await withDb((db) => db.selectFrom('agent_audit').select('agent_id').where('action', '=', 'sign_in_failed').execute());
+    const rows = await withDb((db) =>
+      db.selectFrom('agent_audit').select('agent_id').where('action', '=', 'sign_in_failed').execute(),
+    );
     expect(rows.some((row) => row.agent_id === '(unknown)')).toBe(true);
     expect(JSON.stringify(rows)).not.toContain('no-such-agent');
   });
@@ -63,7 +76,11 @@ describe('a burst of sign-in guesses', () => {
 
 describe('sign-ins from one address', () => {
   it('are limited whatever usernames they try', async () => {
-    const limited = await startTestAssistant({ LOG_LEVEL: 'warn', TRUST_PROXY: '1', LIMIT_SIGN_INS_PER_CLIENT_PER_HOUR: '3' });
+    const limited = await startTestAssistant({
+      LOG_LEVEL: 'warn',
+      TRUST_PROXY: '1',
+      LIMIT_SIGN_INS_PER_CLIENT_PER_HOUR: '3',
+    });
     try {
       const statuses = [];
       for (const username of ['ann', 'bob', 'cat', 'dan', 'eve']) {

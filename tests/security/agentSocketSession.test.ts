@@ -19,7 +19,9 @@ afterAll(async () => {
 });
 
 async function openConsoleSocket(agent: AgentClient): Promise<{ ws: WebSocket; closed: Promise<number> }> {
-  const ws = new WebSocket(`ws://127.0.0.1:${assistant.port}/agent/api/socket`, { headers: { Cookie: agent.cookieHeader } });
+  const ws = new WebSocket(`ws://127.0.0.1:${assistant.port}/agent/api/socket`, {
+    headers: { Cookie: agent.cookieHeader },
+  });
   const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
   await new Promise<void>((resolve, reject) => {
     ws.once('message', () => resolve());
@@ -30,7 +32,10 @@ async function openConsoleSocket(agent: AgentClient): Promise<{ ws: WebSocket; c
 
 /** Resolves with the close code, or fails after a generous 30 s. */
 function closedWithin(closed: Promise<number>): Promise<number> {
-  return Promise.race([closed, new Promise<number>((_, reject) => setTimeout(() => reject(new Error('socket still open')), 30_000))]);
+  return Promise.race([
+    closed,
+    new Promise<number>((_, reject) => setTimeout(() => reject(new Error('socket still open')), 30_000)),
+  ]);
 }
 
 describe("the agent console's socket", () => {

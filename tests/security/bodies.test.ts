@@ -15,7 +15,10 @@ let locked: TestAssistant;
 let open: TestAssistant;
 
 beforeAll(async () => {
-  [locked, open] = await Promise.all([startTestAssistant({ LOG_LEVEL: 'info' }), startTestAssistant({ ALLOW_UNAUTHENTICATED_BOT_FRAMEWORK: 'true', LOG_LEVEL: 'info' })]);
+  [locked, open] = await Promise.all([
+    startTestAssistant({ LOG_LEVEL: 'info' }),
+    startTestAssistant({ ALLOW_UNAUTHENTICATED_BOT_FRAMEWORK: 'true', LOG_LEVEL: 'info' }),
+  ]);
 });
 afterAll(async () => {
   await Promise.all([locked?.close(), open?.close()]);
@@ -45,17 +48,28 @@ const deepJson = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
 describe('/api/messages bodies', () => {
   it('a multipart upload writes nothing to the temp folder, with or without Azure credentials', async () => {
     const since = Date.now() - 1000;
-    for (const [assistant, expected] of [[locked, 401], [open, 415]] as const) {
+    for (const [assistant, expected] of [
+      [locked, 401],
+      [open, 415],
+    ] as const) {
       const marker = `MULTIPART-MARKER-${Math.random().toString(36).slice(2)}`;
       const { body, type } = multipart(marker);
-      const response = await fetch(`${assistant.url}/api/messages`, { method: 'POST', headers: { 'Content-Type': type }, body });
+      const response = await fetch(`${assistant.url}/api/messages`, {
+        method: 'POST',
+        headers: { 'Content-Type': type },
+        body,
+      });
       expect(response.status).toBe(expected);
       expect(await tempFilesHolding(marker, since)).toEqual([]);
     }
   });
 
   it('JSON nested deeper than 400 levels gets 400', async () => {
-    const response = await fetch(`${open.url}/api/messages`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: `{"type":"message","text":"hi","channelData":${deepJson(5000)}}` });
+    const response = await fetch(`${open.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: `{"type":"message","text":"hi","channelData":${deepJson(5000)}}`,
+    });
     expect(response.status).toBe(400);
     expect(await response.text()).toContain('nests deeper');
   });
@@ -80,7 +94,11 @@ describe('deeply nested JSON elsewhere', () => {
   });
 
   it('the agent API refuses a deeply nested body with 400', async () => {
-    const response = await fetch(`${open.url}/agent/api/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: `{"username":"someone","password":"guess","x":${deepJson(5000)}}` });
+    const response = await fetch(`${open.url}/agent/api/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: `{"username":"someone","password":"guess","x":${deepJson(5000)}}`,
+    });
     expect(response.status).toBe(400);
   });
 });

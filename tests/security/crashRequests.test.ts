@@ -25,14 +25,21 @@ async function stillServing(): Promise<void> {
 
 describe('requests that used to stop the process', () => {
   it('a stream upgrade with malformed percent-encoding in the conversation id gets 400', async () => {
-    const answer = await rawRequest(assistant.port, `GET /v3/directline/conversations/%E0%A4%A/stream?t=x HTTP/1.1\r\n${upgradeHeaders(host)}`);
+    const answer = await rawRequest(
+      assistant.port,
+      `GET /v3/directline/conversations/%E0%A4%A/stream?t=x HTTP/1.1\r\n${upgradeHeaders(host)}`,
+    );
     expect(answer.status).toBe(400);
     expect(answer.text).toContain('BadArgument');
     await stillServing();
   });
 
   it('an upgrade whose request line is an invalid absolute URL gets 400', async () => {
-    for (const target of ['http://[/agent/api/socket', 'http://[/v3/directline/conversations/x/stream', 'http://[/elsewhere']) {
+    for (const target of [
+      'http://[/agent/api/socket',
+      'http://[/v3/directline/conversations/x/stream',
+      'http://[/elsewhere',
+    ]) {
       const answer = await rawRequest(assistant.port, `GET ${target} HTTP/1.1\r\n${upgradeHeaders(host)}`);
       expect(answer.status, target).toBe(400);
     }
@@ -40,13 +47,18 @@ describe('requests that used to stop the process', () => {
   });
 
   it('an agent socket upgrade with a malformed session cookie gets 401', async () => {
-    const answer = await rawRequest(assistant.port, `GET /agent/api/socket HTTP/1.1\r\n${upgradeHeaders(host, ['Cookie: agent_session=%E0%A4%A'])}`);
+    const answer = await rawRequest(
+      assistant.port,
+      `GET /agent/api/socket HTTP/1.1\r\n${upgradeHeaders(host, ['Cookie: agent_session=%E0%A4%A'])}`,
+    );
     expect(answer.status).toBe(401);
     await stillServing();
   });
 
   it('the agent API with a malformed session cookie gets 401, not 500', async () => {
-    const response = await fetch(`${assistant.url}/agent/api/session`, { headers: { Cookie: 'agent_session=%E0%A4%A' } });
+    const response = await fetch(`${assistant.url}/agent/api/session`, {
+      headers: { Cookie: 'agent_session=%E0%A4%A' },
+    });
     expect(response.status).toBe(401);
   });
 

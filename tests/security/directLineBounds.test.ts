@@ -17,7 +17,11 @@ let temp: TestDatabase;
 
 beforeAll(async () => {
   temp = await testDatabase();
-  harness = await startHarness({ storageUrl: temp.url, tokenSigningKey: key, overrides: { tokenMaxAgeSeconds: MAX_AGE_SECONDS, maxStreamsPerConversation: 3 } });
+  harness = await startHarness({
+    storageUrl: temp.url,
+    tokenSigningKey: key,
+    overrides: { tokenMaxAgeSeconds: MAX_AGE_SECONDS, maxStreamsPerConversation: 3 },
+  });
 });
 afterAll(async () => {
   await harness.close();
@@ -38,13 +42,17 @@ async function codeOf(response: Response): Promise<string> {
 describe('token refresh', () => {
   it('is refused for a closed conversation, and so is reconnecting for a fresh token', async () => {
     const conversation = await started();
-    expect((await call(`${harness.domain}/tokens/refresh`, { method: 'POST', auth: conversation.token })).status).toBe(200);
+    expect((await call(`${harness.domain}/tokens/refresh`, { method: 'POST', auth: conversation.token })).status).toBe(
+      200,
+    );
     await harness.adapter.closeIdleConversations(Date.now() + 31 * 60_000);
 
     const refresh = await call(`${harness.domain}/tokens/refresh`, { method: 'POST', auth: conversation.token });
     expect(refresh.status).toBe(410);
     expect(await codeOf(refresh)).toBe('ConversationClosed');
-    const reconnect = await call(`${harness.domain}/conversations/${conversation.conversationId}`, { auth: conversation.token });
+    const reconnect = await call(`${harness.domain}/conversations/${conversation.conversationId}`, {
+      auth: conversation.token,
+    });
     expect(reconnect.status).toBe(410);
   });
 
@@ -52,14 +60,22 @@ describe('token refresh', () => {
     const conversation = await started();
     // A line of tokens begun just over the maximum age ago, its latest still unexpired.
     const firstIssued = Math.floor(Date.now() / 1000) - MAX_AGE_SECONDS - 60;
-    const stillValid = await new TokenService(key).sign({ conv: conversation.conversationId, user: 'dl_x', scope: 'conversation', born: firstIssued }, 600);
+    const stillValid = await new TokenService(key).sign(
+      { conv: conversation.conversationId, user: 'dl_x', scope: 'conversation', born: firstIssued },
+      600,
+    );
     const refused = await call(`${harness.domain}/tokens/refresh`, { method: 'POST', auth: stillValid });
     expect(refused.status).toBe(403);
     expect(await codeOf(refused)).toBe('TokenExpired');
 
     // Near the end of its age, a refresh only buys what is left.
     const nearlyOld = await new TokenService(key).sign(
-      { conv: conversation.conversationId, user: 'dl_x', scope: 'conversation', born: Math.floor(Date.now() / 1000) - MAX_AGE_SECONDS + 120 },
+      {
+        conv: conversation.conversationId,
+        user: 'dl_x',
+        scope: 'conversation',
+        born: Math.floor(Date.now() / 1000) - MAX_AGE_SECONDS + 120,
+      },
       600,
     );
     const last = await call(`${harness.domain}/tokens/refresh`, { method: 'POST', auth: nearlyOld });
@@ -72,13 +88,15 @@ describe('streams per conversation', () => {
   it('opens only the allowed number of sockets on one conversation; more get 429', async () => {
     const conversation = await started();
     const attempts = await Promise.all(
-      Array.from({ length: 12 }, () =>
-        new Promise<{ ws: WebSocket; status: number }>((resolve) => {
-          const ws = new WebSocket(conversation.streamUrl);
-          ws.once('open', () => resolve({ ws, status: 101 }));
-          ws.once('unexpected-response', (_req, res) => resolve({ ws, status: res.statusCode ?? 0 }));
-          ws.once('error', () => resolve({ ws, status: 0 }));
-        }),
+      Array.from(
+        { length: 12 },
+        () =>
+          new Promise<{ ws: WebSocket; status: number }>((resolve) => {
+            const ws = new WebSocket(conversation.streamUrl);
+            ws.once('open', () => resolve({ ws, status: 101 }));
+            ws.once('unexpected-response', (_req, res) => resolve({ ws, status: res.statusCode ?? 0 }));
+            ws.once('error', () => resolve({ ws, status: 0 }));
+          }),
       ),
     );
     const opened = attempts.filter((a) => a.status === 101);
@@ -114,7 +132,11 @@ describe('what a client posts', () => {
       { entities: [{ type: 'mention', deep: nested(20) }] },
     ];
     for (const extra of cases) {
-      const response = await post(conversation.conversationId, conversation.token, { type: 'message', text: 'hi', ...extra });
+      const response = await post(conversation.conversationId, conversation.token, {
+        type: 'message',
+        text: 'hi',
+        ...extra,
+      });
       expect(response.status, JSON.stringify(Object.keys(extra))).toBe(400);
     }
   });

@@ -48,7 +48,9 @@ async function residentAt(address: string) {
   let watermark: string | undefined;
   const base = `${assistant.url}/v3/directline/conversations/${conversationId}/activities`;
   const read = async () => {
-    const page = (await (await fetch(`${base}${watermark ? `?watermark=${watermark}` : ''}`, { headers: auth })).json()) as {
+    const page = (await (
+      await fetch(`${base}${watermark ? `?watermark=${watermark}` : ''}`, { headers: auth })
+    ).json()) as {
       activities: { from?: { role?: string }; text?: string; type?: string }[];
       watermark?: string;
     };
@@ -58,7 +60,11 @@ async function residentAt(address: string) {
   await read();
   return {
     async say(text: string): Promise<string> {
-      const posted = await fetch(base, { method: 'POST', headers: { ...auth, 'Content-Type': 'application/json' }, body: JSON.stringify({ type: 'message', text }) });
+      const posted = await fetch(base, {
+        method: 'POST',
+        headers: { ...auth, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ type: 'message', text }),
+      });
       expect(posted.status).toBe(200);
       return (await read()).join('\n');
     },
@@ -67,18 +73,27 @@ async function residentAt(address: string) {
 
 async function metric(name: string, labels: string): Promise<number> {
   const text = await (await fetch(`${assistant.url}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && labels.split(',').every((label) => l.includes(label)));
+  const line = text
+    .split('\n')
+    .find((l) => l.startsWith(`${name}{`) && labels.split(',').every((label) => l.includes(label)));
   return line ? Number(line.split(' ').at(-1)) : 0;
 }
 
 describe('token minting', () => {
   it('gives one client 20 tokens a minute, not 300; another client is unaffected', async () => {
-    const quick = await startTestAssistant({ LOG_LEVEL: 'warn', TRUST_PROXY: '1', LIMIT_TOKENS_PER_CLIENT_PER_MINUTE: '20', LIMIT_TOKENS_PER_MINUTE: '600' });
+    const quick = await startTestAssistant({
+      LOG_LEVEL: 'warn',
+      TRUST_PROXY: '1',
+      LIMIT_TOKENS_PER_CLIENT_PER_MINUTE: '20',
+      LIMIT_TOKENS_PER_MINUTE: '600',
+    });
     try {
       const statuses: number[] = [];
       for (let batch = 0; batch < 10; batch++) {
         const answers = await Promise.all(
-          Array.from({ length: 30 }, () => fetch(`${quick.url}/demo/token`, { method: 'POST', headers: { 'X-Forwarded-For': '203.0.113.7' } })),
+          Array.from({ length: 30 }, () =>
+            fetch(`${quick.url}/demo/token`, { method: 'POST', headers: { 'X-Forwarded-For': '203.0.113.7' } }),
+          ),
         );
         for (const answer of answers) {
           statuses.push(answer.status);
@@ -88,7 +103,10 @@ describe('token minting', () => {
       }
       expect(statuses.filter((s) => s === 200)).toHaveLength(20);
       expect(statuses.filter((s) => s === 429)).toHaveLength(280);
-      const other = await fetch(`${quick.url}/demo/token`, { method: 'POST', headers: { 'X-Forwarded-For': '198.51.100.20' } });
+      const other = await fetch(`${quick.url}/demo/token`, {
+        method: 'POST',
+        headers: { 'X-Forwarded-For': '198.51.100.20' },
+      });
       expect(other.status).toBe(200);
       const text = await (await fetch(`${quick.url}/metrics`)).text();
       expect(text).toMatch(/assistant_rate_limited_total\{limit="tokens",scope="client"\} 280/);
@@ -102,7 +120,10 @@ describe('token minting', () => {
     try {
       const statuses = [];
       for (let i = 0; i < 6; i++) {
-        statuses.push((await fetch(`${direct.url}/demo/token`, { method: 'POST', headers: { 'X-Forwarded-For': `192.0.2.${i}` } })).status);
+        statuses.push(
+          (await fetch(`${direct.url}/demo/token`, { method: 'POST', headers: { 'X-Forwarded-For': `192.0.2.${i}` } }))
+            .status,
+        );
       }
       expect(statuses).toEqual([200, 200, 200, 429, 429, 429]);
     } finally {

@@ -48,8 +48,17 @@ describe('AddressLookup (embedded)', () => {
   it('sorts naturally: 2 before 10, flats grouped under their building', async () => {
     const labels = (await lookup.findByPostcode('DF2 4QT')).map((p) => p.shortLabel);
     expect(labels.slice(0, 11)).toEqual([
-      '2 Mill Lane', '4 Mill Lane', '6 Mill Lane', '8 Mill Lane', '10 Mill Lane', '12 Mill Lane', '14 Mill Lane',
-      'Flat 1, 16 Mill Lane', 'Flat 2, 16 Mill Lane', 'Flat 3, 16 Mill Lane', '18 Mill Lane',
+      '2 Mill Lane',
+      '4 Mill Lane',
+      '6 Mill Lane',
+      '8 Mill Lane',
+      '10 Mill Lane',
+      '12 Mill Lane',
+      '14 Mill Lane',
+      'Flat 1, 16 Mill Lane',
+      'Flat 2, 16 Mill Lane',
+      'Flat 3, 16 Mill Lane',
+      '18 Mill Lane',
     ]);
     expect(labels).toContain('22 Mill Lane');
   });

@@ -12,7 +12,10 @@ const { highStreet1, millLane22, millLane14 } = FIXTURES;
 /** { stream: "date" or "date (was original)" } for short, readable expectations. */
 function summary(collections: NextCollection[]): Record<string, string> {
   return Object.fromEntries(
-    collections.map((c) => [c.stream, `${c.date}${c.originalDate ? ` (was ${c.originalDate})` : ''}${c.isToday ? ' today' : ''}`]),
+    collections.map((c) => [
+      c.stream,
+      `${c.date}${c.originalDate ? ` (was ${c.originalDate})` : ''}${c.isToday ? ' today' : ''}`,
+    ]),
   );
 }
 const next = async (propertyId: string, at: string) => summary(await bins.nextCollections(propertyId, london(at)));
@@ -23,7 +26,10 @@ describe('a normal week', () => {
   it('gives each stream its next day, soonest first', async () => {
     const collections = await bins.nextCollections(millLane22, london('2026-11-17T10:00'));
     expect(summary(collections)).toEqual({
-      refuse: '2026-11-23', food: '2026-11-23', recycling: '2026-11-30', garden: '2026-11-30',
+      refuse: '2026-11-23',
+      food: '2026-11-23',
+      recycling: '2026-11-30',
+      garden: '2026-11-30',
     });
     expect(collections.map((c) => c.stream)).toEqual(['refuse', 'food', 'recycling', 'garden']);
     expect(collections[0]).toMatchObject({ name: 'rubbish', container: 'black bin', isToday: false });
@@ -33,9 +39,24 @@ describe('a normal week', () => {
 
 describe('fortnightly alternation against the reference week', () => {
   it('collects rubbish and recycling in alternate weeks, food every week', async () => {
-    expect(await dates(millLane22, 'refuse', '2026-11-01', '2026-12-20')).toEqual(['2026-11-09', '2026-11-23', '2026-12-07']);
-    expect(await dates(millLane22, 'recycling', '2026-11-01', '2026-12-20')).toEqual(['2026-11-02', '2026-11-16', '2026-11-30', '2026-12-14']);
-    expect(await dates(millLane22, 'food', '2026-11-01', '2026-11-30')).toEqual(['2026-11-02', '2026-11-09', '2026-11-16', '2026-11-23', '2026-11-30']);
+    expect(await dates(millLane22, 'refuse', '2026-11-01', '2026-12-20')).toEqual([
+      '2026-11-09',
+      '2026-11-23',
+      '2026-12-07',
+    ]);
+    expect(await dates(millLane22, 'recycling', '2026-11-01', '2026-12-20')).toEqual([
+      '2026-11-02',
+      '2026-11-16',
+      '2026-11-30',
+      '2026-12-14',
+    ]);
+    expect(await dates(millLane22, 'food', '2026-11-01', '2026-11-30')).toEqual([
+      '2026-11-02',
+      '2026-11-09',
+      '2026-11-16',
+      '2026-11-23',
+      '2026-11-30',
+    ]);
   });
 
   it('puts week-B rounds the other way round', async () => {
@@ -46,7 +67,11 @@ describe('fortnightly alternation against the reference week', () => {
   });
 
   it('keeps the fortnight across 2026, a year of 53 ISO weeks (ISO week parity would break here)', async () => {
-    expect(await dates(millLane22, 'refuse', '2026-12-14', '2027-01-31')).toEqual(['2026-12-21', '2027-01-05', '2027-01-18']);
+    expect(await dates(millLane22, 'refuse', '2026-12-14', '2027-01-31')).toEqual([
+      '2026-12-21',
+      '2027-01-05',
+      '2027-01-18',
+    ]);
   });
 });
 
@@ -65,8 +90,15 @@ describe('garden waste only with a subscription', () => {
 describe('a bank holiday week', () => {
   it('moves collections on and after the holiday a day later (Summer bank holiday, Monday 31 August 2026)', async () => {
     const collections = await bins.nextCollections(millLane22, london('2026-08-27T12:00'));
-    expect(summary(collections)).toMatchObject({ refuse: '2026-09-01 (was 2026-08-31)', food: '2026-09-01 (was 2026-08-31)' });
-    expect(collections[0]?.reason).toEqual({ kind: 'bank_holiday', holiday: 'Summer bank holiday', holidayDate: '2026-08-31' });
+    expect(summary(collections)).toMatchObject({
+      refuse: '2026-09-01 (was 2026-08-31)',
+      food: '2026-09-01 (was 2026-08-31)',
+    });
+    expect(collections[0]?.reason).toEqual({
+      kind: 'bank_holiday',
+      holiday: 'Summer bank holiday',
+      holidayDate: '2026-08-31',
+    });
   });
 
   it('moves Friday collections to the Saturday catch-up day', async () => {
@@ -85,10 +117,12 @@ describe('a bank holiday week', () => {
 });
 
 describe('Christmas and New Year 2026-27 (one-off changes override the slip rule)', () => {
-  it('moves Christmas Day and New Year\'s Day collections as published', async () => {
+  it("moves Christmas Day and New Year's Day collections as published", async () => {
     const friday = await bins.scheduledCollections(highStreet1, 'food', '2026-12-21', '2027-01-10');
     expect(friday.map((c) => `${c.originalDate}->${c.date}`)).toEqual([
-      '2026-12-25->2026-12-28', '2027-01-01->2027-01-04', '2027-01-08->2027-01-09',
+      '2026-12-25->2026-12-28',
+      '2027-01-01->2027-01-04',
+      '2027-01-08->2027-01-09',
     ]);
     expect(friday[0]?.reason).toEqual({ kind: 'one_off', reason: 'Christmas and New Year' });
   });
@@ -105,20 +139,32 @@ describe('Christmas and New Year 2026-27 (one-off changes override the slip rule
 
 describe('a collection today', () => {
   it('is today until the crews finish at 18:00', async () => {
-    expect(await next(millLane22, '2026-11-23T07:30')).toMatchObject({ refuse: '2026-11-23 today', food: '2026-11-23 today' });
+    expect(await next(millLane22, '2026-11-23T07:30')).toMatchObject({
+      refuse: '2026-11-23 today',
+      food: '2026-11-23 today',
+    });
     expect(await next(millLane22, '2026-11-23T17:59')).toMatchObject({ refuse: '2026-11-23 today' });
   });
 
   it('is over from 18:00, and the next one is given', async () => {
     expect(await next(millLane22, '2026-11-23T18:00')).toEqual({
-      recycling: '2026-11-30', garden: '2026-11-30', food: '2026-11-30', refuse: '2026-12-07',
+      recycling: '2026-11-30',
+      garden: '2026-11-30',
+      food: '2026-11-30',
+      refuse: '2026-12-07',
     });
   });
 
   it('knows the last and whether a stream was due', async () => {
     const now = london('2026-11-23T09:00');
-    expect(await bins.lastScheduledCollection(millLane22, 'refuse', now)).toEqual({ stream: 'refuse', date: '2026-11-23' });
-    expect(await bins.lastScheduledCollection(millLane22, 'recycling', now)).toEqual({ stream: 'recycling', date: '2026-11-16' });
+    expect(await bins.lastScheduledCollection(millLane22, 'refuse', now)).toEqual({
+      stream: 'refuse',
+      date: '2026-11-23',
+    });
+    expect(await bins.lastScheduledCollection(millLane22, 'recycling', now)).toEqual({
+      stream: 'recycling',
+      date: '2026-11-16',
+    });
     expect(await bins.wasDue(millLane22, 'refuse', '2026-11-23')).toBe(true);
     expect(await bins.wasDue(millLane22, 'recycling', '2026-11-23')).toBe(false);
     expect(await bins.wasDue(millLane22, 'food', '2026-08-31')).toBe(false); // moved to 1 September
@@ -129,19 +175,32 @@ describe('a collection today', () => {
 describe('the turn of the year', () => {
   it('crosses from December 2026 into January 2027', async () => {
     expect(await next(millLane22, '2026-12-30T20:00')).toEqual({
-      refuse: '2027-01-05 (was 2027-01-04)', food: '2027-01-05 (was 2027-01-04)', recycling: '2027-01-11', garden: '2027-01-11',
+      refuse: '2027-01-05 (was 2027-01-04)',
+      food: '2027-01-05 (was 2027-01-04)',
+      recycling: '2027-01-11',
+      garden: '2027-01-11',
     });
     expect(await next(highStreet1, '2026-12-31T23:59')).toEqual({
-      food: '2027-01-04 (was 2027-01-01)', recycling: '2027-01-04 (was 2027-01-01)', refuse: '2027-01-09 (was 2027-01-08)',
+      food: '2027-01-04 (was 2027-01-01)',
+      recycling: '2027-01-04 (was 2027-01-01)',
+      refuse: '2027-01-09 (was 2027-01-08)',
     });
-    expect(await bins.lastScheduledCollection(millLane22, 'recycling', london('2027-01-01T10:00'))).toMatchObject({ date: '2026-12-29' });
+    expect(await bins.lastScheduledCollection(millLane22, 'recycling', london('2027-01-01T10:00'))).toMatchObject({
+      date: '2026-12-29',
+    });
   });
 });
 
 describe('clock changes (Europe/London), with times where UTC is a different day', () => {
   it('BST to GMT (Sunday 25 October 2026): every Monday stays a Monday', async () => {
     // Stepping a week as 7 x 24 hours from a BST midnight would land on Sunday 25 October.
-    expect(await dates(millLane22, 'food', '2026-10-12', '2026-11-09')).toEqual(['2026-10-12', '2026-10-19', '2026-10-26', '2026-11-02', '2026-11-09']);
+    expect(await dates(millLane22, 'food', '2026-10-12', '2026-11-09')).toEqual([
+      '2026-10-12',
+      '2026-10-19',
+      '2026-10-26',
+      '2026-11-02',
+      '2026-11-09',
+    ]);
   });
 
   it('BST to GMT week: late Sunday evening and just after midnight', async () => {
@@ -153,10 +212,15 @@ describe('clock changes (Europe/London), with times where UTC is a different day
   });
 
   it('GMT to BST (Sunday 28 March 2027), in Easter Monday week', async () => {
-    expect(await next(millLane22, '2027-03-28T23:30')).toMatchObject({ food: '2027-03-30 (was 2027-03-29)', refuse: '2027-03-30 (was 2027-03-29)' });
+    expect(await next(millLane22, '2027-03-28T23:30')).toMatchObject({
+      food: '2027-03-30 (was 2027-03-29)',
+      refuse: '2027-03-30 (was 2027-03-29)',
+    });
     // 00:30 BST on Tuesday 30 March is 23:30 UTC on Monday: the moved collection is today.
     expect(await next(millLane22, '2027-03-30T00:30')).toMatchObject({ food: '2027-03-30 (was 2027-03-29) today' });
     // A JS Date in UTC is read in London time too.
-    expect(summary(await bins.nextCollections(millLane22, new Date('2027-03-29T23:30:00Z')))).toMatchObject({ food: '2027-03-30 (was 2027-03-29) today' });
+    expect(summary(await bins.nextCollections(millLane22, new Date('2027-03-29T23:30:00Z')))).toMatchObject({
+      food: '2027-03-30 (was 2027-03-29) today',
+    });
   });
 });

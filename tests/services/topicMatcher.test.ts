@@ -42,6 +42,8 @@ describe('TopicMatcher', () => {
   });
 
   it('names each group a phrase uses that the file does not list', () => {
-    expect(missingGroups({ collect: ['collect'] }, ['{collect} {item}'])).toEqual(['phrase "{collect} {item}": no group "item" under "groups"']);
+    expect(missingGroups({ collect: ['collect'] }, ['{collect} {item}'])).toEqual([
+      'phrase "{collect} {item}": no group "item" under "groups"',
+    ]);
   });
 });

@@ -26,7 +26,10 @@ describe('a PostgreSQL connection lost mid-query', () => {
     // Holding the connection (as a transaction does) when its socket closes: the case that
     // used to end the process with an unhandled 'error' event.
     const outcome = database.db.connection().execute(async (connection) => {
-      const result = await sql`select pg_sleep(5)`.execute(connection).then(() => 'finished', () => 'failed');
+      const result = await sql`select pg_sleep(5)`.execute(connection).then(
+        () => 'finished',
+        () => 'failed',
+      );
       await new Promise((r) => setTimeout(r, 200));
       return result;
     });

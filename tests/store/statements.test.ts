@@ -46,7 +46,10 @@ describe.each(ENGINES)('statements counted on $name', ({ name, create }) => {
     await expect(
       database.db.transaction().execute(async (trx) => {
         // The same key again: the primary key refuses it.
-        await trx.insertInto('bot_state').values({ key: 'count/1', etag: 'e', document: '{}', updated_at: 1 }).execute();
+        await trx
+          .insertInto('bot_state')
+          .values({ key: 'count/1', etag: 'e', document: '{}', updated_at: 1 })
+          .execute();
       }),
     ).rejects.toThrow();
     expect(database.statements() - before).toBe(3);

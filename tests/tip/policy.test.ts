@@ -27,12 +27,19 @@ describe('the vehicle a resident describes', () => {
 
 describe('eligibility', () => {
   it('lets vans, pick-ups and car-derived vans have a permit', () => {
-    for (const vehicleType of ['van', 'pickup', 'car-derived-van']) expect(policy.eligibility({ vehicleType })).toMatchObject({ eligible: true });
+    for (const vehicleType of ['van', 'pickup', 'car-derived-van'])
+      expect(policy.eligibility({ vehicleType })).toMatchObject({ eligible: true });
   });
 
   it('takes a trailer up to 2.5 metres, not beyond', () => {
-    expect(policy.eligibility({ vehicleType: 'trailer', trailerLengthMetres: 2.5 })).toMatchObject({ eligible: true, vehicle: { trailer: true } });
-    expect(policy.eligibility({ vehicleType: 'trailer', trailerLengthMetres: 2.6 })).toMatchObject({ eligible: false, reason: 'trailer_too_long' });
+    expect(policy.eligibility({ vehicleType: 'trailer', trailerLengthMetres: 2.5 })).toMatchObject({
+      eligible: true,
+      vehicle: { trailer: true },
+    });
+    expect(policy.eligibility({ vehicleType: 'trailer', trailerLengthMetres: 2.6 })).toMatchObject({
+      eligible: false,
+      reason: 'trailer_too_long',
+    });
   });
 });
 

@@ -9,8 +9,18 @@ const opening = (siteId: string, date: string) => sites.openingOn(siteId, date);
 
 describe('opening hours by season', () => {
   it('opens later into the evening in summer than in winter', async () => {
-    expect(await opening('quarry-road', '2027-06-14')).toMatchObject({ open: true, opens: '08:00', closes: '18:00', season: 'summer' });
-    expect(await opening('quarry-road', '2026-11-23')).toMatchObject({ open: true, opens: '08:00', closes: '16:00', season: 'winter' });
+    expect(await opening('quarry-road', '2027-06-14')).toMatchObject({
+      open: true,
+      opens: '08:00',
+      closes: '18:00',
+      season: 'summer',
+    });
+    expect(await opening('quarry-road', '2026-11-23')).toMatchObject({
+      open: true,
+      opens: '08:00',
+      closes: '16:00',
+      season: 'winter',
+    });
   });
 
   it('changes season on the first of April and the first of October', async () => {
@@ -23,7 +33,11 @@ describe('opening hours by season', () => {
 
 describe('closed days', () => {
   it('closes Northfield on Wednesdays but not Quarry Road', async () => {
-    expect(await opening('northfield', '2026-11-25')).toMatchObject({ open: false, kind: 'weekday', reason: 'it closes every Wednesday' });
+    expect(await opening('northfield', '2026-11-25')).toMatchObject({
+      open: false,
+      kind: 'weekday',
+      reason: 'it closes every Wednesday',
+    });
     expect(await opening('quarry-road', '2026-11-25')).toMatchObject({ open: true });
     expect(await opening('northfield', '2026-11-26')).toMatchObject({ open: true, opens: '09:00' });
   });
@@ -41,12 +55,24 @@ describe('closed days', () => {
     // Monday 28 December 2026 is the substitute Boxing Day bank holiday; 31 May 2027 the Spring bank holiday.
     expect(await opening('quarry-road', '2026-12-28')).toMatchObject({ open: true, bankHoliday: 'Boxing Day' });
     expect(await opening('northfield', '2026-12-28')).toMatchObject({ open: false, kind: 'bank_holiday' });
-    expect(await opening('northfield', '2027-05-31')).toMatchObject({ open: false, kind: 'bank_holiday', reason: expect.stringContaining('Spring bank holiday') });
-    expect(await opening('quarry-road', '2027-05-31')).toMatchObject({ open: true, season: 'summer', bankHoliday: 'Spring bank holiday' });
+    expect(await opening('northfield', '2027-05-31')).toMatchObject({
+      open: false,
+      kind: 'bank_holiday',
+      reason: expect.stringContaining('Spring bank holiday'),
+    });
+    expect(await opening('quarry-road', '2027-05-31')).toMatchObject({
+      open: true,
+      season: 'summer',
+      bankHoliday: 'Spring bank holiday',
+    });
   });
 
   it('applies a one-off closure only to the site it names', async () => {
-    expect(await opening('northfield', '2027-02-09')).toMatchObject({ open: false, kind: 'one_off', reason: 'closed for resurfacing' });
+    expect(await opening('northfield', '2027-02-09')).toMatchObject({
+      open: false,
+      kind: 'one_off',
+      reason: 'closed for resurfacing',
+    });
     expect(await opening('quarry-road', '2027-02-09')).toMatchObject({ open: true });
   });
 
@@ -61,7 +87,10 @@ describe('where the tips are', () => {
   it('lists both sites with address and directions', async () => {
     const list = await sites.list();
     expect(list.map((s) => s.id)).toEqual(['quarry-road', 'northfield']);
-    expect(list[0]).toMatchObject({ name: 'Demoford Household Waste Recycling Centre', address: expect.stringContaining('DF3') });
+    expect(list[0]).toMatchObject({
+      name: 'Demoford Household Waste Recycling Centre',
+      address: expect.stringContaining('DF3'),
+    });
     expect(list.every((s) => s.directions.length > 20)).toBe(true);
   });
 
@@ -96,11 +125,19 @@ describe('what the tips take', () => {
   });
 
   it('says a fridge goes to Quarry Road, not Northfield', async () => {
-    expect(await sites.material('fridge')).toMatchObject({ accepted: true, acceptedAt: ['quarry-road'], notAcceptedAt: ['northfield'] });
+    expect(await sites.material('fridge')).toMatchObject({
+      accepted: true,
+      acceptedAt: ['quarry-road'],
+      notAcceptedAt: ['northfield'],
+    });
   });
 
   it('finds each thing in a list, and does not see "oil" in "toilet" or anything in small talk', async () => {
-    expect((await sites.materials('a fridge, a sofa and some paint')).map((m) => m.material.id)).toEqual(['fridges', 'furniture', 'paint']);
+    expect((await sites.materials('a fridge, a sofa and some paint')).map((m) => m.material.id)).toEqual([
+      'fridges',
+      'furniture',
+      'paint',
+    ]);
     expect((await sites.materials('toilet')).map((m) => m.material.id)).toEqual(['rubble']);
     expect(await sites.material('is it open on Sunday?')).toBeNull();
   });

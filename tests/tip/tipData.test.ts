@@ -47,7 +47,9 @@ describe('mistakes are reported with the file and the record', () => {
     const error = loadError('sites.json', (j) => {
       j.sites[1].vanWindows[1].to = '16:30';
     });
-    expect(error.message).toContain('sites.json sites[1] (id northfield): vanWindows (id afternoon): 12:00-16:30 is outside the winter opening hours 09:00-16:00');
+    expect(error.message).toContain(
+      'sites.json sites[1] (id northfield): vanWindows (id afternoon): 12:00-16:30 is outside the winter opening hours 09:00-16:00',
+    );
   });
 
   it('seasons that leave days uncovered', () => {
@@ -62,7 +64,9 @@ describe('mistakes are reported with the file and the record', () => {
     const error = loadError('sites.json', (j) => {
       j.sites[1].notAccepted.push('fridgez');
     });
-    expect(error.message).toContain('sites[1] (id northfield): notAccepted: "fridgez" is not a material in materials.json');
+    expect(error.message).toContain(
+      'sites[1] (id northfield): notAccepted: "fridgez" is not a material in materials.json',
+    );
   });
 
   it('a refusal message with a misspelt placeholder', () => {
@@ -74,16 +78,28 @@ describe('mistakes are reported with the file and the record', () => {
   });
 
   it('a refused material without an alternative, and a refused vehicle without a reason', () => {
-    expect(loadError('materials.json', (j) => { delete j.materials.find((m: { id: string }) => m.id === 'asbestos').alternative; }).message).toMatch(
-      /materials\[\d+\] \(id asbestos\): .*must say what to do instead/,
-    );
-    expect(loadError('policy.json', (j) => { delete j.vehicles.find((v: { id: string }) => v.id === 'tipper').message; }).message).toMatch(
-      /vehicles\[\d+\] \(id tipper\): .*message saying why/,
-    );
+    expect(
+      loadError('materials.json', (j) => {
+        delete j.materials.find((m: { id: string }) => m.id === 'asbestos').alternative;
+      }).message,
+    ).toMatch(/materials\[\d+\] \(id asbestos\): .*must say what to do instead/);
+    expect(
+      loadError('policy.json', (j) => {
+        delete j.vehicles.find((v: { id: string }) => v.id === 'tipper').message;
+      }).message,
+    ).toMatch(/vehicles\[\d+\] \(id tipper\): .*message saying why/);
   });
 
   it('a one-off closure for an unknown site, and a bad date', () => {
-    expect(loadError('closures.json', (j) => { j.oneOff[0].sites = ['northfeld']; }).message).toContain('oneOff[0] (date 2027-02-09): sites: "northfeld" is not a site in sites.json');
-    expect(loadError('closures.json', (j) => { j.oneOff[0].date = '2027-02-30'; }).message).toContain('oneOff[0] (date 2027-02-30): date: "2027-02-30" is not a real date');
+    expect(
+      loadError('closures.json', (j) => {
+        j.oneOff[0].sites = ['northfeld'];
+      }).message,
+    ).toContain('oneOff[0] (date 2027-02-09): sites: "northfeld" is not a site in sites.json');
+    expect(
+      loadError('closures.json', (j) => {
+        j.oneOff[0].date = '2027-02-30';
+      }).message,
+    ).toContain('oneOff[0] (date 2027-02-30): date: "2027-02-30" is not a real date');
   });
 });

@@ -74,7 +74,9 @@ export function placesIn(siteId: string, window: string): number {
 
 /** Properties from the gazetteer other than the named fixtures, for bookings by many households. */
 export function otherProperties(count: number): string[] {
-  const ids = demo.gazetteer.entries.map((e) => e.property.id).filter((id) => !['10001001', '10013024', '10013014'].includes(id));
+  const ids = demo.gazetteer.entries
+    .map((e) => e.property.id)
+    .filter((id) => !['10001001', '10013024', '10013014'].includes(id));
   if (ids.length < count) throw new Error('not enough properties in the gazetteer');
   return ids.slice(0, count);
 }

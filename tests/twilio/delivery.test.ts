@@ -26,7 +26,12 @@ describe('SMS delivery by REST', () => {
 
   it('gives up after the last retry, hands the conversation to a person and still answers Twilio 200', async () => {
     const handedOver: string[] = [];
-    h = await startHarness({ adapter: { outboxSchedule: { retries: 2, minTimeoutMs: 1, maxTimeoutMs: 4, randomize: false }, onUndeliverable: async (id) => void handedOver.push(id) } });
+    h = await startHarness({
+      adapter: {
+        outboxSchedule: { retries: 2, minTimeoutMs: 1, maxTimeoutMs: 4, randomize: false },
+        onUndeliverable: async (id) => void handedOver.push(id),
+      },
+    });
     h.fake.failNext(3, 503);
     const response = await h.sms(residentNumber(41), 'hello');
     expect(response.status).toBe(200);
@@ -42,15 +47,19 @@ describe('SMS delivery by REST', () => {
     const references: Partial<ConversationReference>[] = [];
     const seen: Harness['seen'] = [];
     const echo = testLogic(seen);
-    h = await startHarness({ logic: async (context) => {
-      references.push(TurnContext.getConversationReference(context.activity));
-      await echo(context);
-    } });
+    h = await startHarness({
+      logic: async (context) => {
+        references.push(TurnContext.getConversationReference(context.activity));
+        await echo(context);
+      },
+    });
     await h.sms(residentNumber(42), 'hello');
     h.fake.failNext(1, 400);
-    await expect(h.adapter.continueConversation(references[0] ?? {}, async (context) => {
-      await context.sendActivity('An agent replied');
-    })).rejects.toBeInstanceOf(SmsSendError);
+    await expect(
+      h.adapter.continueConversation(references[0] ?? {}, async (context) => {
+        await context.sendActivity('An agent replied');
+      }),
+    ).rejects.toBeInstanceOf(SmsSendError);
     expect(h.fake.requests.map((r) => r.status)).toEqual([201, 400]);
     await h.adapter.continueConversation(references[0] ?? {}, async (context) => {
       await context.sendActivity('An agent replied');
@@ -60,9 +69,11 @@ describe('SMS delivery by REST', () => {
 
   it('splits a long reply at sentence boundaries into texts of at most two segments', async () => {
     const sentence = 'Your green bin is collected every other Tuesday from the kerbside before 7am.';
-    h = await startHarness({ logic: async (context) => {
-      if (context.activity.type === 'message') await context.sendActivity(Array(8).fill(sentence).join(' '));
-    } });
+    h = await startHarness({
+      logic: async (context) => {
+        if (context.activity.type === 'message') await context.sendActivity(Array(8).fill(sentence).join(' '));
+      },
+    });
     await h.sms(residentNumber(43), 'bins');
     const texts = h.fake.sent.map((m) => m.body);
     expect(texts.length).toBe(3);
@@ -88,7 +99,9 @@ describe('a burst of messages from one number', () => {
         await new Promise((r) => setTimeout(r, 40));
       }
       await Promise.all(posts);
-      expect(h.seen.filter((s) => s.type === 'message').map((s) => s.text)).toEqual(Array.from({ length: 8 }, (_, i) => `m${i}`));
+      expect(h.seen.filter((s) => s.type === 'message').map((s) => s.text)).toEqual(
+        Array.from({ length: 8 }, (_, i) => `m${i}`),
+      );
     } finally {
       await h.close();
     }

@@ -78,15 +78,31 @@ export function sign(path: string, params: Record<string, string>): string {
 
 export function inboundParams(from: string, body: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
-    ToCountry: 'GB', ToState: '', SmsMessageSid: '', NumMedia: '0', ToCity: '', FromZip: '', SmsSid: '',
-    FromState: '', SmsStatus: 'received', FromCity: '', Body: body, FromCountry: 'GB', To: COUNCIL_NUMBER,
-    ToZip: '', NumSegments: '1', MessageSid: '', AccountSid: ACCOUNT_SID, From: from, ApiVersion: '2010-04-01',
+    ToCountry: 'GB',
+    ToState: '',
+    SmsMessageSid: '',
+    NumMedia: '0',
+    ToCity: '',
+    FromZip: '',
+    SmsSid: '',
+    FromState: '',
+    SmsStatus: 'received',
+    FromCity: '',
+    Body: body,
+    FromCountry: 'GB',
+    To: COUNCIL_NUMBER,
+    ToZip: '',
+    NumSegments: '1',
+    MessageSid: '',
+    AccountSid: ACCOUNT_SID,
+    From: from,
+    ApiVersion: '2010-04-01',
     ...extra,
   };
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const testDb = (await testDatabase());
+  const testDb = await testDatabase();
   const fake = await startFakeTwilio(ACCOUNT_SID, AUTH_TOKEN);
   const logLines: string[] = [];
   const capture = new Writable({

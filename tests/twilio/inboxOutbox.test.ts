@@ -12,7 +12,18 @@ import { DEFAULT_OUTBOX_SCHEDULE, scheduleWaits } from '../../adapters/twilio/ou
 import { conversationIdFor, toE164 } from '../../adapters/twilio/phone.js';
 import { MAX_INBOUND_ATTEMPTS } from '../../adapters/twilio/smsInbox.js';
 import { SmsStore } from '../../adapters/twilio/smsStore.js';
-import { ACCOUNT_SID, AUTH_TOKEN, COUNCIL_NUMBER, inboundParams, messageSid, residentNumber, sign, startHarness, testLogic, type Harness } from './harness.js';
+import {
+  ACCOUNT_SID,
+  AUTH_TOKEN,
+  COUNCIL_NUMBER,
+  inboundParams,
+  messageSid,
+  residentNumber,
+  sign,
+  startHarness,
+  testLogic,
+  type Harness,
+} from './harness.js';
 import { scaled } from '../helpers/timeScale.js';
 
 const PATH = '/api/sms/twilio';
@@ -31,21 +42,35 @@ function countingLogic(harness: () => Harness) {
 }
 
 /** What a dead instance leaves behind: a text it took and never answered, its lease run out. */
-async function leftByDeadInstance(h: Harness, from: string, body: string, leaseUntil = Date.now() - 1, attempts = 1): Promise<string> {
+async function leftByDeadInstance(
+  h: Harness,
+  from: string,
+  body: string,
+  leaseUntil = Date.now() - 1,
+  attempts = 1,
+): Promise<string> {
   const sid = messageSid();
   const conversationId = conversationIdFor(toE164(from) ?? '', await new SmsStore(h.database.db).conversationIdKey());
   await h.database.db
     .insertInto('sms_inbox')
     .values({
-      message_sid: sid, conversation_id: conversationId, params: JSON.stringify(inboundParams(from, body, { MessageSid: sid })),
-      state: 'processing', lease_owner: 'dead-instance', lease_until: leaseUntil, attempts, received_at: Date.now() - 5_000, answered_at: null,
+      message_sid: sid,
+      conversation_id: conversationId,
+      params: JSON.stringify(inboundParams(from, body, { MessageSid: sid })),
+      state: 'processing',
+      lease_owner: 'dead-instance',
+      lease_until: leaseUntil,
+      attempts,
+      received_at: Date.now() - 5_000,
+      answered_at: null,
     })
     .execute();
   return sid;
 }
 
 const inboxState = async (h: Harness, sid: string) =>
-  (await h.database.db.selectFrom('sms_inbox').select('state').where('message_sid', '=', sid).executeTakeFirst())?.state;
+  (await h.database.db.selectFrom('sms_inbox').select('state').where('message_sid', '=', sid).executeTakeFirst())
+    ?.state;
 
 describe('SMS inbox: every text answered once', () => {
   let h: Harness | undefined;
@@ -75,7 +100,10 @@ describe('SMS inbox: every text answered once', () => {
     h = await startHarness({ delayMs: 300, adapter: { sweepEveryMs: 3_600_000 } });
     const resident = residentNumber(61);
     const params = inboundParams(resident, 'hello', { MessageSid: messageSid() });
-    const [first, retry] = await Promise.all([h.post(PATH, params, sign(PATH, params)), h.post(PATH, params, sign(PATH, params))]);
+    const [first, retry] = await Promise.all([
+      h.post(PATH, params, sign(PATH, params)),
+      h.post(PATH, params, sign(PATH, params)),
+    ]);
     expect([first.status, retry.status]).toEqual([200, 200]);
     await h.adapter.outboxIdle();
     expect(h.fake.sentTo(resident).map((m) => m.body)).toEqual(['Hello from Demoford Council.\nYou said: hello']);
@@ -93,7 +121,10 @@ describe('SMS inbox: every text answered once', () => {
   });
 
   it('the sweep answers a dead instance’s text nobody retried, once, at start-up on a single instance', async () => {
-    h = await startHarness({ logic: countingLogic(harness), adapter: { sweepEveryMs: 3_600_000, singleInstance: true } });
+    h = await startHarness({
+      logic: countingLogic(harness),
+      adapter: { sweepEveryMs: 3_600_000, singleInstance: true },
+    });
     const resident = residentNumber(62);
     // Under a lease that has not run out: on a single instance it can only be its own from before the restart.
     const sid = await leftByDeadInstance(h, resident, 'van permit', Date.now() + 60_000);
@@ -112,9 +143,15 @@ describe('SMS inbox: every text answered once', () => {
     h = await startHarness({
       logic: countingLogic(harness),
       adapter: {
-        sweepEveryMs: 3_600_000, singleInstance: true,
+        sweepEveryMs: 3_600_000,
+        singleInstance: true,
         givenUpText: 'Sorry, we could not process your last text. Please send it again, or call 01632 960000.',
-        metrics: { textSent: () => undefined, textFailed: () => undefined, webhook: () => undefined, givenUp: () => (givenUp += 1) },
+        metrics: {
+          textSent: () => undefined,
+          textFailed: () => undefined,
+          webhook: () => undefined,
+          givenUp: () => (givenUp += 1),
+        },
       },
     });
     const resident = residentNumber(63);
@@ -123,13 +160,20 @@ describe('SMS inbox: every text answered once', () => {
     await h.restart();
     await h.fake.waitForSent(1);
     await h.adapter.outboxIdle();
-    expect(h.fake.sentTo(resident).map((m) => m.body)).toEqual(['Sorry, we could not process your last text. Please send it again, or call 01632 960000.']);
+    expect(h.fake.sentTo(resident).map((m) => m.body)).toEqual([
+      'Sorry, we could not process your last text. Please send it again, or call 01632 960000.',
+    ]);
     expect(await inboxState(h, sid)).toBe('failed');
     expect(givenUp).toBe(1);
     // Texted again, as asked, it is answered (the turn that kept failing never counted).
     expect((await h.sms(resident, 'van permit')).status).toBe(200);
     await h.adapter.outboxIdle();
-    expect(h.fake.sentTo(resident).map((m) => m.body).at(-1)).toBe('Message number 1: van permit');
+    expect(
+      h.fake
+        .sentTo(resident)
+        .map((m) => m.body)
+        .at(-1),
+    ).toBe('Message number 1: van permit');
   });
 
   it('the periodic sweep takes over a text once its lease has run out (several instances)', async () => {
@@ -160,10 +204,16 @@ describe('SMS inbox: every text answered once', () => {
     // The outbox refuses the next turn's replies, after the turn saved its state.
     const postgres = h.database.dialect === 'postgres';
     if (postgres) {
-      await sql`CREATE FUNCTION refuse_outbox() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'held back by the test'; END $$`.execute(h.database.db);
-      await sql`CREATE TRIGGER refuse_outbox BEFORE INSERT ON sms_outbox FOR EACH ROW EXECUTE FUNCTION refuse_outbox()`.execute(h.database.db);
+      await sql`CREATE FUNCTION refuse_outbox() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'held back by the test'; END $$`.execute(
+        h.database.db,
+      );
+      await sql`CREATE TRIGGER refuse_outbox BEFORE INSERT ON sms_outbox FOR EACH ROW EXECUTE FUNCTION refuse_outbox()`.execute(
+        h.database.db,
+      );
     } else {
-      await sql`CREATE TRIGGER refuse_outbox BEFORE INSERT ON sms_outbox BEGIN SELECT RAISE(ABORT, 'held back by the test'); END`.execute(h.database.db);
+      await sql`CREATE TRIGGER refuse_outbox BEFORE INSERT ON sms_outbox BEGIN SELECT RAISE(ABORT, 'held back by the test'); END`.execute(
+        h.database.db,
+      );
     }
     const params = inboundParams(resident, 'two', { MessageSid: messageSid() });
     expect((await h.post(PATH, params, sign(PATH, params))).status).toBe(500);
@@ -197,7 +247,11 @@ describe('SMS outbox: replies survive Twilio outages and restarts', () => {
 
   // The default schedule compressed 60 times (minutes become seconds), with an outage of 2 minutes
   // compressed the same way: the shape under test is the real one, only the clock is faster.
-  const COMPRESSED = { ...DEFAULT_OUTBOX_SCHEDULE, minTimeoutMs: DEFAULT_OUTBOX_SCHEDULE.minTimeoutMs / 60, maxTimeoutMs: DEFAULT_OUTBOX_SCHEDULE.maxTimeoutMs / 60 };
+  const COMPRESSED = {
+    ...DEFAULT_OUTBOX_SCHEDULE,
+    minTimeoutMs: DEFAULT_OUTBOX_SCHEDULE.minTimeoutMs / 60,
+    maxTimeoutMs: DEFAULT_OUTBOX_SCHEDULE.maxTimeoutMs / 60,
+  };
 
   it('a Twilio outage of 2 minutes (compressed) loses no reply; each number gets its texts in order', async () => {
     h = await startHarness({ adapter: { outboxSchedule: COMPRESSED, webhookWaitMs: 200 } });
@@ -219,7 +273,10 @@ describe('SMS outbox: replies survive Twilio outages and restarts', () => {
     await h.fake.waitForSent(6, 30_000);
     await h.adapter.outboxIdle();
     for (const resident of residents) {
-      expect(h.fake.sentTo(resident).map((m) => m.body)).toEqual(['Hello from Demoford Council.\nYou said: first', 'You said: second']);
+      expect(h.fake.sentTo(resident).map((m) => m.body)).toEqual([
+        'Hello from Demoford Council.\nYou said: first',
+        'You said: second',
+      ]);
     }
     expect(await h.adapter.outboxCounts()).toEqual({ queued: 0, sent: 6, failed: 0 });
     expect(h.fake.requests.filter((r) => r.status === 503).length).toBeGreaterThan(3);
@@ -249,7 +306,12 @@ describe('SMS outbox: replies survive Twilio outages and restarts', () => {
     expect((await h.adapter.outboxCounts()).queued).toBe(2);
     await h.fake.waitForSent(3, 30_000);
     await h.adapter.outboxIdle();
-    expect(h.fake.sentTo(resident).map((m) => m.body).slice(1)).toEqual(['You said: hello?', 'Hi, this is Sam from the council. How can I help?']);
+    expect(
+      h.fake
+        .sentTo(resident)
+        .map((m) => m.body)
+        .slice(1),
+    ).toEqual(['You said: hello?', 'Hi, this is Sam from the council. How can I help?']);
     expect(await h.adapter.outboxCounts()).toEqual({ queued: 0, sent: 3, failed: 0 });
     expect(h.fake.requests.filter((r) => r.status === 503).length).toBeGreaterThan(3);
   });
@@ -259,7 +321,10 @@ describe('SMS outbox: replies survive Twilio outages and restarts', () => {
     const resident = residentNumber(75);
     expect((await h.sms(resident, 'hello')).status).toBe(200);
     await h.fake.waitForSent(1);
-    const conversationId = conversationIdFor(toE164(resident) ?? '', await new SmsStore(h.database.db).conversationIdKey());
+    const conversationId = conversationIdFor(
+      toE164(resident) ?? '',
+      await new SmsStore(h.database.db).conversationIdKey(),
+    );
     // Two texts a dead instance was sending (its lease run out): Twilio got the first request, not the second.
     const startedAt = Date.now() - 3_000;
     const taken = 'Your bin is collected on Tuesdays.';
@@ -274,14 +339,32 @@ describe('SMS outbox: replies survive Twilio outages and restarts', () => {
       await h.database.db
         .insertInto('sms_outbox')
         .values({
-          conversation_id: conversationId, message_sid: null, kind: 'reply', body, segments: 1, encoding: 'GSM-7', state: 'queued', attempts: 0,
-          lease_owner: 'dead-instance', lease_until: Date.now() - 1, sid: null, last_status: null, last_code: null, attempt_started_at: startedAt,
-          created_at: startedAt, updated_at: startedAt,
+          conversation_id: conversationId,
+          message_sid: null,
+          kind: 'reply',
+          body,
+          segments: 1,
+          encoding: 'GSM-7',
+          state: 'queued',
+          attempts: 0,
+          lease_owner: 'dead-instance',
+          lease_until: Date.now() - 1,
+          sid: null,
+          last_status: null,
+          last_code: null,
+          attempt_started_at: startedAt,
+          created_at: startedAt,
+          updated_at: startedAt,
         })
         .execute();
     }
     await h.adapter.outboxIdle();
-    expect(h.fake.sentTo(resident).map((m) => m.body).slice(1)).toEqual([taken, 'Anything else?']);
+    expect(
+      h.fake
+        .sentTo(resident)
+        .map((m) => m.body)
+        .slice(1),
+    ).toEqual([taken, 'Anything else?']);
     expect(await h.adapter.outboxCounts()).toEqual({ queued: 0, sent: 3, failed: 0 });
     expect(h.logLines.join('\n')).toContain('Twilio already had this text');
   });

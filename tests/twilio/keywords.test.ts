@@ -36,15 +36,19 @@ describe('SMS keywords', () => {
 
     const conversationId = h.seen[0]?.conversationId ?? '';
     const reference = references.get(conversationId) ?? {};
-    await expect(h.adapter.continueConversation(reference, async (context) => {
-      await context.sendActivity('An agent replied');
-    })).rejects.toThrow(SmsOptedOutError);
+    await expect(
+      h.adapter.continueConversation(reference, async (context) => {
+        await context.sendActivity('An agent replied');
+      }),
+    ).rejects.toThrow(SmsOptedOutError);
 
     await h.restart();
     await h.sms(resident, 'are you there?');
-    await expect(h.adapter.continueConversation(reference, async (context) => {
-      await context.sendActivity('Your permit is confirmed');
-    })).rejects.toThrow(SmsOptedOutError);
+    await expect(
+      h.adapter.continueConversation(reference, async (context) => {
+        await context.sendActivity('Your permit is confirmed');
+      }),
+    ).rejects.toThrow(SmsOptedOutError);
     await new Promise((r) => setTimeout(r, 50));
     expect(bodies(resident)).toHaveLength(2);
 
@@ -90,7 +94,12 @@ describe('SMS keywords', () => {
     h = await startHarness({ adapter: { rateLimit: 3, rateLimitWindowMs: 60_000, now: () => clock } });
     const resident = residentNumber(34);
     for (let i = 1; i <= 6; i += 1) await h.sms(resident, `message ${i}`);
-    expect(bodies(resident)).toEqual(['Hello from Demoford Council.\nYou said: message 1', 'You said: message 2', 'You said: message 3', expect.stringContaining('Please wait a minute')]);
+    expect(bodies(resident)).toEqual([
+      'Hello from Demoford Council.\nYou said: message 1',
+      'You said: message 2',
+      'You said: message 3',
+      expect.stringContaining('Please wait a minute'),
+    ]);
     clock += 61_000;
     await h.sms(resident, 'message 7');
     expect(bodies(resident)[4]).toBe('You said: message 7');

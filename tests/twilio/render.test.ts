@@ -45,7 +45,10 @@ describe('splitting', () => {
   });
 
   it('splits a long reply at sentence boundaries within the budget', () => {
-    const sentences = Array.from({ length: 12 }, (_, i) => `Sentence number ${i + 1} tells you something useful about the tip.`);
+    const sentences = Array.from(
+      { length: 12 },
+      (_, i) => `Sentence number ${i + 1} tells you something useful about the tip.`,
+    );
     const parts = splitForSms(sentences.join(' '), 1);
     expect(parts.length).toBeGreaterThan(1);
     for (const part of parts) {
@@ -64,15 +67,18 @@ describe('splitting', () => {
 
 describe('rendering activities for SMS', () => {
   it('strips markdown and writes links as "text url"', () => {
-    expect(stripMarkdown('**Bins** are collected on _Tuesday_. See [the calendar](https://demoford.gov.uk/bins) or `call`.'))
-      .toBe('Bins are collected on Tuesday. See the calendar https://demoford.gov.uk/bins or call.');
+    expect(
+      stripMarkdown('**Bins** are collected on _Tuesday_. See [the calendar](https://demoford.gov.uk/bins) or `call`.'),
+    ).toBe('Bins are collected on Tuesday. See the calendar https://demoford.gov.uk/bins or call.');
     expect(stripMarkdown('# Council tax\n* Band A\n* Band B')).toBe('Council tax\n- Band A\n- Band B');
     // A reference with an underscore or asterisk in a word is left alone.
     expect(stripMarkdown('ref TP-123456 and file_name_here 2*3*4')).toBe('ref TP-123456 and file_name_here 2*3*4');
   });
 
   it('lists suggested actions as numbered lines and maps a number back to the choice', () => {
-    const rendered = renderActivity(MessageFactory.suggestedActions(['Bin collection day', 'Council tax'], 'What do you need?'));
+    const rendered = renderActivity(
+      MessageFactory.suggestedActions(['Bin collection day', 'Council tax'], 'What do you need?'),
+    );
     expect(rendered?.text).toBe('What do you need?\n1. Bin collection day\n2. Council tax');
     expect(choiceForReply('2', rendered?.choices ?? [])?.value).toBe('Council tax');
     expect(choiceForReply(' (1) ', rendered?.choices ?? [])?.value).toBe('Bin collection day');
@@ -81,12 +87,19 @@ describe('rendering activities for SMS', () => {
   });
 
   it('reduces a hero card to its words, buttons numbered and links written out', () => {
-    const card = CardFactory.heroCard('Van permit', 'Book a permit to take a van to the tip.', [], [
-      { type: 'imBack', title: 'Book a permit', value: 'book a van permit' },
-      { type: 'openUrl', title: 'Rules', value: 'https://demoford.gov.uk/tip' },
-    ]);
+    const card = CardFactory.heroCard(
+      'Van permit',
+      'Book a permit to take a van to the tip.',
+      [],
+      [
+        { type: 'imBack', title: 'Book a permit', value: 'book a van permit' },
+        { type: 'openUrl', title: 'Rules', value: 'https://demoford.gov.uk/tip' },
+      ],
+    );
     const rendered = renderActivity(MessageFactory.attachment(card));
-    expect(rendered?.text).toBe('Van permit\nBook a permit to take a van to the tip.\nRules: https://demoford.gov.uk/tip\n1. Book a permit');
+    expect(rendered?.text).toBe(
+      'Van permit\nBook a permit to take a van to the tip.\nRules: https://demoford.gov.uk/tip\n1. Book a permit',
+    );
     expect(rendered?.choices).toEqual([{ label: 'Book a permit', value: 'book a van permit' }]);
   });
 
@@ -100,7 +113,9 @@ describe('rendering activities for SMS', () => {
     const outbox = new Outbox();
     outbox.add({ text: 'Hello.', choices: [] });
     outbox.add({ text: 'Your bin day is Tuesday – recycling week.', choices: [] });
-    expect(outbox.plan(2)).toEqual([{ body: 'Hello.\nYour bin day is Tuesday - recycling week.', segments: 1, encoding: 'GSM-7' }]);
+    expect(outbox.plan(2)).toEqual([
+      { body: 'Hello.\nYour bin day is Tuesday - recycling week.', segments: 1, encoding: 'GSM-7' },
+    ]);
   });
 });
 
@@ -112,9 +127,13 @@ describe('the council’s SMS texts', () => {
       const text = toGsm7(messages.render(id, asChannel(SMS)).text);
       const { segments } = countSegments(text);
       expect(segments, id).toBeLessThanOrEqual(2);
-      expect(countSegments(messages.render(id, asChannel(SMS)).text).encoding, `${id} uses characters outside GSM-7`).toBe('GSM-7');
+      expect(
+        countSegments(messages.render(id, asChannel(SMS)).text).encoding,
+        `${id} uses characters outside GSM-7`,
+      ).toBe('GSM-7');
     }
     const sms = SmsContent.load('data/demo');
-    for (const id of ['optedOut', 'optedIn', 'slowDown'] as const) expect(countSegments(sms.text(id)).segments, id).toBe(1);
+    for (const id of ['optedOut', 'optedIn', 'slowDown'] as const)
+      expect(countSegments(sms.text(id)).segments, id).toBe(1);
   });
 });

@@ -30,7 +30,9 @@ for (const engine of ENGINES) {
       expect(await inbox.unfinished(40_000)).toEqual([{ messageSid: 'SM1', conversationId: 'sms-a', params }]);
       expect(await inbox.claim('SM1', 'sms-a', params, 'other', 40_000, 30_000)).toBe('claimed');
       // The dead instance cannot mark it answered any more; the one that took it over can.
-      await expect(database.db.transaction().execute((trx) => inbox.markAnswered(trx, 'SM1', 'dead-instance', 41_000))).rejects.toThrow(/lease/);
+      await expect(
+        database.db.transaction().execute((trx) => inbox.markAnswered(trx, 'SM1', 'dead-instance', 41_000)),
+      ).rejects.toThrow(/lease/);
       await database.db.transaction().execute((trx) => inbox.markAnswered(trx, 'SM1', 'other', 41_000));
       expect(await inbox.claim('SM1', 'sms-a', params, 'third', 100_000, 30_000)).toBe('answered');
       expect(await inbox.attempts('SM1')).toBe(2);
@@ -48,7 +50,10 @@ for (const engine of ENGINES) {
       expect(first).toMatchObject({ optedOut: false, lastInboundAt: null, choices: [] });
       await store.setOptedOut('sms-b', true, 11);
       await store.setChoices('sms-b', [{ label: 'Bin day', value: 'bin day' }]);
-      expect(await store.conversationFor('sms-b', '+447700900001', 12)).toMatchObject({ optedOut: true, choices: [{ label: 'Bin day', value: 'bin day' }] });
+      expect(await store.conversationFor('sms-b', '+447700900001', 12)).toMatchObject({
+        optedOut: true,
+        choices: [{ label: 'Bin day', value: 'bin day' }],
+      });
     });
 
     it('records delivery statuses forward only, whichever arrives first', async () => {

@@ -1,5 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { COUNCIL_NUMBER, inboundParams, messageSid, residentNumber, sign, startHarness, type Harness } from './harness.js';
+import {
+  COUNCIL_NUMBER,
+  inboundParams,
+  messageSid,
+  residentNumber,
+  sign,
+  startHarness,
+  type Harness,
+} from './harness.js';
 
 const PATH = '/api/sms/twilio';
 
@@ -20,7 +28,12 @@ describe('Twilio SMS webhook', () => {
     const sent = await h.fake.waitForSent(1);
     // The greeting and the echo were one turn each but are joined into one text (one segment).
     expect(sent).toHaveLength(1);
-    expect(sent[0]).toMatchObject({ to: resident, from: COUNCIL_NUMBER, body: 'Hello from Demoford Council.\nYou said: When is my bin day?', numSegments: 1 });
+    expect(sent[0]).toMatchObject({
+      to: resident,
+      from: COUNCIL_NUMBER,
+      body: 'Hello from Demoford Council.\nYou said: When is my bin day?',
+      numSegments: 1,
+    });
     expect(sent[0]?.statusCallback).toBe('https://sms.demoford.example/api/sms/twilio/status');
     expect(h.seen.map((s) => s.type)).toEqual(['conversationUpdate', 'message']);
     // The conversation id is derived from the number but is not the number.
@@ -62,7 +75,11 @@ describe('Twilio SMS webhook', () => {
   it('processes the same MessageSid once however often Twilio retries it', async () => {
     const params = inboundParams(residentNumber(3), 'hello', { MessageSid: messageSid() });
     const signature = sign(PATH, params);
-    const answers = await Promise.all([h.post(PATH, params, signature), h.post(PATH, params, signature), h.post(PATH, params, signature)]);
+    const answers = await Promise.all([
+      h.post(PATH, params, signature),
+      h.post(PATH, params, signature),
+      h.post(PATH, params, signature),
+    ]);
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
     await h.fake.waitForSent(1);
     await new Promise((r) => setTimeout(r, 100));
@@ -94,7 +111,13 @@ describe('Twilio SMS webhook', () => {
     await h.sms(resident, 'an hour later');
     clock += 13 * 3_600_000;
     await h.sms(resident, 'the next day');
-    expect(h.seen.map((s) => s.type)).toEqual(['conversationUpdate', 'message', 'message', 'conversationUpdate', 'message']);
+    expect(h.seen.map((s) => s.type)).toEqual([
+      'conversationUpdate',
+      'message',
+      'message',
+      'conversationUpdate',
+      'message',
+    ]);
   });
 
   it('turns a numbered reply into the choice it stands for', async () => {
@@ -104,10 +127,17 @@ describe('Twilio SMS webhook', () => {
       logic: async (context) => {
         if (context.activity.type !== 'message') return;
         seen.push(context.activity.text ?? '');
-        await context.sendActivity({ type: 'message', text: 'What do you need?', suggestedActions: { to: [], actions: [
-          { type: 'imBack', title: 'Bin day', value: 'Bin collection day' },
-          { type: 'imBack', title: 'Council tax', value: 'Council tax' },
-        ] } });
+        await context.sendActivity({
+          type: 'message',
+          text: 'What do you need?',
+          suggestedActions: {
+            to: [],
+            actions: [
+              { type: 'imBack', title: 'Bin day', value: 'Bin collection day' },
+              { type: 'imBack', title: 'Council tax', value: 'Council tax' },
+            ],
+          },
+        });
       },
     });
     await h.sms(residentNumber(7), 'hi');

@@ -43,7 +43,9 @@ async function expectNoSidewaysScroll(page: Page, where: string): Promise<void> 
   const overflow = await page.evaluate(() => {
     const width = window.innerWidth;
     // What a resident sees: the buttons offered and the messages (not Web Chat's hidden copies for screen readers).
-    const wide = [...document.querySelectorAll('.webchat__suggested-actions button, .webchat__bubble')].filter((b) => b.getBoundingClientRect().right > width + 1).map((b) => b.textContent);
+    const wide = [...document.querySelectorAll('.webchat__suggested-actions button, .webchat__bubble')]
+      .filter((b) => b.getBoundingClientRect().right > width + 1)
+      .map((b) => b.textContent);
     // Nor do the buttons spill over the message box: it is what is under its middle.
     const input = document.querySelector('[data-id="webchat-sendbox-input"]');
     // As a resident would: scrolled (up and down only) to where they type.
@@ -51,10 +53,20 @@ async function expectNoSidewaysScroll(page: Page, where: string): Promise<void> 
     const box = input?.getBoundingClientRect();
     const top = box ? document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2) : null;
     // Within a pixel, as for the width: layout positions are fractional and scrolling is whole pixels.
-    const sendBoxCovered = !box || box.bottom > window.innerHeight + 1 || box.top < -1 ? 'off screen' : top !== input && !input?.contains(top) ? 'covered' : 'clear';
+    const sendBoxCovered =
+      !box || box.bottom > window.innerHeight + 1 || box.top < -1
+        ? 'off screen'
+        : top !== input && !input?.contains(top)
+          ? 'covered'
+          : 'clear';
     return { scrollWidth: document.documentElement.scrollWidth, width, wide, sendBoxCovered };
   });
-  expect(overflow, where).toEqual({ scrollWidth: overflow.width, width: overflow.width, wide: [], sendBoxCovered: 'clear' });
+  expect(overflow, where).toEqual({
+    scrollWidth: overflow.width,
+    width: overflow.width,
+    wide: [],
+    sendBoxCovered: 'clear',
+  });
 }
 
 const sendBox = (page: Page) => page.locator('[data-id="webchat-sendbox-input"]');
@@ -73,47 +85,66 @@ async function tap(page: Page, name: string | RegExp, expected: RegExp): Promise
 }
 
 async function waitForReply(page: Page, before: number, expected: RegExp): Promise<void> {
-  await expect.poll(async () => (await page.locator('.webchat__bubble').allTextContents()).slice(before).some((t) => expected.test(t)), WAIT).toBe(true);
+  await expect
+    .poll(
+      async () =>
+        (await page.locator('.webchat__bubble').allTextContents()).slice(before).some((t) => expected.test(t)),
+      WAIT,
+    )
+    .toBe(true);
 }
 
 describe('the demo page', () => {
   it.each([
     { name: 'a 320 px phone', width: 320, height: 640 },
     { name: '200% zoom on a 1280x720 screen', width: 640, height: 360 },
-  ])('books a whole tip permit on $name without sideways scrolling', async ({ name, width, height }) => {
-    const page = await openPage(width, height);
-    await page.goto(council.url);
-    await page.getByText(/I can tell you your bin collection days/).first().waitFor(WAIT);
-    await expectNoSidewaysScroll(page, `${name}: first load`);
-    const street = width === 320 ? '4 High Street' : '6 High Street';
-    await say(page, 'book a van permit', /postcode/i);
-    await say(page, `${street} DF1 1HN`, /registration/i);
-    await say(page, 'AB12 CDE', /which tip/i);
-    await expectNoSidewaysScroll(page, `${name}: which tip`);
-    await tap(page, /Quarry Road/, /free times|which day|when/i);
-    await expectNoSidewaysScroll(page, `${name}: time slots`);
-    await keepScreenshot(page, `demo-slots-${width}px`);
-    await tap(page, /\w/, /household waste/i);
-    await expectNoSidewaysScroll(page, `${name}: declaration`);
-    await say(page, 'yes', /mobile|text/i);
-    await say(page, 'no thanks', /check your permit/i);
-    // A list ends before the sentence after it (a blank line in the content).
-    const summary = page.locator('.webchat__bubble').filter({ hasText: 'Please check your permit' }).last();
-    await expect(summary.locator('li').filter({ hasText: 'Shall I book it?' }).count()).resolves.toBe(0);
-    await expect(summary.locator('p').filter({ hasText: 'Shall I book it?' }).count()).resolves.toBe(1);
-    await expectNoSidewaysScroll(page, `${name}: summary`);
-    await tap(page, /Yes, book it/, /TP-\d{6}/);
-    await expectNoSidewaysScroll(page, `${name}: booked`);
-    await keepScreenshot(page, `demo-booked-${width}px`, true);
-    expect((page as unknown as { errors: string[] }).errors).toEqual([]);
-    await page.context().close();
-  }, 120_000);
-
-  it('shows the message box on the first screen, links phone numbers, and passes axe', async () => {
-    for (const [width, height] of [[1280, 720], [390, 844]] as const) {
+  ])(
+    'books a whole tip permit on $name without sideways scrolling',
+    async ({ name, width, height }) => {
       const page = await openPage(width, height);
       await page.goto(council.url);
-      await page.getByText(/I can tell you your bin collection days/).first().waitFor(WAIT);
+      await page
+        .getByText(/I can tell you your bin collection days/)
+        .first()
+        .waitFor(WAIT);
+      await expectNoSidewaysScroll(page, `${name}: first load`);
+      const street = width === 320 ? '4 High Street' : '6 High Street';
+      await say(page, 'book a van permit', /postcode/i);
+      await say(page, `${street} DF1 1HN`, /registration/i);
+      await say(page, 'AB12 CDE', /which tip/i);
+      await expectNoSidewaysScroll(page, `${name}: which tip`);
+      await tap(page, /Quarry Road/, /free times|which day|when/i);
+      await expectNoSidewaysScroll(page, `${name}: time slots`);
+      await keepScreenshot(page, `demo-slots-${width}px`);
+      await tap(page, /\w/, /household waste/i);
+      await expectNoSidewaysScroll(page, `${name}: declaration`);
+      await say(page, 'yes', /mobile|text/i);
+      await say(page, 'no thanks', /check your permit/i);
+      // A list ends before the sentence after it (a blank line in the content).
+      const summary = page.locator('.webchat__bubble').filter({ hasText: 'Please check your permit' }).last();
+      await expect(summary.locator('li').filter({ hasText: 'Shall I book it?' }).count()).resolves.toBe(0);
+      await expect(summary.locator('p').filter({ hasText: 'Shall I book it?' }).count()).resolves.toBe(1);
+      await expectNoSidewaysScroll(page, `${name}: summary`);
+      await tap(page, /Yes, book it/, /TP-\d{6}/);
+      await expectNoSidewaysScroll(page, `${name}: booked`);
+      await keepScreenshot(page, `demo-booked-${width}px`, true);
+      expect((page as unknown as { errors: string[] }).errors).toEqual([]);
+      await page.context().close();
+    },
+    120_000,
+  );
+
+  it('shows the message box on the first screen, links phone numbers, and passes axe', async () => {
+    for (const [width, height] of [
+      [1280, 720],
+      [390, 844],
+    ] as const) {
+      const page = await openPage(width, height);
+      await page.goto(council.url);
+      await page
+        .getByText(/I can tell you your bin collection days/)
+        .first()
+        .waitFor(WAIT);
       const box = await sendBox(page).boundingBox();
       expect(box, `${width}x${height}`).not.toBeNull();
       expect((box?.y ?? 0) + (box?.height ?? 0), `message box at ${width}x${height}`).toBeLessThanOrEqual(height);
@@ -133,14 +164,19 @@ describe('the demo page', () => {
   it('says clearly, with the phone number, when the connection is lost', async () => {
     const page = await openPage(1280, 720);
     await page.goto(council.url);
-    await page.getByText(/I can tell you your bin collection days/).first().waitFor(WAIT);
+    await page
+      .getByText(/I can tell you your bin collection days/)
+      .first()
+      .waitFor(WAIT);
     const banner = page.getByRole('alert').filter({ hasText: "We've lost the connection to the assistant" });
     expect(await banner.isVisible()).toBe(false);
     await page.context().setOffline(true);
     await sendBox(page).fill('when is my bin day');
     await sendBox(page).press('Enter');
     await banner.waitFor(WAIT);
-    await expect(banner.getByRole('link', { name: '01632 960000' }).getAttribute('href')).resolves.toBe('tel:01632960000');
+    await expect(banner.getByRole('link', { name: '01632 960000' }).getAttribute('href')).resolves.toBe(
+      'tel:01632960000',
+    );
     expect(await axeViolations(page)).toEqual([]);
     await keepScreenshot(page, 'demo-connection-lost');
     await page.context().close();

@@ -37,14 +37,20 @@ describe('demo page with Web Chat', () => {
 
     await expect(page.getByRole('heading', { name: 'Ask us online' }).isVisible()).resolves.toBe(true);
     // The welcome arrives without the resident typing anything.
-    await page.getByText(/I can tell you your bin collection days/).first().waitFor({ timeout: 20_000 });
+    await page
+      .getByText(/I can tell you your bin collection days/)
+      .first()
+      .waitFor({ timeout: 20_000 });
 
     const sendBox = page.locator('[data-id="webchat-sendbox-input"]');
     await sendBox.fill('what can you do?');
     await sendBox.press('Enter');
 
     await page.getByText('what can you do?').first().waitFor();
-    await page.getByText(/Just tell me what you need in your own words/).first().waitFor({ timeout: 20_000 });
+    await page
+      .getByText(/Just tell me what you need in your own words/)
+      .first()
+      .waitFor({ timeout: 20_000 });
     // Web Chat marks a message it could not deliver with "Send failed"; ours must be delivered.
     await page.waitForTimeout(500);
     expect(await page.getByText(/send failed/i).count()).toBe(0);
@@ -60,14 +66,23 @@ describe('demo page with Web Chat', () => {
   it('carries on the same conversation after the page is reloaded', async () => {
     const page = await browser.newPage();
     await page.goto(assistant.url);
-    await page.getByText(/I can tell you your bin collection days/).first().waitFor({ timeout: 20_000 });
+    await page
+      .getByText(/I can tell you your bin collection days/)
+      .first()
+      .waitFor({ timeout: 20_000 });
     const sendBox = page.locator('[data-id="webchat-sendbox-input"]');
     await sendBox.fill('thank you');
     await sendBox.press('Enter');
-    await page.getByText(/You.re welcome/).first().waitFor({ timeout: 20_000 });
+    await page
+      .getByText(/You.re welcome/)
+      .first()
+      .waitFor({ timeout: 20_000 });
 
     await page.reload();
-    await page.getByText(/You.re welcome/).first().waitFor({ timeout: 20_000 });
+    await page
+      .getByText(/You.re welcome/)
+      .first()
+      .waitFor({ timeout: 20_000 });
     await page.close();
   }, 60_000);
 });

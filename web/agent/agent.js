@@ -39,13 +39,16 @@
     });
     const data = await response.json().catch(() => ({}));
     if (response.status === 401 && path !== '/login') showLogin();
-    if (!response.ok) throw Object.assign(new Error(data.error || 'Something went wrong. Try again.'), { status: response.status });
+    if (!response.ok)
+      throw Object.assign(new Error(data.error || 'Something went wrong. Try again.'), { status: response.status });
     if (typeof data.serverNow === 'number') state.offset = data.serverNow - Date.now();
     return data;
   }
 
   const serverNow = () => Date.now() + state.offset;
-  function say(text) { $('status').textContent = text; }
+  function say(text) {
+    $('status').textContent = text;
+  }
   function el(tag, text, className) {
     const node = document.createElement(tag);
     if (text !== undefined && text !== null) node.textContent = text;
@@ -127,7 +130,8 @@
         refreshQueue();
         refreshCallbacks();
       }
-      if ((data.type === 'message' || data.type === 'request') && state.open.has(data.requestId)) loadConversation(data.requestId);
+      if ((data.type === 'message' || data.type === 'request') && state.open.has(data.requestId))
+        loadConversation(data.requestId);
       if (data.type === 'request') refreshQueue();
     };
     socket.onclose = (event) => {
@@ -164,8 +168,15 @@
     beep(urgent);
     const title = (urgent ? 'Urgent: ' : 'Waiting: ') + item.topicLabel;
     if ('Notification' in window && Notification.permission === 'granted') {
-      const note = new Notification(title, { body: (CHANNEL[item.channel] || item.channel) + ' resident waiting', tag: item.id, requireInteraction: urgent });
-      note.onclick = () => { window.focus(); openConversation(item.id, true); };
+      const note = new Notification(title, {
+        body: (CHANNEL[item.channel] || item.channel) + ' resident waiting',
+        tag: item.id,
+        requireInteraction: urgent,
+      });
+      note.onclick = () => {
+        window.focus();
+        openConversation(item.id, true);
+      };
     }
   }
 
@@ -189,7 +200,13 @@
         const since = el('span');
         since.dataset.since = String(item.queuedAt);
         since.dataset.priority = 'urgent';
-        row.append(el('strong', 'Urgent: ' + item.topicLabel), document.createTextNode(' · ' + (CHANNEL[item.channel] || item.channel) + ' · waiting '), since, el('span', '', 'wait-level'), document.createTextNode(' '));
+        row.append(
+          el('strong', 'Urgent: ' + item.topicLabel),
+          document.createTextNode(' · ' + (CHANNEL[item.channel] || item.channel) + ' · waiting '),
+          since,
+          el('span', '', 'wait-level'),
+          document.createTextNode(' '),
+        );
         row.append(button('Open urgent conversation', () => openConversation(item.id, true), 'primary'));
         banner.append(row);
       }
@@ -217,9 +234,18 @@
     // What a screen reader hears beyond the visible words goes in hidden text, not aria-label,
     // so a voice-control user can say what they see.
     open.replaceChildren(
-      el('span', item.priority === 'urgent' ? 'Urgent' : CHANNEL[item.channel] || item.channel, item.priority === 'urgent' ? 'badge urgent' : 'badge'),
+      el(
+        'span',
+        item.priority === 'urgent' ? 'Urgent' : CHANNEL[item.channel] || item.channel,
+        item.priority === 'urgent' ? 'badge urgent' : 'badge',
+      ),
       el('span', ' ' + item.topicLabel, 'card-topic'),
-      el('span', (item.priority === 'urgent' ? ', ' + (CHANNEL[item.channel] || item.channel) : '') + (kind === 'queue' ? ', number ' + item.position + ' in the queue' : ''), 'visually-hidden'),
+      el(
+        'span',
+        (item.priority === 'urgent' ? ', ' + (CHANNEL[item.channel] || item.channel) : '') +
+          (kind === 'queue' ? ', number ' + item.position + ' in the queue' : ''),
+        'visually-hidden',
+      ),
     );
     const meta = li.querySelector('.card-meta');
     meta.replaceChildren();
@@ -227,14 +253,25 @@
       const since = el('span');
       since.dataset.since = String(item.queuedAt);
       since.dataset.priority = item.priority;
-      meta.append(el('span', (CHANNEL[item.channel] || item.channel) + ' · waiting '), since, el('span', '', 'wait-level'));
+      meta.append(
+        el('span', (CHANNEL[item.channel] || item.channel) + ' · waiting '),
+        since,
+        el('span', '', 'wait-level'),
+      );
       if (item.acceptDueAt) {
         const due = el('span');
         due.dataset.due = String(item.acceptDueAt);
         meta.append(document.createTextNode(' · '), due);
       } else if (item.callbackOffered) meta.append(document.createTextNode(' · callback offered'));
     } else {
-      meta.append(el('span', (CHANNEL[item.channel] || item.channel) + ' · with you since ' + (item.assignedAt ? timeOfDay(item.assignedAt) : '')));
+      meta.append(
+        el(
+          'span',
+          (CHANNEL[item.channel] || item.channel) +
+            ' · with you since ' +
+            (item.assignedAt ? timeOfDay(item.assignedAt) : ''),
+        ),
+      );
     }
     return li;
   }
@@ -267,7 +304,8 @@
     $('queue-count').textContent = String(queue.waiting.length);
     $('queue-empty').hidden = queue.waiting.length > 0;
     $('mine-empty').hidden = queue.mine.length > 0;
-    $('estimate').textContent = queue.availableAgents === 1 ? '1 agent available.' : queue.availableAgents + ' agents available.';
+    $('estimate').textContent =
+      queue.availableAgents === 1 ? '1 agent available.' : queue.availableAgents + ' agents available.';
     // null when the system holding callbacks is not answering: the live queue still shows.
     $('callbacks-count').textContent = queue.callbacksOpen === null ? '?' : String(queue.callbacksOpen);
     renderUrgentBanner();
@@ -291,7 +329,13 @@
     const panel = $('conversation-template').content.firstElementChild.cloneNode(true);
     const n = ++panelCount;
     // Unique ids per panel, so every label points at its own control.
-    const pairs = [['reply-label', 'reply'], ['saved-label', 'saved'], ['note-label', 'note'], ['transfer-label', 'transfer-to'], ['outcome-label', 'outcome']];
+    const pairs = [
+      ['reply-label', 'reply'],
+      ['saved-label', 'saved'],
+      ['note-label', 'note'],
+      ['transfer-label', 'transfer-to'],
+      ['outcome-label', 'outcome'],
+    ];
     for (const [label, control] of pairs) {
       const controlNode = panel.querySelector('.' + control);
       controlNode.id = control + '-' + n;
@@ -343,7 +387,10 @@
       }
       await loadConversation(id);
     };
-    q('.reply-form').addEventListener('submit', (event) => { event.preventDefault(); send(); });
+    q('.reply-form').addEventListener('submit', (event) => {
+      event.preventDefault();
+      send();
+    });
     reply.addEventListener('keydown', (event) => {
       if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
         event.preventDefault();
@@ -404,7 +451,11 @@
       const body = select.value === 'queue' ? { queue: true } : { agentId: select.value };
       try {
         await api('POST', '/handoffs/' + encodeURIComponent(id) + '/transfer', body);
-        say(select.value === 'queue' ? 'Back in the queue for the next agent.' : 'Transferred to ' + select.selectedOptions[0].textContent + '.');
+        say(
+          select.value === 'queue'
+            ? 'Back in the queue for the next agent.'
+            : 'Transferred to ' + select.selectedOptions[0].textContent + '.',
+        );
         closeTab(id);
         await refreshQueue();
       } catch (failure) {
@@ -425,7 +476,10 @@
         outcome.setAttribute('aria-invalid', 'true');
         return outcome.focus();
       }
-      confirm.querySelector('.confirm-text').textContent = 'End the chat as “' + outcome.selectedOptions[0].textContent + '”? The resident goes back to the assistant and is asked for a rating.';
+      confirm.querySelector('.confirm-text').textContent =
+        'End the chat as “' +
+        outcome.selectedOptions[0].textContent +
+        '”? The resident goes back to the assistant and is asked for a rating.';
       confirm.hidden = false;
       confirm.querySelector('.confirm-end').focus();
     });
@@ -463,7 +517,12 @@
     }
     // The agent's name goes in front of every text ("Priya: …").
     const s = segments(state.agent.displayName + ': ' + text);
-    counter.textContent = s.length + ' characters · ' + s.count + (s.count === 1 ? ' text' : ' texts') + (s.gsm ? '' : ' (special characters: 70 per text)');
+    counter.textContent =
+      s.length +
+      ' characters · ' +
+      s.count +
+      (s.count === 1 ? ' text' : ' texts') +
+      (s.gsm ? '' : ' (special characters: 70 per text)');
     counter.classList.toggle('over', s.count > 3);
   }
 
@@ -532,16 +591,32 @@
       const since = el('span');
       since.dataset.since = String(view.queuedAt);
       since.dataset.priority = view.priority;
-      timers.append(document.createTextNode('Waiting '), since, el('span', '', 'wait-level'), document.createTextNode(' · number ' + view.position + ' in the queue'));
+      timers.append(
+        document.createTextNode('Waiting '),
+        since,
+        el('span', '', 'wait-level'),
+        document.createTextNode(' · number ' + view.position + ' in the queue'),
+      );
       if (view.acceptDueAt) {
         const due = el('span');
         due.dataset.due = String(view.acceptDueAt);
         timers.append(document.createTextNode(' · '), due);
       }
     } else if (view.status === 'assigned') {
-      timers.append(document.createTextNode('With ' + (view.agentId === state.agent.id ? 'you' : 'another agent') + ' since ' + (view.assignedAt ? timeOfDay(view.assignedAt) : '') + ' · waited ' + clock(view.waitingSeconds)));
+      timers.append(
+        document.createTextNode(
+          'With ' +
+            (view.agentId === state.agent.id ? 'you' : 'another agent') +
+            ' since ' +
+            (view.assignedAt ? timeOfDay(view.assignedAt) : '') +
+            ' · waited ' +
+            clock(view.waitingSeconds),
+        ),
+      );
     } else {
-      timers.append(document.createTextNode('This conversation has ended' + (view.outcome ? ': ' + view.outcome : '') + '.'));
+      timers.append(
+        document.createTextNode('This conversation has ended' + (view.outcome ? ': ' + view.outcome : '') + '.'),
+      );
     }
 
     const facts = q('.facts');
@@ -597,7 +672,8 @@
       queue.append(new Option('Contact centre queue (next available agent)', 'queue'));
       const named = el('optgroup');
       named.label = 'Named agent';
-      for (const agent of state.agents.filter((a) => a.id !== state.agent.id)) named.append(new Option(agent.displayName, agent.id));
+      for (const agent of state.agents.filter((a) => a.id !== state.agent.id))
+        named.append(new Option(agent.displayName, agent.id));
       transfer.append(queue, named);
     }
     updateCounter(entry);
@@ -626,10 +702,17 @@
     li.dataset.reference = item.reference;
     const heading = el('h3', (item.priority === 'urgent' ? 'Urgent: ' : '') + item.topicLabel + ' · ' + item.reference);
     const dl = el('dl', undefined, 'facts');
-    const add = (term, value) => { if (value) dl.append(el('dt', term), value instanceof Node ? value : el('dd', value)); };
+    const add = (term, value) => {
+      if (value) dl.append(el('dt', term), value instanceof Node ? value : el('dd', value));
+    };
     add('Reason', item.reason);
     add('In their words', item.about);
-    add('Preferred time', item.preferredTime ? item.preferredTime + (item.preferredTimeHonoured === false ? ' (outside our hours: agree another time)' : '') : 'Any time in opening hours');
+    add(
+      'Preferred time',
+      item.preferredTime
+        ? item.preferredTime + (item.preferredTimeHonoured === false ? ' (outside our hours: agree another time)' : '')
+        : 'Any time in opening hours',
+    );
     if (item.contact) {
       const dd = el('dd');
       const digits = item.contact.replace(/[^+\d]/g, '');
@@ -642,22 +725,41 @@
     } else add('Contact', 'None given');
     add('Address', item.address);
     add('Identity', item.verified ? 'Verified (passed the account check)' : 'Not verified');
-    add('Asked by', (CHANNEL[item.channel] || item.channel) + ' at ' + new Date(item.createdAt).toLocaleString('en-GB', { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' }));
+    add(
+      'Asked by',
+      (CHANNEL[item.channel] || item.channel) +
+        ' at ' +
+        new Date(item.createdAt).toLocaleString('en-GB', {
+          weekday: 'short',
+          day: 'numeric',
+          month: 'short',
+          hour: '2-digit',
+          minute: '2-digit',
+        }),
+    );
     add('Claimed by', item.claimedByMe ? 'You' : item.claimedBy || 'Nobody yet');
     li.append(heading, dl);
 
     const actions = el('div', undefined, 'callback-actions');
     if (!item.claimedBy) {
-      actions.append(button('Claim ' + item.reference, async () => {
-        try {
-          await api('POST', '/callbacks/' + encodeURIComponent(item.reference) + '/claim');
-          say('You have claimed ' + item.reference + '. Phone the resident, then record how it went.');
-        } catch (error) {
-          say(error.message);
-        }
-        await refreshCallbacks();
-        $('callback-list').querySelector('li[data-reference="' + item.reference + '"] select')?.focus();
-      }, 'primary'));
+      actions.append(
+        button(
+          'Claim ' + item.reference,
+          async () => {
+            try {
+              await api('POST', '/callbacks/' + encodeURIComponent(item.reference) + '/claim');
+              say('You have claimed ' + item.reference + '. Phone the resident, then record how it went.');
+            } catch (error) {
+              say(error.message);
+            }
+            await refreshCallbacks();
+            $('callback-list')
+              .querySelector('li[data-reference="' + item.reference + '"] select')
+              ?.focus();
+          },
+          'primary',
+        ),
+      );
     } else if (item.claimedByMe) {
       const form = el('form', undefined, 'callback-close');
       form.noValidate = true;

@@ -56,24 +56,47 @@
     const height = 220;
     const plot = { left: 40, right: 10, top: 10, bottom: 40 };
     const max = Math.max(1, ...rows.map((r) => r.values.reduce((a, b) => a + b, 0)));
-    const summary = rows.map((r) => `${r.label}: ${series.map((s, i) => `${r.values[i]} ${s.name}`).join(', ')}`).join('; ');
-    const picture = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-labelledby': `${id}-title ${id}-desc`, class: 'plot' });
-    picture.append(svg('title', { id: `${id}-title` }, title), svg('desc', { id: `${id}-desc` }, summary || 'No data.'));
+    const summary = rows
+      .map((r) => `${r.label}: ${series.map((s, i) => `${r.values[i]} ${s.name}`).join(', ')}`)
+      .join('; ');
+    const picture = svg('svg', {
+      viewBox: `0 0 ${width} ${height}`,
+      role: 'img',
+      'aria-labelledby': `${id}-title ${id}-desc`,
+      class: 'plot',
+    });
+    picture.append(
+      svg('title', { id: `${id}-title` }, title),
+      svg('desc', { id: `${id}-desc` }, summary || 'No data.'),
+    );
     const inner = height - plot.top - plot.bottom;
     // Axis: zero and the maximum, enough to read the scale.
-    picture.append(svg('line', { x1: plot.left, x2: width - plot.right, y1: plot.top + inner, y2: plot.top + inner, class: 'axis' }));
+    picture.append(
+      svg('line', { x1: plot.left, x2: width - plot.right, y1: plot.top + inner, y2: plot.top + inner, class: 'axis' }),
+    );
     picture.append(svg('text', { x: plot.left - 6, y: plot.top + inner, class: 'tick', 'text-anchor': 'end' }, '0'));
-    picture.append(svg('text', { x: plot.left - 6, y: plot.top + 10, class: 'tick', 'text-anchor': 'end' }, String(max)));
+    picture.append(
+      svg('text', { x: plot.left - 6, y: plot.top + 10, class: 'tick', 'text-anchor': 'end' }, String(max)),
+    );
     const step = Math.min(80, (width - plot.left - plot.right) / Math.max(1, rows.length));
     rows.forEach((row, index) => {
       let y = plot.top + inner;
       const x = plot.left + index * step + step * 0.15;
       row.values.forEach((value, s) => {
         const h = (value / max) * inner;
-        if (h > 0) picture.append(svg('rect', { x, y: y - h, width: step * 0.7, height: h, class: `bar ${series[s].className}` }));
+        if (h > 0)
+          picture.append(
+            svg('rect', { x, y: y - h, width: step * 0.7, height: h, class: `bar ${series[s].className}` }),
+          );
         y -= h;
       });
-      picture.append(svg('text', { x: x + step * 0.35, y: height - plot.bottom + 16, class: 'tick', 'text-anchor': 'middle' }, row.shortLabel || row.label));
+      picture.append(
+        svg(
+          'text',
+          { x: x + step * 0.35, y: height - plot.bottom + 16, class: 'tick', 'text-anchor': 'middle' },
+          row.shortLabel || row.label,
+        ),
+      );
     });
     figure.append(picture, legend(series), numbers(dataTable(title, rows, series, rowHeader)));
     return figure;
@@ -88,13 +111,29 @@
     const labelWidth = 230;
     const height = Math.max(1, rows.length) * rowHeight + 8;
     const max = Math.max(1, ...rows.map((r) => r.values[0]));
-    const picture = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-labelledby': `${id}-title ${id}-desc`, class: 'plot plot-bars' });
-    picture.append(svg('title', { id: `${id}-title` }, title), svg('desc', { id: `${id}-desc` }, rows.map((r) => `${r.label}: ${r.values[0]}`).join('; ') || 'No data.'));
+    const picture = svg('svg', {
+      viewBox: `0 0 ${width} ${height}`,
+      role: 'img',
+      'aria-labelledby': `${id}-title ${id}-desc`,
+      class: 'plot plot-bars',
+    });
+    picture.append(
+      svg('title', { id: `${id}-title` }, title),
+      svg('desc', { id: `${id}-desc` }, rows.map((r) => `${r.label}: ${r.values[0]}`).join('; ') || 'No data.'),
+    );
     rows.forEach((row, index) => {
       const y = 4 + index * rowHeight;
       const w = ((width - labelWidth - 50) * row.values[0]) / max;
       picture.append(svg('text', { x: labelWidth - 8, y: y + 17, class: 'tick', 'text-anchor': 'end' }, row.label));
-      picture.append(svg('rect', { x: labelWidth, y: y + 4, width: Math.max(w, row.values[0] ? 2 : 0), height: rowHeight - 10, class: `bar ${row.className || className}` }));
+      picture.append(
+        svg('rect', {
+          x: labelWidth,
+          y: y + 4,
+          width: Math.max(w, row.values[0] ? 2 : 0),
+          height: rowHeight - 10,
+          class: `bar ${row.className || className}`,
+        }),
+      );
       picture.append(svg('text', { x: labelWidth + w + 6, y: y + 17, class: 'tick' }, String(row.values[0])));
     });
     figure.append(picture, numbers(dataTable(title, rows, [{ name: 'Number' }], rowHeader)));

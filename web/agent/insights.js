@@ -3,6 +3,7 @@
  * figures for a date range from /agent/api/insights and draws them with charts.js, and lets a
  * supervisor label the messages the assistant did not understand.
  */
+/* global Charts -- defined by charts.js, loaded before this file */
 (function () {
   'use strict';
   const $ = (id) => document.getElementById(id);
@@ -19,9 +20,21 @@
     council_tax_request_made: 'Council tax requests made',
     signpost_given: 'Pointed to the right service',
   };
-  const REASONS = { asked: 'Asked for a person', not_understood: 'Not understood', urgent: 'Urgent', job_needs_person: 'Job needs a person' };
-  const NEXT_STEPS = { asked_again: 'Asked again', offered_person: 'Offered a person', handed_over: 'Handed to a person' };
-  const CHANNELS = [{ key: 'web', name: 'Web chat', className: 's-web' }, { key: 'sms', name: 'SMS', className: 's-sms' }];
+  const REASONS = {
+    asked: 'Asked for a person',
+    not_understood: 'Not understood',
+    urgent: 'Urgent',
+    job_needs_person: 'Job needs a person',
+  };
+  const NEXT_STEPS = {
+    asked_again: 'Asked again',
+    offered_person: 'Offered a person',
+    handed_over: 'Handed to a person',
+  };
+  const CHANNELS = [
+    { key: 'web', name: 'Web chat', className: 's-web' },
+    { key: 'sms', name: 'SMS', className: 's-sms' },
+  ];
 
   class HttpError extends Error {
     constructor(status, message) {
@@ -50,7 +63,8 @@
   }
 
   const percent = (part, whole) => (whole ? `${Math.round((100 * part) / whole)}%` : '–');
-  const seconds = (s) => (s === null ? 'none yet' : s < 90 ? `${Math.round(s)} seconds` : `${(s / 60).toFixed(1)} minutes`);
+  const seconds = (s) =>
+    s === null ? 'none yet' : s < 90 ? `${Math.round(s)} seconds` : `${(s / 60).toFixed(1)} minutes`;
   const isoDay = (date) => date.toISOString().slice(0, 10);
 
   function show(section) {
@@ -83,7 +97,10 @@
     $('range-error').textContent = '';
     $('status').textContent = 'Loading…';
     try {
-      const [report, inbox] = await Promise.all([api('GET', `/insights${query}`), api('GET', `/insights/inbox${query}`)]);
+      const [report, inbox] = await Promise.all([
+        api('GET', `/insights${query}`),
+        api('GET', `/insights/inbox${query}`),
+      ]);
       render(report);
       renderInbox(inbox);
       $('status').textContent = `Showing ${from} to ${to}.`;
@@ -113,16 +130,32 @@
       tile('Contained', percent(r.contained, total), `${r.contained} resolved without a person`),
       tile('Handed over', percent(r.handedOver.total, total), `${r.handedOver.total} needed a person`),
       tile('Abandoned', percent(r.abandoned, total), `${r.abandoned} left without an answer`),
-      tile('Ratings after a handoff', r.ratings.mean === null ? '–' : `${r.ratings.mean} / 5`, `${r.ratings.count} ratings`),
-      tile('Answered their question', percent(r.answeredQuestion.yes, r.answeredQuestion.yes + r.answeredQuestion.no), `${r.answeredQuestion.yes} yes, ${r.answeredQuestion.no} no`),
+      tile(
+        'Ratings after a handoff',
+        r.ratings.mean === null ? '–' : `${r.ratings.mean} / 5`,
+        `${r.ratings.count} ratings`,
+      ),
+      tile(
+        'Answered their question',
+        percent(r.answeredQuestion.yes, r.answeredQuestion.yes + r.answeredQuestion.no),
+        `${r.answeredQuestion.yes} yes, ${r.answeredQuestion.no} no`,
+      ),
     );
 
-    const days = r.days.map((d) => ({ label: d.day, shortLabel: d.day.slice(5), values: CHANNELS.map((c) => d.byChannel[c.key] || 0) }));
+    const days = r.days.map((d) => ({
+      label: d.day,
+      shortLabel: d.day.slice(5),
+      values: CHANNELS.map((c) => d.byChannel[c.key] || 0),
+    }));
     $('per-day').replaceChildren(Charts.columns('Conversations per day, by channel', days, CHANNELS));
 
     const outcomes = [
       { label: 'Contained', values: [r.contained], className: 's-good' },
-      ...Object.entries(REASONS).map(([key, name]) => ({ label: `Handed over: ${name.toLowerCase()}`, values: [r.handedOver.byReason[key]], className: 's-person' })),
+      ...Object.entries(REASONS).map(([key, name]) => ({
+        label: `Handed over: ${name.toLowerCase()}`,
+        values: [r.handedOver.byReason[key]],
+        className: 's-person',
+      })),
       { label: 'Abandoned', values: [r.abandoned], className: 's-bad' },
       { label: 'Still in progress', values: [r.inProgress], className: 's-neutral' },
     ];
@@ -131,8 +164,15 @@
     const jobs = Object.entries(JOB_NAMES).map(([key, name]) => ({ label: name, values: [r.jobsCompleted[key] || 0] }));
     $('jobs').replaceChildren(Charts.bars('Jobs completed', jobs, 's-good'));
 
-    const intents = r.topIntents.map((t) => ({ label: t.intent === 'None' ? 'Not understood (None)' : t.intent, values: [t.conversations] }));
-    $('intents').replaceChildren(intents.length ? Charts.bars('What residents asked about first', intents, 's-web') : el('p', { class: 'hint' }, 'No conversations in these dates.'));
+    const intents = r.topIntents.map((t) => ({
+      label: t.intent === 'None' ? 'Not understood (None)' : t.intent,
+      values: [t.conversations],
+    }));
+    $('intents').replaceChildren(
+      intents.length
+        ? Charts.bars('What residents asked about first', intents, 's-web')
+        : el('p', { class: 'hint' }, 'No conversations in these dates.'),
+    );
 
     facts($('handoffs'), [
       ['Accepted by an agent', String(r.handoffs.accepted)],
@@ -142,7 +182,10 @@
       ['Offered a callback after waiting', String(r.handoffs.callbackOffered)],
     ]);
     facts($('satisfaction'), [
-      ['Ratings after a handoff', r.ratings.count ? `${r.ratings.count}, average ${r.ratings.mean} out of 5` : 'none yet'],
+      [
+        'Ratings after a handoff',
+        r.ratings.count ? `${r.ratings.count}, average ${r.ratings.mean} out of 5` : 'none yet',
+      ],
       ['"Did this answer your question?"', `${r.answeredQuestion.yes} yes, ${r.answeredQuestion.no} no`],
       ['Messages not understood', String(r.notUnderstood)],
     ]);
@@ -160,16 +203,32 @@
     const box = $('inbox');
     if (!entries.length) return box.replaceChildren(el('p', { class: 'hint' }, 'Nothing in these dates.'));
     const table = el('table', { class: 'data inbox-table' });
-    table.append(el('caption', {}, entries.length === 1 ? '1 message not understood' : `${entries.length} messages not understood`));
+    table.append(
+      el(
+        'caption',
+        {},
+        entries.length === 1 ? '1 message not understood' : `${entries.length} messages not understood`,
+      ),
+    );
     const head = el('tr');
-    for (const h of ['When', 'Channel', 'Message (personal details masked)', 'What the assistant did', 'Label']) head.append(el('th', { scope: 'col' }, h));
+    for (const h of ['When', 'Channel', 'Message (personal details masked)', 'What the assistant did', 'Label'])
+      head.append(el('th', { scope: 'col' }, h));
     const thead = el('thead');
     thead.append(head);
     const tbody = el('tbody');
     for (const entry of entries) {
       const row = el('tr');
-      const when = new Date(entry.at).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/London' });
-      row.append(el('td', {}, when), el('td', {}, entry.channel === 'sms' ? 'SMS' : 'Web chat'), el('td', { class: 'said' }, entry.text), el('td', {}, NEXT_STEPS[entry.nextStep] || entry.nextStep));
+      const when = new Date(entry.at).toLocaleString('en-GB', {
+        dateStyle: 'medium',
+        timeStyle: 'short',
+        timeZone: 'Europe/London',
+      });
+      row.append(
+        el('td', {}, when),
+        el('td', {}, entry.channel === 'sms' ? 'SMS' : 'Web chat'),
+        el('td', { class: 'said' }, entry.text),
+        el('td', {}, NEXT_STEPS[entry.nextStep] || entry.nextStep),
+      );
       row.append(labelCell(entry, intents));
       tbody.append(row);
     }
@@ -183,7 +242,8 @@
     const selectId = `label-${entry.id}`;
     const select = el('select', { id: selectId });
     select.append(el('option', { value: '' }, 'Choose…'));
-    for (const intent of intents) select.append(el('option', { value: `intent:${intent}` }, intent === 'None' ? 'Out of scope (None)' : intent));
+    for (const intent of intents)
+      select.append(el('option', { value: `intent:${intent}` }, intent === 'None' ? 'Out of scope (None)' : intent));
     select.append(el('option', { value: 'signpost' }, 'A new signpost…'));
     if (entry.label) select.value = entry.label.startsWith('signpost: ') ? 'signpost' : `intent:${entry.label}`;
     const noteId = `note-${entry.id}`;
@@ -198,7 +258,18 @@
     });
     const save = el('button', { type: 'submit' }, 'Save');
     const done = el('span', { class: 'saved', role: 'status' });
-    form.append(el('label', { for: selectId, class: 'visually-hidden' }, `Label for the message sent ${new Date(entry.at).toLocaleString('en-GB')}`), select, noteLabel, note, save, done);
+    form.append(
+      el(
+        'label',
+        { for: selectId, class: 'visually-hidden' },
+        `Label for the message sent ${new Date(entry.at).toLocaleString('en-GB')}`,
+      ),
+      select,
+      noteLabel,
+      note,
+      save,
+      done,
+    );
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
       done.textContent = '';

@@ -47,9 +47,17 @@ export class TokenService {
     if (key.byteLength < 32) throw new Error('Direct Line token signing key must be at least 32 bytes');
   }
 
-  async sign(claims: { conv: string; user: string; name?: string; scope: TokenScope; born?: number }, ttlSeconds: number): Promise<string> {
+  async sign(
+    claims: { conv: string; user: string; name?: string; scope: TokenScope; born?: number },
+    ttlSeconds: number,
+  ): Promise<string> {
     const issuedAt = Math.floor(this.now() / 1000);
-    const payload: Record<string, string | number> = { conv: claims.conv, user: claims.user, scope: claims.scope, born: claims.born ?? issuedAt };
+    const payload: Record<string, string | number> = {
+      conv: claims.conv,
+      user: claims.user,
+      scope: claims.scope,
+      born: claims.born ?? issuedAt,
+    };
     if (claims.name) payload.name = claims.name;
     return new SignJWT(payload)
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
@@ -95,7 +103,7 @@ export class TokenService {
       }
       // Tokens from before `born` existed count from their own issue time.
       const bornAt = typeof born === 'number' ? born : typeof iat === 'number' ? iat : 0;
-      return Object.freeze({ conv, user, scope, exp, born: bornAt, ...(typeof name === "string" ? { name } : {}) });
+      return Object.freeze({ conv, user, scope, exp, born: bornAt, ...(typeof name === 'string' ? { name } : {}) });
     } catch (error) {
       if (error instanceof TokenError) throw error;
       if (error instanceof errors.JWTExpired) throw new TokenError('expired');

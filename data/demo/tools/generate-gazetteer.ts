@@ -39,7 +39,15 @@ const STREETS: Street[] = [
   { name: 'High Street', district: 'DF1', sector: 1, kind: 'centre', houses: 48, round: 'FRI-A' },
   { name: 'Church Street', district: 'DF1', sector: 1, kind: 'terrace', houses: 40, round: '' },
   { name: 'Market Place', district: 'DF1', sector: 1, kind: 'centre', houses: 24, round: '' },
-  { name: 'Station Road', district: 'DF1', sector: 2, kind: 'terrace', houses: 60, round: '', blocks: [{ number: 45, name: 'Station House', flats: 12 }] },
+  {
+    name: 'Station Road',
+    district: 'DF1',
+    sector: 2,
+    kind: 'terrace',
+    houses: 60,
+    round: '',
+    blocks: [{ number: 45, name: 'Station House', flats: 12 }],
+  },
   { name: 'Queen Street', district: 'DF1', sector: 2, kind: 'terrace', houses: 44, round: '' },
   { name: 'King Street', district: 'DF1', sector: 2, kind: 'terrace', houses: 38, round: '' },
   { name: 'Castle Street', district: 'DF1', sector: 3, kind: 'centre', houses: 30, round: '' },
@@ -50,56 +58,187 @@ const STREETS: Street[] = [
   { name: 'Albert Road', district: 'DF1', sector: 4, kind: 'suburb', houses: 50, round: '' },
   { name: 'Mill Lane', district: 'DF2', sector: 4, kind: 'terrace', houses: 40, round: 'MON-A' },
   { name: 'Brook Street', district: 'DF2', sector: 4, kind: 'terrace', houses: 34, round: '' },
-  { name: 'Riverside Walk', district: 'DF2', sector: 5, kind: 'suburb', houses: 20, round: '', blocks: [{ number: 2, name: 'Riverside Court', flats: 24 }] },
+  {
+    name: 'Riverside Walk',
+    district: 'DF2',
+    sector: 5,
+    kind: 'suburb',
+    houses: 20,
+    round: '',
+    blocks: [{ number: 2, name: 'Riverside Court', flats: 24 }],
+  },
   { name: "Weavers' Close", district: 'DF2', sector: 5, kind: 'suburb', houses: 18, round: '' },
   { name: 'Tannery Lane', district: 'DF2', sector: 5, kind: 'terrace', houses: 28, round: '' },
   { name: 'Canal Street', district: 'DF2', sector: 6, kind: 'terrace', houses: 46, round: '' },
-  { name: 'Wharf Road', district: 'DF2', sector: 6, kind: 'suburb', houses: 30, round: '', blocks: [{ number: 1, name: 'Wharf House', flats: 16 }] },
+  {
+    name: 'Wharf Road',
+    district: 'DF2',
+    sector: 6,
+    kind: 'suburb',
+    houses: 30,
+    round: '',
+    blocks: [{ number: 1, name: 'Wharf House', flats: 16 }],
+  },
   { name: 'Orchard Way', district: 'DF2', sector: 6, kind: 'suburb', houses: 52, round: '' },
   { name: 'Willow Crescent', district: 'DF2', sector: 7, kind: 'suburb', houses: 44, round: '' },
   { name: 'Meadow Road', district: 'DF2', sector: 7, kind: 'suburb', houses: 58, round: '' },
   { name: 'Ash Grove', district: 'DF2', sector: 7, kind: 'suburb', houses: 26, round: '' },
   { name: 'Beech Avenue', district: 'DF2', sector: 8, kind: 'suburb', houses: 64, round: '' },
-  { name: 'Northbrook Road', district: 'DF3', sector: 1, locality: 'Northbrook', kind: 'suburb', houses: 70, round: '' },
+  {
+    name: 'Northbrook Road',
+    district: 'DF3',
+    sector: 1,
+    locality: 'Northbrook',
+    kind: 'suburb',
+    houses: 70,
+    round: '',
+  },
   { name: 'Elm Drive', district: 'DF3', sector: 1, locality: 'Northbrook', kind: 'suburb', houses: 48, round: '' },
   { name: 'Oak Tree Close', district: 'DF3', sector: 1, locality: 'Northbrook', kind: 'suburb', houses: 20, round: '' },
   { name: 'Hawthorn Way', district: 'DF3', sector: 2, locality: 'Northbrook', kind: 'suburb', houses: 42, round: '' },
   { name: 'Rowan Close', district: 'DF3', sector: 2, locality: 'Northbrook', kind: 'suburb', houses: 18, round: '' },
-  { name: 'Sycamore Avenue', district: 'DF3', sector: 2, locality: 'Northbrook', kind: 'suburb', houses: 54, round: '' },
+  {
+    name: 'Sycamore Avenue',
+    district: 'DF3',
+    sector: 2,
+    locality: 'Northbrook',
+    kind: 'suburb',
+    houses: 54,
+    round: '',
+  },
   { name: 'Chestnut Grove', district: 'DF3', sector: 3, locality: 'Northbrook', kind: 'suburb', houses: 36, round: '' },
-  { name: 'Kingfisher Drive', district: 'DF3', sector: 3, locality: 'Northbrook', kind: 'suburb', houses: 60, round: '' },
+  {
+    name: 'Kingfisher Drive',
+    district: 'DF3',
+    sector: 3,
+    locality: 'Northbrook',
+    kind: 'suburb',
+    houses: 60,
+    round: '',
+  },
   { name: 'Heron Close', district: 'DF3', sector: 3, locality: 'Northbrook', kind: 'suburb', houses: 16, round: '' },
   { name: 'Mallard Way', district: 'DF3', sector: 4, locality: 'Northbrook', kind: 'suburb', houses: 40, round: '' },
   { name: 'The Paddocks', district: 'DF3', sector: 4, locality: 'Northbrook', kind: 'suburb', houses: 22, round: '' },
   { name: "Farriers' Way", district: 'DF3', sector: 4, locality: 'Northbrook', kind: 'suburb', houses: 32, round: '' },
-  { name: 'Foxglove Road', district: 'DF3', sector: 5, locality: 'Northbrook', kind: 'suburb', houses: 50, round: '', blocks: [{ number: 1, name: 'Foxglove Court', flats: 18 }] },
+  {
+    name: 'Foxglove Road',
+    district: 'DF3',
+    sector: 5,
+    locality: 'Northbrook',
+    kind: 'suburb',
+    houses: 50,
+    round: '',
+    blocks: [{ number: 1, name: 'Foxglove Court', flats: 18 }],
+  },
   { name: 'School Lane', district: 'DF4', sector: 1, locality: 'Westcott', kind: 'village', houses: 30, round: '' },
   { name: 'Westcott Road', district: 'DF4', sector: 1, locality: 'Westcott', kind: 'village', houses: 56, round: '' },
-  { name: 'Green Lane', district: 'DF4', sector: 1, locality: 'Westcott', kind: 'village', houses: 24, round: '', namedOnly: 6 },
+  {
+    name: 'Green Lane',
+    district: 'DF4',
+    sector: 1,
+    locality: 'Westcott',
+    kind: 'village',
+    houses: 24,
+    round: '',
+    namedOnly: 6,
+  },
   { name: 'Manor Road', district: 'DF4', sector: 2, locality: 'Westcott', kind: 'village', houses: 34, round: '' },
-  { name: 'Vicarage Lane', district: 'DF4', sector: 2, locality: 'Westcott', kind: 'village', houses: 14, round: '', namedOnly: 5 },
+  {
+    name: 'Vicarage Lane',
+    district: 'DF4',
+    sector: 2,
+    locality: 'Westcott',
+    kind: 'village',
+    houses: 14,
+    round: '',
+    namedOnly: 5,
+  },
   { name: 'Pound Lane', district: 'DF4', sector: 2, locality: 'Westcott', kind: 'village', houses: 18, round: '' },
-  { name: 'Hollow Lane', district: 'DF4', sector: 3, locality: 'Westcott', kind: 'village', houses: 0, round: '', namedOnly: 14 },
+  {
+    name: 'Hollow Lane',
+    district: 'DF4',
+    sector: 3,
+    locality: 'Westcott',
+    kind: 'village',
+    houses: 0,
+    round: '',
+    namedOnly: 14,
+  },
   { name: 'Cherry Tree Road', district: 'DF4', sector: 3, locality: 'Westcott', kind: 'suburb', houses: 44, round: '' },
   { name: "St Mary's Close", district: 'DF4', sector: 3, locality: 'Westcott', kind: 'suburb', houses: 20, round: '' },
-  { name: 'The Green', district: 'DF4', sector: 4, locality: 'Westcott', kind: 'village', houses: 16, round: '', namedOnly: 8 },
+  {
+    name: 'The Green',
+    district: 'DF4',
+    sector: 4,
+    locality: 'Westcott',
+    kind: 'village',
+    houses: 16,
+    round: '',
+    namedOnly: 8,
+  },
   { name: 'Church Road', district: 'DF4', sector: 4, locality: 'Westcott', kind: 'village', houses: 28, round: '' },
   { name: 'Nightingale Road', district: 'DF4', sector: 4, locality: 'Westcott', kind: 'suburb', houses: 46, round: '' },
   { name: 'Lime Tree Avenue', district: 'DF4', sector: 5, locality: 'Westcott', kind: 'suburb', houses: 52, round: '' },
   { name: 'Bramble Close', district: 'DF4', sector: 5, locality: 'Westcott', kind: 'suburb', houses: 24, round: '' },
   { name: 'Priory Road', district: 'DF1', sector: 5, kind: 'suburb', houses: 62, round: '' },
   { name: 'Jubilee Crescent', district: 'DF2', sector: 8, kind: 'suburb', houses: 50, round: '' },
-  { name: 'Coronation Avenue', district: 'DF3', sector: 5, locality: 'Northbrook', kind: 'suburb', houses: 46, round: '' },
-  { name: 'Spring Gardens', district: 'DF4', sector: 6, locality: 'Westcott', kind: 'suburb', houses: 38, round: '', blocks: [{ number: 2, name: 'Spring Court', flats: 10 }] },
+  {
+    name: 'Coronation Avenue',
+    district: 'DF3',
+    sector: 5,
+    locality: 'Northbrook',
+    kind: 'suburb',
+    houses: 46,
+    round: '',
+  },
+  {
+    name: 'Spring Gardens',
+    district: 'DF4',
+    sector: 6,
+    locality: 'Westcott',
+    kind: 'suburb',
+    houses: 38,
+    round: '',
+    blocks: [{ number: 2, name: 'Spring Court', flats: 10 }],
+  },
 ];
 
 const HOUSE_NAMES = [
-  'Rose Cottage', 'The Old Forge', 'Ivy House', 'Orchard House', 'The Laurels', 'Holly Lodge',
-  'Meadow View', 'The Old Rectory', 'Willow Barn', 'Stable Cottage', 'Fern Lea', 'Hillcrest',
-  'Brook House', 'The Granary', 'Oak Lodge', 'Springfield', 'Lavender Cottage', 'The Coach House',
-  'Primrose Cottage', 'Ashdene', 'The Old Bakery', 'Woodside', 'Bramley House', 'The Beeches',
-  'Honeysuckle Cottage', 'Greystones', 'The Old School House', 'Kestrel Cottage', 'Pear Tree Cottage',
-  'The Haven', 'Glebe Cottage', 'Hazel Bank', 'Wisteria House', 'The Bothy', 'Mulberry Cottage',
+  'Rose Cottage',
+  'The Old Forge',
+  'Ivy House',
+  'Orchard House',
+  'The Laurels',
+  'Holly Lodge',
+  'Meadow View',
+  'The Old Rectory',
+  'Willow Barn',
+  'Stable Cottage',
+  'Fern Lea',
+  'Hillcrest',
+  'Brook House',
+  'The Granary',
+  'Oak Lodge',
+  'Springfield',
+  'Lavender Cottage',
+  'The Coach House',
+  'Primrose Cottage',
+  'Ashdene',
+  'The Old Bakery',
+  'Woodside',
+  'Bramley House',
+  'The Beeches',
+  'Honeysuckle Cottage',
+  'Greystones',
+  'The Old School House',
+  'Kestrel Cottage',
+  'Pear Tree Cottage',
+  'The Haven',
+  'Glebe Cottage',
+  'Hazel Bank',
+  'Wisteria House',
+  'The Bothy',
+  'Mulberry Cottage',
 ];
 
 const BANDS_BY_KIND: Record<Kind, Band[]> = {
@@ -135,11 +274,19 @@ const PINNED_UNITS: Record<string, Record<string, string>> = {
   'High Street': { '1': 'DF1 1AA' },
   'Mill Lane': { '14': 'DF2 4QT', '22': 'DF2 4QT' },
 };
-const PINNED_HOUSES: Record<string, Record<number, { name?: string; flats?: number; garden?: boolean; band?: Band }>> = {
+const PINNED_HOUSES: Record<
+  string,
+  Record<number, { name?: string; flats?: number; garden?: boolean; band?: Band }>
+> = {
   'High Street': { 1: { garden: false, band: 'C' } },
   // DF2 4QT has a plain 14 and 22, a converted house with flats and a named cottage, so
   // "14", "flat 2" and "rose cottage" all mean one property in that postcode.
-  'Mill Lane': { 14: { garden: false, band: 'B' }, 16: { name: 'Mill House', flats: 3 }, 18: { name: 'Rose Cottage', garden: true, band: 'C' }, 22: { garden: true, band: 'C' } },
+  'Mill Lane': {
+    14: { garden: false, band: 'B' },
+    16: { name: 'Mill House', flats: 3 },
+    18: { name: 'Rose Cottage', garden: true, band: 'C' },
+    22: { garden: true, band: 'C' },
+  },
 };
 
 const usedUnits = new Map<string, Set<string>>();
@@ -160,10 +307,11 @@ function takeUnit(district: string, sector: number, wanted?: string): string {
   }
 }
 // Reserve the pinned units first so no street draws them by chance.
-for (const units of Object.values(PINNED_UNITS)) for (const postcode of Object.values(units)) {
-  const [district = '', inward = ''] = postcode.split(' ');
-  takeUnit(district, Number(inward[0]), postcode);
-}
+for (const units of Object.values(PINNED_UNITS))
+  for (const postcode of Object.values(units)) {
+    const [district = '', inward = ''] = postcode.split(' ');
+    takeUnit(district, Number(inward[0]), postcode);
+  }
 
 const rows: Row[] = [];
 // Rounds are balanced: each street without a pinned round joins the round with fewest
@@ -184,7 +332,10 @@ STREETS.forEach((street, index) => {
     throw new Error(`ran out of house names on ${street.name}`);
   };
 
-  type Draft = Omit<Row, 'property_id' | 'postcode' | 'street' | 'locality' | 'town' | 'round_id'> & { side: string; order: number };
+  type Draft = Omit<Row, 'property_id' | 'postcode' | 'street' | 'locality' | 'town' | 'round_id'> & {
+    side: string;
+    order: number;
+  };
   const drafts: Draft[] = [];
   const house = (number: number): Omit<Draft, 'flat' | 'garden_subscription'> & { garden: 'yes' | 'no' } => {
     const pin = pinned[number];
@@ -202,7 +353,8 @@ STREETS.forEach((street, index) => {
   };
   for (let number = 1; number <= street.houses; number++) {
     const block = street.blocks?.find((b) => b.number === number);
-    const flats = block?.flats ?? pinned[number]?.flats ?? (street.kind === 'centre' && number > 1 && number % 4 === 3 ? 2 : 0);
+    const flats =
+      block?.flats ?? pinned[number]?.flats ?? (street.kind === 'centre' && number > 1 && number % 4 === 3 ? 2 : 0);
     const base = house(number);
     if (flats > 0) {
       // Flats in a block are numbered 1..n; flats above a shop are lettered A, B.
@@ -239,10 +391,8 @@ STREETS.forEach((street, index) => {
 
   // Postcode units: a short street is one unit; a longer one has a unit or more per side of
   // the road (named houses join the even side), in even runs of about 10-18 properties.
-  const sides = drafts.length <= 24 ? [drafts] : [
-    drafts.filter((d) => d.side === 'odd'),
-    drafts.filter((d) => d.side !== 'odd'),
-  ];
+  const sides =
+    drafts.length <= 24 ? [drafts] : [drafts.filter((d) => d.side === 'odd'), drafts.filter((d) => d.side !== 'odd')];
   for (const side of sides) {
     const onSide = [...side].sort((a, b) => a.order - b.order);
     const runs = Math.max(1, Math.ceil(onSide.length / 18));
@@ -282,8 +432,17 @@ const out = ordered.map(({ order: _order, streetNumber, ...row }) => {
 });
 
 const columns: (keyof Row)[] = [
-  'property_id', 'house_number', 'house_name', 'flat', 'street', 'locality', 'town', 'postcode',
-  'round_id', 'garden_subscription', 'council_tax_band',
+  'property_id',
+  'house_number',
+  'house_name',
+  'flat',
+  'street',
+  'locality',
+  'town',
+  'postcode',
+  'round_id',
+  'garden_subscription',
+  'council_tax_band',
 ];
 const cell = (value: string | number): string => {
   const text = String(value);

@@ -2,7 +2,12 @@
 import { DateTime } from 'luxon';
 import { UnknownPropertyError, type BinCollections } from '../../bins/binCollections.js';
 import type { Instant, IsoDate } from '../../bins/dates.js';
-import type { MissedCollectionInput, MissedCollectionReceipt, MissedCollectionReport, MissedCollections } from '../../bins/missedCollections.js';
+import type {
+  MissedCollectionInput,
+  MissedCollectionReceipt,
+  MissedCollectionReport,
+  MissedCollections,
+} from '../../bins/missedCollections.js';
 import type { NextCollection, PropertyStream, ScheduledCollection, StreamId } from '../../bins/types.js';
 import type { BackOfficeHttp } from '../httpClient.js';
 import * as wire from './wire.js';
@@ -26,21 +31,40 @@ export class HttpBinCollections implements BinCollections {
   }
 
   async streamsFor(propertyId: string): Promise<PropertyStream[]> {
-    return this.found(propertyId, await this.http.get(this.path(propertyId, '/bin-streams'), wire.propertyStreams)).streams;
+    return this.found(propertyId, await this.http.get(this.path(propertyId, '/bin-streams'), wire.propertyStreams))
+      .streams;
   }
 
   async nextCollections(propertyId: string, now: Instant): Promise<NextCollection[]> {
-    const answer = await this.http.get(this.path(propertyId, '/bin-collections/next'), wire.nextCollections, { now: instantText(now) });
+    const answer = await this.http.get(this.path(propertyId, '/bin-collections/next'), wire.nextCollections, {
+      now: instantText(now),
+    });
     return this.found(propertyId, answer).collections;
   }
 
-  async scheduledCollections(propertyId: string, stream: StreamId, from: IsoDate, to: IsoDate): Promise<ScheduledCollection[]> {
-    const answer = await this.http.get(this.path(propertyId, '/bin-collections'), wire.scheduledCollections, { stream, from, to });
+  async scheduledCollections(
+    propertyId: string,
+    stream: StreamId,
+    from: IsoDate,
+    to: IsoDate,
+  ): Promise<ScheduledCollection[]> {
+    const answer = await this.http.get(this.path(propertyId, '/bin-collections'), wire.scheduledCollections, {
+      stream,
+      from,
+      to,
+    });
     return this.found(propertyId, answer).collections;
   }
 
-  async lastScheduledCollection(propertyId: string, stream: StreamId, now: Instant): Promise<ScheduledCollection | null> {
-    const answer = await this.http.get(this.path(propertyId, '/bin-collections/last'), wire.lastCollection, { stream, now: instantText(now) });
+  async lastScheduledCollection(
+    propertyId: string,
+    stream: StreamId,
+    now: Instant,
+  ): Promise<ScheduledCollection | null> {
+    const answer = await this.http.get(this.path(propertyId, '/bin-collections/last'), wire.lastCollection, {
+      stream,
+      now: instantText(now),
+    });
     return this.found(propertyId, answer).collection;
   }
 
@@ -59,8 +83,16 @@ export class HttpMissedCollections implements MissedCollections {
     return answer;
   }
 
-  async findForCollection(propertyId: string, stream: StreamId, collectionDate: IsoDate): Promise<MissedCollectionReport | null> {
-    const answer = await this.http.get('/missed-collections', wire.missedReport, { propertyId, stream, collectionDate });
+  async findForCollection(
+    propertyId: string,
+    stream: StreamId,
+    collectionDate: IsoDate,
+  ): Promise<MissedCollectionReport | null> {
+    const answer = await this.http.get('/missed-collections', wire.missedReport, {
+      propertyId,
+      stream,
+      collectionDate,
+    });
     return answer?.report ?? null;
   }
 }

@@ -26,12 +26,20 @@ export class HttpCases implements Cases {
   }
 
   async claim(reference: string, agentId: string, now: Date): Promise<ClaimResult> {
-    const result = await this.http.post(`/cases/${encodeURIComponent(reference)}/claim`, { agentId, at: now.toISOString() }, wire.claimResult);
+    const result = await this.http.post(
+      `/cases/${encodeURIComponent(reference)}/claim`,
+      { agentId, at: now.toISOString() },
+      wire.claimResult,
+    );
     return result ?? { ok: false, reason: 'missing' };
   }
 
   async close(reference: string, now: Date, outcome?: string): Promise<boolean> {
-    const result = await this.http.post(`/cases/${encodeURIComponent(reference)}/close`, { at: now.toISOString(), ...(outcome ? { outcome } : {}) }, wire.closeResult);
+    const result = await this.http.post(
+      `/cases/${encodeURIComponent(reference)}/close`,
+      { at: now.toISOString(), ...(outcome ? { outcome } : {}) },
+      wire.closeResult,
+    );
     return result?.closed ?? false;
   }
 }

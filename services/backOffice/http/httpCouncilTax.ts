@@ -15,7 +15,8 @@ export class HttpCouncilTaxRecords implements CouncilTaxRecords {
   async charges(): Promise<ChargeTable> {
     const table = await this.http.get('/council-tax/charges', wire.chargeTable);
     // The charges always exist: a 404 means the API is not the one we were told of.
-    if (!table) throw new BackOfficeUnavailableError('councilTax', 'bad_response', 'GET /council-tax/charges: not found');
+    if (!table)
+      throw new BackOfficeUnavailableError('councilTax', 'bad_response', 'GET /council-tax/charges: not found');
     return table;
   }
 }
@@ -28,10 +29,15 @@ export class HttpAccountLookup implements AccountLookup {
   constructor(private readonly http: BackOfficeHttp) {}
 
   async match(accountNumber: string, postcode: string): Promise<AccountDetails | null> {
-    return (await this.http.query('/council-tax/accounts/match', { accountNumber, postcode }, wire.accountAnswer))?.account ?? null;
+    return (
+      (await this.http.query('/council-tax/accounts/match', { accountNumber, postcode }, wire.accountAnswer))
+        ?.account ?? null
+    );
   }
 
   async get(accountNumber: string): Promise<AccountDetails | null> {
-    return (await this.http.query('/council-tax/accounts/lookup', { accountNumber }, wire.accountAnswer))?.account ?? null;
+    return (
+      (await this.http.query('/council-tax/accounts/lookup', { accountNumber }, wire.accountAnswer))?.account ?? null
+    );
   }
 }

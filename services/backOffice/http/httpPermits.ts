@@ -7,8 +7,18 @@
 import type { Instant, IsoDate } from '../../bins/dates.js';
 import type { PermitPolicy } from '../../tip/permitPolicy.js';
 import type {
-  Eligibility, IssueRequest, IssueResult, ManageRefusalReason, ManageResult, Permit, PermitCredentials, Permits, Refusal, RefusalReason,
-  SlotAvailability, VisitsUsed,
+  Eligibility,
+  IssueRequest,
+  IssueResult,
+  ManageRefusalReason,
+  ManageResult,
+  Permit,
+  PermitCredentials,
+  Permits,
+  Refusal,
+  RefusalReason,
+  SlotAvailability,
+  VisitsUsed,
 } from '../../tip/permits.js';
 import type { MessageKey } from '../../tip/tipData.js';
 import { BackOfficeUnavailableError } from '../unavailable.js';
@@ -16,7 +26,11 @@ import type { BackOfficeHttp } from '../httpClient.js';
 import { instantText } from './httpBinCollections.js';
 import * as wire from './wire.js';
 
-const MANAGE_REASONS: readonly string[] = ['not_found', 'already_cancelled', 'too_late_to_change'] satisfies ManageRefusalReason[];
+const MANAGE_REASONS: readonly string[] = [
+  'not_found',
+  'already_cancelled',
+  'too_late_to_change',
+] satisfies ManageRefusalReason[];
 function isManageReason(reason: string): reason is ManageRefusalReason {
   return MANAGE_REASONS.includes(reason);
 }
@@ -37,22 +51,34 @@ export class HttpPermits implements Permits {
     return this.policy.vehicleFromText(text);
   }
 
-  async availableSlots(input: { siteId: string; from: IsoDate; days: number; now: Instant }): Promise<SlotAvailability[]> {
+  async availableSlots(input: {
+    siteId: string;
+    from: IsoDate;
+    days: number;
+    now: Instant;
+  }): Promise<SlotAvailability[]> {
     const answer = await this.http.get(`/tip-sites/${encodeURIComponent(input.siteId)}/slots`, wire.slotList, {
-      from: input.from, days: input.days, now: instantText(input.now),
+      from: input.from,
+      days: input.days,
+      now: instantText(input.now),
     });
     return answer?.slots ?? [];
   }
 
   async issue(request: IssueRequest): Promise<IssueResult> {
     const eligible = this.policy.eligibility(request);
-    if (!eligible.eligible) return { ok: false, reason: eligible.reason, message: eligible.message, details: eligible.details };
+    if (!eligible.eligible)
+      return { ok: false, reason: eligible.reason, message: eligible.message, details: eligible.details };
     if (!request.declaredNoTradeWaste) return this.policy.refusal('trade_waste');
     const { now, ...rest } = request;
-    const answer = this.required('POST /permits', await this.http.post('/permits', { ...rest, now: instantText(now) }, wire.issueResult));
+    const answer = this.required(
+      'POST /permits',
+      await this.http.post('/permits', { ...rest, now: instantText(now) }, wire.issueResult),
+    );
     if (answer.ok) return answer;
     const refusal = this.inCouncilWords(answer, request);
-    if (isManageReason(refusal.reason)) throw new BackOfficeUnavailableError('permits', 'bad_response', `POST /permits: refused as ${refusal.reason}`);
+    if (isManageReason(refusal.reason))
+      throw new BackOfficeUnavailableError('permits', 'bad_response', `POST /permits: refused as ${refusal.reason}`);
     return refusal as Refusal;
   }
 
@@ -65,27 +91,45 @@ export class HttpPermits implements Permits {
   }
 
   async findForProperty(propertyId: string): Promise<Permit[]> {
-    return (await this.http.get(`/properties/${encodeURIComponent(propertyId)}/permits`, wire.permitList))?.permits ?? [];
+    return (
+      (await this.http.get(`/properties/${encodeURIComponent(propertyId)}/permits`, wire.permitList))?.permits ?? []
+    );
   }
 
   async cancel(reference: string, credentials: PermitCredentials, now: Instant): Promise<ManageResult> {
     return this.manage(reference, 'cancel', { credentials, now: instantText(now) });
   }
 
-  async changeDate(reference: string, credentials: PermitCredentials, to: { date: IsoDate; window: string; siteId?: string }, now: Instant): Promise<ManageResult> {
+  async changeDate(
+    reference: string,
+    credentials: PermitCredentials,
+    to: { date: IsoDate; window: string; siteId?: string },
+    now: Instant,
+  ): Promise<ManageResult> {
     return this.manage(reference, 'date', { credentials, to, now: instantText(now) });
   }
 
-  async changeRegistration(reference: string, credentials: PermitCredentials, registration: string, now: Instant): Promise<ManageResult> {
+  async changeRegistration(
+    reference: string,
+    credentials: PermitCredentials,
+    registration: string,
+    now: Instant,
+  ): Promise<ManageResult> {
     return this.manage(reference, 'registration', { credentials, registration, now: instantText(now) });
   }
 
   async visitsUsed(propertyId: string, now: Instant): Promise<VisitsUsed> {
-    const answer = await this.http.get(`/properties/${encodeURIComponent(propertyId)}/permit-visits`, wire.visitsUsed, { now: instantText(now) });
+    const answer = await this.http.get(`/properties/${encodeURIComponent(propertyId)}/permit-visits`, wire.visitsUsed, {
+      now: instantText(now),
+    });
     return this.required('GET permit-visits', answer);
   }
 
-  private async manage(reference: string, change: 'cancel' | 'date' | 'registration', body: object): Promise<ManageResult> {
+  private async manage(
+    reference: string,
+    change: 'cancel' | 'date' | 'registration',
+    body: object,
+  ): Promise<ManageResult> {
     const answer = await this.http.post(`/permits/${encodeURIComponent(reference)}/${change}`, body, wire.manageResult);
     if (!answer) return this.policy.refusal('not_found');
     return answer.ok ? answer : this.inCouncilWords(answer);

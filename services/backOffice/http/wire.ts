@@ -43,12 +43,23 @@ export const scheduledCollection = z.object({
 const streamInfo = { id: z.string(), name: z.string(), container: z.string(), requiresSubscription: z.boolean() };
 export const propertyStreams = z.object({ streams: z.array(z.object({ ...streamInfo, collected: z.boolean() })) });
 export const nextCollections = z.object({
-  collections: z.array(scheduledCollection.extend({ name: z.string(), container: z.string(), requiresSubscription: z.boolean(), isToday: z.boolean() })),
+  collections: z.array(
+    scheduledCollection.extend({
+      name: z.string(),
+      container: z.string(),
+      requiresSubscription: z.boolean(),
+      isToday: z.boolean(),
+    }),
+  ),
 });
 export const scheduledCollections = z.object({ collections: z.array(scheduledCollection) });
 export const lastCollection = z.object({ collection: scheduledCollection.nullable() });
 export const wasDue = z.object({ due: z.boolean() });
-export const missedReceipt = z.object({ reference: z.string().regex(/^MB-\d{6}$/), created: z.boolean(), returnBy: isoDate });
+export const missedReceipt = z.object({
+  reference: z.string().regex(/^MB-\d{6}$/),
+  created: z.boolean(),
+  returnBy: isoDate,
+});
 export const missedReport = z.object({
   report: z
     .object({
@@ -66,7 +77,13 @@ export const missedReport = z.object({
 
 // --- council tax ---
 const band = z.enum(COUNCIL_TAX_BANDS);
-export const propertyBand = z.object({ propertyId: z.string(), address: z.string(), band, annualCharge: pence, year: z.string() });
+export const propertyBand = z.object({
+  propertyId: z.string(),
+  address: z.string(),
+  band,
+  annualCharge: pence,
+  year: z.string(),
+});
 export const chargeTable = z.object({
   year: z.string(),
   bands: z.array(z.object({ band, annualCharge: pence, year: z.string(), valuedAt1991: z.string() })),
@@ -127,15 +144,39 @@ export const permit = z.object({
   channel: z.string(),
   createdAt: instant,
 });
-export const slot = z.object({ siteId: z.string(), date: isoDate, window: z.string(), label: z.string(), from: z.string(), to: z.string(), placesLeft: z.number().int() });
+export const slot = z.object({
+  siteId: z.string(),
+  date: isoDate,
+  window: z.string(),
+  label: z.string(),
+  from: z.string(),
+  to: z.string(),
+  placesLeft: z.number().int(),
+});
 export const slotList = z.object({ slots: z.array(slot) });
 export const visitsUsed = z.object({ used: z.number().int(), allowed: z.number().int(), renewsOn: isoDate.nullable() });
 export const permitList = z.object({ permits: z.array(permit) });
 export const permitFound = z.object({ permit: permit.nullable() });
 export const REFUSAL_REASONS = [
-  'not_resident', 'not_eligible', 'no_permit_needed', 'trailer_too_long', 'trailer_length_needed', 'trade_waste',
-  'invalid_registration', 'invalid_phone', 'unknown_site', 'unknown_window', 'in_past', 'too_far_ahead', 'site_closed',
-  'window_passed', 'slot_full', 'allowance_used', 'not_found', 'already_cancelled', 'too_late_to_change',
+  'not_resident',
+  'not_eligible',
+  'no_permit_needed',
+  'trailer_too_long',
+  'trailer_length_needed',
+  'trade_waste',
+  'invalid_registration',
+  'invalid_phone',
+  'unknown_site',
+  'unknown_window',
+  'in_past',
+  'too_far_ahead',
+  'site_closed',
+  'window_passed',
+  'slot_full',
+  'allowance_used',
+  'not_found',
+  'already_cancelled',
+  'too_late_to_change',
 ] as const;
 /** A refusal carries its reason and the values for the council's words, never the words. */
 export const refusal = z.object({
@@ -153,5 +194,8 @@ export const refusal = z.object({
     })
     .prefault({}),
 });
-export const issueResult = z.discriminatedUnion('ok', [z.object({ ok: z.literal(true), permit, created: z.boolean() }), refusal]);
+export const issueResult = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), permit, created: z.boolean() }),
+  refusal,
+]);
 export const manageResult = z.discriminatedUnion('ok', [z.object({ ok: z.literal(true), permit }), refusal]);

@@ -47,7 +47,7 @@ for (const [name, start] of IMPLEMENTATIONS) {
     afterAll(async () => under.close());
 
     describe('addresses', () => {
-      it('lists a postcode\'s properties in any spelling, and finds one by id', async () => {
+      it("lists a postcode's properties in any spelling, and finds one by id", async () => {
         const list = await p.addresses.findByPostcode('df11aa');
         expect(list.map((a) => a.label)).toContain('1 High Street, Demoford, DF1 1AA');
         expect((await p.addresses.getProperty(FIXTURES.highStreet1))?.shortLabel).toBe('1 High Street');
@@ -63,16 +63,25 @@ for (const [name, start] of IMPLEMENTATIONS) {
     });
 
     describe('bin collections', () => {
-      it('gives each stream\'s next collection, soonest first', async () => {
+      it("gives each stream's next collection, soonest first", async () => {
         const next = await p.bins.nextCollections(FIXTURES.millLane22, london('2026-11-17T10:00'));
-        expect(next.map((c) => `${c.stream} ${c.date}`)).toEqual(['refuse 2026-11-23', 'food 2026-11-23', 'recycling 2026-11-30', 'garden 2026-11-30']);
+        expect(next.map((c) => `${c.stream} ${c.date}`)).toEqual([
+          'refuse 2026-11-23',
+          'food 2026-11-23',
+          'recycling 2026-11-30',
+          'garden 2026-11-30',
+        ]);
         expect(next[0]).toMatchObject({ name: 'rubbish', container: 'black bin', isToday: false });
       });
 
       it('knows the schedule, the last collection and whether a bin was due', async () => {
-        const dates = (await p.bins.scheduledCollections(FIXTURES.millLane22, 'refuse', '2026-11-01', '2026-12-20')).map((c) => c.date);
+        const dates = (
+          await p.bins.scheduledCollections(FIXTURES.millLane22, 'refuse', '2026-11-01', '2026-12-20')
+        ).map((c) => c.date);
         expect(dates).toEqual(['2026-11-09', '2026-11-23', '2026-12-07']);
-        expect((await p.bins.lastScheduledCollection(FIXTURES.millLane22, 'refuse', london('2026-11-25T10:00')))?.date).toBe('2026-11-23');
+        expect(
+          (await p.bins.lastScheduledCollection(FIXTURES.millLane22, 'refuse', london('2026-11-25T10:00')))?.date,
+        ).toBe('2026-11-23');
         expect(await p.bins.wasDue(FIXTURES.millLane22, 'refuse', '2026-11-23')).toBe(true);
         expect(await p.bins.wasDue(FIXTURES.millLane22, 'refuse', '2026-11-24')).toBe(false);
       });
@@ -88,22 +97,47 @@ for (const [name, start] of IMPLEMENTATIONS) {
       });
 
       it('records a missed bin once, with an MB- reference, and finds it again', async () => {
-        const input = { propertyId: FIXTURES.millLane14, stream: 'refuse', collectionDate: '2026-11-23', returnBy: '2026-11-25', channel: 'web' };
+        const input = {
+          propertyId: FIXTURES.millLane14,
+          stream: 'refuse',
+          collectionDate: '2026-11-23',
+          returnBy: '2026-11-25',
+          channel: 'web',
+        };
         const first = await p.missed.report(input);
-        expect(first).toMatchObject({ reference: expect.stringMatching(/^MB-\d{6}$/), created: true, returnBy: '2026-11-25' });
+        expect(first).toMatchObject({
+          reference: expect.stringMatching(/^MB-\d{6}$/),
+          created: true,
+          returnBy: '2026-11-25',
+        });
         expect(await p.missed.report(input)).toMatchObject({ reference: first.reference, created: false });
-        expect((await p.missed.findForCollection(FIXTURES.millLane14, 'refuse', '2026-11-23'))?.reference).toBe(first.reference);
+        expect((await p.missed.findForCollection(FIXTURES.millLane14, 'refuse', '2026-11-23'))?.reference).toBe(
+          first.reference,
+        );
         expect(await p.missed.findForCollection(FIXTURES.millLane14, 'refuse', '2026-11-16')).toBeNull();
       });
     });
 
     describe('council tax', () => {
-      it('gives a property\'s band and charge, and null for one it does not hold', async () => {
+      it("gives a property's band and charge, and null for one it does not hold", async () => {
         expect(await p.councilTax.bandFor(FIXTURES.highStreet1)).toEqual({
-          propertyId: FIXTURES.highStreet1, address: '1 High Street, Demoford, DF1 1AA', band: 'C', annualCharge: 202667, year: '2026/27',
+          propertyId: FIXTURES.highStreet1,
+          address: '1 High Street, Demoford, DF1 1AA',
+          band: 'C',
+          annualCharge: 202667,
+          year: '2026/27',
         });
         expect(await p.councilTax.bandFor('99999999')).toBeNull();
-        expect((await p.councilTax.charges()).bands.map((b) => b.band)).toEqual(['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H']);
+        expect((await p.councilTax.charges()).bands.map((b) => b.band)).toEqual([
+          'A',
+          'B',
+          'C',
+          'D',
+          'E',
+          'F',
+          'G',
+          'H',
+        ]);
       });
 
       it('matches an account only with its own postcode', async () => {
@@ -118,17 +152,34 @@ for (const [name, start] of IMPLEMENTATIONS) {
     describe('cases', () => {
       it('opens a case with an HC- reference that one agent can claim and close', async () => {
         const { reference } = await p.cases.open(
-          { kind: 'callback', topic: 'single_person_discount', priority: 'normal', channel: 'web', conversationId: `contract-${name}`, verified: false, details: { when: 'morning' } },
+          {
+            kind: 'callback',
+            topic: 'single_person_discount',
+            priority: 'normal',
+            channel: 'web',
+            conversationId: `contract-${name}`,
+            verified: false,
+            details: { when: 'morning' },
+          },
           NOW,
         );
         expect(reference).toMatch(/^HC-\d{6}$/);
-        expect(await p.cases.get(reference)).toMatchObject({ reference, status: 'open', kind: 'callback', details: { when: 'morning' } });
+        expect(await p.cases.get(reference)).toMatchObject({
+          reference,
+          status: 'open',
+          kind: 'callback',
+          details: { when: 'morning' },
+        });
         expect((await p.cases.listOpenOfKind('callback')).map((c) => c.reference)).toContain(reference);
         expect((await p.cases.listOpen()).map((c) => c.reference)).toContain(reference);
         expect(await p.cases.claim(reference, 'agent-1', NOW)).toEqual({ ok: true });
         expect(await p.cases.claim(reference, 'agent-2', NOW)).toEqual({ ok: false, reason: 'claimed' });
         expect(await p.cases.close(reference, NOW, 'resolved')).toBe(true);
-        expect(await p.cases.get(reference)).toMatchObject({ status: 'closed', outcome: 'resolved', claimedBy: 'agent-1' });
+        expect(await p.cases.get(reference)).toMatchObject({
+          status: 'closed',
+          outcome: 'resolved',
+          claimedBy: 'agent-1',
+        });
         expect(await p.cases.get('HC-000000')).toBeNull();
         expect(await p.cases.claim('HC-000000', 'agent-1', NOW)).toEqual({ ok: false, reason: 'missing' });
       });
@@ -136,8 +187,17 @@ for (const [name, start] of IMPLEMENTATIONS) {
 
     describe('tip permits', () => {
       const request = (overrides: Record<string, unknown> = {}) => ({
-        propertyId: FIXTURES.highStreet1, registration: 'ab12 cde', vehicleType: 'van', siteId: 'quarry-road', date: '2026-11-26',
-        window: 'morning', channel: 'webchat', idempotencyKey: `contract-${name}-1`, declaredNoTradeWaste: true, now: NOW, ...overrides,
+        propertyId: FIXTURES.highStreet1,
+        registration: 'ab12 cde',
+        vehicleType: 'van',
+        siteId: 'quarry-road',
+        date: '2026-11-26',
+        window: 'morning',
+        channel: 'webchat',
+        idempotencyKey: `contract-${name}-1`,
+        declaredNoTradeWaste: true,
+        now: NOW,
+        ...overrides,
       });
 
       it('offers slots, issues a permit once per key, and finds it only with its postcode', async () => {
@@ -145,39 +205,70 @@ for (const [name, start] of IMPLEMENTATIONS) {
         expect(slots.length).toBeGreaterThan(0);
         const issued = await p.permits.issue(request());
         if (!issued.ok) throw new Error(issued.message);
-        expect(issued.permit).toMatchObject({ reference: expect.stringMatching(/^TP-\d{6}$/), registration: 'AB12CDE', status: 'booked' });
+        expect(issued.permit).toMatchObject({
+          reference: expect.stringMatching(/^TP-\d{6}$/),
+          registration: 'AB12CDE',
+          status: 'booked',
+        });
         const again = await p.permits.issue(request());
         expect(again).toMatchObject({ ok: true, created: false, permit: { reference: issued.permit.reference } });
-        expect((await p.permits.findByReference(issued.permit.reference, 'df1 1aa'))?.reference).toBe(issued.permit.reference);
+        expect((await p.permits.findByReference(issued.permit.reference, 'df1 1aa'))?.reference).toBe(
+          issued.permit.reference,
+        );
         expect(await p.permits.findByReference(issued.permit.reference, 'DF2 4QT')).toBeNull();
         expect((await p.permits.visitsUsed(FIXTURES.highStreet1, NOW)).used).toBe(1);
       });
 
       it('finds a permit by the phone it was booked with and by its address, and changes it', async () => {
-        const issued = await p.permits.issue(request({ propertyId: FIXTURES.millLane22, phone: '07700 900123', idempotencyKey: `contract-${name}-5` }));
+        const issued = await p.permits.issue(
+          request({ propertyId: FIXTURES.millLane22, phone: '07700 900123', idempotencyKey: `contract-${name}-5` }),
+        );
         if (!issued.ok) throw new Error(issued.message);
         const reference = issued.permit.reference;
         expect((await p.permits.findForPhone('+447700900123')).map((x) => x.reference)).toContain(reference);
         expect((await p.permits.findForProperty(FIXTURES.millLane22)).map((x) => x.reference)).toContain(reference);
         const credentials = { phone: '07700900123' };
-        expect(await p.permits.changeRegistration(reference, credentials, 'xy12 zzz', NOW)).toMatchObject({ ok: true, permit: { registration: 'XY12ZZZ' } });
-        expect(await p.permits.changeDate(reference, credentials, { date: '2026-11-27', window: 'afternoon' }, NOW)).toMatchObject({
-          ok: true, permit: { date: '2026-11-27', window: 'afternoon' },
+        expect(await p.permits.changeRegistration(reference, credentials, 'xy12 zzz', NOW)).toMatchObject({
+          ok: true,
+          permit: { registration: 'XY12ZZZ' },
+        });
+        expect(
+          await p.permits.changeDate(reference, credentials, { date: '2026-11-27', window: 'afternoon' }, NOW),
+        ).toMatchObject({
+          ok: true,
+          permit: { date: '2026-11-27', window: 'afternoon' },
         });
       });
 
-      it('refuses in the council\'s words: trade waste, a full allowance\'s rules, a second cancel', async () => {
-        const trade = await p.permits.issue(request({ declaredNoTradeWaste: false, idempotencyKey: `contract-${name}-2` }));
-        expect(trade).toMatchObject({ ok: false, reason: 'trade_waste', message: expect.stringMatching(/household waste only/) });
+      it("refuses in the council's words: trade waste, a full allowance's rules, a second cancel", async () => {
+        const trade = await p.permits.issue(
+          request({ declaredNoTradeWaste: false, idempotencyKey: `contract-${name}-2` }),
+        );
+        expect(trade).toMatchObject({
+          ok: false,
+          reason: 'trade_waste',
+          message: expect.stringMatching(/household waste only/),
+        });
         const past = await p.permits.issue(request({ date: '2026-11-20', idempotencyKey: `contract-${name}-3` }));
-        expect(past).toMatchObject({ ok: false, reason: 'in_past', message: expect.stringMatching(/has already passed/) });
+        expect(past).toMatchObject({
+          ok: false,
+          reason: 'in_past',
+          message: expect.stringMatching(/has already passed/),
+        });
 
-        const issued = await p.permits.issue(request({ propertyId: FIXTURES.millLane14, idempotencyKey: `contract-${name}-4` }));
+        const issued = await p.permits.issue(
+          request({ propertyId: FIXTURES.millLane14, idempotencyKey: `contract-${name}-4` }),
+        );
         if (!issued.ok) throw new Error(issued.message);
         const credentials = { postcode: 'DF2 4QT' };
-        expect(await p.permits.cancel(issued.permit.reference, credentials, NOW)).toMatchObject({ ok: true, permit: { status: 'cancelled' } });
         expect(await p.permits.cancel(issued.permit.reference, credentials, NOW)).toMatchObject({
-          ok: false, reason: 'already_cancelled', message: expect.stringContaining(issued.permit.reference),
+          ok: true,
+          permit: { status: 'cancelled' },
+        });
+        expect(await p.permits.cancel(issued.permit.reference, credentials, NOW)).toMatchObject({
+          ok: false,
+          reason: 'already_cancelled',
+          message: expect.stringContaining(issued.permit.reference),
         });
         expect(await p.permits.cancel('TP-000000', credentials, NOW)).toMatchObject({ ok: false, reason: 'not_found' });
       });

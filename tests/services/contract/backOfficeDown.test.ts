@@ -54,7 +54,7 @@ afterAll(async () => {
 });
 
 describe('a back office behind the API', () => {
-  it('answers a balance from the council\'s system while it is up', async () => {
+  it("answers a balance from the council's system while it is up", async () => {
     const resident = await greetedResident(council, 'web');
     await runConversation(resident, [
       { say: "what's my council tax balance", expect: [/account number/i] },
@@ -86,16 +86,24 @@ describe('with the back office down', () => {
       it('tells a resident asking for their bin day that the bin system is not available', async () => {
         const resident = await greetedResident(council, channel, channel === 'sms' ? '+447700900612' : undefined);
         await runConversation(resident, [
-          { say: 'when is my bin collected 1 High Street DF1 1AA', expect: [/bin .*system isn't available right now/i, PHONE, HOURS, PERSON], never: [GENERIC_ERROR] },
+          {
+            say: 'when is my bin collected 1 High Street DF1 1AA',
+            expect: [/bin .*system isn't available right now/i, PHONE, HOURS, PERSON],
+            never: [GENERIC_ERROR],
+          },
         ]);
       });
 
       it('tells a resident booking a van permit that the booking system is not available', async () => {
         const resident = await greetedResident(council, channel, channel === 'sms' ? '+447700900613' : undefined);
-        const replies = (await runConversation(resident, [
-          { say: 'I need a van permit for the tip', never: [GENERIC_ERROR] },
-          { say: '1 High Street DF1 1AA', never: [GENERIC_ERROR] },
-        ])).flat().join('\n');
+        const replies = (
+          await runConversation(resident, [
+            { say: 'I need a van permit for the tip', never: [GENERIC_ERROR] },
+            { say: '1 High Street DF1 1AA', never: [GENERIC_ERROR] },
+          ])
+        )
+          .flat()
+          .join('\n');
         expect(replies).toMatch(/booking system isn't available right now/i);
         expect(replies).toMatch(PHONE);
       });

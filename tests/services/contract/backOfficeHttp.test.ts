@@ -27,10 +27,13 @@ async function misbehaving(handler: RequestListener): Promise<{ url: string; cou
     handler(request, response);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  stops.push(() => new Promise((resolve) => {
-    server.closeAllConnections();
-    server.close(() => resolve());
-  }));
+  stops.push(
+    () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  );
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, count: () => count };
 }
 
@@ -39,12 +42,22 @@ function answer(response: ServerResponse, status: number, body?: string): void {
   response.end(body);
 }
 
-const aCase = { kind: 'callback', topic: 't', priority: 'normal' as const, channel: 'web', conversationId: 'c', verified: false, details: {} };
+const aCase = {
+  kind: 'callback',
+  topic: 't',
+  priority: 'normal' as const,
+  channel: 'web',
+  conversationId: 'c',
+  verified: false,
+  details: {},
+};
 
 describe('the back-office client', () => {
   it('retries a read the system failed (5xx) and then reports the port unavailable', async () => {
     const server = await misbehaving((_req, res) => answer(res, 503));
-    const error = await new HttpAddressLookup(client('addresses', server.url)).getProperty('10001001').catch((e: unknown) => e);
+    const error = await new HttpAddressLookup(client('addresses', server.url))
+      .getProperty('10001001')
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BackOfficeUnavailableError);
     expect(error).toMatchObject({ port: 'addresses', failure: 'refused' });
     expect(server.count()).toBe(2);
@@ -52,7 +65,10 @@ describe('the back-office client', () => {
 
   it('never retries a change, which might have been made before the answer was lost', async () => {
     const server = await misbehaving((_req, res) => answer(res, 503));
-    await expect(new HttpCases(client('cases', server.url)).open(aCase, new Date())).rejects.toMatchObject({ port: 'cases', failure: 'refused' });
+    await expect(new HttpCases(client('cases', server.url)).open(aCase, new Date())).rejects.toMatchObject({
+      port: 'cases',
+      failure: 'refused',
+    });
     expect(server.count()).toBe(1);
   });
 
@@ -64,7 +80,9 @@ describe('the back-office client', () => {
 
   it('refuses an answer that is not what the API promises, without retrying it', async () => {
     const server = await misbehaving((_req, res) => answer(res, 200, '{"properties":[{"id":1}]}'));
-    await expect(new HttpAddressLookup(client('addresses', server.url)).findByPostcode('DF1 1AA')).rejects.toMatchObject({ failure: 'bad_response' });
+    await expect(
+      new HttpAddressLookup(client('addresses', server.url)).findByPostcode('DF1 1AA'),
+    ).rejects.toMatchObject({ failure: 'bad_response' });
     expect(server.count()).toBe(1);
   });
 
@@ -72,7 +90,10 @@ describe('the back-office client', () => {
     const server = await misbehaving(() => undefined);
     await Promise.all(stops.map((stop) => stop()));
     stops = [];
-    await expect(new HttpAddressLookup(client('addresses', server.url)).getProperty('1')).rejects.toMatchObject({ port: 'addresses', failure: 'network' });
+    await expect(new HttpAddressLookup(client('addresses', server.url)).getProperty('1')).rejects.toMatchObject({
+      port: 'addresses',
+      failure: 'network',
+    });
   });
 
   it('takes 404 as "no such record", not as a failure', async () => {
@@ -89,8 +110,12 @@ describe('back-office settings', () => {
   it('stops the start naming the variable for a wrong choice or a missing URL', () => {
     expect(() => loadConfig({ BACK_OFFICE_BINS: 'remote' })).toThrow(ConfigError);
     expect(() => loadConfig({ BACK_OFFICE_BINS: 'remote' })).toThrow(/BACK_OFFICE_BINS: must be embedded or http/);
-    expect(() => loadConfig({ BACK_OFFICE_CASES: 'http' })).toThrow(/BACK_OFFICE_CASES_URL: required \(or BACK_OFFICE_URL\)/);
+    expect(() => loadConfig({ BACK_OFFICE_CASES: 'http' })).toThrow(
+      /BACK_OFFICE_CASES_URL: required \(or BACK_OFFICE_URL\)/,
+    );
     expect(() => loadConfig({ BACK_OFFICE_URL: 'not a url' })).toThrow(/BACK_OFFICE_URL/);
-    expect(loadConfig({ BACK_OFFICE_CASES: 'http', BACK_OFFICE_URL: 'https://crm.example.gov.uk/v1' }).BACK_OFFICE_CASES).toBe('http');
+    expect(
+      loadConfig({ BACK_OFFICE_CASES: 'http', BACK_OFFICE_URL: 'https://crm.example.gov.uk/v1' }).BACK_OFFICE_CASES,
+    ).toBe('http');
   });
 });
