@@ -1,5 +1,5 @@
 /**
- * Issue 9: killing one instance mid-conversation loses no state, no queued handoff and no
+ * Killing one instance mid-conversation loses no state, no queued handoff and no
  * issued permit. Real processes (npm start's entry point) share one fresh PostgreSQL database
  * and Redis; instance A is killed with SIGKILL (no graceful shutdown, nothing flushed) and
  * the resident, with the same Direct Line conversation id and token, carries on at instance B,
