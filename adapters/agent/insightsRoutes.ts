@@ -5,10 +5,8 @@
  * labelling and the labels' export as corpus lines. Supervisors only: signed out is 401, an
  * agent's session 403. Live operational figures stay on /metrics.
  */
-import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type restify from 'restify';
+import { consoleFile } from './consoleFiles.js';
 import type pino from 'pino';
 import type { Db } from '../../store/database.js';
 import { dateRangeSchema, insightsReport, type DateRange, type ReportOptions } from '../../services/insights/report.js';
@@ -18,9 +16,6 @@ import { HttpError, cookieValue, readJson, sameOrigin, SESSION_COOKIE } from './
 import { csrfMatches, type AgentSessions, type Session } from './sessions.js';
 import type { AgentAudit } from './audit.js';
 import { INTENT_NAMES } from '../../intents/types.js';
-
-const here = dirname(fileURLToPath(import.meta.url));
-const webDir = join(here, '..', '..', 'web', 'agent');
 
 export interface InsightsRouteDeps {
   db: Db;
@@ -91,23 +86,10 @@ export function registerInsightsRoutes(server: restify.Server, deps: InsightsRou
   const report = (range: DateRange) => insightsReport(deps.db, range, { ...deps.report, now: deps.now() });
 
   // ---- page ----------------------------------------------------------------------------------
-  const file = (name: string, type: string) => async (_req: restify.Request, res: restify.Response) => {
-    const body = await readFile(join(webDir, name));
-    res.setHeader('Content-Type', type);
-    res.setHeader('Cache-Control', 'no-cache');
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('X-Frame-Options', 'DENY');
-    res.setHeader('Referrer-Policy', 'no-referrer');
-    res.setHeader(
-      'Content-Security-Policy',
-      "default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'",
-    );
-    res.sendRaw(200, body);
-  };
-  server.get('/agent/insights', file('insights.html', 'text/html; charset=utf-8'));
-  server.get('/agent/assets/insights.js', file('insights.js', 'text/javascript; charset=utf-8'));
-  server.get('/agent/assets/charts.js', file('charts.js', 'text/javascript; charset=utf-8'));
-  server.get('/agent/assets/insights.css', file('insights.css', 'text/css; charset=utf-8'));
+  server.get('/agent/insights', consoleFile('insights.html', 'text/html; charset=utf-8'));
+  server.get('/agent/assets/insights.js', consoleFile('insights.js', 'text/javascript; charset=utf-8'));
+  server.get('/agent/assets/charts.js', consoleFile('charts.js', 'text/javascript; charset=utf-8'));
+  server.get('/agent/assets/insights.css', consoleFile('insights.css', 'text/css; charset=utf-8'));
 
   // ---- figures --------------------------------------------------------------------------------
   server.get(

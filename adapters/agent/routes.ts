@@ -5,10 +5,8 @@
  * browser sends one, a same-origin Origin (403 otherwise). Resident-side credentials (Direct
  * Line tokens, Twilio signatures) mean nothing here.
  */
-import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type restify from 'restify';
+import { consoleFile } from './consoleFiles.js';
 import type pino from 'pino';
 import { HandoffError, type HandoffProblem, type HandoffService } from '../../services/handoff/handoffService.js';
 import { OUTCOMES, type Agent } from '../../services/handoff/types.js';
@@ -32,9 +30,6 @@ import {
   SESSION_COOKIE,
 } from './http.js';
 import { csrfMatches, type AgentSessions, type Session } from './sessions.js';
-
-const here = dirname(fileURLToPath(import.meta.url));
-const webDir = join(here, '..', '..', 'web', 'agent');
 
 export interface AgentRouteDeps {
   service: HandoffService;
@@ -129,23 +124,10 @@ export function registerAgentRoutes(server: restify.Server, deps: AgentRouteDeps
   const auditIdFor = async (username: string) => (await deps.accounts.byUsername(username))?.id ?? UNKNOWN_AGENT;
 
   // ---- page --------------------------------------------------------------------------------
-  const file = (name: string, type: string) => async (_req: restify.Request, res: restify.Response) => {
-    const body = await readFile(join(webDir, name));
-    res.setHeader('Content-Type', type);
-    res.setHeader('Cache-Control', 'no-cache');
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('X-Frame-Options', 'DENY');
-    res.setHeader('Referrer-Policy', 'no-referrer');
-    res.setHeader(
-      'Content-Security-Policy',
-      "default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'",
-    );
-    res.sendRaw(200, body);
-  };
-  server.get('/agent', file('index.html', 'text/html; charset=utf-8'));
-  server.get('/agent/assets/agent.js', file('agent.js', 'text/javascript; charset=utf-8'));
-  server.get('/agent/assets/markdown.js', file('markdown.js', 'text/javascript; charset=utf-8'));
-  server.get('/agent/assets/agent.css', file('agent.css', 'text/css; charset=utf-8'));
+  server.get('/agent', consoleFile('index.html', 'text/html; charset=utf-8'));
+  server.get('/agent/assets/agent.js', consoleFile('agent.js', 'text/javascript; charset=utf-8'));
+  server.get('/agent/assets/markdown.js', consoleFile('markdown.js', 'text/javascript; charset=utf-8'));
+  server.get('/agent/assets/agent.css', consoleFile('agent.css', 'text/css; charset=utf-8'));
 
   // ---- sign-in -------------------------------------------------------------------------------
   server.post('/agent/api/login', async (req: restify.Request, res: restify.Response) => {
