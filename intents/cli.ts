@@ -1,44 +1,57 @@
 /**
  * npm run --silent intents -- classify   stdin: one utterance per line; stdout: one JSON per line
  * npm run intents -- train               (re)build the cached model
- *   both take --council-data <dir>: include a council's own lines from <dir>/intents, as the
- *   assistant does with COUNCIL_DATA_DIR
- *   every command takes --model <file>: the cached model to use or write, as the assistant's
- *   INTENT_MODEL_PATH (default var/intent-model.json)
  * npm run intents -- eval [--blind-misses]   figures on held-out and blind sets
+ *
+ * Every command reads the assistant's own settings (.env and the environment, checked as the
+ * server checks them), so it uses the model the server uses: INTENT_MODEL_PATH, trained with the
+ * council's own lines from COUNCIL_DATA_DIR/intents. `--model <file>` and `--council-data <dir>`
+ * override them for one run.
  *
  * stdout carries only results: diagnostics go to stderr, and natural is loaded by file (see
  * nlp/natural.ts) so its dotenv never reads a .env here or prints.
  */
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { evaluate } from './evaluate.js';
-import { DEFAULT_MODEL_PATH, writeModel } from './model/file.js';
+import { ConfigError, loadConfig, type Config } from '../bot/config.js';
+import { writeModel } from './model/file.js';
 import { CouncilRecognizer } from './recogniser.js';
 import { trainModel } from './train.js';
 
 const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
 
-/** `--council-data <dir>`: the council data folder whose intents/ lines join the corpus. */
-function councilCorpusDir(): string | undefined {
-  const at = process.argv.indexOf('--council-data');
-  const dir = at >= 0 ? process.argv[at + 1] : undefined;
-  return dir ? join(resolve(dir), 'intents') : undefined;
+/** The server's settings; a wrong one stops the command with the message the server would give. */
+function assistantSettings(): Config {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(2);
+  }
+}
+const settings = assistantSettings();
+
+function option(name: string): string | undefined {
+  const at = process.argv.indexOf(name);
+  return at >= 0 ? process.argv[at + 1] : undefined;
 }
 
-/** `--model <file>`: where the trained model is cached. */
+/** The council data folder whose intents/ lines join the corpus (`--council-data`, else COUNCIL_DATA_DIR). */
+function councilCorpusDir(): string {
+  return join(resolve(option('--council-data') ?? settings.COUNCIL_DATA_DIR), 'intents');
+}
+
+/** Where the trained model is cached (`--model`, else INTENT_MODEL_PATH). */
 function modelPath(): string {
-  const at = process.argv.indexOf('--model');
-  const file = at >= 0 ? process.argv[at + 1] : undefined;
-  return file ? resolve(file) : DEFAULT_MODEL_PATH;
+  return resolve(option('--model') ?? settings.INTENT_MODEL_PATH);
 }
 
 async function classify(): Promise<void> {
-  const dir = councilCorpusDir();
-  const recogniser = await CouncilRecognizer.load({
-    modelPath: modelPath(),
-    ...(dir ? { councilCorpusDir: dir } : {}),
-  });
+  const recogniser = await CouncilRecognizer.load({ modelPath: modelPath(), councilCorpusDir: councilCorpusDir() });
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
   for await (const line of lines) {
     const r = recogniser.recognise(line);
@@ -50,7 +63,7 @@ async function classify(): Promise<void> {
 
 async function evalCommand(): Promise<void> {
   const showBlindMisses = process.argv.includes('--blind-misses');
-  const recogniser = await CouncilRecognizer.load({ modelPath: modelPath() });
+  const recogniser = await CouncilRecognizer.load({ modelPath: modelPath(), councilCorpusDir: councilCorpusDir() });
   const e = evaluate(recogniser);
   const out: string[] = [];
   out.push(`Held-out evaluation (never trained or tuned on)`);
