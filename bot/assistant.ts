@@ -237,6 +237,7 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
     },
   });
   const urgentTopics = UrgentTopics.load(dataDir);
+  const isUrgent = (text: string | undefined) => Boolean(urgentTopics.topicIn(text));
   const signposts = Signposts.load(dataDir);
   const words = ConversationWords.load(dataDir);
   // Every signpost and language the data names must have its words, for web and SMS, before start.
@@ -264,7 +265,7 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
   // Insights: events counted as they happen (in the turn's transaction where the channel holds
   // one), and the inbox of messages not understood; urgent messages never go in it.
   const insightEvents = new InsightEvents(database.db, stateWrites);
-  const insightInbox = new InsightInbox(database.db, (text) => Boolean(urgentTopics.topicIn(text)), stateWrites);
+  const insightInbox = new InsightInbox(database.db, isUrgent, stateWrites);
   const turnInsights = new TurnInsights(
     conversationState.createProperty('insights'),
     conversationState.createProperty('answeredQuestion'),
@@ -313,7 +314,7 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
     handoffConversation,
     conversationState,
     handoffCollected,
-    (text) => Boolean(urgentTopics.topicIn(text)),
+    isUrgent,
   );
   const jobs: JobRoute[] = [
     {
@@ -372,7 +373,7 @@ export async function startAssistant(options: StartOptions = {}): Promise<Runnin
   const bot =
     options.replaceBot?.(conversationState) ??
     new CouncilBot(conversationState, userState, mainDialog, messages, {
-      answersAlone: (text) => Boolean(urgentTopics.topicIn(text) || words.languageOf(text)),
+      answersAlone: (text) => isUrgent(text) || Boolean(words.languageOf(text)),
       clock,
       insights: turnInsights,
     });

@@ -80,14 +80,22 @@ export class UrgentTopics {
     return new UrgentTopics(data);
   }
 
+  private last: { text: string; topic: UrgentTopic | undefined } | undefined;
+
   /**
    * The most serious topic the message is about (topics are listed most serious first), if
    * any. Works on the whole message, however long: a cry for help inside a bin question counts.
    */
   topicIn(text: string | undefined): UrgentTopic | undefined {
     if (!text) return undefined;
+    // One message is looked at by several parts of a turn (the handoff relay, the bot, the
+    // dialogs, the insights inbox); the topics never change once loaded, so the last answer
+    // is kept rather than matching the same text again.
+    if (this.last?.text === text) return this.last.topic;
     const found = new Set(this.matcher.findAll(text));
-    return this.data.topics.find((topic) => found.has(topic));
+    const topic = this.data.topics.find((t) => found.has(t));
+    this.last = { text, topic };
+    return topic;
   }
 
   topic(id: string): UrgentTopic | undefined {
